@@ -1,0 +1,202 @@
+#!/usr/bin/env node
+// `npm run bench`: times `sdna plan --json` on generated corpora beside the floor
+// (a plain Node script that lists, reads and hashes every file of the same tree),
+// both measured in the same pass, and checks the plan against the defects the
+// generator injected (EXPECTED.json).
+//
+//   node bench/plan.mjs [--runs N] [--sizes 2000,20000] [--generator PATH]
+//
+// The generator is the benchmark corpus writer kept outside the project
+// (default: ../shared/bench/make-corpus.mjs from the repository root, or
+// $SDNA_CORPUS_GENERATOR). Corpora are cached in .bench/ (git-ignored).
+
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import picomatch from 'picomatch';
+
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const args = process.argv.slice(2);
+const flag = (name, fallback) => {
+  const i = args.indexOf(name);
+  return i === -1 ? fallback : args[i + 1];
+};
+const runs = Number(flag('--runs', '7'));
+const sizes = flag('--sizes', '2000,20000').split(',').map(Number);
+const generator = path.resolve(
+  repo,
+  flag('--generator', process.env.SDNA_CORPUS_GENERATOR ?? '../shared/bench/make-corpus.mjs'),
+);
+const cli = path.join(repo, 'dist', 'cli.js');
+
+const BUDGETS = {
+  2000: { ms: 300, ratio: 3 },
+  20000: { ms: 1500, ratio: 3, rssMb: 250 },
+};
+
+if (!fs.existsSync(generator)) {
+  console.error(`bench: corpus generator not found at ${generator}; pass --generator PATH`);
+  process.exit(2);
+}
+if (!fs.existsSync(cli)) {
+  console.error('bench: dist/cli.js is missing; run `npm run build` first');
+  process.exit(2);
+}
+
+const FLOOR = `
+import fs from 'node:fs'; import path from 'node:path'; import crypto from 'node:crypto';
+const root = process.argv[1]; let n = 0; const h = crypto.createHash('sha256');
+const walk = (d) => { for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+  const p = path.join(d, e.name);
+  if (e.isDirectory()) { if (e.name !== 'node_modules' && e.name !== '.git') walk(p); }
+  else if (e.isFile()) { h.update(crypto.createHash('sha256').update(fs.readFileSync(p)).digest()); n++; } } };
+walk(root); process.stdout.write(n + ' ' + h.digest('hex') + '\\n');
+`;
+
+const RSS_HOOK = path.join(os.tmpdir(), `sdna-bench-rss-${process.pid}.mjs`);
+fs.writeFileSync(
+  RSS_HOOK,
+  "import fs from 'node:fs';\nprocess.on('exit', () => fs.writeFileSync(process.env.SDNA_RSS_FILE, String(process.resourceUsage().maxRSS)));\n",
+);
+
+function corpus(files) {
+  const specs = files / 10;
+  const dir = path.join(repo, '.bench', `corpus-${files}-${specs}-seed1`);
+  if (!fs.existsSync(path.join(dir, 'EXPECTED.json'))) {
+    fs.rmSync(dir, { recursive: true, force: true });
+    console.log(`generating ${files}-file corpus...`);
+    const r = spawnSync(process.execPath, [generator, dir, '--files', String(files), '--specs', String(specs)], { stdio: 'inherit' });
+    if (r.status !== 0) throw new Error('corpus generation failed');
+  }
+  return dir;
+}
+
+function time(argv, env = {}) {
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(process.execPath, argv, { encoding: 'utf8', maxBuffer: 1 << 30, env: { ...process.env, NO_COLOR: '1', ...env } });
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  return { ms, r };
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+function checkDefects(dir, plan) {
+  const expected = JSON.parse(fs.readFileSync(path.join(dir, 'EXPECTED.json'), 'utf8'));
+  const byKind = (k) => plan.findings.filter((f) => f.kind === k);
+  const problems = [];
+  const report = {};
+
+  // stale-target: exactly the injected globs, no other.
+  const stale = new Set(byKind('stale-target').map((f) => `${f.file} ${f.message.match(/target `([^`]+)`/)[1]}`));
+  const wantStale = new Set(expected.defects['stale-target'].items.map((i) => `${i.spec} ${i.glob}`));
+  const missStale = [...wantStale].filter((x) => !stale.has(x));
+  const extraStale = [...stale].filter((x) => !wantStale.has(x));
+  report['stale-target'] = `${stale.size} reported / ${wantStale.size} injected`;
+  if (missStale.length || extraStale.length) problems.push(`stale-target: missing ${missStale.length}, extra ${extraStale.length}`);
+
+  // broken-test-link: exactly the injected links (by capability), no other.
+  const broken = new Set(byKind('broken-test-link').map((f) => f.capability ?? `${f.file}:${f.line}`));
+  const wantBroken = new Set(expected.defects['broken-test-link'].items.map((i) => i.capability));
+  const missBroken = [...wantBroken].filter((x) => !broken.has(x));
+  const extraBroken = [...broken].filter((x) => !wantBroken.has(x));
+  report['broken-test-link'] = `${broken.size} reported / ${wantBroken.size} injected`;
+  if (missBroken.length || extraBroken.length) problems.push(`broken-test-link: missing ${missBroken.length}, extra ${extraBroken.length}`);
+
+  // unspecified-code: every injected file; the rest must be files that only
+  // Kiro, Spec Kit or OpenSpec specs target (those formats are not read yet).
+  const unspecified = new Set(byKind('unspecified-code').map((f) => f.file));
+  const wantUnspec = expected.defects['unspecified-code'].items.map((i) => i.file);
+  const missUnspec = wantUnspec.filter((f) => !unspecified.has(f));
+  const otherFormatTargets = otherFormatMatchers(dir);
+  const extra = [...unspecified].filter((f) => !wantUnspec.includes(f));
+  const explained = extra.filter((f) => otherFormatTargets(f));
+  report['unspecified-code'] = `${unspecified.size} reported: ${wantUnspec.length - missUnspec.length}/${wantUnspec.length} injected + ${explained.length} targeted only by Kiro/Spec Kit/OpenSpec specs`;
+  if (missUnspec.length) problems.push(`unspecified-code: ${missUnspec.length} injected files not reported`);
+  if (explained.length !== extra.length) problems.push(`unspecified-code: ${extra.length - explained.length} unexpected files`);
+
+  const untested = byKind('untested-capability').length;
+  report['untested-capability'] = `${untested} reported (${expected.totals.capabilitiesWithoutLinkOrClaim} capabilities in all formats have no link or claim)`;
+  report.capabilities = `${plan.capabilities.length} read from ${plan.specs.length} Tessl specs`;
+  const errors = byKind('spec-error');
+  if (errors.length) problems.push(`${errors.length} unexpected spec-error findings, first: ${errors[0].message}`);
+  return { report, problems };
+}
+
+function otherFormatMatchers(dir) {
+  const matchers = [];
+  const visit = (d) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) visit(p);
+      else if (e.name === 'requirements.md' || e.name === 'spec.md') {
+        const text = fs.readFileSync(p, 'utf8');
+        const fm = /^---\n([\s\S]*?)\n---/.exec(text);
+        if (!fm) continue;
+        const rel = path.relative(dir, path.dirname(p));
+        for (const m of fm[1].matchAll(/^\s*-\s+(.+)$/gm)) {
+          matchers.push(picomatch(path.posix.normalize(path.posix.join(rel, m[1].trim())), { dot: true }));
+        }
+      }
+    }
+  };
+  for (const sub of ['.kiro', 'specs', 'openspec']) if (fs.existsSync(path.join(dir, sub))) visit(path.join(dir, sub));
+  return (file) => matchers.some((m) => m(file));
+}
+
+let failed = false;
+const rows = [];
+for (const files of sizes) {
+  const dir = corpus(files);
+  const planArgs = [cli, 'plan', '--root', dir, '--json'];
+  const floorArgs = ['--input-type=module', '-e', FLOOR, dir];
+  // One warm-up of each, then alternate so both see the same machine state.
+  const first = time(planArgs);
+  time(floorArgs);
+  if (first.r.status !== 0 && first.r.status !== 1) {
+    console.error(first.r.stderr);
+    throw new Error(`sdna plan exited ${first.r.status}`);
+  }
+  const plan = JSON.parse(first.r.stdout);
+  const sdna = [];
+  const floor = [];
+  for (let i = 0; i < runs; i++) {
+    sdna.push(time(planArgs).ms);
+    floor.push(time(floorArgs).ms);
+  }
+  const rss = [];
+  for (let i = 0; i < 3; i++) {
+    const file = path.join(os.tmpdir(), `sdna-bench-rss-${process.pid}-${i}`);
+    time(['--import', RSS_HOOK, ...planArgs], { SDNA_RSS_FILE: file });
+    rss.push(Number(fs.readFileSync(file, 'utf8')) / 1024);
+    fs.rmSync(file);
+  }
+  const m = median(sdna);
+  const f = median(floor);
+  const peak = Math.max(...rss);
+  const budget = BUDGETS[files];
+  const verdicts = [];
+  if (budget) {
+    verdicts.push(m <= budget.ms ? `≤ ${budget.ms} ms ok` : `OVER ${budget.ms} ms`);
+    verdicts.push(m / f <= budget.ratio ? `≤ ${budget.ratio}x floor ok` : `OVER ${budget.ratio}x floor`);
+    if (budget.rssMb) verdicts.push(peak <= budget.rssMb ? `RSS ≤ ${budget.rssMb} MB ok` : `RSS OVER ${budget.rssMb} MB`);
+    if (verdicts.some((v) => v.startsWith('OVER') || v.startsWith('RSS OVER'))) failed = true;
+  }
+  const { report, problems } = checkDefects(dir, plan);
+  if (problems.length) failed = true;
+  rows.push({ files, m, f, peak, sdna, floor, verdicts, report, problems });
+  console.log(`\n${files} source files (${dir})`);
+  console.log(`  sdna plan --json  median ${m.toFixed(0)} ms  (runs: ${sdna.map((x) => x.toFixed(0)).join(', ')})`);
+  console.log(`  floor             median ${f.toFixed(0)} ms  (runs: ${floor.map((x) => x.toFixed(0)).join(', ')})`);
+  console.log(`  ratio             ${(m / f).toFixed(2)}x floor; peak RSS ${peak.toFixed(0)} MB`);
+  console.log(`  budget            ${verdicts.join(', ')}`);
+  for (const [k, v] of Object.entries(report)) console.log(`  ${k.padEnd(20)} ${v}`);
+  for (const p of problems) console.log(`  DEFECT CHECK FAILED: ${p}`);
+}
+fs.rmSync(RSS_HOOK, { force: true });
+console.log(`\nnode ${process.version}, ${os.cpus().length} cores; ${runs} timed runs each after one warm-up`);
+process.exit(failed ? 1 : 0);

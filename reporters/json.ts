@@ -1,0 +1,44 @@
+// The plan artifact other tools read (docs/plan-format.md, schema/plan.schema.json).
+// Only the documented fields are written, in a fixed order.
+
+import type { Plan } from '../src/model.js';
+import type { Reporter } from './types.js';
+
+export interface JsonPlan {
+  version: 1;
+  root: string;
+  specs: { id: string; format: string; file: string; name: string }[];
+  capabilities: { id: string; spec: string; name: string; file: string; line: number; status: string; tests: { file: string; name?: string }[] }[];
+  findings: { kind: string; category: string; severity: string; spec?: string; capability?: string; file?: string; line?: number; message: string }[];
+  summary: { drift: number; unspecified: number; stale: number; errors: number };
+}
+
+export function toJsonPlan(plan: Plan): JsonPlan {
+  return {
+    version: plan.version,
+    root: plan.root,
+    specs: plan.specs.map(({ id, format, file, name }) => ({ id, format, file, name })),
+    capabilities: plan.capabilities.map(({ id, spec, name, file, line, status, tests }) => ({
+      id,
+      spec,
+      name,
+      file,
+      line,
+      status,
+      tests: tests.map((t) => (t.name === undefined ? { file: t.file } : { file: t.file, name: t.name })),
+    })),
+    findings: plan.findings.map((f) => ({
+      kind: f.kind,
+      category: f.category,
+      severity: f.severity,
+      ...(f.spec !== undefined && { spec: f.spec }),
+      ...(f.capability !== undefined && { capability: f.capability }),
+      ...(f.file !== undefined && { file: f.file }),
+      ...(f.line !== undefined && { line: f.line }),
+      message: f.message,
+    })),
+    summary: { ...plan.summary },
+  };
+}
+
+export const json: Reporter = (plan) => JSON.stringify(toJsonPlan(plan), null, 2) + '\n';

@@ -1,0 +1,49 @@
+// The plan as `terraform plan` shows infrastructure: `~` drift, `+` unspecified,
+// `-` stale, `!` spec errors, each with spec:/impl:/file:/action: lines.
+
+import { KINDS, SIGNS } from '../src/kinds.js';
+import type { Finding, Plan } from '../src/model.js';
+import type { Reporter } from './types.js';
+
+const ANSI = { red: 31, green: 32, yellow: 33, bold: 1, dim: 2 } as const;
+type Style = keyof typeof ANSI;
+
+const SIGN_STYLE: Record<string, Style> = { '~': 'yellow', '+': 'green', '-': 'red', '!': 'red' };
+
+function header(f: Finding): string {
+  return f.capability ?? (f.category === 'unspecified' ? f.file : f.spec) ?? f.file ?? '(project)';
+}
+
+function block(f: Finding, paint: (s: Style, t: string) => string): string {
+  const sign = SIGNS[f.category];
+  const warn = f.severity === 'warn' ? paint('dim', ' (warn)') : '';
+  const lines = [`${paint(SIGN_STYLE[sign], sign)} ${paint('bold', header(f))}${warn}`];
+  if (f.category === 'unspecified') {
+    lines.push(`    impl: ${f.actual}`, '    spec: No specification found');
+  } else {
+    if (f.expected !== undefined) lines.push(`    spec: ${f.expected}`);
+    lines.push(`    impl: ${f.actual}`);
+    if (f.file !== undefined) lines.push(`    file: ${f.file}${f.line !== undefined ? `:${f.line}` : ''}`);
+  }
+  lines.push(`    action: ${KINDS[f.kind].action} - ${f.hint}`);
+  return lines.join('\n');
+}
+
+export function closingLine(plan: Plan): string {
+  const s = plan.summary;
+  const errors = s.errors > 0 ? `, ${s.errors} error${s.errors === 1 ? '' : 's'}` : '';
+  return `Plan: ${s.drift} drift, ${s.unspecified} unspecified, ${s.stale} potentially stale${errors}.`;
+}
+
+export const terminal: Reporter = (plan, options) => {
+  const paint = (style: Style, text: string) => (options.color ? `\u001b[${ANSI[style]}m${text}\u001b[0m` : text);
+  const shown = options.quiet ? plan.findings.filter((f) => f.severity === 'error') : plan.findings;
+  const out: string[] = [];
+  if (!options.quiet) out.push(`Analyzing spec drift for ${plan.project}...`, '');
+  for (const f of shown) out.push(block(f, paint), '');
+  if (plan.findings.length === 0 && !options.quiet) {
+    out.push('No changes. Specs, code and tests agree.', '');
+  }
+  out.push(closingLine(plan));
+  return out.join('\n') + '\n';
+};

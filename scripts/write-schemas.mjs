@@ -1,0 +1,35 @@
+// Writes schema/config.schema.json and schema/plan.schema.json from the zod
+// schemas in the built package (run `npm run build` first). A test checks that
+// the committed files match, so they cannot drift from the code.
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as z from 'zod/mini';
+import { configSchema, planSchema } from '../dist/index.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+export function schemas() {
+  const config = {
+    ...z.toJSONSchema(configSchema, { io: 'input' }),
+    title: 'sdna config',
+  };
+  const plan = {
+    ...z.toJSONSchema(planSchema),
+    title: 'sdna plan (version 1)',
+  };
+  return {
+    'config.schema.json': JSON.stringify(config, null, 2) + '\n',
+    'plan.schema.json': JSON.stringify(plan, null, 2) + '\n',
+  };
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  for (const [name, text] of Object.entries(schemas())) {
+    const file = path.join(root, 'schema', name);
+    const tmp = `${file}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, text);
+    fs.renameSync(tmp, file);
+    console.log(`wrote schema/${name}`);
+  }
+}

@@ -1,0 +1,130 @@
+#!/usr/bin/env node
+// The only place besides the Vitest plugin that touches the process: argv,
+// stdout/stderr and the exit code (0 clean, 1 gate failed, 2 sdna could not run).
+
+import { cac } from 'cac';
+import pkg from '../../package.json' with { type: 'json' };
+import { DEFAULTS, loadConfig } from '../config.js';
+import { SdnaError } from '../errors.js';
+import { KINDS, KIND_NAMES } from '../kinds.js';
+import { createPlan } from '../plan.js';
+import { enablePerformance, performanceReport, timed } from '../perf.js';
+import { loadReporter, REPORTERS } from '../../reporters/index.js';
+
+interface PlanFlags {
+  root?: string;
+  config?: string;
+  reporter?: string;
+  json?: boolean;
+  quiet?: boolean;
+  performance?: boolean;
+}
+
+const KIND_HELP = KIND_NAMES.filter((k) => KINDS[k].static)
+  .map((k) => `  ${k.padEnd(20)} ${KINDS[k].category.padEnd(12)} ${KINDS[k].level.padEnd(6)} ${KINDS[k].meaning}`)
+  .join('\n');
+
+const CONFIG_HELP = `Config (optional): sdna.config.{ts,mts,js,mjs,json} or "sdna" in package.json
+  specs    globs of spec files             default ${JSON.stringify(DEFAULTS.specs)}
+  include  globs of source files in scope  default ${JSON.stringify(DEFAULTS.include)}
+  exclude  globs left out of the scope     default: tests, *.d.ts, __mocks__, fixtures
+  tests    globs of test files             default: Vitest's ${JSON.stringify(DEFAULTS.tests)}
+  rules    { "<kind>": "error" | "warn" | "off" }
+  root     project root, relative to the config file`;
+
+const EXIT_HELP = `Exit codes:
+  0  no finding at level "error"
+  1  the gate failed: at least one finding at level "error"
+  2  sdna could not run (bad config, unreadable root); one line on stderr`;
+
+function colorWanted(): boolean {
+  return Boolean(process.stdout.isTTY) && !('NO_COLOR' in process.env) && process.env.TERM !== 'dumb';
+}
+
+async function runPlan(flags: PlanFlags): Promise<number> {
+  if (flags.json && flags.reporter && flags.reporter !== 'json') {
+    throw new SdnaError(`--json and --reporter ${flags.reporter} disagree: pick one`);
+  }
+  if (flags.performance) enablePerformance();
+  const cwd = process.cwd();
+  const reporter = await loadReporter(flags.json ? 'json' : (flags.reporter ?? 'terminal'), cwd);
+  const config = await loadConfig(flags.root ?? cwd, flags.config);
+  const plan = timed('plan', () => createPlan(config));
+  const out = timed('report', () => reporter(plan, { color: colorWanted(), quiet: Boolean(flags.quiet) }));
+  if (typeof out !== 'string') throw new SdnaError('the reporter returned no text (a reporter returns a string)');
+  process.stdout.write(out);
+  if (flags.performance) process.stderr.write(performanceReport());
+  return plan.failed ? 1 : 0;
+}
+
+function main(argv: string[]): void {
+  const cli = cac('sdna');
+  cli
+    .command('plan', 'Compare specs, code and tests without running tests; exit 1 when the gate fails')
+    .option('--root <dir>', 'Project root (default: the current folder)')
+    .option('--config <file>', 'Config file (default: sdna.config.{ts,mts,js,mjs,json} or "sdna" in package.json)')
+    .option('--reporter <name>', `Output: ${Object.keys(REPORTERS).join(', ')}, or a path to a module (default: terminal)`)
+    .option('--json', 'Print the JSON plan (same as --reporter json)')
+    .option('--quiet', 'Print only findings at level "error" and the closing line')
+    .option('--performance', 'Print the time each phase took to stderr')
+    .example('  $ sdna plan')
+    .example('  $ sdna plan --root fixtures/demo')
+    .example('  $ sdna plan --json > plan.json')
+    .example('  $ sdna plan --quiet   # in a pre-commit hook')
+    .action(async (flags: PlanFlags) => {
+      process.exitCode = await runPlan(flags);
+    });
+  cli.help((sections: { title?: string; body: string }[]) => {
+    const isPlan = argv.includes('plan');
+    sections.push({ body: EXIT_HELP });
+    if (isPlan) {
+      sections.push({ title: 'Finding kinds (kind, category, default level, meaning)', body: KIND_HELP });
+      sections.push({ body: CONFIG_HELP });
+    }
+    else sections.push({ body: 'Docs: README.md; the JSON plan: docs/plan-format.md' });
+    return sections;
+  });
+  cli.version(pkg.version);
+
+  cli.on('command:*', () => {
+    throw new SdnaError(`unknown command "${cli.args.join(' ')}" (run sdna --help)`);
+  });
+
+  const parsed = cacCall(() => cli.parse(['node', 'sdna', ...argv], { run: false }));
+  if (parsed.options.help || parsed.options.version) return;
+  if (!cli.matchedCommand) {
+    if (cli.args.length === 0) {
+      cli.outputHelp();
+      return;
+    }
+  }
+  // Options a command does not know are errors, not silently ignored.
+  cacCall(() => cli.matchedCommand?.checkUnknownOptions());
+  const result = cacCall(() => cli.runMatchedCommand());
+  if (result && typeof (result as Promise<unknown>).catch === 'function') (result as Promise<unknown>).catch(fail);
+}
+
+/** cac reports usage errors (unknown option, missing value) by throwing: they are the user's, not bugs. */
+function cacCall<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (error) {
+    throw error instanceof Error && !(error instanceof SdnaError) ? new SdnaError(error.message) : error;
+  }
+}
+
+function fail(error: unknown): void {
+  if (error instanceof SdnaError) {
+    process.stderr.write(`sdna: ${error.message}\n`);
+  } else {
+    // Not an error sdna knows: show everything, it is a bug to report.
+    process.stderr.write(`sdna: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  }
+  process.exitCode = 2;
+}
+
+try {
+  main(process.argv.slice(2));
+} catch (error) {
+  fail(error);
+}

@@ -1,0 +1,170 @@
+// sdna's configuration: one schema for the config file, package.json's "sdna"
+// key and (later) the Vitest plugin's options. Validated strictly: a typo in a
+// key is an error naming the key, never silently ignored.
+
+import fs from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import * as z from 'zod/mini';
+import { KIND_NAMES, LEVELS, type Kind, type Level } from './kinds.js';
+import { SdnaError } from './errors.js';
+
+const globs = z.array(z.string().check(z.minLength(1)));
+
+export const configSchema = z.strictObject({
+  $schema: z.optional(z.string()),
+  root: z.optional(z.string()),
+  specs: z.optional(globs),
+  include: z.optional(globs),
+  exclude: z.optional(globs),
+  tests: z.optional(globs),
+  rules: z.optional(z.partialRecord(z.enum(KIND_NAMES as [Kind, ...Kind[]]), z.enum(LEVELS))),
+});
+
+export type UserConfig = z.infer<typeof configSchema>;
+
+export const DEFAULTS = {
+  specs: ['**/*.spec.md'],
+  include: ['src/**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs}'],
+  exclude: [
+    '**/*.d.ts',
+    '**/*.d.{mts,cts}',
+    '**/*.{test,spec,bench}.*',
+    '**/{__tests__,__mocks__,__fixtures__,__snapshots__,test,tests,fixtures}/**',
+  ],
+  // Vitest's own default `include`.
+  tests: ['**/*.{test,spec}.?(c|m)[jt]s?(x)'],
+} as const;
+
+export interface ResolvedConfig {
+  root: string;
+  /** The file the config came from, root-relative; undefined for zero config. */
+  source?: string;
+  specs: string[];
+  include: string[];
+  exclude: string[];
+  tests: string[];
+  rules: Partial<Record<Kind, Level>>;
+}
+
+export const CONFIG_FILES = [
+  'sdna.config.ts',
+  'sdna.config.mts',
+  'sdna.config.js',
+  'sdna.config.mjs',
+  'sdna.config.json',
+] as const;
+
+export function defineConfig(config: UserConfig): UserConfig {
+  return config;
+}
+
+/** Turns zod issues into `problem (location: a.b, expected: x)` lines. */
+export function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
+  return issues
+    .map((issue) => {
+      const at = issue.path.map(String).join('.');
+      switch (issue.code) {
+        case 'unrecognized_keys': {
+          const where = at ? `${at}.` : '';
+          const allowed = at === 'rules' ? KIND_NAMES : Object.keys(configSchema.def.shape);
+          return `unknown key ${issue.keys.map((k) => `"${where}${k}"`).join(', ')} (expected one of: ${allowed.join(', ')})`;
+        }
+        case 'invalid_value':
+          return `invalid value (location: ${at}, expected: ${issue.values.map((v) => JSON.stringify(v)).join(' | ')})`;
+        case 'invalid_type':
+          return `invalid type (location: ${at || '<top>'}, expected: ${issue.expected === 'array' ? 'an array of glob strings' : issue.expected})`;
+        case 'too_small':
+          return `empty value (location: ${at}, expected: a non-empty string)`;
+        default:
+          return `${issue.message} (location: ${at})`;
+      }
+    })
+    .join('; ');
+}
+
+async function importConfig(file: string): Promise<unknown> {
+  if (/\.(ts|mts)$/.test(file)) {
+    // Loaded only for TypeScript configs: jiti compiles them on the fly.
+    const { createJiti } = await import('jiti');
+    const jiti = createJiti(import.meta.url, { interopDefault: true, moduleCache: false, fsCache: false });
+    return jiti.import(file, { default: true });
+  }
+  const mod = (await import(pathToFileURL(file).href)) as { default?: unknown };
+  return mod.default;
+}
+
+async function readConfigFile(file: string): Promise<unknown> {
+  const name = path.basename(file);
+  try {
+    if (file.endsWith('.json')) return JSON.parse(fs.readFileSync(file, 'utf8'));
+    return await importConfig(file);
+  } catch (error) {
+    const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    throw new SdnaError(`cannot load ${name}: ${message}`);
+  }
+}
+
+function findConfig(dir: string): { file: string; pkgKey: boolean } | undefined {
+  const found = CONFIG_FILES.filter((f) => fs.existsSync(path.join(dir, f)));
+  if (found.length > 1) {
+    throw new SdnaError(`found ${found.join(' and ')} in ${dir}: keep one config file`);
+  }
+  if (found.length === 1) return { file: path.join(dir, found[0]), pkgKey: false };
+  const pkg = path.join(dir, 'package.json');
+  if (fs.existsSync(pkg)) {
+    try {
+      const json = JSON.parse(fs.readFileSync(pkg, 'utf8')) as Record<string, unknown>;
+      if (json && typeof json === 'object' && 'sdna' in json) return { file: pkg, pkgKey: true };
+    } catch {
+      // An unparsable package.json is not sdna's to judge: it just holds no config.
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Finds, loads and validates the config. `dir` is where to look (the CLI's
+ * `--root`); `explicit` is `--config`. Throws SdnaError for anything that must
+ * stop sdna (exit 2).
+ */
+export async function loadConfig(dir: string, explicit?: string): Promise<ResolvedConfig> {
+  const baseDir = path.resolve(dir);
+  let raw: unknown = {};
+  let file: string | undefined;
+  if (explicit) {
+    file = path.resolve(explicit);
+    if (!fs.existsSync(file)) throw new SdnaError(`config file not found: ${explicit}`);
+    raw = await readConfigFile(file);
+    if (path.basename(file) === 'package.json') raw = (raw as Record<string, unknown>)?.sdna ?? {};
+  } else {
+    const found = findConfig(baseDir);
+    if (found) {
+      file = found.file;
+      raw = await readConfigFile(file);
+      if (found.pkgKey) raw = (raw as Record<string, unknown>).sdna;
+    }
+  }
+  return resolveConfig(raw, file, baseDir);
+}
+
+export function resolveConfig(raw: unknown, file: string | undefined, dir: string): ResolvedConfig {
+  const where = file ? `${path.basename(file)}${path.basename(file) === 'package.json' ? ' ("sdna")' : ''}` : 'config';
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    throw new SdnaError(`invalid config in ${where}: expected an object such as { "specs": ["specs/**/*.spec.md"] }`);
+  }
+  const parsed = configSchema.safeParse(raw);
+  if (!parsed.success) throw new SdnaError(`invalid config in ${where}: ${describeIssues(parsed.error.issues)}`);
+  const c = parsed.data;
+  const configDir = file ? path.dirname(file) : dir;
+  const root = c.root ? path.resolve(configDir, c.root) : dir;
+  return {
+    root,
+    source: file ? path.relative(root, file).split(path.sep).join('/') : undefined,
+    specs: c.specs ?? [...DEFAULTS.specs],
+    include: c.include ?? [...DEFAULTS.include],
+    exclude: c.exclude ?? [...DEFAULTS.exclude],
+    tests: c.tests ?? [...DEFAULTS.tests],
+    rules: c.rules ?? {},
+  };
+}

@@ -1,0 +1,142 @@
+// Lists the project's files once per run. Sync calls on purpose: on two cores they
+// beat fs.promises 2-3x for thousands of small files.
+
+import fs from 'node:fs';
+import path from 'node:path';
+import ignore, { type Ignore } from 'ignore';
+
+/** Folders never listed: dependencies, VCS data and build output. */
+export const SKIPPED_DIRS = new Set([
+  'node_modules',
+  '.git',
+  '.hg',
+  '.svn',
+  'dist',
+  'build',
+  'coverage',
+  '.next',
+  '.nuxt',
+  '.output',
+  '.svelte-kit',
+  '.turbo',
+  '.vercel',
+  '.cache',
+]);
+
+export interface FileList {
+  /** Regular files (and symlinks to regular files inside the root), root-relative, `/`-separated, sorted. */
+  files: string[];
+  /** Same, as a set for lookups. */
+  set: Set<string>;
+}
+
+interface Rules {
+  /** Folder (root-relative, '' for the root) the rules are relative to. */
+  base: string;
+  ig: Ignore;
+}
+
+function readIgnore(file: string): string | undefined {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+function ignored(rules: Rules[], rel: string, isDir: boolean): boolean {
+  for (const r of rules) {
+    const sub = r.base === '' ? rel : rel.slice(r.base.length + 1);
+    if (r.ig.ignores(isDir ? sub + '/' : sub)) return true;
+  }
+  return false;
+}
+
+/**
+ * Walks `root`, honouring `.gitignore` files (nested ones too) and
+ * `.git/info/exclude`. Symlinked folders are not followed (as git does), so a
+ * symlink loop cannot trap the walk; a symlinked file counts only if it resolves
+ * inside the root, since sdna never reads outside it.
+ */
+export function listFiles(root: string): FileList {
+  const files: string[] = [];
+  const realRoot = fs.realpathSync(root);
+  const rootRules: Rules[] = [];
+  const exclude = readIgnore(path.join(root, '.git', 'info', 'exclude'));
+  if (exclude) rootRules.push({ base: '', ig: ignore().add(exclude) });
+
+  const walk = (dir: string, rel: string, inherited: Rules[]): void => {
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return; // an unreadable folder holds nothing sdna can govern
+    }
+    let rules = inherited;
+    if (entries.some((e) => e.name === '.gitignore' && e.isFile())) {
+      const text = readIgnore(path.join(dir, '.gitignore'));
+      if (text) rules = [...inherited, { base: rel, ig: ignore().add(text) }];
+    }
+    for (const e of entries) {
+      const childRel = rel === '' ? e.name : `${rel}/${e.name}`;
+      if (e.isDirectory()) {
+        if (SKIPPED_DIRS.has(e.name) || (rules.length > 0 && ignored(rules, childRel, true))) continue;
+        walk(path.join(dir, e.name), childRel, rules);
+      } else if (e.isFile()) {
+        if (rules.length === 0 || !ignored(rules, childRel, false)) files.push(childRel);
+      } else if (e.isSymbolicLink()) {
+        if (rules.length > 0 && ignored(rules, childRel, false)) continue;
+        if (isFileInside(path.join(dir, e.name), realRoot)) files.push(childRel);
+      }
+    }
+  };
+  walk(root, '', rootRules);
+  files.sort();
+  return { files, set: new Set(files) };
+}
+
+function isFileInside(link: string, realRoot: string): boolean {
+  try {
+    const real = fs.realpathSync(link);
+    return isInside(real, realRoot) && fs.statSync(real).isFile();
+  } catch {
+    // A dangling link is listed so that a spec or test named by it gets a clear
+    // "cannot read" error instead of silently vanishing.
+    return !fs.existsSync(link);
+  }
+}
+
+export function isInside(file: string, dir: string): boolean {
+  const r = path.relative(dir, file);
+  return r === '' || (!r.startsWith('..') && !path.isAbsolute(r));
+}
+
+/**
+ * Resolves `ref` (written in a file at root-relative `fromFile`) to a
+ * root-relative path, or undefined when it points outside the root.
+ */
+export function resolveFrom(fromFile: string, ref: string): string | undefined {
+  if (ref.startsWith('/') || /^[A-Za-z]:[\\/]/.test(ref)) return undefined;
+  const joined = path.posix.normalize(path.posix.join(path.posix.dirname(fromFile), ref.replace(/\\/g, '/')));
+  if (joined === '..' || joined.startsWith('../')) return undefined;
+  return joined === '.' ? '' : joined.replace(/\/$/, '');
+}
+
+/**
+ * Files under `dir` (root-relative) in a sorted list, found by binary search so
+ * that matching a glob only looks at the files below its static base.
+ */
+export function filesUnder(sorted: string[], dir: string): string[] {
+  if (dir === '') return sorted;
+  const prefix = dir + '/';
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid] < prefix) lo = mid + 1;
+    else hi = mid;
+  }
+  let end = lo;
+  while (end < sorted.length && sorted[end].startsWith(prefix)) end++;
+  return sorted.slice(lo, end);
+}

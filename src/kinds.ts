@@ -1,0 +1,102 @@
+// The one table of finding kinds. The CLI, the config schema, the docs and every
+// reporter read it; a kind's name is a stable identifier users write in config.
+
+export type Category = 'drift' | 'unspecified' | 'stale' | 'error';
+export type Level = 'error' | 'warn' | 'off';
+export type Severity = Exclude<Level, 'off'>;
+
+export interface KindInfo {
+  category: Category;
+  /** Level when `rules` says nothing. */
+  level: Severity;
+  /** Shown by the terminal reporter as `action: <ACTION> - <hint>`. */
+  action: string;
+  /** One line for docs and `--help`. */
+  meaning: string;
+  /** False for kinds that need a test run or a later part of sdna; `sdna plan` never emits them. */
+  static: boolean;
+}
+
+export const KINDS = {
+  'failing-capability': {
+    category: 'drift',
+    level: 'error',
+    action: 'FAILING CAPABILITY',
+    meaning: 'a linked test failed',
+    static: false,
+  },
+  'untested-capability': {
+    category: 'drift',
+    level: 'error',
+    action: 'UNTESTED CAPABILITY',
+    meaning: 'no test is linked, or no linked test ran and passed',
+    static: true,
+  },
+  'api-drift': {
+    category: 'drift',
+    level: 'error',
+    action: 'API DRIFT',
+    meaning: "the spec's `## API` block and the exported code disagree",
+    static: false,
+  },
+  'generated-edited': {
+    category: 'drift',
+    level: 'error',
+    action: 'GENERATED CODE EDITED',
+    meaning: 'a file marked `GENERATED FROM SPEC - DO NOT EDIT` was changed by hand',
+    static: false,
+  },
+  'semantic-drift': {
+    category: 'drift',
+    level: 'error',
+    action: 'DRIFT DETECTED',
+    meaning: "the semantic check judged that code breaks a capability's text",
+    static: false,
+  },
+  'uncovered-code': {
+    category: 'drift',
+    level: 'warn',
+    action: 'UNCOVERED CODE',
+    meaning: "lines of a spec's targets that none of its linked tests execute",
+    static: false,
+  },
+  'unspecified-code': {
+    category: 'unspecified',
+    level: 'error',
+    action: 'UNSPECIFIED CODE',
+    meaning: 'a source file in scope that no spec targets',
+    static: true,
+  },
+  'stale-target': {
+    category: 'stale',
+    level: 'error',
+    action: 'STALE TARGET',
+    meaning: 'a target glob that matches no file',
+    static: true,
+  },
+  'broken-test-link': {
+    category: 'stale',
+    level: 'error',
+    action: 'BROKEN TEST LINK',
+    meaning: 'a `@test` link to a missing file, a fragment that matches no test, or a claim of an unknown capability',
+    static: true,
+  },
+  'spec-error': {
+    category: 'error',
+    level: 'error',
+    action: 'SPEC ERROR',
+    meaning: 'a spec that cannot be read (bad frontmatter, bad link, path outside the root)',
+    static: true,
+  },
+} as const satisfies Record<string, KindInfo>;
+
+export type Kind = keyof typeof KINDS;
+export const KIND_NAMES = Object.keys(KINDS) as Kind[];
+export const LEVELS = ['error', 'warn', 'off'] as const;
+
+/** The sign the terminal plan puts before a finding, as `terraform plan` does. */
+export const SIGNS: Record<Category, string> = { drift: '~', unspecified: '+', stale: '-', error: '!' };
+
+export function isKind(value: string): value is Kind {
+  return Object.hasOwn(KINDS, value);
+}

@@ -1,0 +1,114 @@
+// The format-neutral model every spec reader produces, and the plan sdna derives.
+// Paths are relative to the project root with `/` separators; lines are 1-based.
+
+import type { Category, Kind, Severity } from './kinds.js';
+
+export type Format = 'tessl' | 'kiro' | 'speckit' | 'openspec';
+
+export interface Target {
+  /** As written in the spec. */
+  glob: string;
+  /** Resolved against the spec's folder, relative to the root. */
+  pattern: string;
+  line: number;
+  /** `target` from frontmatter, `generate`/`describe` from `[@generate]`/`[@describe]` links. */
+  via: 'target' | 'generate' | 'describe';
+}
+
+export interface TestLink {
+  /** As written, e.g. `../test/a.test.ts#adds one`. */
+  raw: string;
+  /** The test file, relative to the root. */
+  file: string;
+  fragment?: string;
+  line: number;
+}
+
+export interface ApiBlock {
+  lang: string;
+  code: string;
+  /** Line of the opening fence. */
+  line: number;
+}
+
+export interface Capability {
+  id: string;
+  spec: string;
+  name: string;
+  /** The promise in the spec's words (bullets joined), links removed. */
+  text: string;
+  file: string;
+  line: number;
+  links: TestLink[];
+  locked: boolean;
+}
+
+export interface Spec {
+  id: string;
+  format: Format;
+  file: string;
+  name: string;
+  description?: string;
+  targets: Target[];
+  capabilities: Capability[];
+  /** `[@test]` links outside any capability (e.g. under `## Test Cases`): checked, not attributed. */
+  links: TestLink[];
+  uses: { ref: string; line: number }[];
+  api: ApiBlock[];
+}
+
+export interface Finding {
+  kind: Kind;
+  category: Category;
+  severity: Severity;
+  spec?: string;
+  capability?: string;
+  file?: string;
+  line?: number;
+  /** What is wrong and what to do, in one line. */
+  message: string;
+  /** What the spec says (the terminal's `spec:` line). */
+  expected?: string;
+  /** What sdna found (the terminal's `impl:` line). */
+  actual: string;
+  /** What to do (the terminal's `action:` line after the kind's label). */
+  hint: string;
+}
+
+export interface TestRef {
+  file: string;
+  name?: string;
+}
+
+export type StaticStatus = 'linked' | 'untested';
+export type RunStatus = 'passing' | 'failing' | 'untested' | 'skipped' | 'not-run';
+
+export interface CapabilityPlan {
+  id: string;
+  spec: string;
+  name: string;
+  file: string;
+  line: number;
+  status: StaticStatus | RunStatus;
+  tests: TestRef[];
+}
+
+export interface Summary {
+  drift: number;
+  unspecified: number;
+  stale: number;
+  errors: number;
+}
+
+export interface Plan {
+  version: 1;
+  root: string;
+  /** Display name of the project (package.json `name`, else the root folder's name). */
+  project: string;
+  specs: Spec[];
+  capabilities: CapabilityPlan[];
+  findings: Finding[];
+  summary: Summary;
+  /** True when a finding at level `error` remains: `sdna plan` exits 1. */
+  failed: boolean;
+}

@@ -1,0 +1,70 @@
+// The JSON plan (version 1) as a schema: the source of schema/plan.schema.json
+// and of `parsePlan`, which other tools use to read a saved plan. A reader
+// refuses a version it does not know rather than guess.
+
+import * as z from 'zod/mini';
+import { KIND_NAMES, type Kind } from './kinds.js';
+import { SdnaError } from './errors.js';
+import type { JsonPlan } from '../reporters/json.js';
+
+export const PLAN_VERSION = 1;
+
+const nonNegative = z.number().check(z.int(), z.minimum(0));
+const line = z.number().check(z.int(), z.minimum(1));
+
+export const planSchema = z.strictObject({
+  version: z.literal(PLAN_VERSION),
+  root: z.string(),
+  specs: z.array(
+    z.strictObject({
+      id: z.string(),
+      format: z.enum(['tessl', 'kiro', 'speckit', 'openspec']),
+      file: z.string(),
+      name: z.string(),
+    }),
+  ),
+  capabilities: z.array(
+    z.strictObject({
+      id: z.string(),
+      spec: z.string(),
+      name: z.string(),
+      file: z.string(),
+      line,
+      status: z.enum(['linked', 'untested', 'passing', 'failing', 'skipped', 'not-run']),
+      tests: z.array(z.strictObject({ file: z.string(), name: z.optional(z.string()) })),
+    }),
+  ),
+  findings: z.array(
+    z.strictObject({
+      kind: z.enum(KIND_NAMES as [Kind, ...Kind[]]),
+      category: z.enum(['drift', 'unspecified', 'stale', 'error']),
+      severity: z.enum(['error', 'warn']),
+      spec: z.optional(z.string()),
+      capability: z.optional(z.string()),
+      file: z.optional(z.string()),
+      line: z.optional(line),
+      message: z.string(),
+    }),
+  ),
+  summary: z.strictObject({ drift: nonNegative, unspecified: nonNegative, stale: nonNegative, errors: nonNegative }),
+});
+
+/** Reads a saved JSON plan; throws SdnaError for an unknown version or a malformed plan. */
+export function parsePlan(text: string): JsonPlan {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    throw new SdnaError(`not a JSON plan: ${(error as Error).message}`);
+  }
+  const version = (data as { version?: unknown } | null)?.version;
+  if (version !== PLAN_VERSION) {
+    throw new SdnaError(`unsupported plan version ${JSON.stringify(version)}: this sdna reads version ${PLAN_VERSION}`);
+  }
+  const parsed = planSchema.safeParse(data);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new SdnaError(`malformed plan at ${issue.path.join('.') || '<top>'}: ${issue.code}`);
+  }
+  return parsed.data as JsonPlan;
+}

@@ -1,0 +1,319 @@
+// The static plan: read every spec, resolve targets and test links, and derive
+// findings and capability statuses. Pure data in, data out; nothing is written.
+
+import fs from 'node:fs';
+import path from 'node:path';
+import type { ResolvedConfig } from './config.js';
+import { SdnaError } from './errors.js';
+import { Findings, cmp } from './findings.js';
+import { listFiles } from './files.js';
+import type { Capability, CapabilityPlan, Plan, Spec, Summary, TestRef } from './model.js';
+import { compileGlob, globSet, matchGlob, selectFiles, type CompiledGlob } from './resolve/globs.js';
+import { TestIndex } from './resolve/tests.js';
+import { readTessl, tesslIdOf } from './spec/tessl.js';
+import type { SpecProblem } from './spec/problem.js';
+import { clip, distance } from './spec/text.js';
+import { timed } from './perf.js';
+
+/** Specs above this size are refused: no hand-written spec is that large. */
+export const MAX_SPEC_BYTES = 1024 * 1024;
+
+interface Claim {
+  id: string;
+  file: string;
+  line: number;
+  test: string;
+}
+
+function checkRoot(root: string): void {
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(root);
+  } catch {
+    throw new SdnaError(`root ${root} does not exist`);
+  }
+  if (!stat.isDirectory()) throw new SdnaError(`root ${root} is not a folder`);
+  try {
+    fs.readdirSync(root);
+  } catch (error) {
+    throw new SdnaError(`root ${root} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+}
+
+function compileConfigGlobs(key: string, patterns: string[]) {
+  try {
+    return globSet(patterns);
+  } catch (error) {
+    throw new SdnaError(`invalid glob in config \`${key}\`: ${(error as Error).message}`);
+  }
+}
+
+function projectName(root: string): string {
+  try {
+    const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { name?: unknown };
+    if (typeof pkg.name === 'string' && pkg.name) return pkg.name;
+  } catch {
+    // No package.json: the folder's name will do.
+  }
+  return path.basename(root);
+}
+
+/** Reads one spec file; problems (unreadable, binary, too large) instead of throwing. */
+function readSpecFile(root: string, file: string): { text?: string; problem?: SpecProblem } {
+  let buf: Buffer;
+  try {
+    buf = fs.readFileSync(path.join(root, file));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why =
+      code === 'ENOENT'
+        ? 'it does not exist (a broken symlink?)'
+        : code === 'ELOOP'
+          ? 'it is a symlink loop'
+          : code === 'EACCES' || code === 'EPERM'
+            ? `permission denied (${code})`
+            : (code ?? String(error));
+    return { problem: { line: 1, actual: `cannot read the spec: ${why}`, hint: 'make it a readable Markdown file, or remove it' } };
+  }
+  if (buf.length > MAX_SPEC_BYTES) {
+    return {
+      problem: {
+        line: 1,
+        actual: `spec is ${(buf.length / 1024 / 1024).toFixed(1)} MB, over the ${MAX_SPEC_BYTES / 1024 / 1024} MB limit, and was not parsed`,
+        hint: 'split it into one spec per area (`specs/<area>.spec.md`)',
+      },
+    };
+  }
+  if (buf.includes(0)) {
+    return {
+      problem: { line: 1, actual: 'spec is not a text file (it contains NUL bytes)', hint: 'a spec is UTF-8 Markdown; rename binary files so they do not end in `.spec.md`' },
+    };
+  }
+  return { text: buf.toString('utf8') };
+}
+
+export function createPlan(config: ResolvedConfig): Plan {
+  const root = path.resolve(config.root);
+  checkRoot(root);
+  const specGlobs = compileConfigGlobs('specs', config.specs);
+  const include = compileConfigGlobs('include', config.include);
+  const exclude = compileConfigGlobs('exclude', config.exclude);
+  const testGlobs = compileConfigGlobs('tests', config.tests);
+
+  const { files, set } = timed('list files', () => listFiles(root));
+  const findings = new Findings(config.rules);
+  const specs: Spec[] = [];
+  const order = new Map<string, number>();
+
+  const specError = (spec: string, file: string, p: SpecProblem) =>
+    findings.add({ kind: 'spec-error', spec, capability: p.capability, file, line: p.line, actual: p.actual, hint: p.hint });
+
+  // 1. Read specs.
+  for (const file of files) {
+    if (!specGlobs.test(file)) continue;
+    const fallbackId = tesslIdOf(file);
+    const { text, problem } = timed('read specs', () => readSpecFile(root, file));
+    if (problem) {
+      order.set(fallbackId, order.size);
+      specError(fallbackId, file, problem);
+      continue;
+    }
+    const { spec, problems } = timed('parse specs', () => readTessl(file, text!));
+    const id = spec?.id ?? fallbackId;
+    if (!order.has(id)) order.set(id, order.size);
+    for (const p of problems) specError(id, file, p);
+    if (spec) specs.push(spec);
+  }
+  const byId = new Map<string, Spec[]>();
+  for (const s of specs) byId.set(s.id, [...(byId.get(s.id) ?? []), s]);
+  for (const [id, group] of byId) {
+    if (group.length < 2) continue;
+    for (const s of group) {
+      const others = group.filter((o) => o !== s).map((o) => o.file);
+      specError(id, s.file, {
+        line: 1,
+        actual: `spec id \`${id}\` is also the id of ${others.join(', ')}`,
+        hint: 'give each spec a distinct `id:` in its frontmatter (`id: <unique-name>`)',
+      });
+    }
+  }
+
+  // 2. Targets: what each spec governs, and globs that match nothing.
+  const targeted = new Set<string>();
+  timed('match targets', () => {
+  for (const spec of specs) {
+    for (const target of spec.targets) {
+      let glob: CompiledGlob;
+      try {
+        glob = compileGlob(target.pattern);
+      } catch (error) {
+        specError(spec.id, spec.file, {
+          line: target.line,
+          actual: `target \`${target.glob}\` is not a valid glob: ${(error as Error).message}`,
+          hint: 'write a glob such as `../src/<area>/*.ts`; escape a literal bracket as `\\[`',
+        });
+        continue;
+      }
+      const matched = matchGlob(glob, files, set);
+      for (const f of matched) targeted.add(f);
+      if (matched.length === 0) {
+        findings.add({
+          kind: 'stale-target',
+          spec: spec.id,
+          file: spec.file,
+          line: target.line,
+          expected: `targets ${target.glob}`,
+          actual: `no file matches target \`${target.glob}\` (${target.pattern})`,
+          hint: 'remove the target, or restore the code it named',
+        });
+      }
+    }
+  }
+  });
+
+  // 3. Code in scope that no spec targets.
+  timed('scope', () => {
+  for (const f of selectFiles(include.globs, files, set)) {
+    if (targeted.has(f) || exclude.test(f)) continue;
+    findings.add({
+      kind: 'unspecified-code',
+      file: f,
+      actual: `${f} is in scope but no spec targets it`,
+      hint: "add it to a spec's targets, or exclude it from the scope (`exclude` in sdna.config)",
+    });
+  }
+  });
+
+  // 4. Tests: links from specs, claims from tests.
+  const index = new TestIndex(root, set);
+  const claims: Claim[] = [];
+  timed('claims', () => {
+  for (const f of files) {
+    if (!testGlobs.test(f)) continue;
+    if (index.textIfMentions(f, 'capabilities') === null) continue;
+    for (const t of index.tests(f)) {
+      for (const c of t.capabilities) claims.push({ id: c.id, file: f, line: c.line, test: t.fullName });
+    }
+  }
+  });
+  const capIndex = new Map<string, Capability>();
+  for (const s of specs) for (const c of s.capabilities) capIndex.set(c.id, c);
+  const claimsOf = new Map<string, Claim[]>();
+  for (const claim of claims) {
+    if (capIndex.has(claim.id)) {
+      claimsOf.set(claim.id, [...(claimsOf.get(claim.id) ?? []), claim]);
+      continue;
+    }
+    const near = closest(claim.id, capIndex.keys());
+    findings.add({
+      kind: 'broken-test-link',
+      file: claim.file,
+      line: claim.line,
+      expected: `meta: { capabilities: ['${claim.id}'] }`,
+      actual: `test "${claim.test}" claims \`${claim.id}\`, which no spec declares`,
+      hint: near
+        ? `did you mean \`${near}\`? Claim an existing capability id (\`<spec-id>/<slug>\`)`
+        : 'claim an existing capability id (`<spec-id>/<slug>`; `sdna plan --json` lists them), or add the capability to a spec',
+    });
+  }
+
+  const brokenLink = (spec: Spec, capability: string | undefined, raw: string, line: number, reason: string) =>
+    findings.add({
+      kind: 'broken-test-link',
+      spec: spec.id,
+      capability,
+      file: spec.file,
+      line,
+      expected: `[@test](${raw})`,
+      actual: `test link \`${raw}\` is broken: ${reason}`,
+      hint: 'point it at an existing test file (relative to the spec), with a fragment from a test\'s full name, or remove it',
+    });
+
+  const capabilities: CapabilityPlan[] = [];
+  timed('links', () => {
+  for (const spec of specs) {
+    for (const link of spec.links) {
+      const check = index.check(link);
+      if (!check.ok) brokenLink(spec, undefined, link.raw, link.line, check.reason);
+    }
+    for (const cap of spec.capabilities) {
+      const tests: TestRef[] = [];
+      const seen = new Set<string>();
+      const addTest = (ref: TestRef) => {
+        const key = `${ref.file}\0${ref.name ?? ''}`;
+        if (!seen.has(key)) {
+          seen.add(key);
+          tests.push(ref);
+        }
+      };
+      for (const link of cap.links) {
+        const check = index.check(link);
+        if (check.ok) addTest(link.fragment === undefined ? { file: link.file } : { file: link.file, name: link.fragment });
+        else brokenLink(spec, cap.id, link.raw, link.line, check.reason);
+      }
+      for (const claim of claimsOf.get(cap.id) ?? []) addTest({ file: claim.file, name: claim.test });
+      if (tests.length === 0) {
+        findings.add({
+          kind: 'untested-capability',
+          spec: spec.id,
+          capability: cap.id,
+          file: spec.file,
+          line: cap.line,
+          expected: `"${clip(cap.text || cap.name)}"`,
+          actual:
+            cap.links.length > 0
+              ? `none of the tests linked to ${cap.id} exists`
+              : `no test is linked to ${cap.id} or claims it`,
+          hint: `link one with [@test](../test/<file>.test.ts), or claim it in a test: { meta: { capabilities: ['${cap.id}'] } }`,
+        });
+      }
+      capabilities.push({
+        id: cap.id,
+        spec: spec.id,
+        name: cap.name,
+        file: cap.file,
+        line: cap.line,
+        status: tests.length > 0 ? 'linked' : 'untested',
+        tests,
+      });
+    }
+  }
+  });
+
+  const sortedSpecs = [...specs].sort((a, b) => cmp(a.file, b.file));
+  const list = findings.sorted(order);
+  return {
+    version: 1,
+    root,
+    project: projectName(root),
+    specs: sortedSpecs,
+    capabilities,
+    findings: list,
+    summary: summarize(list),
+    failed: list.some((f) => f.severity === 'error'),
+  };
+}
+
+function summarize(findings: Plan['findings']): Summary {
+  const s: Summary = { drift: 0, unspecified: 0, stale: 0, errors: 0 };
+  for (const f of findings) {
+    if (f.category === 'error') s.errors++;
+    else s[f.category]++;
+  }
+  return s;
+}
+
+/** The nearest known id, for "did you mean" hints; only when it is close. */
+function closest(id: string, ids: Iterable<string>): string | undefined {
+  let best: string | undefined;
+  let bestD = Math.max(2, Math.floor(id.length / 4)) + 1;
+  for (const candidate of ids) {
+    if (Math.abs(candidate.length - id.length) >= bestD) continue;
+    const d = distance(id, candidate);
+    if (d < bestD) {
+      best = candidate;
+      bestD = d;
+    }
+  }
+  return best;
+}

@@ -1,0 +1,80 @@
+// The tests sdna can see without running them: each test file is read and
+// tokenised at most once per run, and only when a fragment link or a
+// `meta.capabilities` claim needs its test names.
+
+import fs from 'node:fs';
+import path from 'node:path';
+import { extractTests, nameContains, type StaticTest } from '../analyze/test-names.js';
+import type { TestLink } from '../model.js';
+
+export type LinkCheck = { ok: true; tests: StaticTest[] } | { ok: false; reason: string };
+
+export class TestIndex {
+  private readonly texts = new Map<string, string | null>();
+  private readonly parsed = new Map<string, StaticTest[]>();
+
+  constructor(
+    private readonly root: string,
+    private readonly listed: Set<string>,
+  ) {}
+
+  /** The file's text, or null when it is missing or unreadable. */
+  text(file: string): string | null {
+    let text = this.texts.get(file);
+    if (text === undefined) {
+      try {
+        text = fs.readFileSync(path.join(this.root, file), 'utf8');
+      } catch {
+        text = null;
+      }
+      this.texts.set(file, text);
+    }
+    return text;
+  }
+
+  /**
+   * The file's text when it contains `needle`, else null. Searches the raw
+   * bytes first: most test files claim nothing and are never decoded.
+   */
+  textIfMentions(file: string, needle: string): string | null {
+    const known = this.texts.get(file);
+    if (known !== undefined) return known !== null && known.includes(needle) ? known : null;
+    let buf: Buffer;
+    try {
+      buf = fs.readFileSync(path.join(this.root, file));
+    } catch {
+      this.texts.set(file, null);
+      return null;
+    }
+    if (buf.indexOf(needle) === -1) return null;
+    const text = buf.toString('utf8');
+    this.texts.set(file, text);
+    return text;
+  }
+
+  exists(file: string): boolean {
+    return this.listed.has(file) || this.text(file) !== null;
+  }
+
+  tests(file: string): StaticTest[] {
+    let tests = this.parsed.get(file);
+    if (!tests) {
+      const text = this.text(file);
+      tests = text === null ? [] : extractTests(text).tests;
+      this.parsed.set(file, tests);
+    }
+    return tests;
+  }
+
+  /** Checks a `[@test]` link: the file exists and a fragment names some test in it. */
+  check(link: TestLink): LinkCheck {
+    if (!this.exists(link.file)) return { ok: false, reason: `${link.file} does not exist` };
+    if (link.fragment === undefined) return { ok: true, tests: [] };
+    if (this.text(link.file) === null) return { ok: false, reason: `${link.file} cannot be read` };
+    const tests = this.tests(link.file).filter((t) => nameContains(t.pattern, link.fragment!));
+    if (tests.length === 0) {
+      return { ok: false, reason: `no test in ${link.file} has "${link.fragment}" in its full name` };
+    }
+    return { ok: true, tests };
+  }
+}

@@ -1,0 +1,129 @@
+// YAML frontmatter: split from the body, parsed with js-yaml (gray-matter's
+// engine, 4-5x faster here than a parser that keeps positions), keys compared
+// case-insensitively (`Description:` is seen in real specs), validated with zod.
+
+import yaml from 'js-yaml';
+import * as z from 'zod/mini';
+import type { SpecProblem } from './problem.js';
+
+export interface Split {
+  /** Undefined when the file has no frontmatter. */
+  yaml?: string;
+  /** Line (1-based) where the YAML text starts. */
+  yamlLine: number;
+  /** The body with the frontmatter blanked out, so body lines keep their numbers. */
+  body: string;
+  problem?: SpecProblem;
+}
+
+const FENCE = /^---[ \t]*$/;
+const END = /^(?:---|\.\.\.)[ \t]*$/;
+
+export function splitFrontmatter(text: string): Split {
+  if (!text.startsWith('---')) return { yamlLine: 0, body: text };
+  const lines = text.split('\n');
+  if (!FENCE.test(lines[0])) return { yamlLine: 0, body: text };
+  let end = 1;
+  while (end < lines.length && !END.test(lines[end])) end++;
+  if (end === lines.length) {
+    return {
+      yamlLine: 0,
+      body: text,
+      problem: {
+        line: 1,
+        actual: 'frontmatter opened with `---` on line 1 is never closed',
+        hint: 'close it with a line `---` after the last key (name:, description:, targets:)',
+      },
+    };
+  }
+  return {
+    yaml: lines.slice(1, end).join('\n'),
+    yamlLine: 2,
+    body: '\n'.repeat(end + 1) + lines.slice(end + 1).join('\n'),
+  };
+}
+
+const RIGHT_FORM = '`---` / `name: <Title>` / `targets:` / `  - ../src/<file>.ts` / `---`';
+
+const schema = z.object({
+  name: z.optional(z.string()),
+  description: z.optional(z.string()),
+  id: z.optional(z.string()),
+  targets: z.optional(z.union([z.string(), z.array(z.string())])),
+});
+
+export type FrontmatterFields = z.infer<typeof schema>;
+
+export interface Frontmatter {
+  fields: FrontmatterFields;
+  /** Each target with the line it is written on. */
+  targets: { value: string; line: number }[];
+}
+
+/** 0-based index of the line that holds `key:` at the top level. */
+function keyLine(lines: string[], key: string): number {
+  const re = new RegExp(`^["']?${key}["']?\\s*:`, 'i');
+  return lines.findIndex((l) => re.test(l));
+}
+
+export function parseFrontmatter(text: string, firstLine: number): { fm?: Frontmatter; problems: SpecProblem[] } {
+  let data: unknown;
+  try {
+    data = yaml.load(text, { schema: yaml.CORE_SCHEMA });
+  } catch (error) {
+    const e = error as { reason?: string; mark?: { line: number }; message: string };
+    return {
+      problems: [
+        {
+          // "End of the stream" errors point past the last line: name the last one instead.
+          line: firstLine + Math.min(e.mark?.line ?? 0, text.split('\n').length - 1),
+          actual: `frontmatter is not valid YAML: ${e.reason ?? e.message.split('\n')[0]}`,
+          hint: `write frontmatter as ${RIGHT_FORM}`,
+        },
+      ],
+    };
+  }
+  if (data === null || data === undefined) return { fm: { fields: {}, targets: [] }, problems: [] };
+  if (typeof data !== 'object' || Array.isArray(data)) {
+    return {
+      problems: [
+        { line: firstLine, actual: 'frontmatter is not a YAML mapping of keys to values', hint: `write frontmatter as ${RIGHT_FORM}` },
+      ],
+    };
+  }
+  const lower: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(data)) lower[k.toLowerCase()] = v;
+  const lines = text.split('\n');
+  const parsed = schema.safeParse(lower);
+  if (!parsed.success) {
+    return {
+      problems: parsed.error.issues.map((issue) => {
+        const key = String(issue.path[0]);
+        const expected =
+          key === 'targets'
+            ? 'a list of globs relative to the spec file: `targets:` / `  - ../src/links/*.ts`'
+            : `a single line of text: \`${key}: <text>\``;
+        const at = keyLine(lines, key);
+        return {
+          line: firstLine + Math.max(0, at),
+          actual: `frontmatter \`${key}\` has the wrong form`,
+          hint: `write it as ${expected}`,
+        };
+      }),
+    };
+  }
+  const fields = parsed.data;
+  const list = fields.targets === undefined ? [] : typeof fields.targets === 'string' ? [fields.targets] : fields.targets;
+  // js-yaml keeps no positions: a target's line is the first line at or after
+  // `targets:` that holds its text (list items and flow lists alike).
+  const from = Math.max(0, keyLine(lines, 'targets'));
+  let cursor = from;
+  const targets = list.map((value) => {
+    let i = cursor;
+    while (i < lines.length && !lines[i].includes(value)) i++;
+    if (i === lines.length) i = from;
+    else cursor = i;
+    return { value, line: firstLine + i };
+  });
+  return { fm: { fields, targets }, problems: [] };
+}

@@ -1,0 +1,11 @@
+/** Something wrong in one spec file, before it becomes a `spec-error` finding. */
+export interface SpecProblem {
+  line: number;
+  /** What is wrong. */
+  actual: string;
+  /** The right form, or what to do. */
+  hint: string;
+  capability?: string;
+  /** The problem is a target the spec wrote (so the spec is not target-less). */
+  target?: boolean;
+}

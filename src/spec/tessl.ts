@@ -1,0 +1,371 @@
+// Reads a Tessl `.spec.md` into the format-neutral model. Both dialects:
+// - tile/essay: frontmatter `name`/`description`/`targets`, `## Capabilities`
+//   with bold bullets `- **Name** [@test](…)`;
+// - framework: `# Title`, `## Target` with `[@generate]`/`[@describe]` links,
+//   `### Capability` headings with bullets, a `[@test]` at the end of a bullet
+//   or alone after a group, `## Dependencies` with `[@use]`, `{ .locked }`.
+
+import path from 'node:path';
+import { resolveFrom } from '../files.js';
+import type { ApiBlock, Capability, Spec, Target, TestLink } from '../model.js';
+import { parseFrontmatter, splitFrontmatter } from './frontmatter.js';
+import { attributes, findLinks, parseBlocks, plainText, type RawLink, type Token } from './markdown.js';
+import type { SpecProblem } from './problem.js';
+import { distance, normalizeText, slugify } from './text.js';
+import { timed } from '../perf.js';
+
+export interface ReadResult {
+  /** Undefined only when nothing usable could be read (e.g. broken frontmatter). */
+  spec?: Spec;
+  problems: SpecProblem[];
+}
+
+const SECTIONS = ['capabilities', 'target', 'targets', 'api', 'dependencies'];
+
+const CAPABILITY_FORMS =
+  'add `## Capabilities` with bullets `- **<Name>** [@test](../test/<file>.test.ts)` or `### <Name>` headings';
+
+interface Draft {
+  name: string;
+  line: number;
+  textParts: string[];
+  links: TestLink[];
+  locked: boolean;
+}
+
+/** The spec id a file gets without frontmatter `id`: its name without `.spec.md`. */
+export function tesslIdOf(file: string): string {
+  return path.posix.basename(file).replace(/\.spec\.md$/i, '');
+}
+
+function sectionName(heading: string): string {
+  return heading
+    .replace(/\{[^}]*\}/g, '')
+    .trim()
+    .toLowerCase();
+}
+
+export function readTessl(file: string, source: string): ReadResult {
+  const text = normalizeText(source);
+  const problems: SpecProblem[] = [];
+  const split = splitFrontmatter(text);
+  if (split.problem) return { problems: [split.problem] };
+
+  let fields: { name?: string; description?: string; id?: string } = {};
+  const targets: Target[] = [];
+  if (split.yaml !== undefined) {
+    const { fm, problems: fmProblems } = timed('  frontmatter', () => parseFrontmatter(split.yaml!, split.yamlLine));
+    if (!fm) return { problems: fmProblems };
+    fields = fm.fields;
+    for (const t of fm.targets) addTarget(file, t.value, t.line, 'target', targets, problems);
+  }
+
+  const tokens = timed('  markdown', () => parseBlocks(split.body));
+  const drafts: Draft[] = [];
+  const specLinks: TestLink[] = [];
+  const uses: { ref: string; line: number }[] = [];
+  const api: ApiBlock[] = [];
+  let title: string | undefined;
+  let section = '';
+  let capabilitiesLine = 0;
+  const typos: { heading: string; line: number; meant: string }[] = [];
+
+  // State inside `## Capabilities`.
+  let headingCap: Draft | undefined; // the current `###` capability
+  let skipping = false; // inside a `### … { .impl }` block
+  let listDepth = 0;
+  let itemCap: Draft | undefined; // capability of the current top-level bullet
+  let itemFresh = false; // the next inline starts a new top-level bullet
+  let listCaps: Draft[] = []; // bullet capabilities of the list being read
+  let lastListCaps: Draft[] = []; // ... of the list just closed (a group link covers them)
+
+  const testLink = (l: RawLink): TestLink | undefined => {
+    const hash = l.target.indexOf('#');
+    const ref = hash === -1 ? l.target : l.target.slice(0, hash);
+    let fragment = hash === -1 ? undefined : l.target.slice(hash + 1);
+    if (fragment !== undefined) {
+      try {
+        fragment = decodeURIComponent(fragment);
+      } catch {
+        // A stray `%` is part of the test name, not an escape.
+      }
+      if (fragment.trim() === '') fragment = undefined;
+    }
+    if (ref.trim() === '') {
+      problems.push({
+        line: l.line,
+        actual: `test link \`[@test](${l.target})\` names no file`,
+        hint: 'write `[@test](../test/<file>.test.ts)` or `[@test](<../test/<file>.test.ts#test name>)`',
+      });
+      return undefined;
+    }
+    const resolved = resolveFrom(file, ref.trim());
+    if (resolved === undefined) {
+      problems.push({
+        line: l.line,
+        actual: `test link \`${ref.trim()}\` resolves outside the project root and was not read`,
+        hint: 'link a test file inside the project, relative to the spec file: `[@test](../test/<file>.test.ts)`',
+      });
+      return undefined;
+    }
+    return { raw: l.target, file: resolved, fragment, line: l.line };
+  };
+
+  const handleLinks = (content: string, line: number, owner: Draft[] | undefined) => {
+    for (const l of findLinks(content, line)) {
+      if (l.kind === 'generate' || l.kind === 'describe') addTarget(file, l.target, l.line, l.kind, targets, problems);
+      else if (l.kind === 'use') uses.push({ ref: l.target, line: l.line });
+      else {
+        const link = testLink(l);
+        if (!link) continue;
+        if (owner && owner.length > 0) for (const d of owner) d.links.push(link);
+        else specLinks.push(link);
+      }
+    }
+  };
+
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i];
+    const line = (t.map?.[0] ?? 0) + 1;
+    if (t.type === 'heading_open') {
+      const content = tokens[i + 1]?.content ?? '';
+      i += 2;
+      if (t.tag === 'h1') {
+        title ??= plainText(content);
+        continue;
+      }
+      if (t.tag === 'h2') {
+        section = sectionName(content);
+        headingCap = undefined;
+        skipping = false;
+        lastListCaps = [];
+        if (section === 'capabilities') capabilitiesLine = line;
+        else if (!SECTIONS.includes(section)) {
+          const meant = SECTIONS.find((s) => distance(section, s) <= 2);
+          if (meant) typos.push({ heading: content.trim(), line, meant });
+        }
+        handleLinks(content, line, undefined);
+        continue;
+      }
+      if (section === 'capabilities' && t.tag === 'h3') {
+        const attrs = attributes(content);
+        skipping = attrs.has('impl');
+        headingCap = undefined;
+        lastListCaps = [];
+        if (skipping) continue;
+        const name = plainText(content);
+        if (name === '') continue;
+        headingCap = { name, line, textParts: [], links: [], locked: attrs.has('locked') };
+        drafts.push(headingCap);
+        handleLinks(content, line, [headingCap]);
+        continue;
+      }
+      handleLinks(content, line, headingCap ? [headingCap] : undefined);
+      continue;
+    }
+    if (t.type === 'fence' || t.type === 'code_block') {
+      const info = t.info ?? '';
+      if (/\{\s*\.api\s*\}/.test(info) || (section === 'api' && t.type === 'fence')) {
+        api.push({ lang: info.replace(/\{[^}]*\}/g, '').trim().split(/\s+/)[0] ?? '', code: t.content, line });
+      }
+      continue;
+    }
+    if (section !== 'capabilities') {
+      if (t.type === 'inline') handleLinks(t.content, line, undefined);
+      continue;
+    }
+    if (skipping) continue;
+    // Inside `## Capabilities`.
+    if (t.type === 'bullet_list_open' || t.type === 'ordered_list_open') {
+      if (listDepth === 0) listCaps = [];
+      listDepth++;
+    } else if (t.type === 'bullet_list_close' || t.type === 'ordered_list_close') {
+      listDepth--;
+      if (listDepth === 0) {
+        lastListCaps = listCaps;
+        itemCap = undefined;
+      }
+    } else if (t.type === 'list_item_open' && listDepth === 1) {
+      itemFresh = true;
+      itemCap = headingCap;
+    } else if (t.type === 'inline') {
+      if (itemFresh && !headingCap) {
+        const draft = bulletCapability(t.content, line);
+        if (draft) {
+          drafts.push(draft);
+          listCaps.push(draft);
+          itemCap = draft;
+        }
+        itemFresh = false;
+        handleLinks(t.content, line, itemCap ? [itemCap] : undefined);
+        continue;
+      }
+      itemFresh = false;
+      const prose = plainText(t.content);
+      if (listDepth > 0) {
+        if (itemCap && prose) itemCap.textParts.push(prose);
+        handleLinks(t.content, line, itemCap ? [itemCap] : undefined);
+      } else if (headingCap) {
+        if (prose) headingCap.textParts.push(prose);
+        handleLinks(t.content, line, [headingCap]);
+      } else {
+        // A paragraph of links alone after a list covers that list's capabilities.
+        handleLinks(t.content, line, prose === '' ? lastListCaps : undefined);
+      }
+    }
+  }
+
+  const name = fields.name?.trim() || title;
+  if (!name) {
+    problems.push({
+      line: 1,
+      actual: 'spec has no name',
+      hint: 'add `name: <Title>` to the frontmatter or a `# <Title>` heading',
+    });
+  }
+  let id = tesslIdOf(file);
+  if (fields.id !== undefined) {
+    if (/^[\p{L}\p{N}][\p{L}\p{N}._-]*$/u.test(fields.id)) id = fields.id;
+    else {
+      problems.push({
+        line: split.yamlLine,
+        actual: `spec id \`${fields.id}\` is not a valid id`,
+        hint: 'use letters, digits, `.`, `_` and `-`, e.g. `id: payments`',
+      });
+    }
+  }
+
+  if (drafts.length === 0) {
+    const typo = typos.find((t) => t.meant === 'capabilities');
+    problems.push({
+      line: typo?.line ?? (capabilitiesLine || 1),
+      actual: typo
+        ? `spec has no capabilities: \`## ${typo.heading}\` is not a known section (did you mean \`## Capabilities\`?)`
+        : capabilitiesLine
+          ? 'spec has no capabilities: `## Capabilities` holds no bullet or `###` heading'
+          : 'spec has no capabilities: no `## Capabilities` section',
+      hint: CAPABILITY_FORMS,
+    });
+  }
+  // Only a spec that names no target at all is told to add one; a bad target has its own error.
+  if (targets.length === 0 && !targetsWritten(problems)) {
+    const typo = typos.find((t) => t.meant === 'target' || t.meant === 'targets');
+    problems.push({
+      line: typo?.line ?? 1,
+      actual: typo
+        ? `spec has no targets: \`## ${typo.heading}\` is not a known section (did you mean \`## Target\`?)`
+        : 'spec has no targets, so it governs no code',
+      hint: 'add `targets:` / `  - ../src/<file>.ts` to the frontmatter, or a `## Target` section with `[@generate](../src/<file>.ts)`',
+    });
+  }
+  for (const t of typos) {
+    if (t.meant === 'capabilities' && drafts.length === 0) continue;
+    if ((t.meant === 'target' || t.meant === 'targets') && targets.length === 0) continue;
+    problems.push({
+      line: t.line,
+      actual: `\`## ${t.heading}\` is not a known section`,
+      hint: `did you mean \`## ${t.meant[0].toUpperCase()}${t.meant.slice(1)}\`? Known sections: ## Capabilities, ## Target, ## API, ## Dependencies`,
+    });
+  }
+
+  const capabilities: Capability[] = [];
+  const seen = new Map<string, Capability>();
+  for (const d of drafts) {
+    const slug = slugify(d.name);
+    if (slug === '') {
+      problems.push({
+        line: d.line,
+        actual: `capability \`${d.name}\` has no letters or digits to make an id from`,
+        hint: 'name it in words: `- **Create Link** …` or `### Create Link`',
+      });
+      continue;
+    }
+    const cap: Capability = {
+      id: `${id}/${slug}`,
+      spec: id,
+      name: d.name,
+      text: d.textParts.join(' '),
+      file,
+      line: d.line,
+      links: d.links,
+      locked: d.locked,
+    };
+    const prior = seen.get(cap.id);
+    if (prior) {
+      problems.push({
+        line: d.line,
+        capability: cap.id,
+        actual: `capability id \`${cap.id}\` is declared twice: ${file}:${prior.line} and ${file}:${d.line}`,
+        hint: 'give each capability a distinct name',
+      });
+      continue;
+    }
+    seen.set(cap.id, cap);
+    capabilities.push(cap);
+  }
+
+  return {
+    spec: {
+      id,
+      format: 'tessl',
+      file,
+      name: name ?? id,
+      description: fields.description,
+      targets,
+      capabilities,
+      links: specLinks,
+      uses,
+      api,
+    },
+    problems,
+  };
+}
+
+/** A top-level bullet under `## Capabilities` without `###` headings is one capability. */
+function bulletCapability(content: string, line: number): Draft | undefined {
+  const firstLine = content.split('\n', 1)[0];
+  const attrs = attributes(firstLine);
+  const bold = /^\s*(?:\*\*(.+?)\*\*|__(.+?)__)/.exec(content);
+  let name: string;
+  let rest: string;
+  if (bold) {
+    name = plainText(bold[1] ?? bold[2]);
+    rest = content.slice(bold[0].length);
+  } else {
+    name = plainText(firstLine).replace(/[.:;,]+$/, '');
+    rest = content.slice(firstLine.length);
+  }
+  if (name === '') return undefined;
+  const text = plainText(rest).replace(/^[-–—:]\s*/, '');
+  return { name, line, textParts: text ? [text] : [], links: [], locked: attrs.has('locked') };
+}
+
+function targetsWritten(problems: SpecProblem[]): boolean {
+  return problems.some((p) => p.target);
+}
+
+function addTarget(
+  file: string,
+  glob: string,
+  line: number,
+  via: Target['via'],
+  targets: Target[],
+  problems: SpecProblem[],
+): void {
+  const g = glob.trim();
+  if (g === '') {
+    problems.push({ line, target: true, actual: 'empty target', hint: 'write a glob relative to the spec file: `../src/<file>.ts`' });
+    return;
+  }
+  const pattern = resolveFrom(file, g);
+  if (pattern === undefined || pattern === '') {
+    problems.push({
+      line,
+      target: true,
+      actual: `target \`${g}\` resolves outside the project root and was not read`,
+      hint: 'name files inside the project, relative to the spec file: `../src/<area>/*.ts`',
+    });
+    return;
+  }
+  targets.push({ glob: g, pattern, line, via });
+}

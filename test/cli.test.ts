@@ -1,0 +1,137 @@
+// The built CLI on each fixture project: exact terminal and JSON output, exit codes.
+
+import path from 'node:path';
+import { describe, it } from 'vitest';
+import { FIXTURES, sdna, snapshotTree } from './helpers.js';
+
+const cases: [fixture: string, exit: number][] = [
+  ['clean', 0],
+  ['demo', 1],
+  ['untested-capability', 1],
+  ['unspecified-code', 1],
+  ['stale-target', 1],
+  ['broken-test-link', 1],
+  ['spec-error', 1],
+  ['rules', 0],
+];
+
+describe.concurrent('sdna plan on fixtures', () => {
+  for (const [fixture, exit] of cases) {
+    it(`${fixture}: terminal plan`, async ({ expect }) => {
+      const root = path.join(FIXTURES, fixture);
+      const before = snapshotTree(root);
+      const r = await sdna(['plan', '--root', `fixtures/${fixture}`], { root });
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(exit);
+      await expect(r.stdout).toMatchFileSnapshot(`__snapshots__/plan/${fixture}.txt`);
+      expect(snapshotTree(root)).toBe(before); // sdna plan writes nothing
+    });
+
+    it(`${fixture}: JSON plan`, async ({ expect }) => {
+      const root = path.join(FIXTURES, fixture);
+      const r = await sdna(['plan', '--root', root, '--json'], { root });
+      expect(r.code).toBe(exit);
+      const plan = JSON.parse(r.stdout);
+      expect(plan.version).toBe(1);
+      expect(plan.root).toBe('<root>');
+      await expect(r.stdout).toMatchFileSnapshot(`__snapshots__/plan/${fixture}.json`);
+    });
+  }
+});
+
+describe.concurrent('sdna plan options', () => {
+  const root = path.join(FIXTURES, 'demo');
+
+  it('--quiet prints only error findings and the closing line', async ({ expect }) => {
+    const r = await sdna(['plan', '--root', root, '--quiet'], { root });
+    expect(r.code).toBe(1);
+    expect(r.stdout.startsWith('- payments\n')).toBe(true);
+    expect(r.stdout).not.toContain('Analyzing');
+    expect(r.stdout.trimEnd().split('\n').at(-1)).toBe('Plan: 2 drift, 1 unspecified, 2 potentially stale.');
+  });
+
+  it('--reporter json equals --json', async ({ expect }) => {
+    const a = await sdna(['plan', '--root', root, '--json']);
+    const b = await sdna(['plan', '--root', root, '--reporter', 'json']);
+    expect(b.stdout).toBe(a.stdout);
+  });
+
+  it('loads a reporter module by path', async ({ expect }) => {
+    const r = await sdna(['plan', '--root', root, '--reporter', 'test/reporters/count.mjs']);
+    expect(r.stdout).toBe('5 findings, 4 capabilities\n');
+    expect(r.code).toBe(1);
+  });
+
+  it('colours only when asked by a TTY and never with NO_COLOR', async ({ expect }) => {
+    const r = await sdna(['plan', '--root', root]);
+    expect(r.stdout).not.toContain('\u001b[');
+  });
+
+  it('--performance reports phase times on stderr', async ({ expect }) => {
+    const r = await sdna(['plan', '--root', root, '--performance']);
+    expect(r.stderr).toMatch(/^sdna performance \(process up \d+ ms\):\n  list files +\d+\.\d ms\n/);
+  });
+});
+
+describe.concurrent('sdna plan cannot run: exit 2 with one line on stderr', () => {
+  it('root does not exist', async ({ expect }) => {
+    const r = await sdna(['plan', '--root', 'fixtures/nope']);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe(`sdna: root ${path.join(FIXTURES, 'nope')} does not exist\n`);
+  });
+
+  it('root is a file', async ({ expect }) => {
+    const r = await sdna(['plan', '--root', 'package.json']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^sdna: root .*package\.json is not a folder\n$/);
+  });
+
+  it('unknown reporter', async ({ expect }) => {
+    const r = await sdna(['plan', '--root', 'fixtures/demo', '--reporter', 'fancy']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('sdna: unknown reporter "fancy" (expected one of: terminal, json, or a path to a module)\n');
+  });
+
+  it('--json with another reporter', async ({ expect }) => {
+    const r = await sdna(['plan', '--json', '--reporter', 'terminal']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('sdna: --json and --reporter terminal disagree: pick one\n');
+  });
+
+  it('unknown option', async ({ expect }) => {
+    const r = await sdna(['plan', '--jsn']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('sdna: Unknown option `--jsn`\n');
+  });
+
+  it('unknown command', async ({ expect }) => {
+    const r = await sdna(['apply']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('sdna: unknown command "apply" (run sdna --help)\n');
+  });
+});
+
+describe.concurrent('help and version', () => {
+  it('sdna --help', async ({ expect }) => {
+    const r = await sdna(['--help']);
+    expect(r.code).toBe(0);
+    await expect(r.stdout).toMatchFileSnapshot('__snapshots__/help.txt');
+  });
+
+  it('sdna plan --help lists options, exit codes and finding kinds', async ({ expect }) => {
+    const r = await sdna(['plan', '--help']);
+    expect(r.code).toBe(0);
+    await expect(r.stdout).toMatchFileSnapshot('__snapshots__/plan-help.txt');
+  });
+
+  it('sdna with no command prints help', async ({ expect }) => {
+    expect((await sdna([])).stdout).toBe((await sdna(['--help'])).stdout);
+  });
+
+  it('sdna --version', async ({ expect }) => {
+    const r = await sdna(['--version']);
+    expect(r.stdout).toMatch(/^sdna\/\d+\.\d+\.\d+ /);
+    expect(r.code).toBe(0);
+  });
+});

@@ -1,0 +1,76 @@
+// Shared by the end-to-end tests: they spawn the built CLI (`npm test` builds
+// it once first) on fixture projects and compare what it prints.
+
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const CLI = path.join(REPO, 'dist', 'cli.js');
+export const FIXTURES = path.join(REPO, 'fixtures');
+
+if (!fs.existsSync(CLI)) throw new Error('dist/cli.js is missing: run `npm run build` (npm test does) first');
+
+export interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs `sdna ...args` with no stdin; every occurrence of `root` in the output
+ * becomes `<root>`. Asynchronous, so that concurrent tests really overlap.
+ */
+export function sdna(
+  args: string[],
+  options: { cwd?: string; root?: string; env?: Record<string, string | undefined> } = {},
+): Promise<Run> {
+  const child = spawn(process.execPath, [CLI, ...args], {
+    cwd: options.cwd ?? REPO,
+    env: { ...process.env, NO_COLOR: '1', ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const out: Buffer[] = [];
+  const err: Buffer[] = [];
+  child.stdout.on('data', (d: Buffer) => out.push(d));
+  child.stderr.on('data', (d: Buffer) => err.push(d));
+  const clean = (b: Buffer[]) => {
+    const s = Buffer.concat(b).toString('utf8');
+    return options.root ? s.split(options.root).join('<root>') : s;
+  };
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout: clean(out), stderr: clean(err) }));
+  });
+}
+
+/** A throw-away copy of a fixture (or an empty folder) for tests that change files. */
+export function tempProject(fixture?: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sdna-test-'));
+  if (fixture) fs.cpSync(path.join(FIXTURES, fixture), dir, { recursive: true });
+  return dir;
+}
+
+export function write(root: string, file: string, content: string | Buffer): void {
+  fs.mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
+  fs.writeFileSync(path.join(root, file), content);
+}
+
+/** Every file below `dir` with its size and mtime, to prove a command wrote nothing. */
+export function snapshotTree(dir: string): string {
+  const out: string[] = [];
+  const walk = (d: string) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else {
+        const s = fs.lstatSync(p);
+        out.push(`${path.relative(dir, p)} ${s.size} ${s.mtimeMs}`);
+      }
+    }
+  };
+  walk(dir);
+  return out.join('\n');
+}

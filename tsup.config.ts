@@ -1,0 +1,23 @@
+import { defineConfig } from 'tsup';
+
+export default defineConfig({
+  entry: {
+    index: 'src/index.ts',
+    cli: 'src/cli/index.ts',
+    vitest: 'src/vitest/index.ts',
+  },
+  format: 'esm',
+  target: 'node20',
+  platform: 'node',
+  dts: { entry: { index: 'src/index.ts', vitest: 'src/vitest/index.ts' } },
+  clean: true,
+  minify: process.env.SDNA_DEBUG_BUILD ? false : true,
+  sourcemap: true,
+  splitting: true,
+  // One bundle per entry starts faster than resolving dozens of small packages,
+  // and `sdna plan` runs in pre-commit hooks where start-up is most of the time.
+  // jiti stays external: it is loaded only for TypeScript config files.
+  noExternal: [/^(?!jiti)/],
+  external: ['jiti'],
+  banner: { js: "import { createRequire as __sdnaCreateRequire } from 'node:module'; const require = __sdnaCreateRequire(import.meta.url);" },
+});
