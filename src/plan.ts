@@ -7,7 +7,7 @@ import type { ResolvedConfig } from './config.js';
 import { SdnaError } from './errors.js';
 import { Findings, cmp } from './findings.js';
 import { listFiles } from './files.js';
-import type { Capability, CapabilityPlan, Plan, Spec, Summary, TestRef } from './model.js';
+import type { CapabilityPlan, Plan, Spec, Summary, TestLink, TestRef } from './model.js';
 import { compileGlob, globSet, matchGlob, selectFiles, type CompiledGlob } from './resolve/globs.js';
 import { TestIndex } from './resolve/tests.js';
 import { readTessl, tesslIdOf } from './spec/tessl.js';
@@ -92,6 +92,20 @@ function readSpecFile(root: string, file: string): { text?: string; problem?: Sp
   return { text: buf.toString('utf8') };
 }
 
+/** What every phase of one plan shares. */
+interface Run {
+  root: string;
+  files: string[];
+  set: Set<string>;
+  findings: Findings;
+  /** Spec ids in the order their files sort, for grouping findings. */
+  order: Map<string, number>;
+}
+
+function specError(run: Run, spec: string, file: string, p: SpecProblem): void {
+  run.findings.add({ kind: 'spec-error', spec, capability: p.capability, file, line: p.line, actual: p.actual, hint: p.hint });
+}
+
 export function createPlan(config: ResolvedConfig): Plan {
   const root = path.resolve(config.root);
   checkRoot(root);
@@ -101,27 +115,42 @@ export function createPlan(config: ResolvedConfig): Plan {
   const testGlobs = compileConfigGlobs('tests', config.tests);
 
   const { files, set } = timed('list files', () => listFiles(root));
-  const findings = new Findings(config.rules);
+  const run: Run = { root, files, set, findings: new Findings(config.rules), order: new Map() };
+  const specs = timed('specs', () => readSpecs(run, specGlobs.test));
+  const targeted = timed('match targets', () => matchTargets(run, specs));
+  timed('scope', () => reportUnspecified(run, include.globs, exclude.test, targeted));
+  const index = new TestIndex(root, set);
+  const claims = timed('claims', () => collectClaims(run, specs, testGlobs.test, index));
+  const capabilities = timed('links', () => linkCapabilities(run, specs, claims, index));
+
+  const list = run.findings.sorted(run.order);
+  return {
+    version: 1,
+    root,
+    project: projectName(root),
+    specs: [...specs].sort((a, b) => cmp(a.file, b.file)),
+    capabilities,
+    findings: list,
+    summary: summarize(list),
+    failed: list.some((f) => f.severity === 'error'),
+  };
+}
+
+function readSpecs(run: Run, isSpec: (file: string) => boolean): Spec[] {
   const specs: Spec[] = [];
-  const order = new Map<string, number>();
-
-  const specError = (spec: string, file: string, p: SpecProblem) =>
-    findings.add({ kind: 'spec-error', spec, capability: p.capability, file, line: p.line, actual: p.actual, hint: p.hint });
-
-  // 1. Read specs.
-  for (const file of files) {
-    if (!specGlobs.test(file)) continue;
+  for (const file of run.files) {
+    if (!isSpec(file)) continue;
     const fallbackId = tesslIdOf(file);
-    const { text, problem } = timed('read specs', () => readSpecFile(root, file));
+    const { text, problem } = readSpecFile(run.root, file);
     if (problem) {
-      order.set(fallbackId, order.size);
-      specError(fallbackId, file, problem);
+      run.order.set(fallbackId, run.order.size);
+      specError(run, fallbackId, file, problem);
       continue;
     }
-    const { spec, problems } = timed('parse specs', () => readTessl(file, text!));
+    const { spec, problems } = readTessl(file, text!);
     const id = spec?.id ?? fallbackId;
-    if (!order.has(id)) order.set(id, order.size);
-    for (const p of problems) specError(id, file, p);
+    if (!run.order.has(id)) run.order.set(id, run.order.size);
+    for (const p of problems) specError(run, id, file, p);
     if (spec) specs.push(spec);
   }
   const byId = new Map<string, Spec[]>();
@@ -130,34 +159,36 @@ export function createPlan(config: ResolvedConfig): Plan {
     if (group.length < 2) continue;
     for (const s of group) {
       const others = group.filter((o) => o !== s).map((o) => o.file);
-      specError(id, s.file, {
+      specError(run, id, s.file, {
         line: 1,
         actual: `spec id \`${id}\` is also the id of ${others.join(', ')}`,
         hint: 'give each spec a distinct `id:` in its frontmatter (`id: <unique-name>`)',
       });
     }
   }
+  return specs;
+}
 
-  // 2. Targets: what each spec governs, and globs that match nothing.
+/** Every file some spec targets; a target that matches nothing is stale. */
+function matchTargets(run: Run, specs: Spec[]): Set<string> {
   const targeted = new Set<string>();
-  timed('match targets', () => {
   for (const spec of specs) {
     for (const target of spec.targets) {
       let glob: CompiledGlob;
       try {
         glob = compileGlob(target.pattern);
       } catch (error) {
-        specError(spec.id, spec.file, {
+        specError(run, spec.id, spec.file, {
           line: target.line,
           actual: `target \`${target.glob}\` is not a valid glob: ${(error as Error).message}`,
           hint: 'write a glob such as `../src/<area>/*.ts`; escape a literal bracket as `\\[`',
         });
         continue;
       }
-      const matched = matchGlob(glob, files, set);
+      const matched = matchGlob(glob, run.files, run.set);
       for (const f of matched) targeted.add(f);
       if (matched.length === 0) {
-        findings.add({
+        run.findings.add({
           kind: 'stale-target',
           spec: spec.id,
           file: spec.file,
@@ -169,91 +200,91 @@ export function createPlan(config: ResolvedConfig): Plan {
       }
     }
   }
-  });
+  return targeted;
+}
 
-  // 3. Code in scope that no spec targets.
-  timed('scope', () => {
-  for (const f of selectFiles(include.globs, files, set)) {
-    if (targeted.has(f) || exclude.test(f)) continue;
-    findings.add({
+function reportUnspecified(run: Run, include: CompiledGlob[], excluded: (f: string) => boolean, targeted: Set<string>): void {
+  for (const f of selectFiles(include, run.files, run.set)) {
+    if (targeted.has(f) || excluded(f)) continue;
+    run.findings.add({
       kind: 'unspecified-code',
       file: f,
       actual: `${f} is in scope but no spec targets it`,
       hint: "add it to a spec's targets, or exclude it from the scope (`exclude` in sdna.config)",
     });
   }
-  });
+}
 
-  // 4. Tests: links from specs, claims from tests.
-  const index = new TestIndex(root, set);
-  const claims: Claim[] = [];
-  timed('claims', () => {
-  for (const f of files) {
-    if (!testGlobs.test(f)) continue;
-    if (index.textIfMentions(f, 'capabilities') === null) continue;
-    for (const t of index.tests(f)) {
-      for (const c of t.capabilities) claims.push({ id: c.id, file: f, line: c.line, test: t.fullName });
-    }
+/** Claims that tests make with `meta.capabilities`; claims of unknown ids are broken links. */
+function collectClaims(run: Run, specs: Spec[], isTest: (f: string) => boolean, index: TestIndex): Map<string, Claim[]> {
+  // Files a fragment link will need are decoded once, during this scan.
+  const fragmentFiles = new Set<string>();
+  for (const s of specs) {
+    for (const l of s.links) if (l.fragment !== undefined) fragmentFiles.add(l.file);
+    for (const c of s.capabilities) for (const l of c.links) if (l.fragment !== undefined) fragmentFiles.add(l.file);
   }
-  });
-  const capIndex = new Map<string, Capability>();
-  for (const s of specs) for (const c of s.capabilities) capIndex.set(c.id, c);
+  const known = new Set<string>();
+  for (const s of specs) for (const c of s.capabilities) known.add(c.id);
   const claimsOf = new Map<string, Claim[]>();
-  for (const claim of claims) {
-    if (capIndex.has(claim.id)) {
-      claimsOf.set(claim.id, [...(claimsOf.get(claim.id) ?? []), claim]);
-      continue;
+  for (const f of run.files) {
+    if (!isTest(f) || index.textIfMentions(f, 'capabilities', fragmentFiles.has(f)) === null) continue;
+    for (const t of index.tests(f)) {
+      for (const c of t.capabilities) {
+        const claim = { id: c.id, file: f, line: c.line, test: t.fullName };
+        if (known.has(claim.id)) claimsOf.set(claim.id, [...(claimsOf.get(claim.id) ?? []), claim]);
+        else reportUnknownClaim(run, claim, known);
+      }
     }
-    const near = closest(claim.id, capIndex.keys());
-    findings.add({
-      kind: 'broken-test-link',
-      file: claim.file,
-      line: claim.line,
-      expected: `meta: { capabilities: ['${claim.id}'] }`,
-      actual: `test "${claim.test}" claims \`${claim.id}\`, which no spec declares`,
-      hint: near
-        ? `did you mean \`${near}\`? Claim an existing capability id (\`<spec-id>/<slug>\`)`
-        : 'claim an existing capability id (`<spec-id>/<slug>`; `sdna plan --json` lists them), or add the capability to a spec',
-    });
   }
+  return claimsOf;
+}
 
-  const brokenLink = (spec: Spec, capability: string | undefined, raw: string, line: number, reason: string) =>
-    findings.add({
-      kind: 'broken-test-link',
-      spec: spec.id,
-      capability,
-      file: spec.file,
-      line,
-      expected: `[@test](${raw})`,
-      actual: `test link \`${raw}\` is broken: ${reason}`,
-      hint: 'point it at an existing test file (relative to the spec), with a fragment from a test\'s full name, or remove it',
-    });
+function reportUnknownClaim(run: Run, claim: Claim, known: Set<string>): void {
+  const near = closest(claim.id, known);
+  run.findings.add({
+    kind: 'broken-test-link',
+    file: claim.file,
+    line: claim.line,
+    expected: `meta: { capabilities: ['${claim.id}'] }`,
+    actual: `test "${claim.test}" claims \`${claim.id}\`, which no spec declares`,
+    hint: near
+      ? `did you mean \`${near}\`? Claim an existing capability id (\`<spec-id>/<slug>\`)`
+      : 'claim an existing capability id (`<spec-id>/<slug>`; `sdna plan --json` lists them), or add the capability to a spec',
+  });
+}
 
+function reportBrokenLink(run: Run, spec: Spec, capability: string | undefined, link: TestLink, reason: string): void {
+  run.findings.add({
+    kind: 'broken-test-link',
+    spec: spec.id,
+    capability,
+    file: spec.file,
+    line: link.line,
+    expected: `[@test](${link.raw})`,
+    actual: `test link \`${link.raw}\` is broken: ${reason}`,
+    hint: "point it at an existing test file (relative to the spec), with a fragment from a test's full name, or remove it",
+  });
+}
+
+/** Each capability's tests (valid links and claims) and static status. */
+function linkCapabilities(run: Run, specs: Spec[], claimsOf: Map<string, Claim[]>, index: TestIndex): CapabilityPlan[] {
   const capabilities: CapabilityPlan[] = [];
-  timed('links', () => {
   for (const spec of specs) {
     for (const link of spec.links) {
       const check = index.check(link);
-      if (!check.ok) brokenLink(spec, undefined, link.raw, link.line, check.reason);
+      if (!check.ok) reportBrokenLink(run, spec, undefined, link, check.reason);
     }
     for (const cap of spec.capabilities) {
-      const tests: TestRef[] = [];
-      const seen = new Set<string>();
-      const addTest = (ref: TestRef) => {
-        const key = `${ref.file}\0${ref.name ?? ''}`;
-        if (!seen.has(key)) {
-          seen.add(key);
-          tests.push(ref);
-        }
-      };
+      const tests = new Map<string, TestRef>();
+      const addTest = (ref: TestRef) => tests.set(`${ref.file}\0${ref.name ?? ''}`, ref);
       for (const link of cap.links) {
         const check = index.check(link);
-        if (check.ok) addTest(link.fragment === undefined ? { file: link.file } : { file: link.file, name: link.fragment });
-        else brokenLink(spec, cap.id, link.raw, link.line, check.reason);
+        if (!check.ok) reportBrokenLink(run, spec, cap.id, link, check.reason);
+        else addTest(link.fragment === undefined ? { file: link.file } : { file: link.file, name: link.fragment });
       }
       for (const claim of claimsOf.get(cap.id) ?? []) addTest({ file: claim.file, name: claim.test });
-      if (tests.length === 0) {
-        findings.add({
+      if (tests.size === 0) {
+        run.findings.add({
           kind: 'untested-capability',
           spec: spec.id,
           capability: cap.id,
@@ -273,25 +304,12 @@ export function createPlan(config: ResolvedConfig): Plan {
         name: cap.name,
         file: cap.file,
         line: cap.line,
-        status: tests.length > 0 ? 'linked' : 'untested',
-        tests,
+        status: tests.size > 0 ? 'linked' : 'untested',
+        tests: [...tests.values()],
       });
     }
   }
-  });
-
-  const sortedSpecs = [...specs].sort((a, b) => cmp(a.file, b.file));
-  const list = findings.sorted(order);
-  return {
-    version: 1,
-    root,
-    project: projectName(root),
-    specs: sortedSpecs,
-    capabilities,
-    findings: list,
-    summary: summarize(list),
-    failed: list.some((f) => f.severity === 'error'),
-  };
+  return capabilities;
 }
 
 function summarize(findings: Plan['findings']): Summary {

@@ -34,9 +34,10 @@ export class TestIndex {
 
   /**
    * The file's text when it contains `needle`, else null. Searches the raw
-   * bytes first: most test files claim nothing and are never decoded.
+   * bytes first: most test files claim nothing and are never decoded. `keep`
+   * decodes and keeps the text anyway, for a file a fragment link needs later.
    */
-  textIfMentions(file: string, needle: string): string | null {
+  textIfMentions(file: string, needle: string, keep = false): string | null {
     const known = this.texts.get(file);
     if (known !== undefined) return known !== null && known.includes(needle) ? known : null;
     let buf: Buffer;
@@ -46,10 +47,11 @@ export class TestIndex {
       this.texts.set(file, null);
       return null;
     }
-    if (buf.indexOf(needle) === -1) return null;
+    const mentions = buf.indexOf(needle) !== -1;
+    if (!mentions && !keep) return null;
     const text = buf.toString('utf8');
     this.texts.set(file, text);
-    return text;
+    return mentions ? text : null;
   }
 
   exists(file: string): boolean {
