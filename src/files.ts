@@ -44,10 +44,18 @@ function readIgnore(file: string): string | undefined {
   }
 }
 
+/**
+ * As git decides: the deepest `.gitignore` with a rule for the path wins, so a
+ * nested `!keep.log` re-includes what a parent ignores; `.git/info/exclude`
+ * comes before the root `.gitignore`.
+ */
 function ignored(rules: Rules[], rel: string, isDir: boolean): boolean {
-  for (const r of rules) {
+  for (let i = rules.length - 1; i >= 0; i--) {
+    const r = rules[i];
     const sub = r.base === '' ? rel : rel.slice(r.base.length + 1);
-    if (r.ig.ignores(isDir ? sub + '/' : sub)) return true;
+    const verdict = r.ig.test(isDir ? sub + '/' : sub);
+    if (verdict.ignored) return true;
+    if (verdict.unignored) return false;
   }
   return false;
 }
@@ -108,7 +116,7 @@ function isFileInside(link: string, realRoot: string): boolean {
 
 export function isInside(file: string, dir: string): boolean {
   const r = path.relative(dir, file);
-  return r === '' || (!r.startsWith('..') && !path.isAbsolute(r));
+  return r !== '..' && !r.startsWith('..' + path.sep) && !path.isAbsolute(r);
 }
 
 /**
@@ -117,7 +125,10 @@ export function isInside(file: string, dir: string): boolean {
  */
 export function resolveFrom(fromFile: string, ref: string): string | undefined {
   if (ref.startsWith('/') || /^[A-Za-z]:[\\/]/.test(ref)) return undefined;
-  const joined = path.posix.normalize(path.posix.join(path.posix.dirname(fromFile), ref.replace(/\\/g, '/')));
+  // A backslash before a glob character escapes it (`app/\\[id\\]/page.tsx`); any other is a
+  // Windows path separator (`..\\src\\a.ts`).
+  const posix = ref.includes('\\') ? ref.replace(/\\(?![[\]{}()*?!+@\\])/g, '/') : ref;
+  const joined = path.posix.normalize(path.posix.join(path.posix.dirname(fromFile), posix));
   if (joined === '..' || joined.startsWith('../')) return undefined;
   return joined === '.' ? '' : joined.replace(/\/$/, '');
 }

@@ -338,7 +338,7 @@ describe.concurrent('bad input', () => {
         kind: 'spec-error',
         spec: 'ided',
         file: 'specs/ided.spec.md',
-        line: 2,
+        line: 3,
         message: 'spec id `has spaces` is not a valid id; use letters, digits, `.`, `_` and `-`, e.g. `id: payments`',
       },
     ]);

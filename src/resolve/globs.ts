@@ -23,7 +23,9 @@ const MAGIC = /[*?[\]{}()!@+\\]/;
 const SIMPLE = /^([^*]+)\/(\*\*\/)?\*([^/]*)$/;
 
 /** Compiles `pattern` or throws with picomatch's reason. */
-export function compileGlob(pattern: string): CompiledGlob {
+export function compileGlob(written: string): CompiledGlob {
+  // `./src/*.ts` and `generated/` mean what they say: paths here have neither.
+  const pattern = written.replace(/^(?:\.\/)+/, '').replace(/(.)\/+$/, '$1');
   // Most targets are plain paths or `dir/*.ext` / `dir/**/*.ext`: no regex to
   // build for them (picomatch compiles in ~50 µs, a lot times 2,000 specs).
   if (!MAGIC.test(pattern)) return { pattern, base: '', literal: true, test: (file) => file === pattern };
@@ -44,7 +46,8 @@ export function compileGlob(pattern: string): CompiledGlob {
   // and paths here are already normalised root-relative posix paths.
   const re = picomatch.makeRe(pattern, OPTIONS);
   const scan = picomatch.scan(pattern);
-  return { pattern, base: scan.isGlob ? scan.base : '', literal: !scan.isGlob, test: (file) => re.test(file) };
+  // `file === pattern`: a file may be named like the glob itself (`src/{a,b}.ts`).
+  return { pattern, base: scan.isGlob ? scan.base : '', literal: !scan.isGlob, test: (file) => file === pattern || re.test(file) };
 }
 
 /**
@@ -52,10 +55,7 @@ export function compileGlob(pattern: string): CompiledGlob {
  * when it is a folder (`../src/links` governs the whole folder).
  */
 export function matchGlob(glob: CompiledGlob, sorted: string[], set: Set<string>): string[] {
-  if (glob.literal) {
-    const p = glob.pattern.replace(/\/$/, '');
-    return set.has(p) ? [p] : filesUnder(sorted, p);
-  }
+  if (glob.literal) return set.has(glob.pattern) ? [glob.pattern] : filesUnder(sorted, glob.pattern);
   return filesUnder(sorted, glob.base).filter((f) => glob.test(f));
 }
 

@@ -43,6 +43,8 @@ export function splitFrontmatter(text: string): Split {
   };
 }
 
+const TEXT_KEYS = new Set(['name', 'description', 'id']);
+
 const RIGHT_FORM = '`---` / `name: <Title>` / `targets:` / `  - ../src/<file>.ts` / `---`';
 
 const schema = z.object({
@@ -58,6 +60,8 @@ export interface Frontmatter {
   fields: FrontmatterFields;
   /** Each target with the line it is written on. */
   targets: { value: string; line: number }[];
+  /** The line of a top-level key (the first frontmatter line when absent). */
+  keyLine: (key: string) => number;
 }
 
 /** 0-based index of the line that holds `key:` at the top level. */
@@ -83,7 +87,9 @@ export function parseFrontmatter(text: string, firstLine: number): { fm?: Frontm
       ],
     };
   }
-  if (data === null || data === undefined) return { fm: { fields: {}, targets: [] }, problems: [] };
+  if (data === null || data === undefined) {
+    return { fm: { fields: {}, targets: [], keyLine: () => firstLine }, problems: [] };
+  }
   if (typeof data !== 'object' || Array.isArray(data)) {
     return {
       problems: [
@@ -92,7 +98,11 @@ export function parseFrontmatter(text: string, firstLine: number): { fm?: Frontm
     };
   }
   const lower: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(data)) lower[k.toLowerCase()] = v;
+  for (const [k, v] of Object.entries(data)) {
+    const key = k.toLowerCase();
+    // `name: 2024` or `id: 42` are text to the author, whatever YAML makes of them.
+    lower[key] = TEXT_KEYS.has(key) && (typeof v === 'number' || typeof v === 'boolean') ? String(v) : v;
+  }
   const lines = text.split('\n');
   const parsed = schema.safeParse(lower);
   if (!parsed.success) {
@@ -121,9 +131,11 @@ export function parseFrontmatter(text: string, firstLine: number): { fm?: Frontm
   const targets = list.map((value) => {
     let i = cursor;
     while (i < lines.length && !lines[i].includes(value)) i++;
-    if (i === lines.length) i = from;
-    else cursor = i;
+    if (i === lines.length) return { value, line: firstLine + from };
+    // A block item holds one target; a flow list (`[a, b]`) holds several on one line.
+    cursor = /^\s*-\s/.test(lines[i]) ? i + 1 : i;
     return { value, line: firstLine + i };
   });
-  return { fm: { fields, targets }, problems: [] };
+  const keyLineOf = (key: string) => firstLine + Math.max(0, keyLine(lines, key));
+  return { fm: { fields, targets, keyLine: keyLineOf }, problems: [] };
 }

@@ -35,14 +35,16 @@ export interface RawLink {
 }
 
 // The angle form may hold `>` (`<a.test.ts#suite > test>`): it ends at `>` followed by `)`.
-const LINK = /\[@(test|generate|describe|use)\]\(\s*(?:<([^\n]*?)>|([^)\n]*?))\s*\)/g;
+// A plain destination may hold balanced parentheses, as in CommonMark (`#adds(one)`).
+const LINK = /\[@(test|generate|describe|use)\]\(\s*(?:<([^\n]*?)>|((?:[^()\n]|\([^()\n]*\))*?))\s*\)/g;
 const CODE_SPAN = /(`+)[^`]*?\1/g;
 
 /** Finds `[@kind](target)` links in `text`, whose first line is `firstLine`. */
 export function findLinks(text: string, firstLine: number): RawLink[] {
   if (!text.includes('[@')) return [];
   // Links shown as code (`[@test](x)`) are examples, not links.
-  const scan = text.includes('`') ? text.replace(CODE_SPAN, (m) => ' '.repeat(m.length)) : text;
+  // Newlines stay, so the lines of later links stay right.
+  const scan = text.includes('`') ? text.replace(CODE_SPAN, (m) => m.replace(/[^\n]/g, ' ')) : text;
   const out: RawLink[] = [];
   LINK.lastIndex = 0;
   for (let m = LINK.exec(scan); m; m = LINK.exec(scan)) {

@@ -20,7 +20,14 @@ export interface ReadResult {
   problems: SpecProblem[];
 }
 
-const SECTIONS = ['capabilities', 'target', 'targets', 'api', 'dependencies'];
+const SECTION_TITLES: Record<string, string> = {
+  capabilities: 'Capabilities',
+  target: 'Target',
+  targets: 'Targets',
+  api: 'API',
+  dependencies: 'Dependencies',
+};
+const SECTIONS = Object.keys(SECTION_TITLES);
 
 const CAPABILITY_FORMS =
   'add `## Capabilities` with bullets `- **<Name>** [@test](../test/<file>.test.ts)` or `### <Name>` headings';
@@ -52,11 +59,13 @@ export function readTessl(file: string, source: string): ReadResult {
   if (split.problem) return { problems: [split.problem] };
 
   let fields: { name?: string; description?: string; id?: string } = {};
+  let idLine = 1;
   const targets: Target[] = [];
   if (split.yaml !== undefined) {
     const { fm, problems: fmProblems } = timed('  frontmatter', () => parseFrontmatter(split.yaml!, split.yamlLine));
     if (!fm) return { problems: fmProblems };
     fields = fm.fields;
+    idLine = fm.keyLine('id');
     for (const t of fm.targets) addTarget(file, t.value, t.line, 'target', targets, problems);
   }
 
@@ -84,11 +93,7 @@ export function readTessl(file: string, source: string): ReadResult {
     const ref = hash === -1 ? l.target : l.target.slice(0, hash);
     let fragment = hash === -1 ? undefined : l.target.slice(hash + 1);
     if (fragment !== undefined) {
-      try {
-        fragment = decodeURIComponent(fragment);
-      } catch {
-        // A stray `%` is part of the test name, not an escape.
-      }
+      fragment = decode(fragment);
       if (fragment.trim() === '') fragment = undefined;
     }
     if (ref.trim() === '') {
@@ -99,7 +104,7 @@ export function readTessl(file: string, source: string): ReadResult {
       });
       return undefined;
     }
-    const resolved = resolveFrom(file, ref.trim());
+    const resolved = resolveFrom(file, decode(ref.trim()));
     if (resolved === undefined) {
       problems.push({
         line: l.line,
@@ -141,7 +146,8 @@ export function readTessl(file: string, source: string): ReadResult {
         lastListCaps = [];
         if (section === 'capabilities') capabilitiesLine = line;
         else if (!SECTIONS.includes(section)) {
-          const meant = SECTIONS.find((s) => distance(section, s) <= 2);
+          // Short names tolerate one edit (`## UI` is not a typo of `## API`), longer ones two.
+          const meant = SECTIONS.find((s) => distance(section, s) <= (s.length <= 4 ? 1 : 2));
           if (meant) typos.push({ heading: content.trim(), line, meant });
         }
         handleLinks(content, line, undefined);
@@ -165,7 +171,7 @@ export function readTessl(file: string, source: string): ReadResult {
     }
     if (t.type === 'fence' || t.type === 'code_block') {
       const info = t.info ?? '';
-      if (/\{\s*\.api\s*\}/.test(info) || (section === 'api' && t.type === 'fence')) {
+      if (attributes(info).has('api') || (section === 'api' && t.type === 'fence')) {
         api.push({ lang: info.replace(/\{[^}]*\}/g, '').trim().split(/\s+/)[0] ?? '', code: t.content, line });
       }
       continue;
@@ -188,6 +194,8 @@ export function readTessl(file: string, source: string): ReadResult {
     } else if (t.type === 'list_item_open' && listDepth === 1) {
       itemFresh = true;
       itemCap = headingCap;
+    } else if (t.type === 'list_item_close' && listDepth === 1) {
+      itemFresh = false; // an empty bullet has no inline token to consume the flag
     } else if (t.type === 'inline') {
       if (itemFresh && !headingCap) {
         const draft = bulletCapability(t.content, line);
@@ -209,8 +217,10 @@ export function readTessl(file: string, source: string): ReadResult {
         if (prose) headingCap.textParts.push(prose);
         handleLinks(t.content, line, [headingCap]);
       } else {
-        // A paragraph of links alone after a list covers that list's capabilities.
+        // A paragraph of links alone right after a list covers that list's
+        // capabilities; prose in between ends the group.
         handleLinks(t.content, line, prose === '' ? lastListCaps : undefined);
+        if (prose !== '') lastListCaps = [];
       }
     }
   }
@@ -228,7 +238,7 @@ export function readTessl(file: string, source: string): ReadResult {
     if (/^[\p{L}\p{N}][\p{L}\p{N}._-]*$/u.test(fields.id)) id = fields.id;
     else {
       problems.push({
-        line: split.yamlLine,
+        line: idLine,
         actual: `spec id \`${fields.id}\` is not a valid id`,
         hint: 'use letters, digits, `.`, `_` and `-`, e.g. `id: payments`',
       });
@@ -264,7 +274,7 @@ export function readTessl(file: string, source: string): ReadResult {
     problems.push({
       line: t.line,
       actual: `\`## ${t.heading}\` is not a known section`,
-      hint: `did you mean \`## ${t.meant[0].toUpperCase()}${t.meant.slice(1)}\`? Known sections: ## Capabilities, ## Target, ## API, ## Dependencies`,
+      hint: `did you mean \`## ${SECTION_TITLES[t.meant]}\`? Known sections: ## Capabilities, ## Target, ## API, ## Dependencies`,
     });
   }
 
@@ -321,6 +331,16 @@ export function readTessl(file: string, source: string): ReadResult {
   };
 }
 
+/** Percent-decodes a link part; a stray `%` is part of the name, not an escape. */
+function decode(text: string): string {
+  if (!text.includes('%')) return text;
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
 /** A top-level bullet under `## Capabilities` without `###` headings is one capability. */
 function bulletCapability(content: string, line: number): Draft | undefined {
   const firstLine = content.split('\n', 1)[0];
@@ -358,7 +378,16 @@ function addTarget(
     return;
   }
   const pattern = resolveFrom(file, g);
-  if (pattern === undefined || pattern === '') {
+  if (pattern === '') {
+    problems.push({
+      line,
+      target: true,
+      actual: `target \`${g}\` names the whole project root`,
+      hint: 'name the folders or files this spec governs: `../src/<area>/**/*.ts`',
+    });
+    return;
+  }
+  if (pattern === undefined) {
     problems.push({
       line,
       target: true,

@@ -1,0 +1,91 @@
+// Reporters are pure functions of a plan; the CLI decides on colour.
+
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createPlan, loadReporter, REPORTERS, resolveConfig, SdnaError, type Plan } from '../dist/index.js';
+import { CLI, FIXTURES, REPO, tempProject, write } from './helpers.js';
+
+function plan(fixture: string): Plan {
+  const root = path.join(FIXTURES, fixture);
+  return createPlan(resolveConfig(fixture === 'rules' ? { rules: { 'untested-capability': 'warn', 'unspecified-code': 'off' } } : {}, undefined, root));
+}
+
+describe('terminal reporter', () => {
+  it('paints signs and headers only when asked', () => {
+    const demo = plan('demo');
+    const plain = REPORTERS.terminal(demo, { color: false, quiet: false });
+    const painted = REPORTERS.terminal(demo, { color: true, quiet: false });
+    expect(plain).not.toContain('\u001b[');
+    expect(painted).toContain('\u001b[33m~\u001b[0m \u001b[1mpayments/void-authorization\u001b[0m');
+    expect(painted).toContain('\u001b[32m+\u001b[0m \u001b[1msrc/webhooks/handler.ts\u001b[0m');
+    expect(painted).toContain('\u001b[31m-\u001b[0m \u001b[1mpayments\u001b[0m');
+    expect(painted.replace(/\u001b\[\d+m/g, '')).toBe(plain);
+  });
+
+  it('marks warn-level findings and leaves them out with quiet', () => {
+    const rules = plan('rules');
+    expect(REPORTERS.terminal(rules, { color: false, quiet: false })).toContain('~ notes/pin-note (warn)\n');
+    expect(REPORTERS.terminal(rules, { color: false, quiet: true })).toBe('Plan: 1 drift, 0 unspecified, 0 potentially stale.\n');
+  });
+
+  it('counts spec errors in the closing line', () => {
+    const out = REPORTERS.terminal(plan('spec-error'), { color: false, quiet: true });
+    expect(out.trimEnd().split('\n').at(-1)).toBe('Plan: 1 drift, 0 unspecified, 0 potentially stale, 10 errors.');
+  });
+
+  it('says so when nothing disagrees', () => {
+    expect(REPORTERS.terminal(plan('clean'), { color: false, quiet: false })).toBe(
+      'Analyzing spec drift for short-links...\n\nNo changes. Specs, code and tests agree.\n\nPlan: 0 drift, 0 unspecified, 0 potentially stale.\n',
+    );
+  });
+});
+
+describe('the CLI and colour', () => {
+  // `script` gives the CLI a real terminal, as a user's shell would.
+  const inTty = (env: string) =>
+    spawnSync('script', ['-qec', `${env} ${process.execPath} ${CLI} plan --root fixtures/demo`, '/dev/null'], {
+      cwd: REPO,
+      encoding: 'utf8',
+      env: { ...process.env, NO_COLOR: undefined, TERM: 'xterm' },
+    }).stdout;
+
+  it('colours on a terminal', () => {
+    expect(inTty('')).toContain('\u001b[33m~\u001b[0m');
+  });
+
+  it('never colours with NO_COLOR, even on a terminal', () => {
+    expect(inTty('NO_COLOR=1')).not.toContain('\u001b[');
+  });
+});
+
+describe('json reporter', () => {
+  it('writes only the documented fields, optional ones left out', () => {
+    const out = JSON.parse(REPORTERS.json(plan('broken-test-link'), { color: false, quiet: false }));
+    expect(Object.keys(out)).toEqual(['version', 'root', 'specs', 'capabilities', 'findings', 'summary']);
+    const claim = out.findings.find((f: { file: string }) => f.file === 'test/search.test.ts');
+    expect(claim).toEqual({
+      kind: 'broken-test-link',
+      category: 'stale',
+      severity: 'error',
+      file: 'test/search.test.ts',
+      line: 9,
+      message:
+        'test "search > suggests a spelling" claims `search/suggest-speling`, which no spec declares; did you mean `search/suggest-spelling`? Claim an existing capability id (`<spec-id>/<slug>`)',
+    });
+  });
+});
+
+describe('loadReporter', () => {
+  it('refuses a module without a default function', async () => {
+    const dir = tempProject();
+    write(dir, 'bad.mjs', 'export const x = 1;\n');
+    await expect(loadReporter('./bad.mjs', dir)).rejects.toThrow(
+      new SdnaError('reporter ./bad.mjs must export a default function (plan, options) => string'),
+    );
+  });
+
+  it('explains a module that cannot be loaded', async () => {
+    await expect(loadReporter('./missing.mjs', REPO)).rejects.toThrow(/^cannot load reporter \.\/missing\.mjs: /);
+  });
+});
