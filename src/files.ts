@@ -34,6 +34,13 @@ interface Rules {
   /** Folder (root-relative, '' for the root) the rules are relative to. */
   base: string;
   ig: Ignore;
+  /** Every rule ends in `/` (`node_modules/`, `.cache/`): it can never match a file. */
+  dirOnly: boolean;
+}
+
+function rules(base: string, text: string): Rules {
+  const lines = text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#'));
+  return { base, ig: ignore().add(text), dirOnly: lines.every((l) => l.endsWith('/')) };
 }
 
 function readIgnore(file: string): string | undefined {
@@ -49,9 +56,10 @@ function readIgnore(file: string): string | undefined {
  * nested `!keep.log` re-includes what a parent ignores; `.git/info/exclude`
  * comes before the root `.gitignore`.
  */
-function ignored(rules: Rules[], rel: string, isDir: boolean): boolean {
-  for (let i = rules.length - 1; i >= 0; i--) {
-    const r = rules[i];
+function ignored(sets: Rules[], rel: string, isDir: boolean): boolean {
+  for (let i = sets.length - 1; i >= 0; i--) {
+    const r = sets[i];
+    if (r.dirOnly && !isDir) continue;
     const sub = r.base === '' ? rel : rel.slice(r.base.length + 1);
     const verdict = r.ig.test(isDir ? sub + '/' : sub);
     if (verdict.ignored) return true;
@@ -71,7 +79,7 @@ export function listFiles(root: string): FileList {
   const realRoot = fs.realpathSync(root);
   const rootRules: Rules[] = [];
   const exclude = readIgnore(path.join(root, '.git', 'info', 'exclude'));
-  if (exclude) rootRules.push({ base: '', ig: ignore().add(exclude) });
+  if (exclude) rootRules.push(rules('', exclude));
 
   const walk = (dir: string, rel: string, inherited: Rules[]): void => {
     let entries: fs.Dirent[];
@@ -80,20 +88,20 @@ export function listFiles(root: string): FileList {
     } catch {
       return; // an unreadable folder holds nothing sdna can govern
     }
-    let rules = inherited;
+    let active = inherited;
     if (entries.some((e) => e.name === '.gitignore' && e.isFile())) {
       const text = readIgnore(path.join(dir, '.gitignore'));
-      if (text) rules = [...inherited, { base: rel, ig: ignore().add(text) }];
+      if (text) active = [...inherited, rules(rel, text)];
     }
     for (const e of entries) {
       const childRel = rel === '' ? e.name : `${rel}/${e.name}`;
       if (e.isDirectory()) {
-        if (SKIPPED_DIRS.has(e.name) || (rules.length > 0 && ignored(rules, childRel, true))) continue;
-        walk(path.join(dir, e.name), childRel, rules);
+        if (SKIPPED_DIRS.has(e.name) || (active.length > 0 && ignored(active, childRel, true))) continue;
+        walk(path.join(dir, e.name), childRel, active);
       } else if (e.isFile()) {
-        if (rules.length === 0 || !ignored(rules, childRel, false)) files.push(childRel);
+        if (active.length === 0 || !ignored(active, childRel, false)) files.push(childRel);
       } else if (e.isSymbolicLink()) {
-        if (rules.length > 0 && ignored(rules, childRel, false)) continue;
+        if (active.length > 0 && ignored(active, childRel, false)) continue;
         if (isFileInside(path.join(dir, e.name), realRoot)) files.push(childRel);
       }
     }

@@ -14,16 +14,10 @@ import { readTessl, tesslIdOf } from './spec/tessl.js';
 import type { SpecProblem } from './spec/problem.js';
 import { clip, distance } from './spec/text.js';
 import { timed } from './perf.js';
+import { scanClaims, type Claim } from './analyze/claims.js';
 
 /** Specs above this size are refused: no hand-written spec is that large. */
 export const MAX_SPEC_BYTES = 1024 * 1024;
-
-interface Claim {
-  id: string;
-  file: string;
-  line: number;
-  test: string;
-}
 
 function checkRoot(root: string): void {
   let stat: fs.Stats;
@@ -106,7 +100,8 @@ function specError(run: Run, spec: string, file: string, p: SpecProblem): void {
   run.findings.add({ kind: 'spec-error', spec, capability: p.capability, file, line: p.line, actual: p.actual, hint: p.hint });
 }
 
-export function createPlan(config: ResolvedConfig): Plan {
+/** Async so that later checks (caches, the semantic check) can do I/O without changing callers. */
+export async function createPlan(config: ResolvedConfig): Promise<Plan> {
   const root = path.resolve(config.root);
   checkRoot(root);
   const specGlobs = compileConfigGlobs('specs', config.specs);
@@ -119,9 +114,9 @@ export function createPlan(config: ResolvedConfig): Plan {
   const specs = timed('specs', () => readSpecs(run, specGlobs.test));
   const targeted = timed('match targets', () => matchTargets(run, specs));
   timed('scope', () => reportUnspecified(run, include.globs, exclude.test, targeted));
-  const index = new TestIndex(root, set);
-  const claims = timed('claims', () => collectClaims(run, specs, testGlobs.test, index));
-  const capabilities = timed('links', () => linkCapabilities(run, specs, claims, index));
+  const claims = timed('claims', () => scanClaims(root, files.filter(testGlobs.test)));
+  const claimsOf = sortClaims(run, specs, claims);
+  const capabilities = timed('links', () => linkCapabilities(run, specs, claimsOf, new TestIndex(root, set)));
 
   const list = run.findings.sorted(run.order);
   return {
@@ -215,26 +210,14 @@ function reportUnspecified(run: Run, include: CompiledGlob[], excluded: (f: stri
   }
 }
 
-/** Claims that tests make with `meta.capabilities`; claims of unknown ids are broken links. */
-function collectClaims(run: Run, specs: Spec[], isTest: (f: string) => boolean, index: TestIndex): Map<string, Claim[]> {
-  // Files a fragment link will need are decoded once, during this scan.
-  const fragmentFiles = new Set<string>();
-  for (const s of specs) {
-    for (const l of s.links) if (l.fragment !== undefined) fragmentFiles.add(l.file);
-    for (const c of s.capabilities) for (const l of c.links) if (l.fragment !== undefined) fragmentFiles.add(l.file);
-  }
+/** Claims by capability id; claims of ids no spec declares are broken links. */
+function sortClaims(run: Run, specs: Spec[], claims: Claim[]): Map<string, Claim[]> {
   const known = new Set<string>();
   for (const s of specs) for (const c of s.capabilities) known.add(c.id);
   const claimsOf = new Map<string, Claim[]>();
-  for (const f of run.files) {
-    if (!isTest(f) || index.textIfMentions(f, 'capabilities', fragmentFiles.has(f)) === null) continue;
-    for (const t of index.tests(f)) {
-      for (const c of t.capabilities) {
-        const claim = { id: c.id, file: f, line: c.line, test: t.fullName };
-        if (known.has(claim.id)) claimsOf.set(claim.id, [...(claimsOf.get(claim.id) ?? []), claim]);
-        else reportUnknownClaim(run, claim, known);
-      }
-    }
+  for (const claim of claims) {
+    if (known.has(claim.id)) claimsOf.set(claim.id, [...(claimsOf.get(claim.id) ?? []), claim]);
+    else reportUnknownClaim(run, claim, known);
   }
   return claimsOf;
 }

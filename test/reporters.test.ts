@@ -6,14 +6,14 @@ import { describe, expect, it } from 'vitest';
 import { createPlan, loadReporter, REPORTERS, resolveConfig, SdnaError, type Plan } from '../dist/index.js';
 import { CLI, FIXTURES, REPO, tempProject, write } from './helpers.js';
 
-function plan(fixture: string): Plan {
+function plan(fixture: string): Promise<Plan> {
   const root = path.join(FIXTURES, fixture);
   return createPlan(resolveConfig(fixture === 'rules' ? { rules: { 'untested-capability': 'warn', 'unspecified-code': 'off' } } : {}, undefined, root));
 }
 
 describe('terminal reporter', () => {
-  it('paints signs and headers only when asked', () => {
-    const demo = plan('demo');
+  it('paints signs and headers only when asked', async () => {
+    const demo = await plan('demo');
     const plain = REPORTERS.terminal(demo, { color: false, quiet: false });
     const painted = REPORTERS.terminal(demo, { color: true, quiet: false });
     expect(plain).not.toContain('\u001b[');
@@ -23,19 +23,19 @@ describe('terminal reporter', () => {
     expect(painted.replace(/\u001b\[\d+m/g, '')).toBe(plain);
   });
 
-  it('marks warn-level findings and leaves them out with quiet', () => {
-    const rules = plan('rules');
+  it('marks warn-level findings and leaves them out with quiet', async () => {
+    const rules = await plan('rules');
     expect(REPORTERS.terminal(rules, { color: false, quiet: false })).toContain('~ notes/pin-note (warn)\n');
     expect(REPORTERS.terminal(rules, { color: false, quiet: true })).toBe('Plan: 1 drift, 0 unspecified, 0 potentially stale.\n');
   });
 
-  it('counts spec errors in the closing line', () => {
-    const out = REPORTERS.terminal(plan('spec-error'), { color: false, quiet: true });
+  it('counts spec errors in the closing line', async () => {
+    const out = REPORTERS.terminal(await plan('spec-error'), { color: false, quiet: true });
     expect(out.trimEnd().split('\n').at(-1)).toBe('Plan: 1 drift, 0 unspecified, 0 potentially stale, 10 errors.');
   });
 
-  it('says so when nothing disagrees', () => {
-    expect(REPORTERS.terminal(plan('clean'), { color: false, quiet: false })).toBe(
+  it('says so when nothing disagrees', async () => {
+    expect(REPORTERS.terminal(await plan('clean'), { color: false, quiet: false })).toBe(
       'Analyzing spec drift for short-links...\n\nNo changes. Specs, code and tests agree.\n\nPlan: 0 drift, 0 unspecified, 0 potentially stale.\n',
     );
   });
@@ -50,18 +50,18 @@ describe('the CLI and colour', () => {
       env: { ...process.env, NO_COLOR: undefined, TERM: 'xterm' },
     }).stdout;
 
-  it('colours on a terminal', () => {
+  it('colours on a terminal', async () => {
     expect(inTty('')).toContain('\u001b[33m~\u001b[0m');
   });
 
-  it('never colours with NO_COLOR, even on a terminal', () => {
+  it('never colours with NO_COLOR, even on a terminal', async () => {
     expect(inTty('NO_COLOR=1')).not.toContain('\u001b[');
   });
 });
 
 describe('json reporter', () => {
-  it('writes only the documented fields, optional ones left out', () => {
-    const out = JSON.parse(REPORTERS.json(plan('broken-test-link'), { color: false, quiet: false }));
+  it('writes only the documented fields, optional ones left out', async () => {
+    const out = JSON.parse(REPORTERS.json(await plan('broken-test-link'), { color: false, quiet: false }));
     expect(Object.keys(out)).toEqual(['version', 'root', 'specs', 'capabilities', 'findings', 'summary']);
     const claim = out.findings.find((f: { file: string }) => f.file === 'test/search.test.ts');
     expect(claim).toEqual({

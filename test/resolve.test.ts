@@ -279,6 +279,9 @@ describe('compileGlob', () => {
       'src/a/**/*.ts',
       'src/*.',
       '**/*.ts',
+      '*.ts',
+      '**/*.spec.md',
+      '**/*',
       'src',
     ];
 

@@ -8,7 +8,7 @@ import { DEFAULTS, loadConfig } from '../config.js';
 import { SdnaError } from '../errors.js';
 import { KINDS, KIND_NAMES } from '../kinds.js';
 import { createPlan } from '../plan.js';
-import { enablePerformance, performanceReport, timed } from '../perf.js';
+import { enablePerformance, performanceReport, timed, timedAsync } from '../perf.js';
 import { loadReporter, REPORTERS } from '../../reporters/index.js';
 
 interface PlanFlags {
@@ -49,7 +49,7 @@ async function runPlan(flags: PlanFlags): Promise<number> {
   const cwd = process.cwd();
   const reporter = await loadReporter(flags.json ? 'json' : (flags.reporter ?? 'terminal'), cwd);
   const config = await loadConfig(flags.root ?? cwd, flags.config);
-  const plan = timed('plan', () => createPlan(config));
+  const plan = await timedAsync('plan', () => createPlan(config));
   const out = timed('report', () => reporter(plan, { color: colorWanted(), quiet: Boolean(flags.quiet) }));
   if (typeof out !== 'string') throw new SdnaError('the reporter returned no text (a reporter returns a string)');
   process.stdout.write(out);

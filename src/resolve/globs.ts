@@ -19,8 +19,8 @@ const OPTIONS = { dot: true, strictBrackets: true } as const;
 /** Characters that can make a path a glob; a path without them names itself. */
 const MAGIC = /[*?[\]{}()!@+\\]/;
 
-/** `dir/*.ext` or `dir/**\/*.ext`: the shapes most targets take. */
-const SIMPLE = /^([^*]+)\/(\*\*\/)?\*([^/]*)$/;
+/** `dir/*.ext`, `dir/**\/*.ext` or `**\/*.ext`: the shapes most targets and config globs take. */
+const SIMPLE = /^(?:([^*]+)\/)?(\*\*\/)?\*([^/]*)$/;
 
 /** Compiles `pattern` or throws with picomatch's reason. */
 export function compileGlob(written: string): CompiledGlob {
@@ -30,9 +30,9 @@ export function compileGlob(written: string): CompiledGlob {
   // build for them (picomatch compiles in ~50 µs, a lot times 2,000 specs).
   if (!MAGIC.test(pattern)) return { pattern, base: '', literal: true, test: (file) => file === pattern };
   const simple = SIMPLE.exec(pattern);
-  if (simple && !MAGIC.test(simple[1]) && !MAGIC.test(simple[3])) {
-    const [, dir, deep, suffix] = simple;
-    const prefix = dir + '/';
+  if (simple && !MAGIC.test(simple[1] ?? '') && !MAGIC.test(simple[3])) {
+    const [, dir = '', deep, suffix] = simple;
+    const prefix = dir === '' ? '' : dir + '/';
     // As picomatch with `dot: true`: `*` may be empty and matches dotfiles.
     const min = prefix.length + Math.max(1, suffix.length);
     const test = deep

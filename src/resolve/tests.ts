@@ -1,6 +1,5 @@
-// The tests sdna can see without running them: each test file is read and
-// tokenised at most once per run, and only when a fragment link or a
-// `meta.capabilities` claim needs its test names.
+// Test files as `[@test]` links see them: each is read and tokenised at most
+// once per run, and only when a link's fragment needs its test names.
 
 import fs from 'node:fs';
 import path from 'node:path';
@@ -30,28 +29,6 @@ export class TestIndex {
       this.texts.set(file, text);
     }
     return text;
-  }
-
-  /**
-   * The file's text when it contains `needle`, else null. Searches the raw
-   * bytes first: most test files claim nothing and are never decoded. `keep`
-   * decodes and keeps the text anyway, for a file a fragment link needs later.
-   */
-  textIfMentions(file: string, needle: string, keep = false): string | null {
-    const known = this.texts.get(file);
-    if (known !== undefined) return known !== null && known.includes(needle) ? known : null;
-    let buf: Buffer;
-    try {
-      buf = fs.readFileSync(path.join(this.root, file));
-    } catch {
-      this.texts.set(file, null);
-      return null;
-    }
-    const mentions = buf.indexOf(needle) !== -1;
-    if (!mentions && !keep) return null;
-    const text = buf.toString('utf8');
-    this.texts.set(file, text);
-    return mentions ? text : null;
   }
 
   exists(file: string): boolean {
