@@ -41,7 +41,9 @@ export const terminal: Reporter = (plan, options) => {
   const out: string[] = [];
   if (!options.quiet) out.push(`Analyzing spec drift for ${plan.project}...`, '');
   for (const f of shown) out.push(block(f, paint), '');
-  if (plan.findings.length === 0 && !options.quiet) {
+  if (plan.specs.length === 0 && plan.summary.errors === 0 && !options.quiet) {
+    out.push('No specs found: sdna reads `*.spec.md` files (set `specs` in sdna.config to say where yours are).', '');
+  } else if (plan.findings.length === 0 && !options.quiet) {
     out.push('No changes. Specs, code and tests agree.', '');
   }
   out.push(closingLine(plan));

@@ -1,7 +1,8 @@
 // sdna's core API: load a config, build a plan, format it.
 
 export { loadConfig, resolveConfig, defineConfig, configSchema, DEFAULTS, type UserConfig, type ResolvedConfig } from './config.js';
-export { createPlan, MAX_SPEC_BYTES } from './plan.js';
+export { createPlan } from './plan.js';
+export { MAX_SPEC_BYTES } from './spec/read.js';
 export { readTessl } from './spec/tessl.js';
 export { KINDS, KIND_NAMES, SIGNS, type Kind, type Category, type Level, type Severity } from './kinds.js';
 export { SdnaError } from './errors.js';

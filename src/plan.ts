@@ -10,14 +10,12 @@ import { listFiles } from './files.js';
 import type { CapabilityPlan, Plan, Spec, Summary, TestLink, TestRef } from './model.js';
 import { compileGlob, globSet, matchGlob, selectFiles, type CompiledGlob } from './resolve/globs.js';
 import { TestIndex } from './resolve/tests.js';
+import { readSpecFile } from './spec/read.js';
 import { readTessl, tesslIdOf } from './spec/tessl.js';
 import type { SpecProblem } from './spec/problem.js';
 import { clip, distance } from './spec/text.js';
 import { timed } from './perf.js';
 import { scanClaims, type Claim } from './analyze/claims.js';
-
-/** Specs above this size are refused: no hand-written spec is that large. */
-export const MAX_SPEC_BYTES = 1024 * 1024;
 
 function checkRoot(root: string): void {
   let stat: fs.Stats;
@@ -50,40 +48,6 @@ function projectName(root: string): string {
     // No package.json: the folder's name will do.
   }
   return path.basename(root);
-}
-
-/** Reads one spec file; problems (unreadable, binary, too large) instead of throwing. */
-function readSpecFile(root: string, file: string): { text?: string; problem?: SpecProblem } {
-  let buf: Buffer;
-  try {
-    buf = fs.readFileSync(path.join(root, file));
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why =
-      code === 'ENOENT'
-        ? 'it does not exist (a broken symlink?)'
-        : code === 'ELOOP'
-          ? 'it is a symlink loop'
-          : code === 'EACCES' || code === 'EPERM'
-            ? `permission denied (${code})`
-            : (code ?? String(error));
-    return { problem: { line: 1, actual: `cannot read the spec: ${why}`, hint: 'make it a readable Markdown file, or remove it' } };
-  }
-  if (buf.length > MAX_SPEC_BYTES) {
-    return {
-      problem: {
-        line: 1,
-        actual: `spec is ${(buf.length / 1024 / 1024).toFixed(1)} MB, over the ${MAX_SPEC_BYTES / 1024 / 1024} MB limit, and was not parsed`,
-        hint: 'split it into one spec per area (`specs/<area>.spec.md`)',
-      },
-    };
-  }
-  if (buf.includes(0)) {
-    return {
-      problem: { line: 1, actual: 'spec is not a text file (it contains NUL bytes)', hint: 'a spec is UTF-8 Markdown; rename binary files so they do not end in `.spec.md`' },
-    };
-  }
-  return { text: buf.toString('utf8') };
 }
 
 /** What every phase of one plan shares. */

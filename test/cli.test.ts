@@ -1,8 +1,9 @@
 // The built CLI on each fixture project: exact terminal and JSON output, exit codes.
 
+import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { describe, it } from 'vitest';
-import { FIXTURES, sdna, snapshotTree } from './helpers.js';
+import { CLI, FIXTURES, sdna, snapshotTree, tempProject, write } from './helpers.js';
 
 const cases: [fixture: string, exit: number][] = [
   ['clean', 0],
@@ -70,6 +71,30 @@ describe.concurrent('sdna plan options', () => {
   it('--performance reports phase times on stderr', async ({ expect }) => {
     const r = await sdna(['plan', '--root', root, '--performance']);
     expect(r.stderr).toMatch(/^sdna performance \(process up \d+ ms\):\n  list files +\d+\.\d ms\n/);
+  });
+});
+
+describe.concurrent('sdna plan edge cases', () => {
+  it('says where it looked when there is no spec at all', async ({ expect }) => {
+    const root = tempProject();
+    write(root, 'src/a.ts', 'export const a = 1;\n');
+    const r = await sdna(['plan', '--root', root], { root });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain(
+      '\nNo specs found: sdna reads `*.spec.md` files (set `specs` in sdna.config to say where yours are).\n\nPlan: 0 drift, 1 unspecified, 0 potentially stale.\n',
+    );
+  });
+
+  it('a reader that closes the pipe early is not an error', async ({ expect }) => {
+    const root = tempProject();
+    for (let i = 0; i < 3000; i++) write(root, `src/m${i}.ts`, 'export {};\n');
+    const child = spawn(process.execPath, [CLI, 'plan', '--root', root], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d));
+    child.stdout.once('data', () => child.stdout.destroy());
+    const code = await new Promise((resolve) => child.on('close', resolve));
+    expect(stderr).toBe('');
+    expect(code).toBe(1);
   });
 });
 

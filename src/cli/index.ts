@@ -123,6 +123,11 @@ function fail(error: unknown): void {
   process.exitCode = 2;
 }
 
+// A reader that stops early (`sdna plan | head`) is not an error of sdna's.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+});
+
 try {
   main(process.argv.slice(2));
 } catch (error) {

@@ -69,7 +69,55 @@ export function readTessl(file: string, source: string): ReadResult {
     for (const t of fm.targets) addTarget(file, t.value, t.line, 'target', targets, problems);
   }
 
-  const tokens = timed('  markdown', () => parseBlocks(split.body));
+  const body = walkBody(file, timed('  markdown', () => parseBlocks(split.body)), targets, problems);
+  const name = fields.name?.trim() || body.title;
+  if (!name) {
+    problems.push({
+      line: 1,
+      actual: 'spec has no name',
+      hint: 'add `name: <Title>` to the frontmatter or a `# <Title>` heading',
+    });
+  }
+  const id = specId(file, fields.id, idLine, problems);
+  checkSections(body, targets, problems);
+  const capabilities = toCapabilities(id, file, body.drafts, problems);
+
+  return {
+    spec: {
+      id,
+      format: 'tessl',
+      file,
+      name: name ?? id,
+      description: fields.description,
+      targets,
+      capabilities,
+      links: body.specLinks,
+      uses: body.uses,
+      api: body.api,
+    },
+    problems,
+  };
+}
+
+interface Body {
+  title?: string;
+  drafts: Draft[];
+  /** `[@test]` links outside any capability. */
+  specLinks: TestLink[];
+  uses: { ref: string; line: number }[];
+  api: ApiBlock[];
+  /** Line of `## Capabilities`, 0 when absent. */
+  capabilitiesLine: number;
+  /** `##` headings that look like misspelt known sections. */
+  typos: { heading: string; line: number; meant: string }[];
+}
+
+/**
+ * One pass over the Markdown blocks: sections, capabilities (from `###`
+ * headings or top-level bullets under `## Capabilities`), links and API fences.
+ * Targets from `[@generate]`/`[@describe]` links go into `targets`.
+ */
+function walkBody(file: string, tokens: Token[], targets: Target[], problems: SpecProblem[]): Body {
   const drafts: Draft[] = [];
   const specLinks: TestLink[] = [];
   const uses: { ref: string; line: number }[] = [];
@@ -225,33 +273,18 @@ export function readTessl(file: string, source: string): ReadResult {
     }
   }
 
-  const name = fields.name?.trim() || title;
-  if (!name) {
-    problems.push({
-      line: 1,
-      actual: 'spec has no name',
-      hint: 'add `name: <Title>` to the frontmatter or a `# <Title>` heading',
-    });
-  }
-  let id = tesslIdOf(file);
-  if (fields.id !== undefined) {
-    if (/^[\p{L}\p{N}][\p{L}\p{N}._-]*$/u.test(fields.id)) id = fields.id;
-    else {
-      problems.push({
-        line: idLine,
-        actual: `spec id \`${fields.id}\` is not a valid id`,
-        hint: 'use letters, digits, `.`, `_` and `-`, e.g. `id: payments`',
-      });
-    }
-  }
+  return { title, drafts, specLinks, uses, api, capabilitiesLine, typos };
+}
 
-  if (drafts.length === 0) {
-    const typo = typos.find((t) => t.meant === 'capabilities');
+/** Problems of structure: no capabilities, no targets, misspelt section headings. */
+function checkSections(body: Body, targets: Target[], problems: SpecProblem[]): void {
+  if (body.drafts.length === 0) {
+    const typo = body.typos.find((t) => t.meant === 'capabilities');
     problems.push({
-      line: typo?.line ?? (capabilitiesLine || 1),
+      line: typo?.line ?? (body.capabilitiesLine || 1),
       actual: typo
         ? `spec has no capabilities: \`## ${typo.heading}\` is not a known section (did you mean \`## Capabilities\`?)`
-        : capabilitiesLine
+        : body.capabilitiesLine
           ? 'spec has no capabilities: `## Capabilities` holds no bullet or `###` heading'
           : 'spec has no capabilities: no `## Capabilities` section',
       hint: CAPABILITY_FORMS,
@@ -259,7 +292,7 @@ export function readTessl(file: string, source: string): ReadResult {
   }
   // Only a spec that names no target at all is told to add one; a bad target has its own error.
   if (targets.length === 0 && !targetsWritten(problems)) {
-    const typo = typos.find((t) => t.meant === 'target' || t.meant === 'targets');
+    const typo = body.typos.find((t) => t.meant === 'target' || t.meant === 'targets');
     problems.push({
       line: typo?.line ?? 1,
       actual: typo
@@ -268,8 +301,8 @@ export function readTessl(file: string, source: string): ReadResult {
       hint: 'add `targets:` / `  - ../src/<file>.ts` to the frontmatter, or a `## Target` section with `[@generate](../src/<file>.ts)`',
     });
   }
-  for (const t of typos) {
-    if (t.meant === 'capabilities' && drafts.length === 0) continue;
+  for (const t of body.typos) {
+    if (t.meant === 'capabilities' && body.drafts.length === 0) continue;
     if ((t.meant === 'target' || t.meant === 'targets') && targets.length === 0) continue;
     problems.push({
       line: t.line,
@@ -278,6 +311,22 @@ export function readTessl(file: string, source: string): ReadResult {
     });
   }
 
+}
+
+/** The frontmatter `id`, when valid, else the file name without `.spec.md`. */
+function specId(file: string, written: string | undefined, line: number, problems: SpecProblem[]): string {
+  if (written === undefined) return tesslIdOf(file);
+  if (/^[\p{L}\p{N}][\p{L}\p{N}._-]*$/u.test(written)) return written;
+  problems.push({
+    line,
+    actual: `spec id \`${written}\` is not a valid id`,
+    hint: 'use letters, digits, `.`, `_` and `-`, e.g. `id: payments`',
+  });
+  return tesslIdOf(file);
+}
+
+/** Drafts become capabilities with ids; a name without letters or a repeated id is a problem. */
+function toCapabilities(id: string, file: string, drafts: Draft[], problems: SpecProblem[]): Capability[] {
   const capabilities: Capability[] = [];
   const seen = new Map<string, Capability>();
   for (const d of drafts) {
@@ -314,21 +363,7 @@ export function readTessl(file: string, source: string): ReadResult {
     capabilities.push(cap);
   }
 
-  return {
-    spec: {
-      id,
-      format: 'tessl',
-      file,
-      name: name ?? id,
-      description: fields.description,
-      targets,
-      capabilities,
-      links: specLinks,
-      uses,
-      api,
-    },
-    problems,
-  };
+  return capabilities;
 }
 
 /** Percent-decodes a link part; a stray `%` is part of the name, not an escape. */
