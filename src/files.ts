@@ -129,16 +129,23 @@ export function isInside(file: string, dir: string): boolean {
 
 /**
  * Resolves `ref` (written in a file at root-relative `fromFile`) to a
- * root-relative path, or undefined when it points outside the root.
+ * root-relative path, or undefined when it points outside the root. Segment by
+ * segment rather than with path.posix: this runs for every target and link.
  */
 export function resolveFrom(fromFile: string, ref: string): string | undefined {
   if (ref.startsWith('/') || /^[A-Za-z]:[\\/]/.test(ref)) return undefined;
-  // A backslash before a glob character escapes it (`app/\\[id\\]/page.tsx`); any other is a
-  // Windows path separator (`..\\src\\a.ts`).
+  // A backslash before a glob character escapes it (`app/\[id\]/page.tsx`); any other is a
+  // Windows path separator (`..\src\a.ts`).
   const posix = ref.includes('\\') ? ref.replace(/\\(?![[\]{}()*?!+@\\])/g, '/') : ref;
-  const joined = path.posix.normalize(path.posix.join(path.posix.dirname(fromFile), posix));
-  if (joined === '..' || joined.startsWith('../')) return undefined;
-  return joined === '.' ? '' : joined.replace(/\/$/, '');
+  const out = fromFile.split('/');
+  out.pop();
+  for (const segment of posix.split('/')) {
+    if (segment === '' || segment === '.') continue;
+    if (segment !== '..') out.push(segment);
+    else if (out.length === 0) return undefined;
+    else out.pop();
+  }
+  return out.join('/');
 }
 
 /**

@@ -21,25 +21,32 @@ const END = /^(?:---|\.\.\.)[ \t]*$/;
 
 export function splitFrontmatter(text: string): Split {
   if (!text.startsWith('---')) return { yamlLine: 0, body: text };
-  const lines = text.split('\n');
-  if (!FENCE.test(lines[0])) return { yamlLine: 0, body: text };
-  let end = 1;
-  while (end < lines.length && !END.test(lines[end])) end++;
-  if (end === lines.length) {
-    return {
-      yamlLine: 0,
-      body: text,
-      problem: {
-        line: 1,
-        actual: 'frontmatter opened with `---` on line 1 is never closed',
-        hint: 'close it with a line `---` after the last key (name:, description:, targets:)',
-      },
-    };
+  // Walk line by line from the top: only the frontmatter is looked at, not the
+  // (often long) body.
+  let lineEnd = text.indexOf('\n');
+  if (!FENCE.test(lineEnd === -1 ? text : text.slice(0, lineEnd))) return { yamlLine: 0, body: text };
+  let lines = 1;
+  while (lineEnd !== -1) {
+    const start = lineEnd + 1;
+    lineEnd = text.indexOf('\n', start);
+    const line = lineEnd === -1 ? text.slice(start) : text.slice(start, lineEnd);
+    lines++;
+    if (END.test(line)) {
+      return {
+        yaml: text.slice(text.indexOf('\n') + 1, start === 0 ? 0 : start - 1),
+        yamlLine: 2,
+        body: '\n'.repeat(lines) + (lineEnd === -1 ? '' : text.slice(lineEnd + 1)),
+      };
+    }
   }
   return {
-    yaml: lines.slice(1, end).join('\n'),
-    yamlLine: 2,
-    body: '\n'.repeat(end + 1) + lines.slice(end + 1).join('\n'),
+    yamlLine: 0,
+    body: text,
+    problem: {
+      line: 1,
+      actual: 'frontmatter opened with `---` on line 1 is never closed',
+      hint: 'close it with a line `---` after the last key (name:, description:, targets:)',
+    },
   };
 }
 
