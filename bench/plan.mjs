@@ -164,9 +164,11 @@ for (const files of sizes) {
   const plan = JSON.parse(first.r.stdout);
   const sdna = [];
   const floor = [];
+  const bare = [];
   for (let i = 0; i < runs; i++) {
     sdna.push(time(planArgs).ms);
     floor.push(time(floorArgs).ms);
+    bare.push(time(['-e', '0']).ms);
   }
   const rss = [];
   for (let i = 0; i < 3; i++) {
@@ -192,6 +194,7 @@ for (const files of sizes) {
   console.log(`\n${files} source files (${dir})`);
   console.log(`  sdna plan --json  median ${m.toFixed(0)} ms  (runs: ${sdna.map((x) => x.toFixed(0)).join(', ')})`);
   console.log(`  floor             median ${f.toFixed(0)} ms  (runs: ${floor.map((x) => x.toFixed(0)).join(', ')})`);
+  console.log(`  node -e 0         median ${median(bare).toFixed(0)} ms  (Node start-up alone, for scale)`);
   console.log(`  ratio             ${(m / f).toFixed(2)}x floor; peak RSS ${peak.toFixed(0)} MB`);
   console.log(`  budget            ${verdicts.join(', ')}`);
   for (const [k, v] of Object.entries(report)) console.log(`  ${k.padEnd(20)} ${v}`);

@@ -78,9 +78,9 @@ export async function createPlan(config: ResolvedConfig): Promise<Plan> {
   const specs = timed('specs', () => readSpecs(run, specGlobs.test));
   const targeted = timed('match targets', () => matchTargets(run, specs));
   timed('scope', () => reportUnspecified(run, include.globs, exclude.test, targeted));
-  const claims = timed('claims', () => scanClaims(root, files.filter(testGlobs.test)));
-  const claimsOf = sortClaims(run, specs, claims);
-  const capabilities = timed('links', () => linkCapabilities(run, specs, claimsOf, new TestIndex(root, set)));
+  const scan = timed('claims', () => scanClaims(root, files.filter(testGlobs.test)));
+  const claimsOf = sortClaims(run, specs, scan.claims);
+  const capabilities = timed('links', () => linkCapabilities(run, specs, claimsOf, new TestIndex(root, set, scan.parsed)));
 
   const list = run.findings.sorted(run.order);
   return {

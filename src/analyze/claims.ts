@@ -4,7 +4,7 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
-import { extractTests } from './test-names.js';
+import { extractTests, type StaticTest } from './test-names.js';
 
 export interface Claim {
   id: string;
@@ -14,18 +14,27 @@ export interface Claim {
   test: string;
 }
 
+export interface ClaimScan {
+  claims: Claim[];
+  /** The tests of every file that was tokenised, so that no file is tokenised twice. */
+  parsed: Map<string, StaticTest[]>;
+}
+
 /** Reads each test file; only those that mention `capabilities` are tokenised. */
-export function scanClaims(root: string, files: readonly string[]): Claim[] {
+export function scanClaims(root: string, files: readonly string[]): ClaimScan {
   const claims: Claim[] = [];
+  const parsed = new Map<string, StaticTest[]>();
   const reader = new FileReader();
   for (const file of files) {
     const bytes = reader.read(path.join(root, file));
     if (bytes === undefined || bytes.indexOf('capabilities') === -1) continue;
-    for (const t of extractTests(bytes.toString('utf8')).tests) {
+    const tests = extractTests(bytes.toString('utf8')).tests;
+    parsed.set(file, tests);
+    for (const t of tests) {
       for (const c of t.capabilities) claims.push({ id: c.id, file, line: c.line, test: t.fullName });
     }
   }
-  return claims;
+  return { claims, parsed };
 }
 
 /**

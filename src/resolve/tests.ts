@@ -10,11 +10,12 @@ export type LinkCheck = { ok: true; tests: StaticTest[] } | { ok: false; reason:
 
 export class TestIndex {
   private readonly texts = new Map<string, string | null>();
-  private readonly parsed = new Map<string, StaticTest[]>();
 
   constructor(
     private readonly root: string,
     private readonly listed: Set<string>,
+    /** Tests already extracted (by the claims scan), by file. */
+    private readonly parsed = new Map<string, StaticTest[]>(),
   ) {}
 
   /** The file's text, or null when it is missing or unreadable. */
