@@ -9,7 +9,7 @@ export default defineConfig({
   format: 'esm',
   target: 'node20',
   platform: 'node',
-  dts: { entry: { index: 'src/index.ts', vitest: 'src/vitest/index.ts' } },
+  dts: { entry: { index: 'src/index.ts', vitest: 'src/vitest/index.ts' }, compilerOptions: { module: 'NodeNext', moduleResolution: 'NodeNext' } },
   clean: true,
   minify: process.env.SDNA_DEBUG_BUILD ? false : true,
   sourcemap: true,

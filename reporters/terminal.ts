@@ -29,6 +29,21 @@ function block(f: Finding, paint: (s: Style, t: string) => string): string {
   return lines.join('\n');
 }
 
+const RUN_STATUSES = [
+  ['passing', 'passing'],
+  ['failing', 'failing'],
+  ['untested', 'untested'],
+  ['skipped', 'skipped'],
+  ['not-run', 'not run'],
+] as const;
+
+/** After a test run: how many capabilities ended in each status. Undefined for a static plan. */
+function runStatusLine(plan: Plan): string | undefined {
+  if (plan.mode !== 'run' || plan.capabilities.length === 0) return undefined;
+  const counts = RUN_STATUSES.map(([status, label]) => [plan.capabilities.filter((c) => c.status === status).length, label] as const);
+  return `Capabilities: ${counts.filter(([n]) => n > 0).map(([n, label]) => `${n} ${label}`).join(', ')}.`;
+}
+
 export function closingLine(plan: Plan): string {
   const s = plan.summary;
   const errors = s.errors > 0 ? `, ${s.errors} error${s.errors === 1 ? '' : 's'}` : '';
@@ -46,6 +61,8 @@ export const terminal: Reporter = (plan, options) => {
   } else if (plan.findings.length === 0 && !options.quiet) {
     out.push('No changes. Specs, code and tests agree.', '');
   }
+  const statuses = runStatusLine(plan);
+  if (statuses) out.push(statuses);
   out.push(closingLine(plan));
   return out.join('\n') + '\n';
 };

@@ -60,14 +60,14 @@ export function defineConfig(config: UserConfig): UserConfig {
 }
 
 /** Turns zod issues into `problem (location: a.b, expected: x)` lines. */
-export function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
+export function describeIssues(issues: readonly z.core.$ZodIssue[], keys: readonly string[] = Object.keys(configSchema.def.shape)): string {
   return issues
     .map((issue) => {
       const at = issue.path.map(String).join('.');
       switch (issue.code) {
         case 'unrecognized_keys': {
           const where = at ? `${at}.` : '';
-          const allowed = at === 'rules' ? KIND_NAMES : Object.keys(configSchema.def.shape);
+          const allowed = at === 'rules' ? KIND_NAMES : keys;
           return `unknown key ${issue.keys.map((k) => `"${where}${k}"`).join(', ')} (expected one of: ${allowed.join(', ')})`;
         }
         case 'invalid_value':
@@ -123,29 +123,28 @@ function findConfig(dir: string): { file: string; pkgKey: boolean } | undefined 
   return undefined;
 }
 
+/** The config as written (not yet validated) and the file it came from, if any. */
+export async function loadRawConfig(dir: string, explicit?: string): Promise<{ raw: unknown; file?: string }> {
+  if (explicit) {
+    const file = path.resolve(explicit);
+    if (!fs.existsSync(file)) throw new SdnaError(`config file not found: ${explicit}`);
+    const raw = await readConfigFile(file);
+    return { raw: path.basename(file) === 'package.json' ? ((raw as Record<string, unknown>)?.sdna ?? {}) : raw, file };
+  }
+  const found = findConfig(path.resolve(dir));
+  if (!found) return { raw: {} };
+  const raw = await readConfigFile(found.file);
+  return { raw: found.pkgKey ? (raw as Record<string, unknown>).sdna : raw, file: found.file };
+}
+
 /**
  * Finds, loads and validates the config. `dir` is where to look (the CLI's
  * `--root`); `explicit` is `--config`. Throws SdnaError for anything that must
  * stop sdna (exit 2).
  */
 export async function loadConfig(dir: string, explicit?: string): Promise<ResolvedConfig> {
-  const baseDir = path.resolve(dir);
-  let raw: unknown = {};
-  let file: string | undefined;
-  if (explicit) {
-    file = path.resolve(explicit);
-    if (!fs.existsSync(file)) throw new SdnaError(`config file not found: ${explicit}`);
-    raw = await readConfigFile(file);
-    if (path.basename(file) === 'package.json') raw = (raw as Record<string, unknown>)?.sdna ?? {};
-  } else {
-    const found = findConfig(baseDir);
-    if (found) {
-      file = found.file;
-      raw = await readConfigFile(file);
-      if (found.pkgKey) raw = (raw as Record<string, unknown>).sdna;
-    }
-  }
-  return resolveConfig(raw, file, baseDir);
+  const { raw, file } = await loadRawConfig(dir, explicit);
+  return resolveConfig(raw, file, path.resolve(dir));
 }
 
 export function resolveConfig(raw: unknown, file: string | undefined, dir: string): ResolvedConfig {

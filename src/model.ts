@@ -102,6 +102,8 @@ export interface Summary {
 
 export interface Plan {
   version: 1;
+  /** `static` from `sdna plan`; `run` once a test run's outcomes are mapped in. */
+  mode: 'static' | 'run';
   root: string;
   /** Display name of the project (package.json `name`, else the root folder's name). */
   project: string;

@@ -11,11 +11,12 @@ import type { CapabilityPlan, Plan, Spec, Summary, TestLink, TestRef } from './m
 import { compileGlob, globSet, matchGlob, selectFiles, type CompiledGlob } from './resolve/globs.js';
 import { TestIndex } from './resolve/tests.js';
 import { readSpecFile } from './spec/read.js';
-import { readTessl, tesslIdOf } from './spec/tessl.js';
+import { readTessl, tesslIdOf, type ReadResult } from './spec/tessl.js';
 import type { SpecProblem } from './spec/problem.js';
 import { clip, distance } from './spec/text.js';
 import { timed } from './perf.js';
 import { scanClaims, type Claim } from './analyze/claims.js';
+import { tagOf } from './tags.js';
 
 function checkRoot(root: string): void {
   let stat: fs.Stats;
@@ -64,8 +65,18 @@ function specError(run: Run, spec: string, file: string, p: SpecProblem): void {
   run.findings.add({ kind: 'spec-error', spec, capability: p.capability, file, line: p.line, actual: p.actual, hint: p.hint });
 }
 
+/**
+ * Specs read in an earlier plan of the same session, by file: a spec whose
+ * size and mtime are unchanged is not read again (watch mode re-plans often).
+ */
+export type SpecCache = Map<string, { size: number; mtimeMs: number; problem?: SpecProblem; read?: ReadResult }>;
+
+export interface PlanOptions {
+  specCache?: SpecCache;
+}
+
 /** Async so that later checks (caches, the semantic check) can do I/O without changing callers. */
-export async function createPlan(config: ResolvedConfig): Promise<Plan> {
+export async function createPlan(config: ResolvedConfig, options: PlanOptions = {}): Promise<Plan> {
   const root = path.resolve(config.root);
   checkRoot(root);
   const specGlobs = compileConfigGlobs('specs', config.specs);
@@ -75,7 +86,7 @@ export async function createPlan(config: ResolvedConfig): Promise<Plan> {
 
   const { files, set } = timed('list files', () => listFiles(root));
   const run: Run = { root, files, set, findings: new Findings(config.rules), order: new Map() };
-  const specs = timed('specs', () => readSpecs(run, specGlobs.test));
+  const specs = timed('specs', () => readSpecs(run, specGlobs.test, options.specCache));
   const targeted = timed('match targets', () => matchTargets(run, specs));
   timed('scope', () => reportUnspecified(run, include.globs, exclude.test, targeted));
   const scan = timed('claims', () => scanClaims(root, files.filter(testGlobs.test)));
@@ -85,6 +96,7 @@ export async function createPlan(config: ResolvedConfig): Promise<Plan> {
   const list = run.findings.sorted(run.order);
   return {
     version: 1,
+    mode: 'static',
     root,
     project: projectName(root),
     specs: [...specs].sort((a, b) => cmp(a.file, b.file)),
@@ -95,18 +107,18 @@ export async function createPlan(config: ResolvedConfig): Promise<Plan> {
   };
 }
 
-function readSpecs(run: Run, isSpec: (file: string) => boolean): Spec[] {
+function readSpecs(run: Run, isSpec: (file: string) => boolean, cache?: SpecCache): Spec[] {
   const specs: Spec[] = [];
   for (const file of run.files) {
     if (!isSpec(file)) continue;
     const fallbackId = tesslIdOf(file);
-    const { text, problem } = readSpecFile(run.root, file);
+    const { problem, read } = cache ? cachedRead(run.root, file, cache) : freshRead(run.root, file);
     if (problem) {
       run.order.set(fallbackId, run.order.size);
       specError(run, fallbackId, file, problem);
       continue;
     }
-    const { spec, problems } = readTessl(file, text!);
+    const { spec, problems } = read!;
     const id = spec?.id ?? fallbackId;
     if (!run.order.has(id)) run.order.set(id, run.order.size);
     for (const p of problems) specError(run, id, file, p);
@@ -126,6 +138,25 @@ function readSpecs(run: Run, isSpec: (file: string) => boolean): Spec[] {
     }
   }
   return specs;
+}
+
+function freshRead(root: string, file: string): { problem?: SpecProblem; read?: ReadResult } {
+  const { text, problem } = readSpecFile(root, file);
+  return problem ? { problem } : { read: readTessl(file, text!) };
+}
+
+function cachedRead(root: string, file: string, cache: SpecCache): { problem?: SpecProblem; read?: ReadResult } {
+  let stat: fs.Stats | undefined;
+  try {
+    stat = fs.statSync(path.join(root, file));
+  } catch {
+    // Unreadable now: read it fresh, which reports why.
+  }
+  const hit = cache.get(file);
+  if (stat && hit && hit.size === stat.size && hit.mtimeMs === stat.mtimeMs) return hit;
+  const result = freshRead(root, file);
+  if (stat) cache.set(file, { size: stat.size, mtimeMs: stat.mtimeMs, ...result });
+  return result;
 }
 
 /** Every file some spec targets; a target that matches nothing is stale. */
@@ -177,11 +208,20 @@ function reportUnspecified(run: Run, include: CompiledGlob[], excluded: (f: stri
 /** Claims by capability id; claims of ids no spec declares are broken links. */
 function sortClaims(run: Run, specs: Spec[], claims: Claim[]): Map<string, Claim[]> {
   const known = new Set<string>();
-  for (const s of specs) for (const c of s.capabilities) known.add(c.id);
+  // A capability's Vitest tag is its id, or the id made tag-safe (see tagOf).
+  const byTag = new Map<string, string>();
+  for (const s of specs) {
+    for (const c of s.capabilities) {
+      known.add(c.id);
+      byTag.set(tagOf(c.id), c.id);
+    }
+  }
   const claimsOf = new Map<string, Claim[]>();
   for (const claim of claims) {
-    if (known.has(claim.id)) claimsOf.set(claim.id, [...(claimsOf.get(claim.id) ?? []), claim]);
-    else reportUnknownClaim(run, claim, known);
+    const id = claim.via === 'tag' ? byTag.get(claim.id) : known.has(claim.id) ? claim.id : undefined;
+    if (id !== undefined) claimsOf.set(id, [...(claimsOf.get(id) ?? []), claim]);
+    // Other tags are the user's own; Vitest's strictTags checks them.
+    else if (claim.via === 'meta') reportUnknownClaim(run, claim, known);
   }
   return claimsOf;
 }
@@ -259,7 +299,7 @@ function linkCapabilities(run: Run, specs: Spec[], claimsOf: Map<string, Claim[]
   return capabilities;
 }
 
-function summarize(findings: Plan['findings']): Summary {
+export function summarize(findings: Plan['findings']): Summary {
   const s: Summary = { drift: 0, unspecified: 0, stale: 0, errors: 0 };
   for (const f of findings) {
     if (f.category === 'error') s.errors++;

@@ -1,4 +1,5 @@
-// Capability claims tests make with `{ meta: { capabilities: [...] } }`, found
+// Capability claims tests make with `{ meta: { capabilities: [...] } }` or
+// `{ tags: [...] }` (a tag that is a capability id), found
 // without running the tests. (A worker thread for this scan was measured: on
 // two cores it slowed spec parsing as much as it saved, so it runs inline.)
 
@@ -12,6 +13,8 @@ export interface Claim {
   line: number;
   /** Full name of the claiming test (`describe > it`). */
   test: string;
+  /** `meta.capabilities` names capabilities; a tag may just be a tag. */
+  via: 'meta' | 'tag';
 }
 
 export interface ClaimScan {
@@ -20,18 +23,19 @@ export interface ClaimScan {
   parsed: Map<string, StaticTest[]>;
 }
 
-/** Reads each test file; only those that mention `capabilities` are tokenised. */
+/** Reads each test file; only those that mention `capabilities` or `tags` are tokenised. */
 export function scanClaims(root: string, files: readonly string[]): ClaimScan {
   const claims: Claim[] = [];
   const parsed = new Map<string, StaticTest[]>();
   const reader = new FileReader();
   for (const file of files) {
     const bytes = reader.read(path.join(root, file));
-    if (bytes === undefined || bytes.indexOf('capabilities') === -1) continue;
+    if (bytes === undefined || (bytes.indexOf('capabilities') === -1 && bytes.indexOf('tags') === -1)) continue;
     const tests = extractTests(bytes.toString('utf8')).tests;
     parsed.set(file, tests);
     for (const t of tests) {
-      for (const c of t.capabilities) claims.push({ id: c.id, file, line: c.line, test: t.fullName });
+      for (const c of t.capabilities) claims.push({ id: c.id, file, line: c.line, test: t.fullName, via: 'meta' });
+      for (const tag of t.tags) claims.push({ id: tag, file, line: t.line, test: t.fullName, via: 'tag' });
     }
   }
   return { claims, parsed };

@@ -1,0 +1,159 @@
+// Maps what a test run did onto capabilities: pure data in, a plan out. The
+// plugin collects `RunTest`s from Vitest's reported tasks; everything here
+// works without Vitest, so it is tested on its own and shared by both majors.
+
+import { Findings } from '../findings.js';
+import type { Kind, Level } from '../kinds.js';
+import type { Capability, CapabilityPlan, Plan, RunStatus, Spec } from '../model.js';
+import { clip } from '../spec/text.js';
+import { summarize } from '../plan.js';
+import { tagOf } from '../tags.js';
+
+export interface RunTest {
+  /** Root-relative test file. */
+  file: string;
+  fullName: string;
+  line?: number;
+  state: 'passed' | 'failed' | 'skipped' | 'pending';
+  /**
+   * Skipped because this run chose not to run it (`-t`, `--tags-filter`, an
+   * `.only` elsewhere), not because it is written `.skip`/`.todo`.
+   */
+  filtered: boolean;
+  /** `meta.capabilities` as Vitest reports it (set in options or at run time). */
+  capabilities: readonly string[];
+  tags: readonly string[];
+}
+
+export interface RunResult {
+  tests: RunTest[];
+  /** Root-relative test files this run (or, in watch mode, this session) ran. */
+  ranFiles: ReadonlySet<string>;
+}
+
+
+/** The static plan's capability status becomes a run status; drift findings follow the run. */
+export function applyRun(plan: Plan, run: RunResult, rules: Partial<Record<Kind, Level>>): Plan {
+  const findings = new Findings(rules);
+  // Static findings stand, except `untested-capability`, which the run decides.
+  for (const f of plan.findings) if (f.kind !== 'untested-capability') findings.list.push(f);
+
+  const byFile = new Map<string, RunTest[]>();
+  const byClaim = new Map<string, RunTest[]>();
+  for (const t of run.tests) {
+    byFile.set(t.file, [...(byFile.get(t.file) ?? []), t]);
+    for (const id of new Set([...t.capabilities, ...t.tags])) byClaim.set(id, [...(byClaim.get(id) ?? []), t]);
+  }
+  const known = new Set<string>();
+  for (const s of plan.specs) for (const c of s.capabilities) known.add(c.id);
+  reportRuntimeClaims(plan, run, known, findings);
+
+  const staticTests = new Map(plan.capabilities.map((c) => [c.id, c.tests]));
+  const capabilities: CapabilityPlan[] = [];
+  for (const spec of plan.specs) {
+    for (const cap of spec.capabilities) {
+      const mapped = new Set<RunTest>();
+      for (const link of cap.links) {
+        for (const t of byFile.get(link.file) ?? []) {
+          if (link.fragment === undefined || t.fullName.includes(link.fragment)) mapped.add(t);
+        }
+      }
+      for (const t of byClaim.get(cap.id) ?? []) mapped.add(t);
+      const tag = tagOf(cap.id);
+      if (tag !== cap.id) for (const t of byClaim.get(tag) ?? []) mapped.add(t);
+
+      const written = staticTests.get(cap.id) ?? [];
+      const status = statusOf([...mapped], written.map((w) => w.file), run.ranFiles);
+      report(spec, cap, status, [...mapped], written.length > 0, findings);
+      const tests = [...mapped].map((t) => ({ file: t.file, name: t.fullName }));
+      capabilities.push({
+        id: cap.id,
+        spec: spec.id,
+        name: cap.name,
+        file: cap.file,
+        line: cap.line,
+        status,
+        // Tests that did not run this time are still this capability's tests.
+        tests: tests.length > 0 ? dedupe(tests) : written,
+      });
+    }
+  }
+  const order = new Map(plan.specs.map((s, i) => [s.id, i]));
+  const list = findings.sorted(order);
+  return { ...plan, mode: 'run', capabilities, findings: list, summary: summarize(list), failed: list.some((f) => f.severity === 'error') };
+}
+
+function statusOf(mapped: RunTest[], writtenFiles: string[], ranFiles: ReadonlySet<string>): RunStatus {
+  const ran = mapped.filter((t) => t.state === 'passed' || t.state === 'failed');
+  if (ran.some((t) => t.state === 'failed')) return 'failing';
+  if (ran.length > 0) return 'passing';
+  if (mapped.some((t) => t.filtered || t.state === 'pending')) return 'not-run';
+  if (mapped.length > 0) return 'skipped';
+  // Nothing of it ran: its tests exist in files this run left out, or it has none.
+  return writtenFiles.some((f) => !ranFiles.has(f)) ? 'not-run' : 'untested';
+}
+
+function report(spec: Spec, cap: Capability, status: RunStatus, mapped: RunTest[], hasTests: boolean, findings: Findings) {
+  const expected = `"${clip(cap.text || cap.name)}"`;
+  if (status === 'failing') {
+    const failed = mapped.filter((t) => t.state === 'failed');
+    const first = failed[0];
+    const more = failed.length > 1 ? ` (and ${failed.length - 1} more)` : '';
+    findings.add({
+      kind: 'failing-capability',
+      spec: spec.id,
+      capability: cap.id,
+      file: first.file,
+      line: first.line,
+      expected,
+      actual: `test "${first.fullName}" failed${more}`,
+      hint: 'make the code keep the promise (or fix the test) until every linked test passes',
+    });
+  } else if (status === 'untested') {
+    findings.add({
+      kind: 'untested-capability',
+      spec: spec.id,
+      capability: cap.id,
+      file: spec.file,
+      line: cap.line,
+      expected,
+      actual: hasTests || cap.links.length > 0 ? `no test linked to ${cap.id} ran` : `no test is linked to ${cap.id} or claims it`,
+      hint: `link one with [@test](../test/<file>.test.ts), or claim it in a test: { meta: { capabilities: ['${cap.id}'] } }`,
+    });
+  }
+}
+
+/** Claims made at run time (e.g. `task.meta.capabilities = [...]`) of ids no spec declares. */
+function reportRuntimeClaims(plan: Plan, run: RunResult, known: Set<string>, findings: Findings) {
+  // The static scan already reported the claims it could see in the source.
+  const already = new Set(
+    plan.findings
+      .filter((f) => f.kind === 'broken-test-link' && f.spec === undefined)
+      .map((f) => `${f.file}\0${/claims `([^`]+)`/.exec(f.message)?.[1]}`),
+  );
+  for (const t of run.tests) {
+    for (const id of t.capabilities) {
+      const key = `${t.file}\0${id}`;
+      if (known.has(id) || already.has(key)) continue;
+      already.add(key);
+      findings.add({
+        kind: 'broken-test-link',
+        file: t.file,
+        line: t.line,
+        expected: `meta: { capabilities: ['${id}'] }`,
+        actual: `test "${t.fullName}" claims \`${id}\`, which no spec declares`,
+        hint: 'claim an existing capability id (`<spec-id>/<slug>`; `sdna plan --json` lists them), or add the capability to a spec',
+      });
+    }
+  }
+}
+
+function dedupe(tests: { file: string; name: string }[]) {
+  const seen = new Set<string>();
+  return tests.filter((t) => {
+    const key = `${t.file}\0${t.name}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

@@ -1,0 +1,131 @@
+// The Vitest reporter sdna adds beside the user's own: after every run it maps
+// outcomes onto capabilities, prints the plan and raises the exit code when
+// the gate fails. It only ever raises `process.exitCode`; it never throws,
+// since a throw would end watch mode.
+
+import path from 'node:path';
+import fs from 'node:fs';
+import type { Reporter, TestCase, TestModule, Vitest } from 'vitest/node';
+import { extractTests, type StaticTest } from '../analyze/test-names.js';
+import type { RunResult, RunTest } from './outcomes.js';
+import type { Session } from './session.js';
+
+export class SdnaReporter implements Reporter {
+  private vitest!: Vitest;
+  /** Static view of each test file (content-keyed), for lines and written modes. */
+  private readonly written = new Map<string, { text: string; tests: Map<string, StaticTest> }>();
+  private debounce?: NodeJS.Timeout;
+
+  constructor(private readonly session: Session) {}
+
+  onInit(vitest: Vitest): void {
+    this.vitest = vitest;
+    if (vitest.config.watch) {
+      // A spec edit changes no module Vitest tracks: re-plan on it ourselves.
+      const onSpec = (file: string) => {
+        if (!this.session.isSpecFile(file) || !this.session.lastRun) return;
+        clearTimeout(this.debounce);
+        this.debounce = setTimeout(() => void this.replanAfterSpecEdit(), 50);
+      };
+      for (const event of ['change', 'add', 'unlink'] as const) vitest.vite.watcher.on(event, onSpec);
+    }
+  }
+
+  async onTestRunEnd(testModules: ReadonlyArray<TestModule>): Promise<void> {
+    try {
+      if (this.vitest.config.watch) await this.session.replan();
+      const plan = this.session.runPlan(this.collect(testModules));
+      this.session.output(plan);
+      if (plan.failed) this.failRun();
+    } catch (error) {
+      // Never throw from here (it would end watch mode); say what went wrong and fail the run.
+      this.vitest.logger.error(`sdna: ${error instanceof Error ? error.message : String(error)}`);
+      process.exitCode = 1;
+    }
+  }
+
+  /**
+   * `vitest run` exits 1. In watch mode the exit code shows nothing, so the
+   * error also turns Vitest's own summary red ("FAIL Tests failed").
+   */
+  private failRun(): void {
+    process.exitCode = 1;
+    if (this.vitest.config.watch) {
+      this.vitest.state.catchError(new Error('sdna: the spec gate failed; see the plan above'), 'sdna');
+    }
+  }
+
+  private async replanAfterSpecEdit(): Promise<void> {
+    try {
+      await this.session.replan();
+      this.vitest.logger.log('sdna: a spec changed; re-planning with the last results.');
+      const plan = this.session.runPlan(this.session.lastRun!);
+      this.session.output(plan);
+    } catch (error) {
+      this.vitest.logger.error(`sdna: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  /** Every test Vitest knows in this session (watch mode keeps earlier results). */
+  private collect(latest: ReadonlyArray<TestModule>): RunResult {
+    const root = this.session.config.root;
+    const modules = new Map<string, TestModule>();
+    for (const m of [...this.vitest.state.getTestModules(), ...latest]) modules.set(`${m.project.name}\0${m.moduleId}`, m);
+    const pattern = this.vitest.config.testNamePattern;
+    const tagsFilter = (this.vitest.config as { tagsFilter?: unknown }).tagsFilter;
+    const tests: RunTest[] = [];
+    const ranFiles = new Set<string>();
+    for (const m of modules.values()) {
+      const file = path.relative(root, m.moduleId).split(path.sep).join('/');
+      ranFiles.add(file);
+      const written = this.writtenTests(file);
+      for (const t of m.children.allTests()) tests.push(toRunTest(t, file, written.get(t.fullName), pattern, Boolean(tagsFilter)));
+    }
+    return { tests, ranFiles };
+  }
+
+  /** The tests the file declares, by full name; re-extracted only when the file changed. */
+  private writtenTests(file: string): Map<string, StaticTest> {
+    let text: string;
+    try {
+      text = fs.readFileSync(path.join(this.session.config.root, file), 'utf8');
+    } catch {
+      return new Map();
+    }
+    let entry = this.written.get(file);
+    if (!entry || entry.text !== text) {
+      entry = { text, tests: new Map(extractTests(text).tests.map((s) => [s.fullName, s])) };
+      this.written.set(file, entry);
+    }
+    return entry.tests;
+  }
+}
+
+function toRunTest(
+  t: TestCase,
+  file: string,
+  written: StaticTest | undefined,
+  pattern: RegExp | undefined,
+  tagsFiltered: boolean,
+): RunTest {
+  const state = t.result().state;
+  // Vitest reports a test that `-t`, `--tags-filter` or an `.only` left out as
+  // skipped with mode `skip`, like `it.skip`: the source tells them apart.
+  const filtered =
+    state === 'skipped' &&
+    t.options.mode === 'skip' &&
+    ((pattern !== undefined && !pattern.test(t.fullName)) ||
+      tagsFiltered ||
+      written?.mode === 'run' ||
+      written?.mode === 'only');
+  const meta = t.meta() as { capabilities?: unknown };
+  return {
+    file,
+    fullName: t.fullName,
+    line: t.location?.line ?? written?.line,
+    state,
+    filtered,
+    capabilities: Array.isArray(meta.capabilities) ? meta.capabilities.filter((c): c is string => typeof c === 'string') : [],
+    tags: t.tags ?? [],
+  };
+}

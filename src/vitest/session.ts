@@ -1,0 +1,98 @@
+// One sdna session per Vitest instance: the config, the static plan (re-planned
+// on every run in watch mode, re-reading only changed specs), the tags declared
+// for capabilities, and where plans are written.
+
+import fs from 'node:fs';
+import path from 'node:path';
+import type { TestProject, Vitest } from 'vitest/node';
+import { resolveConfig, type ResolvedConfig, type UserConfig } from '../config.js';
+import type { Plan } from '../model.js';
+import { createPlan, type SpecCache } from '../plan.js';
+import { globSet } from '../resolve/globs.js';
+import { loadReporter, type Reporter } from '../../reporters/index.js';
+import { applyRun, type RunResult } from './outcomes.js';
+import { tagOf } from '../tags.js';
+
+export interface PluginOutput {
+  /** Built-in reporter names or module paths; default `['terminal']`. */
+  reporters?: string[];
+  /** Where a reporter writes instead of the console: one path, or one per reporter name. */
+  outputFile?: string | Record<string, string>;
+}
+
+export class Session {
+  config!: ResolvedConfig;
+  plan!: Plan;
+  /** The last run's outcome, so that a spec edit alone can re-plan. */
+  lastRun?: RunResult;
+  private readonly specCache: SpecCache = new Map();
+  private reporters: { name: string; reporter: Reporter }[] = [];
+  private isSpec: (file: string) => boolean = () => false;
+
+  constructor(
+    readonly vitest: Vitest,
+    private readonly fileConfig: { raw: unknown; file?: string },
+    private readonly options: UserConfig & PluginOutput,
+  ) {}
+
+  async load(): Promise<void> {
+    const { reporters, outputFile: _outputFile, ...overrides } = this.options;
+    const fromFile = (this.fileConfig.raw ?? {}) as UserConfig;
+    // Options win key by key; `rules` merge kind by kind.
+    const merged = { ...fromFile, ...overrides, rules: { ...fromFile.rules, ...overrides.rules } };
+    this.config = resolveConfig(merged, this.fileConfig.file, this.vitest.config.root);
+    this.isSpec = globSet(this.config.specs).test;
+    this.reporters = await Promise.all(
+      (reporters ?? ['terminal']).map(async (name) => ({ name, reporter: await loadReporter(name, this.config.root) })),
+    );
+    await this.replan();
+  }
+
+  /** Re-plans statically; unchanged specs come from the cache. */
+  async replan(): Promise<Plan> {
+    this.plan = await createPlan(this.config, { specCache: this.specCache });
+    return this.plan;
+  }
+
+  /** Is this absolute path one of the project's spec files? */
+  isSpecFile(file: string): boolean {
+    const rel = path.relative(this.config.root, file).split(path.sep).join('/');
+    return !rel.startsWith('..') && this.isSpec(rel);
+  }
+
+  /** One Vitest tag per capability, so `tags: ['links/create-link']` is checked by `strictTags`. */
+  declareTags(project: TestProject): void {
+    const tags = (project.config.tags ??= []);
+    const known = new Set(tags.map((t) => t.name));
+    for (const cap of this.plan.capabilities) {
+      const name = tagOf(cap.id);
+      if (known.has(name)) continue;
+      known.add(name);
+      tags.push({ name, description: `${cap.name} (${cap.file}:${cap.line})` });
+    }
+  }
+
+  runPlan(run: RunResult): Plan {
+    this.lastRun = run;
+    return applyRun(this.plan, run, this.config.rules);
+  }
+
+  /** Prints or writes the plan with every configured reporter. */
+  output(plan: Plan): void {
+    const color = Boolean(process.stdout.isTTY) && !('NO_COLOR' in process.env);
+    for (const { name, reporter } of this.reporters) {
+      const file = typeof this.options.outputFile === 'string' && name !== 'terminal' ? this.options.outputFile : (this.options.outputFile as Record<string, string> | undefined)?.[name];
+      const text = reporter(plan, { color: color && !file, quiet: false });
+      if (file) writeAtomically(path.resolve(this.config.root, file), text);
+      else this.vitest.logger.log(text.replace(/\n$/, ''));
+    }
+  }
+}
+
+/** A temp file and a rename, so a reader never sees half a plan. */
+function writeAtomically(file: string, text: string): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, text);
+  fs.renameSync(tmp, file);
+}
