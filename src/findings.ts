@@ -22,12 +22,15 @@ export class Findings {
     });
   }
 
-  /** Grouped by spec (in spec file order), then by line; code outside every spec last. */
-  sorted(specOrder: Map<string, number>): Finding[] {
-    const group = (f: Finding) => (f.spec !== undefined ? (specOrder.get(f.spec) ?? specOrder.size) : specOrder.size + 1);
+  /**
+   * Grouped by spec, in the order of the spec files (`specFiles`: id → file),
+   * then by file and line; findings outside every spec come last.
+   */
+  sorted(specFiles: ReadonlyMap<string, string>): Finding[] {
+    const group = (f: Finding) => (f.spec !== undefined ? (specFiles.get(f.spec) ?? '\uffff') : '\uffff\uffff');
     return [...this.list].sort(
       (a, b) =>
-        group(a) - group(b) ||
+        cmp(group(a), group(b)) ||
         cmp(a.file ?? '', b.file ?? '') ||
         (a.line ?? 0) - (b.line ?? 0) ||
         cmp(a.kind, b.kind) ||

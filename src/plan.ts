@@ -57,8 +57,8 @@ interface Run {
   files: string[];
   set: Set<string>;
   findings: Findings;
-  /** Spec ids in the order their files sort, for grouping findings. */
-  order: Map<string, number>;
+  /** Each spec id and its file (the first, for a duplicated id), for grouping findings. */
+  specFiles: Map<string, string>;
 }
 
 function specError(run: Run, spec: string, file: string, p: SpecProblem): void {
@@ -85,7 +85,7 @@ export async function createPlan(config: ResolvedConfig, options: PlanOptions = 
   const testGlobs = compileConfigGlobs('tests', config.tests);
 
   const { files, set } = timed('list files', () => listFiles(root));
-  const run: Run = { root, files, set, findings: new Findings(config.rules), order: new Map() };
+  const run: Run = { root, files, set, findings: new Findings(config.rules), specFiles: new Map() };
   const specs = timed('specs', () => readSpecs(run, specGlobs.test, options.specCache));
   const targeted = timed('match targets', () => matchTargets(run, specs));
   timed('scope', () => reportUnspecified(run, include.globs, exclude.test, targeted));
@@ -93,7 +93,7 @@ export async function createPlan(config: ResolvedConfig, options: PlanOptions = 
   const claimsOf = sortClaims(run, specs, scan.claims);
   const capabilities = timed('links', () => linkCapabilities(run, specs, claimsOf, new TestIndex(root, set, scan.parsed)));
 
-  const list = run.findings.sorted(run.order);
+  const list = run.findings.sorted(run.specFiles);
   return {
     version: 1,
     mode: 'static',
@@ -114,13 +114,13 @@ function readSpecs(run: Run, isSpec: (file: string) => boolean, cache?: SpecCach
     const fallbackId = tesslIdOf(file);
     const { problem, read } = cache ? cachedRead(run.root, file, cache) : freshRead(run.root, file);
     if (problem) {
-      run.order.set(fallbackId, run.order.size);
+      if (!run.specFiles.has(fallbackId)) run.specFiles.set(fallbackId, file);
       specError(run, fallbackId, file, problem);
       continue;
     }
     const { spec, problems } = read!;
     const id = spec?.id ?? fallbackId;
-    if (!run.order.has(id)) run.order.set(id, run.order.size);
+    if (!run.specFiles.has(id)) run.specFiles.set(id, file);
     for (const p of problems) specError(run, id, file, p);
     if (spec) specs.push(spec);
   }

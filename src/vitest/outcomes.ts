@@ -78,8 +78,10 @@ export function applyRun(plan: Plan, run: RunResult, rules: Partial<Record<Kind,
       });
     }
   }
-  const order = new Map(plan.specs.map((s, i) => [s.id, i]));
-  const list = findings.sorted(order);
+  // Unreadable specs have no model, only their spec-error (which names the file).
+  const specFiles = new Map(plan.findings.filter((f) => f.kind === 'spec-error' && f.spec && f.file).map((f) => [f.spec!, f.file!]));
+  for (const s of plan.specs) if (!specFiles.has(s.id) || s.file < specFiles.get(s.id)!) specFiles.set(s.id, s.file);
+  const list = findings.sorted(specFiles);
   return { ...plan, mode: 'run', capabilities, findings: list, summary: summarize(list), failed: list.some((f) => f.severity === 'error') };
 }
 

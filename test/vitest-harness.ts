@@ -1,0 +1,93 @@
+// Runs the real `vitest` as a child process on a throw-away copy of a fixture
+// that uses the plugin. Which Vitest and which Node come from the environment,
+// so the same tests run on Vitest 4 / Node 20 (default) and Vitest 5 / Node 24
+// (`npm run test:vitest5` sets SDNA_E2E_VITEST and SDNA_E2E_NODE).
+
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { FIXTURES, REPO, tempProject } from './helpers.js';
+
+/** A folder whose node_modules holds the Vitest under test (and its coverage provider). */
+export const VITEST_HOME = process.env.SDNA_E2E_VITEST ?? REPO;
+export const NODE = process.env.SDNA_E2E_NODE ?? process.execPath;
+export const VITEST_MAJOR = Number(
+  JSON.parse(fs.readFileSync(path.join(VITEST_HOME, 'node_modules/vitest/package.json'), 'utf8')).version.split('.')[0],
+);
+
+/** A copy of `fixtures/<name>` that resolves `sdna` to this package and `vitest` to the one under test. */
+export function vitestProject(fixture: string): string {
+  const root = tempProject(fixture);
+  const modules = path.join(root, 'node_modules');
+  fs.mkdirSync(path.join(modules, '@vitest'), { recursive: true });
+  fs.symlinkSync(REPO, path.join(modules, 'sdna'));
+  fs.symlinkSync(path.join(VITEST_HOME, 'node_modules/vitest'), path.join(modules, 'vitest'));
+  const coverage = path.join(VITEST_HOME, 'node_modules/@vitest/coverage-v8');
+  if (fs.existsSync(coverage)) fs.symlinkSync(coverage, path.join(modules, '@vitest/coverage-v8'));
+  return root;
+}
+
+export interface VitestRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  /** Each plan sdna printed, from `Analyzing spec drift` to the `Plan:` line. */
+  plans: string[];
+}
+
+export function plansIn(output: string): string[] {
+  const plans: string[] = [];
+  const lines = output.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    if (!lines[i].startsWith('Analyzing spec drift for ')) continue;
+    const end = lines.findIndex((l, j) => j > i && l.startsWith('Plan: '));
+    if (end === -1) break;
+    plans.push(lines.slice(i, end + 1).join('\n') + '\n');
+    i = end;
+  }
+  return plans;
+}
+
+export interface RunOptions {
+  env?: Record<string, string>;
+  /** Called with the output so far; resolve it to stop waiting and kill the run (watch mode). */
+  until?: (output: string) => boolean;
+  /** Called once per new chunk of output, for driving watch mode. */
+  onOutput?: (output: string) => void;
+  timeoutMs?: number;
+}
+
+/** `vitest <args>` in `root`, with no stdin and no colour; killed after `timeoutMs`. */
+export function runVitest(root: string, args: string[], options: RunOptions = {}): Promise<VitestRun> {
+  const child = spawn(NODE, [path.join(root, 'node_modules/vitest/vitest.mjs'), ...args], {
+    cwd: root,
+    env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  let done = false;
+  const check = () => {
+    options.onOutput?.(stdout);
+    if (!done && options.until?.(stdout)) {
+      done = true;
+      child.kill('SIGTERM');
+    }
+  };
+  child.stdout.on('data', (d: Buffer) => {
+    stdout += d;
+    check();
+  });
+  child.stderr.on('data', (d: Buffer) => (stderr += d));
+  const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      const clean = (s: string) => s.split(root).join('<root>');
+      resolve({ code, stdout: clean(stdout), stderr: clean(stderr), plans: plansIn(clean(stdout)) });
+    });
+  });
+}
+
+export { FIXTURES };

@@ -1,0 +1,241 @@
+// The plugin inside real Vitest runs (child processes), on the Vitest major the
+// harness selects: printed plans compared exactly, exit codes, files written.
+
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, it } from 'vitest';
+import { snapshotTree, write } from './helpers.js';
+import { runVitest, VITEST_MAJOR, vitestProject } from './vitest-harness.js';
+
+const ALL_PASSING = `Analyzing spec drift for vitest-cart...
+
+No changes. Specs, code and tests agree.
+
+Capabilities: 4 passing.
+Plan: 0 drift, 0 unspecified, 0 potentially stale.
+`;
+
+function edit(root: string, file: string, from: string | RegExp, to: string): void {
+  const p = path.join(root, file);
+  const text = fs.readFileSync(p, 'utf8');
+  const next = text.replace(from, to);
+  if (next === text) throw new Error(`edit of ${file} changed nothing`);
+  fs.writeFileSync(p, next);
+}
+
+describe.concurrent(`sdna/vitest on Vitest ${VITEST_MAJOR}`, () => {
+  it('all capabilities pass: file links, fragment links, meta claims and tag claims (exit 0)', async ({ expect }) => {
+    const root = vitestProject('vitest-cart');
+    const r = await runVitest(root, ['run']);
+    expect(r.plans).toEqual([ALL_PASSING]);
+    expect(r.stdout).toContain('Tests  6 passed (6)'); // the user's reporter is still there
+    expect(r.code).toBe(0);
+  });
+
+  it('a failing test fails its capability (exit 1)', async ({ expect }) => {
+    const root = vitestProject('vitest-cart');
+    edit(root, 'src/cart.ts', 'Math.round(', 'Math.floor(');
+    const r = await runVitest(root, ['run']);
+    expect(r.plans).toEqual([
+      `Analyzing spec drift for vitest-cart...
+
+~ cart/discount
+    spec: "A percentage discount rounds half up to whole cents."
+    impl: test "rounds a discount half up" failed
+    file: test/total.test.ts:12
+    action: FAILING CAPABILITY - make the code keep the promise (or fix the test) until every linked test passes
+
+Capabilities: 3 passing, 1 failing.
+Plan: 1 drift, 0 unspecified, 0 potentially stale.
+`,
+    ]);
+    expect(r.code).toBe(1);
+  });
+
+  it('an untested capability fails the gate even when every test passes (exit 1)', async ({ expect }) => {
+    const root = vitestProject('vitest-cart');
+    fs.appendFileSync(path.join(root, 'specs/cart.spec.md'), '- **Empty cart**\n  An empty cart totals zero.\n');
+    const r = await runVitest(root, ['run']);
+    expect(r.plans).toEqual([
+      `Analyzing spec drift for vitest-cart...
+
+~ cart/empty-cart
+    spec: "An empty cart totals zero."
+    impl: no test is linked to cart/empty-cart or claims it
+    file: specs/cart.spec.md:19
+    action: UNTESTED CAPABILITY - link one with [@test](../test/<file>.test.ts), or claim it in a test: { meta: { capabilities: ['cart/empty-cart'] } }
+
+Capabilities: 4 passing, 1 untested.
+Plan: 1 drift, 0 unspecified, 0 potentially stale.
+`,
+    ]);
+    expect(r.stdout).toContain('Tests  6 passed (6)');
+    expect(r.code).toBe(1);
+  });
+
+  it('-t leaves the other capabilities not-run, never untested (exit 0)', async ({ expect }) => {
+    const root = vitestProject('vitest-cart');
+    const r = await runVitest(root, ['run', '-t', 'raises the quantity']);
+    expect(r.plans).toEqual([ALL_PASSING.replace('4 passing', '1 passing, 3 not run')]);
+    expect(r.code).toBe(0);
+  });
+
+  it('a file filter and --tags-filter leave the rest not-run', async ({ expect }) => {
+    const root = vitestProject('vitest-cart');
+    const files = await runVitest(root, ['run', 'test/add']);
+    expect(files.plans).toEqual([ALL_PASSING.replace('4 passing', '1 passing, 3 not run')]);
+    const tags = await runVitest(root, ['run', '--tags-filter=cart/discount']);
+    expect(tags.plans).toEqual([ALL_PASSING.replace('4 passing', '1 passing, 3 not run')]);
+    expect([files.code, tags.code]).toEqual([0, 0]);
+  });
+
+  it('capabilities are Vitest tags: --list-tags lists them, strictTags catches a typo', async ({ expect }) => {
+    const root = vitestProject('vitest-cart');
+    const list = await runVitest(root, ['--list-tags']);
+    expect(list.stdout).toContain(
+      '  cart/add-item: Add item (specs/cart.spec.md:11)\n  cart/remove-item: Remove item (specs/cart.spec.md:13)\n  cart/total: Total (specs/cart.spec.md:15)\n  cart/discount: Discount (specs/cart.spec.md:17)\n',
+    );
+    edit(root, 'test/total.test.ts', "tags: ['cart/discount']", "tags: ['cart/discont']");
+    const typo = await runVitest(root, ['run']);
+    expect(typo.stdout + typo.stderr).toContain('cart/discont');
+    expect(typo.code).toBe(1);
+  });
+
+  it('a shard pair merged with --merge-reports gives the unsharded plan', async ({ expect }) => {
+    const root = vitestProject('vitest-cart');
+    const one = await runVitest(root, ['run', '--shard=1/2', '--reporter=blob']);
+    const two = await runVitest(root, ['run', '--shard=2/2', '--reporter=blob']);
+    // Each shard alone: what it did not run is not-run, and the gate holds.
+    expect([one.code, two.code]).toEqual([0, 0]);
+    expect(one.plans[0]).toMatch(/Capabilities: \d passing, \d not run\./);
+    const merged = await runVitest(root, ['--merge-reports']);
+    expect(merged.plans).toEqual([ALL_PASSING]);
+    expect(merged.code).toBe(0);
+  });
+
+  it('a claim of an unknown capability is a broken link at the test; a bad spec does not stop the run', async ({ expect }) => {
+    const root = vitestProject('vitest-cart');
+    edit(root, 'test/total.test.ts', "capabilities: ['cart/total']", "capabilities: ['cart/totals']");
+    write(root, 'specs/broken.spec.md', '---\nname: [unclosed\n---\n# Broken\n');
+    const r = await runVitest(root, ['run']);
+    expect(r.plans).toEqual([
+      `Analyzing spec drift for vitest-cart...
+
+! broken
+    impl: frontmatter is not valid YAML: unexpected end of the stream within a flow collection
+    file: specs/broken.spec.md:2
+    action: SPEC ERROR - write frontmatter as \`---\` / \`name: <Title>\` / \`targets:\` / \`  - ../src/<file>.ts\` / \`---\`
+
+~ cart/total
+    spec: "The total is the sum of price times quantity, in cents."
+    impl: no test is linked to cart/total or claims it
+    file: specs/cart.spec.md:15
+    action: UNTESTED CAPABILITY - link one with [@test](../test/<file>.test.ts), or claim it in a test: { meta: { capabilities: ['cart/total'] } }
+
+- test/total.test.ts
+    spec: meta: { capabilities: ['cart/totals'] }
+    impl: test "sums price times quantity" claims \`cart/totals\`, which no spec declares
+    file: test/total.test.ts:4
+    action: BROKEN TEST LINK - did you mean \`cart/total\`? Claim an existing capability id (\`<spec-id>/<slug>\`)
+
+Capabilities: 3 passing, 1 untested.
+Plan: 1 drift, 0 unspecified, 1 potentially stale, 1 error.
+`,
+    ]);
+    expect(r.code).toBe(1);
+  });
+
+  it('skipped tests make a skipped capability', async ({ expect }) => {
+    const root = vitestProject('vitest-cart');
+    edit(root, 'test/add.test.ts', /\bit\(/g, 'it.skip(');
+    const r = await runVitest(root, ['run']);
+    expect(r.plans[0]).toContain('Capabilities: 3 passing, 1 skipped.\n');
+    expect(r.code).toBe(0);
+  });
+
+  it('writes the JSON plan to outputFile atomically and nothing else', async ({ expect }) => {
+    const root = vitestProject('vitest-cart');
+    edit(root, 'vitest.config.ts', 'sdna()', "sdna({ reporters: ['terminal', 'json'], outputFile: { json: 'reports/sdna.json' } })");
+    const before = snapshotTree(path.join(root, 'src')) + snapshotTree(path.join(root, 'specs'));
+    const r = await runVitest(root, ['run']);
+    expect(r.plans).toEqual([ALL_PASSING]);
+    const plan = JSON.parse(fs.readFileSync(path.join(root, 'reports/sdna.json'), 'utf8'));
+    expect(plan.capabilities.map((c: { id: string; status: string }) => `${c.id} ${c.status}`)).toEqual([
+      'cart/add-item passing',
+      'cart/remove-item passing',
+      'cart/total passing',
+      'cart/discount passing',
+    ]);
+    expect(fs.readdirSync(path.join(root, 'reports'))).toEqual(['sdna.json']);
+    expect(snapshotTree(path.join(root, 'src')) + snapshotTree(path.join(root, 'specs'))).toBe(before);
+  });
+
+  it('bad plugin options stop Vitest at start-up with the option path', async ({ expect }) => {
+    const root = vitestProject('vitest-cart');
+    edit(root, 'vitest.config.ts', 'sdna()', "sdna({ rules: { 'untested-capability': 'loud' } } as never)");
+    const r = await runVitest(root, ['run']);
+    expect(r.stdout + r.stderr).toContain(
+      'invalid sdna() options: invalid value (location: rules.untested-capability, expected: "error" | "warn" | "off")',
+    );
+    expect(r.code).toBe(1);
+  });
+
+  it('keeps the user reporters: --reporter=dot still prints its own output', async ({ expect }) => {
+    const root = vitestProject('vitest-cart');
+    const r = await runVitest(root, ['run', '--reporter=dot']);
+    expect(r.plans).toEqual([ALL_PASSING]);
+    expect(r.stdout).toContain('······');
+  });
+
+  it('maps tests from every project of a multi-project config', async ({ expect }) => {
+    const root = vitestProject('vitest-cart');
+    edit(
+      root,
+      'vitest.config.ts',
+      "test: { include: ['test/**/*.test.ts'] },",
+      "test: { projects: [{ extends: true, test: { name: 'unit', include: ['test/add.test.ts', 'test/remove.test.ts'] } }, { extends: true, test: { name: 'money', include: ['test/total.test.ts'] } }] },",
+    );
+    const r = await runVitest(root, ['run']);
+    expect(r.plans).toEqual([ALL_PASSING]);
+    const only = await runVitest(root, ['run', '--project=money']);
+    expect(only.plans).toEqual([ALL_PASSING.replace('4 passing', '2 passing, 2 not run')]);
+  });
+
+  it('watch mode re-plans on every re-run and on a spec edit alone', async ({ expect }) => {
+    const root = vitestProject('vitest-cart');
+    const steps = [
+      // After the first run: add a capability to the spec (no module changes).
+      () => fs.appendFileSync(path.join(root, 'specs/cart.spec.md'), '- **Empty cart**\n  An empty cart totals zero.\n'),
+      // After the spec-only re-plan: touch the code, which re-runs the tests.
+      () => fs.appendFileSync(path.join(root, 'src/cart.ts'), '\nexport const EMPTY = 0;\n'),
+    ];
+    let seen = 0;
+    const r = await runVitest(root, ['watch'], {
+      onOutput: (out) => {
+        const count = out.split('Plan: ').length - 1;
+        if (count > seen) {
+          seen = count;
+          // Give the watcher a moment to settle before the next change.
+          const step = steps[count - 1];
+          if (step) setTimeout(step, 300);
+        }
+      },
+      until: (out) => out.split('Plan: ').length - 1 >= 3,
+      timeoutMs: 45_000,
+    });
+    const untested = `Analyzing spec drift for vitest-cart...
+
+~ cart/empty-cart
+    spec: "An empty cart totals zero."
+    impl: no test is linked to cart/empty-cart or claims it
+    file: specs/cart.spec.md:19
+    action: UNTESTED CAPABILITY - link one with [@test](../test/<file>.test.ts), or claim it in a test: { meta: { capabilities: ['cart/empty-cart'] } }
+
+Capabilities: 4 passing, 1 untested.
+Plan: 1 drift, 0 unspecified, 0 potentially stale.
+`;
+    expect(r.plans).toEqual([ALL_PASSING, untested, untested]);
+    expect(r.stdout).toContain('sdna: a spec changed; re-planning with the last results.');
+    expect(r.stdout).toContain('Tests failed. Watching for file changes...');
+  });
+});
