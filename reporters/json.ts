@@ -8,7 +8,16 @@ export interface JsonPlan {
   version: 1;
   root: string;
   specs: { id: string; format: string; file: string; name: string }[];
-  capabilities: { id: string; spec: string; name: string; file: string; line: number; status: string; tests: { file: string; name?: string }[] }[];
+  capabilities: {
+    id: string;
+    spec: string;
+    name: string;
+    file: string;
+    line: number;
+    status: string;
+    tests: { file: string; name?: string }[];
+    coverage?: number;
+  }[];
   findings: { kind: string; category: string; severity: string; spec?: string; capability?: string; file?: string; line?: number; message: string }[];
   summary: { drift: number; unspecified: number; stale: number; errors: number };
 }
@@ -18,7 +27,7 @@ export function toJsonPlan(plan: Plan): JsonPlan {
     version: plan.version,
     root: plan.root,
     specs: plan.specs.map(({ id, format, file, name }) => ({ id, format, file, name })),
-    capabilities: plan.capabilities.map(({ id, spec, name, file, line, status, tests }) => ({
+    capabilities: plan.capabilities.map(({ id, spec, name, file, line, status, tests, coverage }) => ({
       id,
       spec,
       name,
@@ -26,6 +35,7 @@ export function toJsonPlan(plan: Plan): JsonPlan {
       line,
       status,
       tests: tests.map((t) => (t.name === undefined ? { file: t.file } : { file: t.file, name: t.name })),
+      ...(coverage !== undefined && { coverage }),
     })),
     findings: plan.findings.map((f) => ({
       kind: f.kind,

@@ -91,6 +91,8 @@ export interface CapabilityPlan {
   line: number;
   status: StaticStatus | RunStatus;
   tests: TestRef[];
+  /** With coverage on: the share (0-100) of its spec's target lines that its tests execute. */
+  coverage?: number;
 }
 
 export interface Summary {
@@ -113,4 +115,6 @@ export interface Plan {
   summary: Summary;
   /** True when a finding at level `error` remains: `sdna plan` exits 1. */
   failed: boolean;
+  /** The files each spec's targets match, by spec id. */
+  targetFiles: Map<string, string[]>;
 }

@@ -32,6 +32,7 @@ export const planSchema = z.strictObject({
       line,
       status: z.enum(['linked', 'untested', 'passing', 'failing', 'skipped', 'not-run']),
       tests: z.array(z.strictObject({ file: z.string(), name: z.optional(z.string()) })),
+      coverage: z.optional(z.number().check(z.minimum(0), z.maximum(100))),
     }),
   ),
   findings: z.array(

@@ -87,7 +87,8 @@ export async function createPlan(config: ResolvedConfig, options: PlanOptions = 
   const { files, set } = timed('list files', () => listFiles(root));
   const run: Run = { root, files, set, findings: new Findings(config.rules), specFiles: new Map() };
   const specs = timed('specs', () => readSpecs(run, specGlobs.test, options.specCache));
-  const targeted = timed('match targets', () => matchTargets(run, specs));
+  const targetFiles = timed('match targets', () => matchTargets(run, specs));
+  const targeted = new Set([...targetFiles.values()].flat());
   timed('scope', () => reportUnspecified(run, include.globs, exclude.test, targeted));
   const scan = timed('claims', () => scanClaims(root, files.filter(testGlobs.test)));
   const claimsOf = sortClaims(run, specs, scan.claims);
@@ -104,6 +105,7 @@ export async function createPlan(config: ResolvedConfig, options: PlanOptions = 
     findings: list,
     summary: summarize(list),
     failed: list.some((f) => f.severity === 'error'),
+    targetFiles,
   };
 }
 
@@ -159,10 +161,11 @@ function cachedRead(root: string, file: string, cache: SpecCache): { problem?: S
   return result;
 }
 
-/** Every file some spec targets; a target that matches nothing is stale. */
-function matchTargets(run: Run, specs: Spec[]): Set<string> {
-  const targeted = new Set<string>();
+/** The files each spec targets, by spec id; a target that matches nothing is stale. */
+function matchTargets(run: Run, specs: Spec[]): Map<string, string[]> {
+  const bySpec = new Map<string, string[]>();
   for (const spec of specs) {
+    const targeted = new Set<string>(bySpec.get(spec.id));
     for (const target of spec.targets) {
       let glob: CompiledGlob;
       try {
@@ -189,8 +192,9 @@ function matchTargets(run: Run, specs: Spec[]): Set<string> {
         });
       }
     }
+    bySpec.set(spec.id, [...targeted].sort());
   }
-  return targeted;
+  return bySpec;
 }
 
 function reportUnspecified(run: Run, include: CompiledGlob[], excluded: (f: string) => boolean, targeted: Set<string>): void {

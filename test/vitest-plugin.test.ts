@@ -201,6 +201,39 @@ Plan: 1 drift, 0 unspecified, 1 potentially stale, 1 error.
     expect(only.plans).toEqual([ALL_PASSING.replace('4 passing', '2 passing, 2 not run')]);
   });
 
+  it('coverage: target lines no linked test runs, in ranges, and each capability\'s share', async ({ expect }) => {
+    const root = vitestProject('vitest-cart');
+    fs.appendFileSync(
+      path.join(root, 'src/cart.ts'),
+      '\nexport function clear(cart: Cart): number {\n  const n = cart.size;\n  cart.clear();\n  return n;\n}\n',
+    );
+    edit(root, 'vitest.config.ts', 'sdna()', "sdna({ reporters: ['terminal', 'json'], outputFile: { json: 'sdna.json' } })");
+    const r = await runVitest(root, ['run', '--coverage.enabled', '--coverage.provider=v8', '--coverage.include=src', '--coverage.reporter=text']);
+    expect(r.plans).toEqual([
+      `Analyzing spec drift for vitest-cart...
+
+~ cart (warn)
+    spec: targets of cart (specs/cart.spec.md)
+    impl: src/cart.ts:26-28 run in no test linked to cart
+    file: src/cart.ts:26
+    action: UNCOVERED CODE - link a test that exercises these lines to one of its capabilities, or move the code out of the spec's targets
+
+Capabilities: 4 passing.
+Plan: 1 drift, 0 unspecified, 0 potentially stale.
+`,
+    ]);
+    // Vitest's own report agrees on the lines.
+    expect(r.stdout).toMatch(/cart\.ts\s+\|.*\| 26-28/);
+    expect(r.code).toBe(0); // uncovered-code is a warning unless rules say otherwise
+    const plan = JSON.parse(fs.readFileSync(path.join(root, 'sdna.json'), 'utf8'));
+    expect(plan.capabilities.map((c: { id: string; coverage: number }) => [c.id, c.coverage])).toEqual([
+      ['cart/add-item', 15.4],
+      ['cart/remove-item', 46.2],
+      ['cart/total', 46.2],
+      ['cart/discount', 46.2],
+    ]);
+  });
+
   it('watch mode re-plans on every re-run and on a spec edit alone', async ({ expect }) => {
     const root = vitestProject('vitest-cart');
     const steps = [

@@ -8,6 +8,7 @@ import type { Capability, CapabilityPlan, Plan, RunStatus, Spec } from '../model
 import { clip } from '../spec/text.js';
 import { summarize } from '../plan.js';
 import { tagOf } from '../tags.js';
+import type { CoverageData } from './coverage.js';
 
 export interface RunTest {
   /** Root-relative test file. */
@@ -33,7 +34,7 @@ export interface RunResult {
 
 
 /** The static plan's capability status becomes a run status; drift findings follow the run. */
-export function applyRun(plan: Plan, run: RunResult, rules: Partial<Record<Kind, Level>>): Plan {
+export function applyRun(plan: Plan, run: RunResult, rules: Partial<Record<Kind, Level>>, coverage?: CoverageData): Plan {
   const findings = new Findings(rules);
   // Static findings stand, except `untested-capability`, which the run decides.
   for (const f of plan.findings) if (f.kind !== 'untested-capability') findings.list.push(f);
@@ -49,6 +50,7 @@ export function applyRun(plan: Plan, run: RunResult, rules: Partial<Record<Kind,
   reportRuntimeClaims(plan, run, known, findings);
 
   const staticTests = new Map(plan.capabilities.map((c) => [c.id, c.tests]));
+  const testFilesOf = new Map<string, Set<string>>();
   const capabilities: CapabilityPlan[] = [];
   for (const spec of plan.specs) {
     for (const cap of spec.capabilities) {
@@ -66,6 +68,7 @@ export function applyRun(plan: Plan, run: RunResult, rules: Partial<Record<Kind,
       const status = statusOf([...mapped], written.map((w) => w.file), run.ranFiles);
       report(spec, cap, status, [...mapped], written.length > 0, findings);
       const tests = [...mapped].map((t) => ({ file: t.file, name: t.fullName }));
+      testFilesOf.set(cap.id, new Set([...mapped].filter((t) => t.state === 'passed' || t.state === 'failed').map((t) => t.file)));
       capabilities.push({
         id: cap.id,
         spec: spec.id,
@@ -78,6 +81,7 @@ export function applyRun(plan: Plan, run: RunResult, rules: Partial<Record<Kind,
       });
     }
   }
+  if (coverage) mapCoverage(plan, capabilities, testFilesOf, coverage, findings);
   // Unreadable specs have no model, only their spec-error (which names the file).
   const specFiles = new Map(plan.findings.filter((f) => f.kind === 'spec-error' && f.spec && f.file).map((f) => [f.spec!, f.file!]));
   for (const s of plan.specs) if (!specFiles.has(s.id) || s.file < specFiles.get(s.id)!) specFiles.set(s.id, s.file);
@@ -158,4 +162,66 @@ function dedupe(tests: { file: string; name: string }[]) {
     seen.add(key);
     return true;
   });
+}
+
+/**
+ * With coverage: each spec's target lines that none of its linked tests ran
+ * (`uncovered-code`, in ranges), and each capability's share of those lines.
+ * A spec with a capability this run did not run is left out: its picture is partial.
+ */
+function mapCoverage(
+  plan: Plan,
+  capabilities: CapabilityPlan[],
+  testFilesOf: Map<string, Set<string>>,
+  coverage: CoverageData,
+  findings: Findings,
+): void {
+  const byId = new Map(capabilities.map((c) => [c.id, c]));
+  for (const spec of plan.specs) {
+    const caps = spec.capabilities.map((c) => byId.get(c.id)!);
+    if (caps.some((c) => c.status === 'not-run')) continue;
+    const targets = (plan.targetFiles.get(spec.id) ?? []).filter((f) => coverage.all.has(f));
+    const executable = targets.reduce((n, f) => n + coverage.all.get(f)!.size, 0);
+    if (executable === 0) continue;
+    const ranBy = (testFiles: Iterable<string>, file: string): Set<number> => {
+      const lines = new Set<number>();
+      for (const tf of testFiles) {
+        for (const [line, hits] of coverage.byTestFile.get(tf)?.get(file) ?? []) if (hits > 0) lines.add(line);
+      }
+      return lines;
+    };
+    const specTests = new Set(caps.flatMap((c) => [...(testFilesOf.get(c.id) ?? [])]));
+    for (const file of targets) {
+      const covered = ranBy(specTests, file);
+      const missed = [...coverage.all.get(file)!.keys()].filter((l) => !covered.has(l)).sort((a, b) => a - b);
+      if (missed.length === 0) continue;
+      const ranges = lineRanges(missed);
+      findings.add({
+        kind: 'uncovered-code',
+        spec: spec.id,
+        file,
+        line: missed[0],
+        expected: `targets of ${spec.id} (${spec.file})`,
+        actual: `${file}:${ranges.join(', ')} run${missed.length === 1 ? 's' : ''} in no test linked to ${spec.id}`,
+        hint: 'link a test that exercises these lines to one of its capabilities, or move the code out of the spec\'s targets',
+      });
+    }
+    for (const cap of caps) {
+      const files = testFilesOf.get(cap.id) ?? new Set<string>();
+      const covered = targets.reduce((n, f) => n + ranBy(files, f).size, 0);
+      cap.coverage = Math.round((covered / executable) * 1000) / 10;
+    }
+  }
+}
+
+/** [3, 4, 5, 9] → ['3-5', '9']. */
+export function lineRanges(lines: number[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    let j = i;
+    while (j + 1 < lines.length && lines[j + 1] === lines[j] + 1) j++;
+    out.push(j === i ? String(lines[i]) : `${lines[i]}-${lines[j]}`);
+    i = j;
+  }
+  return out;
 }

@@ -9,6 +9,7 @@ import type { Reporter, TestCase, TestModule, Vitest } from 'vitest/node';
 import { extractTests, type StaticTest } from '../analyze/test-names.js';
 import type { RunResult, RunTest } from './outcomes.js';
 import type { Session } from './session.js';
+import { CoverageCollector } from './coverage.js';
 
 export class SdnaReporter implements Reporter {
   private vitest!: Vitest;
@@ -16,10 +17,13 @@ export class SdnaReporter implements Reporter {
   private readonly written = new Map<string, { text: string; tests: Map<string, StaticTest> }>();
   private debounce?: NodeJS.Timeout;
 
+  private coverage!: CoverageCollector;
+
   constructor(private readonly session: Session) {}
 
   onInit(vitest: Vitest): void {
     this.vitest = vitest;
+    this.coverage = new CoverageCollector(vitest, this.session.config.root);
     if (vitest.config.watch) {
       // A spec edit changes no module Vitest tracks: re-plan on it ourselves.
       const onSpec = (file: string) => {
@@ -31,10 +35,21 @@ export class SdnaReporter implements Reporter {
     }
   }
 
+  onTestRunStart(): void {
+    // The coverage provider exists by now (null when coverage is off).
+    this.coverage.start();
+  }
+
+  onCoverage(coverage: unknown): void {
+    this.coverage.setMerged(coverage);
+  }
+
   async onTestRunEnd(testModules: ReadonlyArray<TestModule>): Promise<void> {
     try {
       if (this.vitest.config.watch) await this.session.replan();
-      const plan = this.session.runPlan(this.collect(testModules));
+      // Read before Vitest removes its temporary coverage files.
+      const coverage = await this.coverage.collect().catch(() => undefined);
+      const plan = this.session.runPlan(this.collect(testModules), coverage);
       this.session.output(plan);
       if (plan.failed) this.failRun();
     } catch (error) {
@@ -59,7 +74,7 @@ export class SdnaReporter implements Reporter {
     try {
       await this.session.replan();
       this.vitest.logger.log('sdna: a spec changed; re-planning with the last results.');
-      const plan = this.session.runPlan(this.session.lastRun!);
+      const plan = this.session.runPlan(this.session.lastRun!, this.session.lastCoverage);
       this.session.output(plan);
     } catch (error) {
       this.vitest.logger.error(`sdna: ${error instanceof Error ? error.message : String(error)}`);

@@ -11,6 +11,7 @@ import { createPlan, type SpecCache } from '../plan.js';
 import { globSet } from '../resolve/globs.js';
 import { loadReporter, type Reporter } from '../../reporters/index.js';
 import { applyRun, type RunResult } from './outcomes.js';
+import type { CoverageData } from './coverage.js';
 import { tagOf } from '../tags.js';
 
 export interface PluginOutput {
@@ -25,6 +26,7 @@ export class Session {
   plan!: Plan;
   /** The last run's outcome, so that a spec edit alone can re-plan. */
   lastRun?: RunResult;
+  lastCoverage?: CoverageData;
   private readonly specCache: SpecCache = new Map();
   private reporters: { name: string; reporter: Reporter }[] = [];
   private isSpec: (file: string) => boolean = () => false;
@@ -72,9 +74,10 @@ export class Session {
     }
   }
 
-  runPlan(run: RunResult): Plan {
+  runPlan(run: RunResult, coverage?: CoverageData): Plan {
     this.lastRun = run;
-    return applyRun(this.plan, run, this.config.rules);
+    this.lastCoverage = coverage;
+    return applyRun(this.plan, run, this.config.rules, coverage);
   }
 
   /** Prints or writes the plan with every configured reporter. */

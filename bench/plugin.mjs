@@ -1,0 +1,109 @@
+#!/usr/bin/env node
+// `npm run bench` (second half): the 2,000-file corpus's own Vitest suite
+// (1,036 test files) with and without the sdna plugin, and again with coverage
+// on, median of 5 each, runs interleaved so both see the same machine state.
+//
+//   node bench/plugin.mjs [--runs N] [--generator PATH]
+//
+// Budget: the plugin adds at most 5% of the run's wall time or 150 ms, whichever
+// is larger; with coverage on, at most 15% over coverage alone.
+
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const args = process.argv.slice(2);
+const flag = (name, fallback) => {
+  const i = args.indexOf(name);
+  return i === -1 ? fallback : args[i + 1];
+};
+const runs = Number(flag('--runs', '5'));
+const generator = path.resolve(repo, flag('--generator', process.env.SDNA_CORPUS_GENERATOR ?? '../shared/bench/make-corpus.mjs'));
+if (!fs.existsSync(generator)) {
+  console.error(`bench: corpus generator not found at ${generator}; pass --generator PATH`);
+  process.exit(2);
+}
+if (!fs.existsSync(path.join(repo, 'dist', 'vitest.js'))) {
+  console.error('bench: dist/vitest.js is missing; run `npm run build` first');
+  process.exit(2);
+}
+
+const dir = path.join(repo, '.bench', 'corpus-2000-200-seed1');
+if (!fs.existsSync(path.join(dir, 'EXPECTED.json'))) {
+  fs.rmSync(dir, { recursive: true, force: true });
+  console.log('generating 2000-file corpus...');
+  const r = spawnSync(process.execPath, [generator, dir], { stdio: 'inherit' });
+  if (r.status !== 0) process.exit(1);
+}
+
+// The corpus resolves vitest, its coverage provider and sdna to this repository's.
+const modules = path.join(dir, 'node_modules');
+fs.mkdirSync(path.join(modules, '@vitest'), { recursive: true });
+const link = (target, name) => {
+  const at = path.join(modules, name);
+  if (!fs.existsSync(at)) fs.symlinkSync(target, at);
+};
+link(path.join(repo, 'node_modules/vitest'), 'vitest');
+link(path.join(repo, 'node_modules/@vitest/coverage-v8'), '@vitest/coverage-v8');
+link(repo, 'sdna');
+const configs = {
+  plain: "import { defineConfig } from 'vitest/config';\n\nexport default defineConfig({ test: { include: ['test/**/*.test.ts'] } });\n",
+  sdna: "import { defineConfig } from 'vitest/config';\nimport { sdna } from 'sdna/vitest';\n\nexport default defineConfig({ plugins: [sdna()], test: { include: ['test/**/*.test.ts'] } });\n",
+};
+for (const [name, text] of Object.entries(configs)) fs.writeFileSync(path.join(dir, `vitest.bench-${name}.config.ts`), text);
+
+const vitest = path.join(modules, 'vitest', 'vitest.mjs');
+const coverage = ['--coverage.enabled', '--coverage.provider=v8', '--coverage.reporter=json', `--coverage.reportsDirectory=${path.join(os.tmpdir(), `sdna-bench-coverage-${process.pid}`)}`];
+const variants = {
+  'vitest': ['run', '--config', 'vitest.bench-plain.config.ts'],
+  'vitest + sdna': ['run', '--config', 'vitest.bench-sdna.config.ts'],
+  'vitest --coverage': ['run', '--config', 'vitest.bench-plain.config.ts', ...coverage],
+  'vitest --coverage + sdna': ['run', '--config', 'vitest.bench-sdna.config.ts', ...coverage],
+};
+
+function time(argv) {
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(process.execPath, [vitest, ...argv], { cwd: dir, encoding: 'utf8', maxBuffer: 1 << 28, env: { ...process.env, NO_COLOR: '1' } });
+  return { ms: Number(process.hrtime.bigint() - t0) / 1e6, r };
+}
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+const times = Object.fromEntries(Object.keys(variants).map((k) => [k, []]));
+for (const [name, argv] of Object.entries(variants)) {
+  const warm = time(argv); // warm-up, and a check that the variant runs
+  if (!/Test Files\s+1036 passed/.test(warm.r.stdout)) {
+    console.error(`bench: "${name}" did not run the corpus suite:\n${warm.r.stdout.slice(-2000)}\n${warm.r.stderr.slice(-2000)}`);
+    process.exit(1);
+  }
+  if (name.includes('sdna') && !warm.r.stdout.includes('Plan: ')) {
+    console.error(`bench: "${name}" printed no sdna plan`);
+    process.exit(1);
+  }
+}
+for (let i = 0; i < runs; i++) {
+  for (const [name, argv] of Object.entries(variants)) {
+    times[name].push(time(argv).ms);
+    process.stdout.write('.');
+  }
+}
+console.log('\n');
+for (const [name, xs] of Object.entries(times)) {
+  console.log(`  ${name.padEnd(26)} median ${(median(xs) / 1000).toFixed(2)} s  (runs: ${xs.map((x) => (x / 1000).toFixed(2)).join(', ')})`);
+}
+const plain = median(times['vitest']);
+const withSdna = median(times['vitest + sdna']);
+const cov = median(times['vitest --coverage']);
+const covSdna = median(times['vitest --coverage + sdna']);
+const overhead = withSdna - plain;
+const allowed = Math.max(0.05 * plain, 150);
+const covOverhead = (covSdna - cov) / cov;
+console.log(`\n  plugin overhead            ${overhead.toFixed(0)} ms = ${((overhead / plain) * 100).toFixed(1)}% (budget: ≤ ${allowed.toFixed(0)} ms) ${overhead <= allowed ? 'ok' : 'OVER'}`);
+console.log(`  with coverage              ${(covOverhead * 100).toFixed(1)}% over coverage alone (budget: ≤ 15%) ${covOverhead <= 0.15 ? 'ok' : 'OVER'}`);
+console.log(`\nnode ${process.version}, ${os.cpus().length} cores; ${runs} timed runs each after one warm-up`);
+process.exit(overhead <= allowed && covOverhead <= 0.15 ? 0 : 1);
