@@ -75,21 +75,26 @@ const median = (xs) => {
 };
 
 const times = Object.fromEntries(Object.keys(variants).map((k) => [k, []]));
-for (const [name, argv] of Object.entries(variants)) {
-  const warm = time(argv); // warm-up, and a check that the variant runs
-  if (!/Test Files\s+1036 passed/.test(warm.r.stdout)) {
-    console.error(`bench: "${name}" did not run the corpus suite:\n${warm.r.stdout.slice(-2000)}\n${warm.r.stderr.slice(-2000)}`);
+const check = (name, r) => {
+  if (!/Test Files\s+1036 passed/.test(r.stdout)) {
+    console.error(`bench: "${name}" did not run the corpus suite:\n${r.stdout.slice(-2000)}\n${r.stderr.slice(-2000)}`);
     process.exit(1);
   }
-  if (name.includes('sdna') && !warm.r.stdout.includes('Plan: ')) {
+  if (name.includes('sdna') && !r.stdout.includes('Plan: ')) {
     console.error(`bench: "${name}" printed no sdna plan`);
     process.exit(1);
   }
-}
+};
+// One discarded run warms the disk cache and Vite's dependency cache; every
+// other run is timed, and checked to have run the whole suite.
+console.log('warm-up run...');
+check('vitest', time(variants.vitest).r);
 for (let i = 0; i < runs; i++) {
   for (const [name, argv] of Object.entries(variants)) {
-    times[name].push(time(argv).ms);
-    process.stdout.write('.');
+    const { ms, r } = time(argv);
+    check(name, r);
+    times[name].push(ms);
+    console.log(`  round ${i + 1}/${runs}  ${name.padEnd(26)} ${(ms / 1000).toFixed(2)} s`);
   }
 }
 console.log('\n');
