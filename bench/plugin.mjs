@@ -39,16 +39,24 @@ if (!fs.existsSync(path.join(dir, 'EXPECTED.json'))) {
   if (r.status !== 0) process.exit(1);
 }
 
-// The corpus resolves vitest, its coverage provider and sdna to this repository's.
+// The corpus resolves vitest and its coverage provider to this repository's, and
+// sdna to a copy of the current build: rebuilding during a long bench changes nothing.
+const pkg = path.join(repo, '.bench', 'sdna-build');
+fs.rmSync(pkg, { recursive: true, force: true });
+fs.mkdirSync(pkg, { recursive: true });
+fs.cpSync(path.join(repo, 'dist'), path.join(pkg, 'dist'), { recursive: true });
+fs.copyFileSync(path.join(repo, 'package.json'), path.join(pkg, 'package.json'));
+fs.symlinkSync(path.join(repo, 'node_modules'), path.join(pkg, 'node_modules'));
 const modules = path.join(dir, 'node_modules');
 fs.mkdirSync(path.join(modules, '@vitest'), { recursive: true });
 const link = (target, name) => {
   const at = path.join(modules, name);
-  if (!fs.existsSync(at)) fs.symlinkSync(target, at);
+  fs.rmSync(at, { force: true });
+  fs.symlinkSync(target, at);
 };
 link(path.join(repo, 'node_modules/vitest'), 'vitest');
 link(path.join(repo, 'node_modules/@vitest/coverage-v8'), '@vitest/coverage-v8');
-link(repo, 'sdna');
+link(pkg, 'sdna');
 const configs = {
   plain: "import { defineConfig } from 'vitest/config';\n\nexport default defineConfig({ test: { include: ['test/**/*.test.ts'] } });\n",
   sdna: "import { defineConfig } from 'vitest/config';\nimport { sdna } from 'sdna/vitest';\n\nexport default defineConfig({ plugins: [sdna()], test: { include: ['test/**/*.test.ts'] } });\n",

@@ -44,7 +44,9 @@ export class SdnaReporter implements Reporter {
     this.coverage.setMerged(coverage);
   }
 
-  async onTestRunEnd(testModules: ReadonlyArray<TestModule>): Promise<void> {
+  async onTestRunEnd(testModules: ReadonlyArray<TestModule>, _errors: unknown, reason?: string): Promise<void> {
+    // A run the user stopped says nothing about the capabilities.
+    if (reason === 'interrupted') return;
     try {
       if (this.vitest.config.watch) await this.session.replan();
       // Read before Vitest removes its temporary coverage files.
@@ -93,8 +95,10 @@ export class SdnaReporter implements Reporter {
     for (const m of modules.values()) {
       const file = path.relative(root, m.moduleId).split(path.sep).join('/');
       ranFiles.add(file);
-      const written = this.writtenTests(file);
-      for (const t of m.children.allTests()) tests.push(toRunTest(t, file, written.get(t.fullName), pattern, Boolean(tagsFilter)));
+      // The source is read only when a skipped or unlocated test needs it.
+      let written: Map<string, StaticTest> | undefined;
+      const lookup = (name: string) => (written ??= this.writtenTests(file)).get(name);
+      for (const t of m.children.allTests()) tests.push(toRunTest(t, file, lookup, pattern, Boolean(tagsFilter)));
     }
     return { tests, ranFiles };
   }
@@ -119,11 +123,13 @@ export class SdnaReporter implements Reporter {
 function toRunTest(
   t: TestCase,
   file: string,
-  written: StaticTest | undefined,
+  source: (fullName: string) => StaticTest | undefined,
   pattern: RegExp | undefined,
   tagsFiltered: boolean,
 ): RunTest {
   const state = t.result().state;
+  const needsSource = (state === 'skipped' && t.options.mode === 'skip') || (state === 'failed' && !t.location);
+  const written = needsSource ? source(t.fullName) : undefined;
   // Vitest reports a test that `-t`, `--tags-filter` or an `.only` left out as
   // skipped with mode `skip`, like `it.skip`: the source tells them apart.
   const filtered =
