@@ -5,6 +5,7 @@ export default defineConfig({
     index: 'src/index.ts',
     cli: 'src/cli/index.ts',
     vitest: 'src/vitest/index.ts',
+    schemas: 'src/schemas.ts',
   },
   format: 'esm',
   target: 'node20',

@@ -21,7 +21,27 @@ export const configSchema = z.strictObject({
   rules: z.optional(z.partialRecord(z.enum(KIND_NAMES as [Kind, ...Kind[]]), z.enum(LEVELS))),
 });
 
-export type UserConfig = z.infer<typeof configSchema>;
+/** The config as users write it (sdna.config.*, package.json "sdna", or plugin options). */
+export interface UserConfig {
+  $schema?: string;
+  /** The project root, relative to the config file. */
+  root?: string;
+  /** Globs of spec files. */
+  specs?: string[];
+  /** Globs of source files in scope for `unspecified-code`. */
+  include?: string[];
+  /** Globs taken out of the scope (replaces the default). */
+  exclude?: string[];
+  /** Globs of test files searched for `meta.capabilities` and tag claims. */
+  tests?: string[];
+  /** The level of each finding kind. */
+  rules?: Partial<Record<Kind, Level>>;
+}
+
+// Written out so that the published types need no zod; this line fails to
+// compile if the interface and the schema ever disagree.
+const sameShape: [UserConfig, z.infer<typeof configSchema>] = [{} as z.infer<typeof configSchema>, {} as UserConfig];
+void sameShape;
 
 export const DEFAULTS = {
   specs: ['**/*.spec.md'],

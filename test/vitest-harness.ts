@@ -20,7 +20,11 @@ export function vitestProject(fixture: string): string {
   const root = tempProject(fixture);
   const modules = path.join(root, 'node_modules');
   fs.mkdirSync(path.join(modules, '@vitest'), { recursive: true });
-  fs.symlinkSync(REPO, path.join(modules, 'sdna'));
+  // sdna as npm installs it: a real folder, so that its types resolve `vitest`
+  // from this project (the Vitest under test), as a peer dependency does.
+  fs.mkdirSync(path.join(modules, 'sdna'));
+  fs.copyFileSync(path.join(REPO, 'package.json'), path.join(modules, 'sdna', 'package.json'));
+  fs.cpSync(path.join(REPO, 'dist'), path.join(modules, 'sdna', 'dist'), { recursive: true });
   fs.symlinkSync(path.join(VITEST_HOME, 'node_modules/vitest'), path.join(modules, 'vitest'));
   const coverage = path.join(VITEST_HOME, 'node_modules/@vitest/coverage-v8');
   if (fs.existsSync(coverage)) fs.symlinkSync(coverage, path.join(modules, '@vitest/coverage-v8'));
@@ -87,6 +91,18 @@ export function runVitest(root: string, args: string[], options: RunOptions = {}
       const clean = (s: string) => s.split(root).join('<root>');
       resolve({ code, stdout: clean(stdout), stderr: clean(stderr), plans: plansIn(clean(stdout)) });
     });
+  });
+}
+
+/** `node <args>` with the project's own Node (for tools such as tsc), output merged. */
+export function runNode(args: string[], cwd: string): Promise<{ code: number | null; out: string }> {
+  const child = spawn(process.execPath, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => (out += d));
+  child.stderr.on('data', (d: Buffer) => (out += d));
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, out }));
   });
 }
 

@@ -4,8 +4,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'vitest';
-import { snapshotTree, write } from './helpers.js';
-import { runVitest, VITEST_MAJOR, vitestProject } from './vitest-harness.js';
+import { REPO, snapshotTree, write } from './helpers.js';
+import { runNode, runVitest, VITEST_MAJOR, vitestProject } from './vitest-harness.js';
 
 const ALL_PASSING = `Analyzing spec drift for vitest-cart...
 
@@ -232,6 +232,26 @@ Plan: 1 drift, 0 unspecified, 0 potentially stale.
       ['cart/total', 46.2],
       ['cart/discount', 46.2],
     ]);
+  });
+
+  it('meta.capabilities type-checks through sdna/vitest, and a misspelt key does not', async ({ expect }) => {
+    const root = vitestProject('vitest-cart');
+    const tsconfig = (types: string[]) =>
+      JSON.stringify({
+        compilerOptions: { strict: true, noEmit: true, skipLibCheck: true, module: 'esnext', moduleResolution: 'bundler', target: 'es2022', types },
+        include: ['test'],
+      });
+    const tsc = () => runNode([path.join(REPO, 'node_modules/typescript/bin/tsc'), '-p', root], root);
+    write(root, 'tsconfig.json', tsconfig(['sdna/vitest']));
+    expect(await tsc()).toEqual({ code: 0, out: '' });
+    // Without the augmentation Vitest's TaskMeta has no `capabilities`.
+    write(root, 'tsconfig.json', tsconfig([]));
+    expect((await tsc()).out).toMatch(/'capabilities' does not exist in type '(Partial<)?TaskMeta/);
+    write(root, 'tsconfig.json', tsconfig(['sdna/vitest']));
+    edit(root, 'test/total.test.ts', 'meta: { capabilities:', 'meta: { capabilitys:');
+    const typo = await tsc();
+    expect(typo.out).toMatch(/'capabilitys' does not exist in type '(Partial<)?TaskMeta/);
+    expect(typo.code).toBe(2);
   });
 
   it('watch mode re-plans on every re-run and on a spec edit alone', async ({ expect }) => {
