@@ -7,7 +7,7 @@ import type { ResolvedConfig } from './config.js';
 import { SdnaError } from './errors.js';
 import { Findings, cmp } from './findings.js';
 import { listFiles } from './files.js';
-import type { CapabilityPlan, Plan, Spec, Summary, TestLink, TestRef } from './model.js';
+import type { Capability, CapabilityPlan, Plan, Spec, Summary, TestLink, TestRef } from './model.js';
 import { compileGlob, globSet, matchGlob, selectFiles, type CompiledGlob } from './resolve/globs.js';
 import { TestIndex } from './resolve/tests.js';
 import { readSpecFile } from './spec/read.js';
@@ -275,29 +275,9 @@ function linkCapabilities(run: Run, specs: Spec[], claimsOf: Map<string, Claim[]
       }
       for (const claim of claimsOf.get(cap.id) ?? []) addTest({ file: claim.file, name: claim.test });
       if (tests.size === 0) {
-        run.findings.add({
-          kind: 'untested-capability',
-          spec: spec.id,
-          capability: cap.id,
-          file: spec.file,
-          line: cap.line,
-          expected: `"${clip(cap.text || cap.name)}"`,
-          actual:
-            cap.links.length > 0
-              ? `none of the tests linked to ${cap.id} exists`
-              : `no test is linked to ${cap.id} or claims it`,
-          hint: `link one with [@test](../test/<file>.test.ts), or claim it in a test: { meta: { capabilities: ['${cap.id}'] } }`,
-        });
+        reportUntested(run.findings, spec, cap, cap.links.length > 0 ? `none of the tests linked to ${cap.id} exists` : undefined);
       }
-      capabilities.push({
-        id: cap.id,
-        spec: spec.id,
-        name: cap.name,
-        file: cap.file,
-        line: cap.line,
-        status: tests.size > 0 ? 'linked' : 'untested',
-        tests: [...tests.values()],
-      });
+      capabilities.push(capabilityEntry(spec, cap, tests.size > 0 ? 'linked' : 'untested', [...tests.values()]));
     }
   }
   return capabilities;
@@ -325,4 +305,22 @@ function closest(id: string, ids: Iterable<string>): string | undefined {
     }
   }
   return best;
+}
+
+/** `untested-capability` for a capability; `actual` says why when it is not simply unlinked. */
+export function reportUntested(findings: Findings, spec: Spec, cap: Capability, actual?: string): void {
+  findings.add({
+    kind: 'untested-capability',
+    spec: spec.id,
+    capability: cap.id,
+    file: spec.file,
+    line: cap.line,
+    expected: `"${clip(cap.text || cap.name)}"`,
+    actual: actual ?? `no test is linked to ${cap.id} or claims it`,
+    hint: `link one with [@test](../test/<file>.test.ts), or claim it in a test: { meta: { capabilities: ['${cap.id}'] } }`,
+  });
+}
+
+export function capabilityEntry(spec: Spec, cap: Capability, status: CapabilityPlan['status'], tests: TestRef[]): CapabilityPlan {
+  return { id: cap.id, spec: spec.id, name: cap.name, file: cap.file, line: cap.line, status, tests };
 }

@@ -6,7 +6,7 @@ import { Findings } from '../findings.js';
 import type { Kind, Level } from '../kinds.js';
 import type { Capability, CapabilityPlan, Plan, RunStatus, Spec } from '../model.js';
 import { clip } from '../spec/text.js';
-import { summarize } from '../plan.js';
+import { capabilityEntry, reportUntested, summarize } from '../plan.js';
 import { tagOf } from '../tags.js';
 import type { CoverageData } from './coverage.js';
 
@@ -69,16 +69,8 @@ export function applyRun(plan: Plan, run: RunResult, rules: Partial<Record<Kind,
       report(spec, cap, status, [...mapped], written.length > 0, findings);
       const tests = [...mapped].map((t) => ({ file: t.file, name: t.fullName }));
       testFilesOf.set(cap.id, new Set([...mapped].filter((t) => t.state === 'passed' || t.state === 'failed').map((t) => t.file)));
-      capabilities.push({
-        id: cap.id,
-        spec: spec.id,
-        name: cap.name,
-        file: cap.file,
-        line: cap.line,
-        status,
-        // Tests that did not run this time are still this capability's tests.
-        tests: tests.length > 0 ? dedupe(tests) : written,
-      });
+      // Tests that did not run this time are still this capability's tests.
+      capabilities.push(capabilityEntry(spec, cap, status, tests.length > 0 ? dedupe(tests) : written));
     }
   }
   if (coverage) mapCoverage(plan, capabilities, testFilesOf, coverage, findings);
@@ -116,16 +108,7 @@ function report(spec: Spec, cap: Capability, status: RunStatus, mapped: RunTest[
       hint: 'make the code keep the promise (or fix the test) until every linked test passes',
     });
   } else if (status === 'untested') {
-    findings.add({
-      kind: 'untested-capability',
-      spec: spec.id,
-      capability: cap.id,
-      file: spec.file,
-      line: cap.line,
-      expected,
-      actual: hasTests || cap.links.length > 0 ? `no test linked to ${cap.id} ran` : `no test is linked to ${cap.id} or claims it`,
-      hint: `link one with [@test](../test/<file>.test.ts), or claim it in a test: { meta: { capabilities: ['${cap.id}'] } }`,
-    });
+    reportUntested(findings, spec, cap, hasTests || cap.links.length > 0 ? `no test linked to ${cap.id} ran` : undefined);
   }
 }
 
