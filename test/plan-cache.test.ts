@@ -1,0 +1,30 @@
+// Watch mode re-plans often: a spec whose size and mtime are unchanged is not read again.
+
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createPlan, resolveConfig } from '../dist/index.js';
+import { tempProject } from './helpers.js';
+
+describe('createPlan with a spec cache', () => {
+  it('reuses unchanged specs and re-reads only the edited one', async () => {
+    const root = tempProject('clean');
+    const config = resolveConfig({}, undefined, root);
+    const specCache = new Map();
+    const first = await createPlan(config, { specCache });
+    const second = await createPlan(config, { specCache });
+    // Same objects: nothing was parsed again.
+    expect(second.specs.map((s) => s.id)).toEqual(['limiter', 'links']);
+    expect(second.specs[0]).toBe(first.specs[0]);
+    expect(second.specs[1]).toBe(first.specs[1]);
+
+    const file = path.join(root, 'specs/limiter.spec.md');
+    fs.appendFileSync(file, '- **Drain**\n  Empties a bucket at once.\n');
+    const later = new Date(Date.now() + 5_000);
+    fs.utimesSync(file, later, later);
+    const third = await createPlan(config, { specCache });
+    expect(third.specs[0]).not.toBe(first.specs[0]);
+    expect(third.specs[0].capabilities.map((c) => c.id)).toEqual(['limiter/take-token', 'limiter/refill', 'limiter/drain']);
+    expect(third.specs[1]).toBe(first.specs[1]);
+  });
+});
