@@ -254,13 +254,20 @@ Plan: 1 drift, 0 unspecified, 0 potentially stale.
     expect(typo.code).toBe(2);
   });
 
-  it('watch mode re-plans on every re-run and on a spec edit alone', async ({ expect }) => {
+  it('watch mode: a red summary, a re-plan on a spec edit alone, new capabilities usable as tags', async ({ expect }) => {
     const root = vitestProject('vitest-cart');
+    const spec = path.join(root, 'specs/cart.spec.md');
+    fs.appendFileSync(spec, '- **Empty cart**\n  An empty cart totals zero.\n');
     const steps = [
-      // After the first run: add a capability to the spec (no module changes).
-      () => fs.appendFileSync(path.join(root, 'specs/cart.spec.md'), '- **Empty cart**\n  An empty cart totals zero.\n'),
-      // After the spec-only re-plan: touch the code, which re-runs the tests.
-      () => fs.appendFileSync(path.join(root, 'src/cart.ts'), '\nexport const EMPTY = 0;\n'),
+      // After the first run: a new capability in the spec, no module changes.
+      () => fs.appendFileSync(spec, '- **Clear cart**\n  Clearing a cart leaves it empty.\n'),
+      // After the spec-only re-plan: tests for both, one by claim and one by the new tag.
+      () =>
+        fs.appendFileSync(
+          path.join(root, 'test/total.test.ts'),
+          "\nit('totals zero when empty', { meta: { capabilities: ['cart/empty-cart'] } }, () => {\n  expect(total(new Map())).toBe(0);\n});\n" +
+            "\nit('clears', { tags: ['cart/clear-cart'] }, () => {\n  const cart: Cart = new Map();\n  addItem(cart, 'tea', 1);\n  cart.clear();\n  expect(total(cart)).toBe(0);\n});\n",
+        ),
     ];
     let seen = 0;
     const r = await runVitest(root, ['watch'], {
@@ -268,27 +275,27 @@ Plan: 1 drift, 0 unspecified, 0 potentially stale.
         const count = out.split('Plan: ').length - 1;
         if (count > seen) {
           seen = count;
-          // Give the watcher a moment to settle before the next change.
           const step = steps[count - 1];
+          // Give the watcher a moment to settle before the next change.
           if (step) setTimeout(step, 300);
         }
       },
-      until: (out) => out.split('Plan: ').length - 1 >= 3,
+      until: (out) => out.split('Plan: ').length - 1 >= 3 && /PASS|FAIL/.test(out.split('Plan: ').at(-1)!),
       timeoutMs: 45_000,
     });
-    const untested = `Analyzing spec drift for vitest-cart...
-
-~ cart/empty-cart
-    spec: "An empty cart totals zero."
-    impl: no test is linked to cart/empty-cart or claims it
-    file: specs/cart.spec.md:19
-    action: UNTESTED CAPABILITY - link one with [@test](../test/<file>.test.ts), or claim it in a test: { meta: { capabilities: ['cart/empty-cart'] } }
-
-Capabilities: 4 passing, 1 untested.
-Plan: 1 drift, 0 unspecified, 0 potentially stale.
+    const untested = (id: string, line: number, text: string) => `~ cart/${id}
+    spec: "${text}"
+    impl: no test is linked to cart/${id} or claims it
+    file: specs/cart.spec.md:${line}
+    action: UNTESTED CAPABILITY - link one with [@test](../test/<file>.test.ts), or claim it in a test: { meta: { capabilities: ['cart/${id}'] } }
 `;
-    expect(r.plans).toEqual([ALL_PASSING, untested, untested]);
-    expect(r.stdout).toContain('sdna: a spec changed; re-planning with the last results.');
+    expect(r.plans).toEqual([
+      `Analyzing spec drift for vitest-cart...\n\n${untested('empty-cart', 19, 'An empty cart totals zero.')}\nCapabilities: 4 passing, 1 untested.\nPlan: 1 drift, 0 unspecified, 0 potentially stale.\n`,
+      `Analyzing spec drift for vitest-cart...\n\n${untested('empty-cart', 19, 'An empty cart totals zero.')}\n${untested('clear-cart', 21, 'Clearing a cart leaves it empty.')}\nCapabilities: 4 passing, 2 untested.\nPlan: 2 drift, 0 unspecified, 0 potentially stale.\n`,
+      ALL_PASSING.replace('4 passing', '6 passing'),
+    ]);
     expect(r.stdout).toContain('Tests failed. Watching for file changes...');
+    expect(r.stdout).toContain('sdna: a spec changed; re-planning with the last results.');
+    expect(r.stdout).toContain('✓ test/total.test.ts (4 tests)'); // the re-run ran the new tests
   });
 });

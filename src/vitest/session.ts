@@ -50,9 +50,14 @@ export class Session {
     await this.replan();
   }
 
-  /** Re-plans statically; unchanged specs come from the cache. */
+  /**
+   * Re-plans statically; unchanged specs come from the cache. A capability
+   * added since start-up gets its tag now (Vitest serialises project config
+   * for every run, so the next run knows it).
+   */
   async replan(): Promise<Plan> {
     this.plan = await createPlan(this.config, { specCache: this.specCache });
+    for (const project of this.vitest.projects ?? []) this.declareTags(project);
     return this.plan;
   }
 
