@@ -295,6 +295,8 @@ Plan: 1 drift, 0 unspecified, 0 potentially stale.
       ALL_PASSING.replace('4 passing', '6 passing'),
     ]);
     expect(r.stdout).toContain('Tests failed. Watching for file changes...');
+    // Once the gate passes again, so does the summary.
+    expect(r.stdout.split('Plan: ').at(-1)).toContain('PASS  Waiting for file changes...');
     expect(r.stdout).toContain('sdna: a spec changed; re-planning with the last results.');
     expect(r.stdout).toContain('✓ test/total.test.ts (4 tests)'); // the re-run ran the new tests
   });
