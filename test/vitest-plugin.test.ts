@@ -1,6 +1,7 @@
 // The plugin inside real Vitest runs (child processes), on the Vitest major the
 // harness selects: printed plans compared exactly, exit codes, files written.
 
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'vitest';
@@ -87,6 +88,20 @@ Plan: 1 drift, 0 unspecified, 0 potentially stale.
     const tags = await runVitest(root, ['run', '--tags-filter=cart/discount']);
     expect(tags.plans).toEqual([ALL_PASSING.replace('4 passing', '1 passing, 3 not run')]);
     expect([files.code, tags.code]).toEqual([0, 0]);
+  });
+
+  it('--changed leaves the capabilities of unchanged test files not-run', async ({ expect }) => {
+    const root = vitestProject('vitest-cart');
+    const git = (...args: string[]) =>
+      execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.invalid', ...args], { cwd: root, stdio: 'ignore' });
+    fs.writeFileSync(path.join(root, '.gitignore'), 'node_modules/\n');
+    git('init', '-q');
+    git('add', '-A');
+    git('commit', '-qm', 'start');
+    fs.appendFileSync(path.join(root, 'test/add.test.ts'), '\n// touched\n');
+    const r = await runVitest(root, ['run', '--changed']);
+    expect(r.plans).toEqual([ALL_PASSING.replace('4 passing', '1 passing, 3 not run')]);
+    expect(r.code).toBe(0);
   });
 
   it('capabilities are Vitest tags: --list-tags lists them, strictTags catches a typo', async ({ expect }) => {
