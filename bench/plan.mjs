@@ -119,6 +119,14 @@ function checkDefects(dir, plan) {
   if (missUnspec.length) problems.push(`unspecified-code: ${missUnspec.length} injected files not reported`);
   if (explained.length !== extra.length) problems.push(`unspecified-code: ${extra.length - explained.length} unexpected files`);
 
+  // generated-edited: exactly the injected hand edits (sha256 stamps), none of the untouched files.
+  const edited = new Set(byKind('generated-edited').map((f) => f.file));
+  const wantEdited = new Set(expected.defects['generated-edited'].items.map((i) => i.file));
+  const missEdited = [...wantEdited].filter((x) => !edited.has(x));
+  const extraEdited = [...edited].filter((x) => !wantEdited.has(x));
+  report['generated-edited'] = `${edited.size} reported / ${wantEdited.size} injected`;
+  if (missEdited.length || extraEdited.length) problems.push(`generated-edited: missing ${missEdited.length}, extra ${extraEdited.length}`);
+
   const untested = byKind('untested-capability').length;
   report['untested-capability'] = `${untested} reported (${expected.totals.capabilitiesWithoutLinkOrClaim} capabilities in all formats have no link or claim)`;
   report.capabilities = `${plan.capabilities.length} read from ${plan.specs.length} Tessl specs`;

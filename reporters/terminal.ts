@@ -10,8 +10,11 @@ type Style = keyof typeof ANSI;
 
 const SIGN_STYLE: Record<string, Style> = { '~': 'yellow', '+': 'green', '-': 'red', '!': 'red' };
 
+/** Findings about one file are headed by the file, as `+ src/x.ts` in the essay. */
+const FILE_KINDS = new Set(['unspecified-code', 'generated-edited', 'generated-unrecorded', 'uncovered-code']);
+
 function header(f: Finding): string {
-  return f.capability ?? (f.category === 'unspecified' ? f.file : f.spec) ?? f.file ?? '(project)';
+  return f.capability ?? (FILE_KINDS.has(f.kind) ? f.file : f.spec) ?? f.file ?? '(project)';
 }
 
 function block(f: Finding, paint: (s: Style, t: string) => string): string {

@@ -44,7 +44,14 @@ export const KINDS = {
     level: 'error',
     action: 'GENERATED CODE EDITED',
     meaning: 'a file marked `GENERATED FROM SPEC - DO NOT EDIT` was changed by hand',
-    static: false,
+    static: true,
+  },
+  'generated-unrecorded': {
+    category: 'drift',
+    level: 'warn',
+    action: 'GENERATED CODE UNRECORDED',
+    meaning: 'a file marked as generated carries no hash and none is recorded (`sdna accept`)',
+    static: true,
   },
   'semantic-drift': {
     category: 'drift',

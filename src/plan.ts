@@ -6,7 +6,9 @@ import path from 'node:path';
 import type { ResolvedConfig } from './config.js';
 import { SdnaError } from './errors.js';
 import { Findings, cmp } from './findings.js';
-import { listFiles } from './files.js';
+import { listFiles, resolveFrom } from './files.js';
+import { findGenerated, sha256 } from './analyze/generated.js';
+import { readState, STATE_FILE, type State } from './state.js';
 import type { Capability, CapabilityPlan, Plan, Spec, Summary, TestLink, TestRef } from './model.js';
 import { compileGlob, globSet, matchGlob, selectFiles, type CompiledGlob } from './resolve/globs.js';
 import { TestIndex } from './resolve/tests.js';
@@ -90,6 +92,7 @@ export async function createPlan(config: ResolvedConfig, options: PlanOptions = 
   const targetFiles = timed('match targets', () => matchTargets(run, specs));
   const targeted = new Set([...targetFiles.values()].flat());
   timed('scope', () => reportUnspecified(run, include.globs, exclude.test, targeted));
+  timed('generated', () => checkGenerated(run, config.rules, specs, targetFiles));
   const scan = timed('claims', () => scanClaims(root, files.filter(testGlobs.test)));
   const claimsOf = sortClaims(run, specs, scan.claims);
   const capabilities = timed('links', () => linkCapabilities(run, specs, claimsOf, new TestIndex(root, set, scan.parsed)));
@@ -159,6 +162,57 @@ function cachedRead(root: string, file: string, cache: SpecCache): { problem?: S
   const result = freshRead(root, file);
   if (stat) cache.set(file, { size: stat.size, mtimeMs: stat.mtimeMs, ...result });
   return result;
+}
+
+/**
+ * Generated files among the targets: an edit by hand is `generated-edited`, a
+ * marked file with neither a stamp nor a recorded hash `generated-unrecorded`.
+ */
+function checkGenerated(run: Run, rules: ResolvedConfig['rules'], specs: Spec[], targetFiles: Map<string, string[]>): void {
+  if (rules['generated-edited'] === 'off' && rules['generated-unrecorded'] === 'off') return;
+  const owner = new Map<string, Spec>();
+  for (const spec of specs) for (const f of targetFiles.get(spec.id) ?? []) if (!owner.has(f)) owner.set(f, spec);
+  const byFile = new Map(specs.map((s) => [s.file, s]));
+  let state: State | undefined;
+  for (const file of [...owner.keys()].sort()) {
+    const found = findGenerated(run.root, file);
+    if (!found) continue;
+    const { header, text } = found;
+    // The header names its spec; else the spec that targets the file owns it.
+    const named = header.source === undefined ? undefined : byFile.get(resolveFrom(file, header.source) ?? '') ?? byFile.get(header.source);
+    const spec = named ?? owner.get(file)!;
+    let edited = header.intact === false;
+    if (header.intact === undefined) {
+      state ??= readState(run.root);
+      const recorded = state.generated[file];
+      if (recorded === undefined) {
+        run.findings.add({
+          kind: 'generated-unrecorded',
+          spec: spec.id,
+          file,
+          line: header.line,
+          expected: `generated from ${spec.file}`,
+          actual: `${file} is marked as generated but carries no hash, and none is recorded in ${STATE_FILE}`,
+          hint: `run \`sdna accept ${file}\` right after generating it, so that an edit by hand is caught`,
+        });
+        continue;
+      }
+      edited = sha256(text) !== recorded;
+    }
+    if (!edited) continue;
+    run.findings.add({
+      kind: 'generated-edited',
+      spec: spec.id,
+      file,
+      line: header.line,
+      expected: `generated from ${spec.file}`,
+      actual: `${file} was edited by hand since it was generated (its content no longer matches ${header.stamp === 'sdna' ? 'its sha256 stamp' : header.stamp === 'tessl' ? 'its Tessl (code:…) stamp' : `the hash recorded in ${STATE_FILE}`})`,
+      hint:
+        header.intact === undefined
+          ? `change the spec and regenerate the file; if the edit is meant to stay, run \`sdna accept ${file}\``
+          : 'change the spec and regenerate the file, or take the file out of generation by removing its marker',
+    });
+  }
 }
 
 /** The files each spec targets, by spec id; a target that matches nothing is stale. */

@@ -14,6 +14,7 @@ const cases: [fixture: string, exit: number][] = [
   ['broken-test-link', 1],
   ['spec-error', 1],
   ['rules', 0],
+  ['generated', 1],
 ];
 
 describe.concurrent('sdna plan on fixtures', () => {

@@ -227,7 +227,7 @@ Plan: 1 drift, 0 unspecified, 1 potentially stale, 1 error.
     expect(r.plans).toEqual([
       `Analyzing spec drift for vitest-cart...
 
-~ cart (warn)
+~ src/cart.ts (warn)
     spec: targets of cart (specs/cart.spec.md)
     impl: src/cart.ts:26-28 run in no test linked to cart
     file: src/cart.ts:26

@@ -5,6 +5,7 @@
 import { cac } from 'cac';
 import pkg from '../../package.json' with { type: 'json' };
 import { DEFAULTS, loadConfig } from '../config.js';
+import { STATE_FILE } from '../state.js';
 import { SdnaError } from '../errors.js';
 import { KINDS, KIND_NAMES } from '../kinds.js';
 import { createPlan } from '../plan.js';
@@ -21,7 +22,7 @@ interface PlanFlags {
 }
 
 const KIND_HELP = KIND_NAMES.filter((k) => KINDS[k].static)
-  .map((k) => `  ${k.padEnd(20)} ${KINDS[k].category.padEnd(12)} ${KINDS[k].level.padEnd(6)} ${KINDS[k].meaning}`)
+  .map((k) => `  ${k.padEnd(21)} ${KINDS[k].category.padEnd(12)} ${KINDS[k].level.padEnd(6)} ${KINDS[k].meaning}`)
   .join('\n');
 
 const CONFIG_HELP = `Config (optional): sdna.config.{ts,mts,js,mjs,json} or "sdna" in package.json
@@ -73,6 +74,22 @@ function main(argv: string[]): void {
     .example('  $ sdna plan --quiet   # in a pre-commit hook')
     .action(async (flags: PlanFlags) => {
       process.exitCode = await runPlan(flags);
+    });
+  cli
+    .command('accept [...files]', `Record the hash of generated files (after a generator ran) in ${STATE_FILE}`)
+    .option('--root <dir>', 'Project root (default: the current folder)')
+    .option('--config <file>', 'Config file (default: sdna.config.{ts,mts,js,mjs,json} or "sdna" in package.json)')
+    .example('  $ sdna accept                    # every generated file; rebuilds the record')
+    .example('  $ sdna accept src/api/client.ts  # just this one, after regenerating it')
+    .action(async (files: string[], flags: { root?: string; config?: string }) => {
+      const { acceptGenerated } = await import('../accept.js');
+      const config = await loadConfig(flags.root ?? process.cwd(), flags.config);
+      const r = acceptGenerated(config, files, process.cwd());
+      const lines = [`sdna: recorded ${r.recorded.length} generated file${r.recorded.length === 1 ? '' : 's'} in ${STATE_FILE}`];
+      for (const f of r.recorded) lines.push(`  + ${f}`);
+      for (const f of r.dropped) lines.push(`  - ${f} (gone)`);
+      if (r.stamped.length > 0) lines.push(`  (${r.stamped.length} carr${r.stamped.length === 1 ? 'ies its' : 'y their'} own stamp: ${r.stamped.join(', ')})`);
+      process.stdout.write(lines.join('\n') + '\n');
     });
   cli.help((sections: { title?: string; body: string }[]) => {
     const isPlan = argv.includes('plan');

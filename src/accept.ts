@@ -1,0 +1,60 @@
+// `sdna accept [files…]`: after a generator ran, record the hash of each
+// generated file that carries no stamp of its own, so that `sdna plan` can
+// tell when one is later edited by hand.
+
+import path from 'node:path';
+import type { ResolvedConfig } from './config.js';
+import { SdnaError } from './errors.js';
+import { listFiles } from './files.js';
+import { findGenerated, sha256 } from './analyze/generated.js';
+import { readState, writeState, STATE_FILE } from './state.js';
+
+export interface AcceptResult {
+  /** Files whose hash is now recorded. */
+  recorded: string[];
+  /** Files that carry their own stamp (sdna's sha256 or Tessl's code): nothing to record. */
+  stamped: string[];
+  /** Entries dropped because their file is gone (only when no files were named). */
+  dropped: string[];
+}
+
+/**
+ * `files` (relative to `cwd`) names what to accept; none means every generated
+ * file in the project, and the state is rebuilt from them.
+ */
+export function acceptGenerated(config: ResolvedConfig, files: string[], cwd: string): AcceptResult {
+  const root = path.resolve(config.root);
+  const state = readState(root);
+  const named = files.map((f) => {
+    const rel = path.relative(root, path.resolve(cwd, f)).split(path.sep).join('/');
+    if (rel.startsWith('..') || path.isAbsolute(rel)) throw new SdnaError(`${f} is outside the project root ${root}`);
+    return rel;
+  });
+  const candidates = named.length > 0 ? named : listFiles(root).files;
+  const result: AcceptResult = { recorded: [], stamped: [], dropped: [] };
+  const next = named.length > 0 ? { ...state.generated } : {};
+  const unmarked: string[] = [];
+  for (const file of candidates) {
+    const found = findGenerated(root, file);
+    if (!found) {
+      if (named.length > 0) unmarked.push(file);
+      continue;
+    }
+    if (found.header.stamp) {
+      result.stamped.push(file);
+      continue;
+    }
+    next[file] = sha256(found.text);
+    result.recorded.push(file);
+  }
+  if (unmarked.length > 0) {
+    throw new SdnaError(
+      `not marked as generated: ${unmarked.join(', ')} (a generated file starts with a \`GENERATED FROM SPEC - DO NOT EDIT\` comment); nothing was recorded`,
+    );
+  }
+  if (named.length === 0) result.dropped = Object.keys(state.generated).filter((f) => !(f in next)).sort();
+  writeState(root, { version: state.version, generated: next });
+  return result;
+}
+
+export { STATE_FILE };

@@ -1,0 +1,138 @@
+// Generated files: headers in any comment syntax, self-checking stamps (sdna's
+// sha256, Tessl's code), recorded hashes, `sdna accept`, and a state file that
+// cannot be trusted.
+
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readGeneratedHeader, sha256 } from '../src/analyze/generated.js';
+import { formatState } from '../src/state.js';
+import { sdna, snapshotTree, tempProject, write } from './helpers.js';
+
+const BODY = 'export const answer = 42;\n';
+
+describe('readGeneratedHeader', () => {
+  it('finds the marker in any comment syntax within the leading comments', () => {
+    for (const first of [
+      '// GENERATED FROM SPEC - DO NOT EDIT',
+      '# GENERATED FROM SPEC - DO NOT EDIT',
+      '-- GENERATED FROM SPEC - DO NOT EDIT',
+      '/* GENERATED FROM SPEC - DO NOT EDIT */',
+      '<!-- GENERATED FROM SPEC - DO NOT EDIT -->',
+    ]) {
+      expect(readGeneratedHeader(`${first}\n${BODY}`), first).toEqual({ line: 1 });
+    }
+    expect(readGeneratedHeader(`#!/usr/bin/env node\n/**\n * GENERATED FROM SPEC - DO NOT EDIT\n */\n${BODY}`)).toEqual({ line: 3 });
+  });
+
+  it('ignores the marker once code has started, and files without it', () => {
+    expect(readGeneratedHeader(`${BODY}// GENERATED FROM SPEC - DO NOT EDIT\n`)).toBeUndefined();
+    expect(readGeneratedHeader(`const s = 'GENERATED FROM SPEC - DO NOT EDIT';\n`)).toBeUndefined();
+    expect(readGeneratedHeader(BODY)).toBeUndefined();
+  });
+
+  it("checks sdna's sha256 stamp against everything after the stamp lines", () => {
+    const stamped = (body: string) => `// GENERATED FROM SPEC - DO NOT EDIT\n// source: specs/a.spec.md\n// sha256: ${sha256(BODY)}\n${body}`;
+    expect(readGeneratedHeader(stamped(BODY))).toEqual({ line: 1, source: 'specs/a.spec.md', stamp: 'sdna', intact: true });
+    expect(readGeneratedHeader(stamped(BODY + '// edit\n'))).toMatchObject({ stamp: 'sdna', intact: false });
+  });
+
+  it("checks Tessl's (code:…) stamp: MD5 of the trimmed content after three header lines", () => {
+    const code = crypto.createHash('md5').update(BODY.trim()).digest('hex').slice(0, 8);
+    const tessl = (body: string) =>
+      `// GENERATED FROM SPEC - DO NOT EDIT\n// @generated with Tessl v0.28.0 from ../specs/orders.spec.md\n// (spec:d181ac47) (code:${code})\n${body}`;
+    expect(readGeneratedHeader(tessl(BODY))).toEqual({ line: 1, source: '../specs/orders.spec.md', stamp: 'tessl', intact: true });
+    expect(readGeneratedHeader(tessl(`\n${BODY}\n`))).toMatchObject({ intact: true }); // surrounding whitespace is trimmed
+    expect(readGeneratedHeader(tessl(BODY.replace('42', '43')))).toMatchObject({ stamp: 'tessl', intact: false });
+  });
+
+  it('reads CRLF files the same way', () => {
+    expect(readGeneratedHeader(`// GENERATED FROM SPEC - DO NOT EDIT\r\n// source: specs/a.spec.md\r\n${BODY}`)).toEqual({
+      line: 1,
+      source: 'specs/a.spec.md',
+    });
+  });
+});
+
+describe.concurrent('sdna accept and the state file', () => {
+  /** A project whose spec targets two unstamped generated files and one stamped. */
+  function project(): string {
+    const root = tempProject();
+    write(root, 'specs/gen.spec.md', '---\nname: Gen\ntargets:\n  - ../src/*.ts\n---\n# Gen\n\n## Capabilities\n\n- **Answer** [@test](../test/a.test.ts)\n');
+    write(root, 'test/a.test.ts', "import { it } from 'vitest';\nit('answers', () => {});\n");
+    write(root, 'src/a.ts', `// GENERATED FROM SPEC - DO NOT EDIT\n${BODY}`);
+    write(root, 'src/b.ts', `# GENERATED FROM SPEC - DO NOT EDIT\n${BODY}`.replace('#', '//'));
+    write(root, 'src/c.ts', `// GENERATED FROM SPEC - DO NOT EDIT\n// source: specs/gen.spec.md\n// sha256: ${sha256(BODY)}\n${BODY}`);
+    write(root, 'src/hand.ts', BODY);
+    return root;
+  }
+
+  const kinds = async (root: string) => {
+    const r = await sdna(['plan', '--root', root, '--json'], { root });
+    return (JSON.parse(r.stdout).findings as { kind: string; file: string }[]).map((f) => `${f.kind} ${f.file}`);
+  };
+
+  it('records unstamped generated files; the plan then checks them', async ({ expect }) => {
+    const root = project();
+    expect(await kinds(root)).toEqual(['generated-unrecorded src/a.ts', 'generated-unrecorded src/b.ts']);
+    const accept = await sdna(['accept', '--root', root]);
+    expect(accept).toEqual({
+      code: 0,
+      stdout: 'sdna: recorded 2 generated files in .sdna/state.json\n  + src/a.ts\n  + src/b.ts\n  (1 carries its own stamp: src/c.ts)\n',
+      stderr: '',
+    });
+    expect(fs.readFileSync(path.join(root, '.sdna/state.json'), 'utf8')).toBe(
+      formatState({ version: 1, generated: { 'src/a.ts': sha256(`// GENERATED FROM SPEC - DO NOT EDIT\n${BODY}`), 'src/b.ts': sha256(`// GENERATED FROM SPEC - DO NOT EDIT\n${BODY}`) } }),
+    );
+    expect(await kinds(root)).toEqual([]);
+
+    fs.appendFileSync(path.join(root, 'src/a.ts'), '// hand edit\n');
+    expect(await kinds(root)).toEqual(['generated-edited src/a.ts']);
+    // Accepting one named file keeps the others' records.
+    expect((await sdna(['accept', 'src/a.ts'], { cwd: root })).code).toBe(0);
+    expect(await kinds(root)).toEqual([]);
+    expect(Object.keys(JSON.parse(fs.readFileSync(path.join(root, '.sdna/state.json'), 'utf8')).generated)).toEqual(['src/a.ts', 'src/b.ts']);
+  });
+
+  it('refuses to accept a file that is not marked, and writes nothing', async ({ expect }) => {
+    const root = project();
+    const before = snapshotTree(root);
+    const r = await sdna(['accept', 'src/hand.ts', 'src/a.ts'], { cwd: root });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(
+      'sdna: not marked as generated: src/hand.ts (a generated file starts with a `GENERATED FROM SPEC - DO NOT EDIT` comment); nothing was recorded\n',
+    );
+    expect(snapshotTree(root)).toBe(before);
+  });
+
+  const broken: [string, string, string][] = [
+    [
+      'corrupt (empty) JSON',
+      '',
+      'sdna: .sdna/state.json is not valid JSON (Unexpected end of JSON input); fix it, or delete it and run `sdna accept` to record the generated files again\n',
+    ],
+    [
+      'a newer version',
+      '{ "version": 2, "generated": {} }',
+      'sdna: .sdna/state.json was written by a newer sdna (state version 2); upgrade sdna to read it\n',
+    ],
+    [
+      'the wrong form',
+      '{ "version": 1, "generated": { "src/a.ts": 42 } }',
+      'sdna: .sdna/state.json does not have the expected form ({ "version": 1, "generated": { "<file>": "<sha256>" } }); fix it, or delete it and run `sdna accept` to record the generated files again\n',
+    ],
+  ];
+  for (const [name, content, message] of broken) {
+    it(`a state file with ${name}: exit 2, never overwritten`, async ({ expect }) => {
+      const root = project();
+      write(root, '.sdna/state.json', content);
+      for (const args of [['plan', '--root', root], ['accept', '--root', root]]) {
+        const r = await sdna(args, { root });
+        expect(r.code).toBe(2);
+        expect(r.stderr).toBe(message);
+      }
+      expect(fs.readFileSync(path.join(root, '.sdna/state.json'), 'utf8')).toBe(content);
+    });
+  }
+});
