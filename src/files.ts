@@ -174,6 +174,24 @@ export function filesUnder(sorted: string[], dir: string): string[] {
 export class FileReader {
   private buf = Buffer.allocUnsafe(1 << 16);
 
+  /** The first `size` bytes of the file (a view valid until the next read), or undefined when unreadable. */
+  head(file: string, size: number): Buffer | undefined {
+    let fd: number;
+    try {
+      fd = fs.openSync(file, 'r');
+    } catch {
+      return undefined;
+    }
+    try {
+      if (this.buf.length < size) this.buf = Buffer.allocUnsafe(size);
+      return this.buf.subarray(0, fs.readSync(fd, this.buf, 0, size, 0));
+    } catch {
+      return undefined;
+    } finally {
+      fs.closeSync(fd);
+    }
+  }
+
   /** The file's bytes (a view valid until the next read), or undefined when unreadable. */
   read(file: string): Buffer | undefined {
     let fd: number;

@@ -86,11 +86,17 @@ export function readGeneratedHeader(text: string): GeneratedHeader | undefined {
 
 const reader = new FileReader();
 
+/** The marker sits in the first few lines: this many bytes hold them. */
+const HEAD_BYTES = 2048;
+
 /** The header and text of a generated file; undefined for any other (or an unreadable) file. */
 export function findGenerated(root: string, file: string): { header: GeneratedHeader; text: string } | undefined {
-  const bytes = reader.read(path.join(root, file));
-  // Most files are not generated: look at the bytes before decoding anything.
-  if (bytes === undefined || bytes.indexOf(MARKER) === -1) return undefined;
+  const abs = path.join(root, file);
+  // Most files are not generated: look at the first bytes before reading or decoding the rest.
+  const head = reader.head(abs, HEAD_BYTES);
+  if (head === undefined || head.indexOf(MARKER) === -1) return undefined;
+  const bytes = reader.read(abs);
+  if (bytes === undefined) return undefined;
   const text = bytes.toString('utf8');
   const header = readGeneratedHeader(text);
   return header && { header, text };
