@@ -17,6 +17,7 @@ import { readTessl, tesslIdOf, type ReadResult } from './spec/tessl.js';
 import type { SpecProblem } from './spec/problem.js';
 import { clip, distance } from './spec/text.js';
 import { timed } from './perf.js';
+import type { ParseCache } from './cache.js';
 import { scanClaims, type Claim } from './analyze/claims.js';
 import { tagOf } from './tags.js';
 
@@ -75,6 +76,8 @@ export type SpecCache = Map<string, { size: number; mtimeMs: number; problem?: S
 
 export interface PlanOptions {
   specCache?: SpecCache;
+  /** Parse results by content hash, kept between runs; the caller saves it. */
+  cache?: ParseCache;
 }
 
 /** Async so that later checks (caches, the semantic check) can do I/O without changing callers. */
@@ -93,9 +96,9 @@ export async function createPlan(config: ResolvedConfig, options: PlanOptions = 
   const targeted = new Set([...targetFiles.values()].flat());
   timed('scope', () => reportUnspecified(run, include.globs, exclude.test, targeted));
   timed('generated', () => checkGenerated(run, config.rules, specs, targetFiles));
-  const scan = timed('claims', () => scanClaims(root, files.filter(testGlobs.test)));
+  const scan = timed('claims', () => scanClaims(root, files.filter(testGlobs.test), options.cache));
   const claimsOf = sortClaims(run, specs, scan.claims);
-  const capabilities = timed('links', () => linkCapabilities(run, specs, claimsOf, new TestIndex(root, set, scan.parsed)));
+  const capabilities = timed('links', () => linkCapabilities(run, specs, claimsOf, new TestIndex(root, set, scan.parsed, options.cache)));
 
   const list = run.findings.sorted(run.specFiles);
   return {

@@ -4,6 +4,7 @@
 // two cores it slowed spec parsing as much as it saved, so it runs inline.)
 
 import path from 'node:path';
+import { ParseCache, contentKey } from '../cache.js';
 import { FileReader } from '../files.js';
 import { extractTests, type StaticTest } from './test-names.js';
 
@@ -24,14 +25,14 @@ export interface ClaimScan {
 }
 
 /** Reads each test file; only those that mention `capabilities` or `tags` are tokenised. */
-export function scanClaims(root: string, files: readonly string[]): ClaimScan {
+export function scanClaims(root: string, files: readonly string[], cache = ParseCache.open(undefined, '')): ClaimScan {
   const claims: Claim[] = [];
   const parsed = new Map<string, StaticTest[]>();
   const reader = new FileReader();
   for (const file of files) {
     const bytes = reader.read(path.join(root, file));
     if (bytes === undefined || !mayClaim(bytes)) continue;
-    const tests = extractTests(bytes.toString('utf8')).tests;
+    const tests = cache.through('tests', contentKey(bytes), () => extractTests(bytes.toString('utf8')).tests);
     parsed.set(file, tests);
     for (const t of tests) {
       for (const c of t.capabilities) claims.push({ id: c.id, file, line: c.line, test: t.fullName, via: 'meta' });

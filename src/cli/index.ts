@@ -2,10 +2,12 @@
 // The only place besides the Vitest plugin that touches the process: argv,
 // stdout/stderr and the exit code (0 clean, 1 gate failed, 2 sdna could not run).
 
+import path from 'node:path';
 import { cac } from 'cac';
 import pkg from '../../package.json' with { type: 'json' };
 import { DEFAULTS, loadConfig } from '../config.js';
 import { STATE_FILE } from '../state.js';
+import { ParseCache } from '../cache.js';
 import { SdnaError } from '../errors.js';
 import { KINDS, KIND_NAMES } from '../kinds.js';
 import { createPlan } from '../plan.js';
@@ -19,6 +21,9 @@ interface PlanFlags {
   json?: boolean;
   quiet?: boolean;
   performance?: boolean;
+  /** `--no-cache` sets it false. */
+  cache?: boolean;
+  cacheDir?: string;
 }
 
 const KIND_HELP = KIND_NAMES.filter((k) => KINDS[k].static)
@@ -50,11 +55,17 @@ async function runPlan(flags: PlanFlags): Promise<number> {
   const cwd = process.cwd();
   const reporter = await loadReporter(flags.json ? 'json' : (flags.reporter ?? 'terminal'), cwd);
   const config = await loadConfig(flags.root ?? cwd, flags.config);
-  const plan = await timedAsync('plan', () => createPlan(config));
+  const cacheDir = flags.cache === false ? undefined : flags.cacheDir ? path.resolve(cwd, flags.cacheDir) : ParseCache.defaultDir(config.root);
+  const cache = ParseCache.open(cacheDir, pkg.version);
+  const plan = await timedAsync('plan', () => createPlan(config, { cache }));
+  timed('save cache', () => cache.save());
   const out = timed('report', () => reporter(plan, { color: colorWanted(), quiet: Boolean(flags.quiet) }));
   if (typeof out !== 'string') throw new SdnaError('the reporter returned no text (a reporter returns a string)');
   process.stdout.write(out);
-  if (flags.performance) process.stderr.write(performanceReport());
+  if (flags.performance) {
+    const where = cacheDir ? `${path.relative(cwd, cacheDir) || '.'}: ${cache.hits} hits, ${cache.misses} misses` : 'off';
+    process.stderr.write(performanceReport() + `  parse cache: ${where}\n`);
+  }
   return plan.failed ? 1 : 0;
 }
 
@@ -68,6 +79,8 @@ function main(argv: string[]): void {
     .option('--json', 'Print the JSON plan (same as --reporter json)')
     .option('--quiet', 'Print only findings at level "error" and the closing line')
     .option('--performance', 'Print the time each phase took to stderr')
+    .option('--cache-dir <dir>', 'Where parse results are cached (default: node_modules/.cache/sdna, when node_modules exists)')
+    .option('--no-cache', 'Neither read nor write the parse cache')
     .example('  $ sdna plan')
     .example('  $ sdna plan --root fixtures/demo')
     .example('  $ sdna plan --json > plan.json')

@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { extractTests, nameContains, type StaticTest } from '../analyze/test-names.js';
 import type { TestLink } from '../model.js';
+import { ParseCache, contentKey } from '../cache.js';
 
 export type LinkCheck = { ok: true; tests: StaticTest[] } | { ok: false; reason: string };
 
@@ -16,6 +17,7 @@ export class TestIndex {
     private readonly listed: Set<string>,
     /** Tests already extracted (by the claims scan), by file. */
     private readonly parsed = new Map<string, StaticTest[]>(),
+    private readonly cache = ParseCache.open(undefined, ''),
   ) {}
 
   /** The file's text, or null when it is missing or unreadable. */
@@ -40,7 +42,7 @@ export class TestIndex {
     let tests = this.parsed.get(file);
     if (!tests) {
       const text = this.text(file);
-      tests = text === null ? [] : extractTests(text).tests;
+      tests = text === null ? [] : this.cache.through('tests', contentKey(text), () => extractTests(text).tests);
       this.parsed.set(file, tests);
     }
     return tests;

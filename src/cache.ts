@@ -1,0 +1,97 @@
+// A parse cache keyed by content hash, so that a second `sdna plan` on an
+// unchanged repository re-parses nothing. One JSON file, written atomically
+// after the run, holding only what that run used (so it never grows without
+// bound). A cache that is corrupt or from another sdna version is ignored and
+// rewritten, never an error: it is a cache.
+
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+
+const FILE = 'parse-cache.json';
+const FORMAT = 1;
+
+interface CacheFile {
+  format: number;
+  /** The sdna version that wrote it: parse results may change between versions. */
+  sdna: string;
+  entries: Record<string, Record<string, unknown>>;
+}
+
+export function contentKey(text: string | Buffer): string {
+  return crypto.createHash('sha1').update(text).digest('hex');
+}
+
+export class ParseCache {
+  hits = 0;
+  misses = 0;
+  private readonly old: Record<string, Record<string, unknown>>;
+  private readonly used: Record<string, Record<string, unknown>> = {};
+  private changed = false;
+
+  private constructor(
+    private readonly dir: string | undefined,
+    private readonly version: string,
+  ) {
+    this.old = dir ? load(path.join(dir, FILE), version) : {};
+  }
+
+  /** A cache in `dir`, or one that keeps nothing when `dir` is undefined. */
+  static open(dir: string | undefined, version: string): ParseCache {
+    return new ParseCache(dir, version);
+  }
+
+  /** The default place: `<root>/node_modules/.cache/sdna`, when the project has node_modules. */
+  static defaultDir(root: string): string | undefined {
+    const modules = path.join(root, 'node_modules');
+    return fs.existsSync(modules) ? path.join(modules, '.cache', 'sdna') : undefined;
+  }
+
+  get enabled(): boolean {
+    return this.dir !== undefined;
+  }
+
+  /** The cached value for `key` of `kind`, or what `compute` returns (then cached). */
+  through<T>(kind: string, key: string, compute: () => T): T {
+    const bucket = (this.used[kind] ??= {});
+    if (key in bucket) return bucket[key] as T;
+    const old = this.old[kind];
+    if (old && key in old) {
+      this.hits++;
+      bucket[key] = old[key];
+      return old[key] as T;
+    }
+    this.misses++;
+    this.changed = true;
+    const value = compute();
+    bucket[key] = value;
+    return value;
+  }
+
+  /** Writes what this run used, if anything changed; a failure to write is not an error. */
+  save(): void {
+    if (!this.dir) return;
+    const dropped = Object.entries(this.old).some(([kind, entries]) => Object.keys(entries).some((k) => !(k in (this.used[kind] ?? {}))));
+    if (!this.changed && !dropped) return;
+    const file = path.join(this.dir, FILE);
+    const tmp = `${file}.${process.pid}.tmp`;
+    try {
+      fs.mkdirSync(this.dir, { recursive: true });
+      const data: CacheFile = { format: FORMAT, sdna: this.version, entries: this.used };
+      fs.writeFileSync(tmp, JSON.stringify(data));
+      fs.renameSync(tmp, file);
+    } catch {
+      fs.rmSync(tmp, { force: true });
+    }
+  }
+}
+
+function load(file: string, version: string): Record<string, Record<string, unknown>> {
+  try {
+    const data = JSON.parse(fs.readFileSync(file, 'utf8')) as Partial<CacheFile>;
+    if (data.format !== FORMAT || data.sdna !== version || typeof data.entries !== 'object' || data.entries === null) return {};
+    return data.entries;
+  } catch {
+    return {};
+  }
+}

@@ -1,0 +1,73 @@
+// The parse cache: a second plan of an unchanged tree parses nothing again; a
+// broken cache is ignored and rewritten; --no-cache and --cache-dir.
+
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, it } from 'vitest';
+import { FIXTURES, sdna, tempProject } from './helpers.js';
+
+function project(): string {
+  const root = tempProject('clean');
+  fs.mkdirSync(path.join(root, 'node_modules'));
+  return root;
+}
+
+const cacheLine = (stderr: string) => stderr.split('\n').find((l) => l.startsWith('  parse cache: '));
+
+describe.concurrent('parse cache', () => {
+  it('a second plan of an unchanged tree re-parses nothing and prints the same plan', async ({ expect }) => {
+    const root = project();
+    const first = await sdna(['plan', '--root', root, '--performance'], { root });
+    expect(cacheLine(first.stderr)).toMatch(/^ {2}parse cache: .*node_modules\/\.cache\/sdna: 0 hits, [1-9]\d* misses$/);
+    expect(fs.existsSync(path.join(root, 'node_modules/.cache/sdna/parse-cache.json'))).toBe(true);
+    const second = await sdna(['plan', '--root', root, '--performance'], { root });
+    expect(cacheLine(second.stderr)).toMatch(/: [1-9]\d* hits, 0 misses$/);
+    expect(second.stdout).toBe(first.stdout);
+  });
+
+  it('an edited test file is parsed again, the others are not', async ({ expect }) => {
+    const root = project();
+    await sdna(['plan', '--root', root]);
+    fs.appendFileSync(path.join(root, 'test/links.test.ts'), "\nit('one more', () => {});\n");
+    const r = await sdna(['plan', '--root', root, '--performance'], { root });
+    expect(cacheLine(r.stderr)).toMatch(/: [1-9]\d* hits, 1 misses$/);
+  });
+
+  it('a corrupt cache is ignored and rewritten', async ({ expect }) => {
+    const root = project();
+    const file = path.join(root, 'node_modules/.cache/sdna/parse-cache.json');
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, '{ not json');
+    const clean = await sdna(['plan', '--root', path.join(FIXTURES, 'clean')], { root: path.join(FIXTURES, 'clean') });
+    const r = await sdna(['plan', '--root', root], { root });
+    expect(r.stdout).toBe(clean.stdout);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(fs.readFileSync(file, 'utf8'))).toMatchObject({ format: 1 });
+  });
+
+  it('a cache from another sdna version is ignored', async ({ expect }) => {
+    const root = project();
+    const file = path.join(root, 'node_modules/.cache/sdna/parse-cache.json');
+    await sdna(['plan', '--root', root]);
+    const data = JSON.parse(fs.readFileSync(file, 'utf8'));
+    fs.writeFileSync(file, JSON.stringify({ ...data, sdna: '0.0.0-other' }));
+    const r = await sdna(['plan', '--root', root, '--performance'], { root });
+    expect(cacheLine(r.stderr)).toMatch(/: 0 hits, [1-9]\d* misses$/);
+  });
+
+  it('--no-cache reads and writes nothing; --cache-dir puts it elsewhere', async ({ expect }) => {
+    const root = project();
+    const off = await sdna(['plan', '--root', root, '--no-cache', '--performance'], { root });
+    expect(cacheLine(off.stderr)).toBe('  parse cache: off');
+    expect(fs.existsSync(path.join(root, 'node_modules/.cache'))).toBe(false);
+    const dir = path.join(root, 'elsewhere');
+    await sdna(['plan', '--root', root, '--cache-dir', dir]);
+    expect(fs.readdirSync(dir)).toEqual(['parse-cache.json']);
+  });
+
+  it('a project without node_modules gets no cache unless --cache-dir says where', async ({ expect }) => {
+    const root = tempProject('clean');
+    const r = await sdna(['plan', '--root', root, '--performance'], { root });
+    expect(cacheLine(r.stderr)).toBe('  parse cache: off');
+  });
+});
