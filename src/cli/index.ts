@@ -80,7 +80,7 @@ function main(argv: string[]): void {
     .option('--quiet', 'Print only findings at level "error" and the closing line')
     .option('--performance', 'Print the time each phase took to stderr')
     .option('--cache-dir <dir>', 'Where parse results are cached (default: node_modules/.cache/sdna, when node_modules exists)')
-    .option('--no-cache', 'Neither read nor write the parse cache')
+    .option('--cache', 'Read and write the parse cache (--no-cache: neither)', { default: true })
     .example('  $ sdna plan')
     .example('  $ sdna plan --root fixtures/demo')
     .example('  $ sdna plan --json > plan.json')
