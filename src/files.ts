@@ -176,31 +176,15 @@ export class FileReader {
 
   /** The first `size` bytes of the file (a view valid until the next read), or undefined when unreadable. */
   head(file: string, size: number): Buffer | undefined {
-    let fd: number;
-    try {
-      fd = fs.openSync(file, 'r');
-    } catch {
-      return undefined;
-    }
-    try {
+    return this.withFile(file, (fd) => {
       if (this.buf.length < size) this.buf = Buffer.allocUnsafe(size);
       return this.buf.subarray(0, fs.readSync(fd, this.buf, 0, size, 0));
-    } catch {
-      return undefined;
-    } finally {
-      fs.closeSync(fd);
-    }
+    });
   }
 
   /** The file's bytes (a view valid until the next read), or undefined when unreadable. */
   read(file: string): Buffer | undefined {
-    let fd: number;
-    try {
-      fd = fs.openSync(file, 'r');
-    } catch {
-      return undefined;
-    }
-    try {
+    return this.withFile(file, (fd) => {
       let length = 0;
       for (;;) {
         if (length === this.buf.length) {
@@ -212,6 +196,18 @@ export class FileReader {
         if (n === 0) return this.buf.subarray(0, length);
         length += n;
       }
+    });
+  }
+
+  private withFile(file: string, use: (fd: number) => Buffer): Buffer | undefined {
+    let fd: number;
+    try {
+      fd = fs.openSync(file, 'r');
+    } catch {
+      return undefined;
+    }
+    try {
+      return use(fd);
     } catch {
       return undefined;
     } finally {
