@@ -14,21 +14,11 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import picomatch from 'picomatch';
+import { corpus, flag, median, repo, require } from './common.mjs';
 
-const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const args = process.argv.slice(2);
-const flag = (name, fallback) => {
-  const i = args.indexOf(name);
-  return i === -1 ? fallback : args[i + 1];
-};
 const runs = Number(flag('--runs', '7'));
 const sizes = flag('--sizes', '2000,20000').split(',').map(Number);
-const generator = path.resolve(
-  repo,
-  flag('--generator', process.env.SDNA_CORPUS_GENERATOR ?? '../shared/bench/make-corpus.mjs'),
-);
 const cli = path.join(repo, 'dist', 'cli.js');
 
 const BUDGETS = {
@@ -36,14 +26,7 @@ const BUDGETS = {
   20000: { ms: 1500, ratio: 3, rssMb: 250 },
 };
 
-if (!fs.existsSync(generator)) {
-  console.error(`bench: corpus generator not found at ${generator}; pass --generator PATH`);
-  process.exit(2);
-}
-if (!fs.existsSync(cli)) {
-  console.error('bench: dist/cli.js is missing; run `npm run build` first');
-  process.exit(2);
-}
+require(cli, 'dist/cli.js is missing; run `npm run build` first');
 
 const FLOOR = `
 import fs from 'node:fs'; import path from 'node:path'; import crypto from 'node:crypto';
@@ -61,29 +44,12 @@ fs.writeFileSync(
   "import fs from 'node:fs';\nprocess.on('exit', () => fs.writeFileSync(process.env.SDNA_RSS_FILE, String(process.resourceUsage().maxRSS)));\n",
 );
 
-function corpus(files) {
-  const specs = files / 10;
-  const dir = path.join(repo, '.bench', `corpus-${files}-${specs}-seed1`);
-  if (!fs.existsSync(path.join(dir, 'EXPECTED.json'))) {
-    fs.rmSync(dir, { recursive: true, force: true });
-    console.log(`generating ${files}-file corpus...`);
-    const r = spawnSync(process.execPath, [generator, dir, '--files', String(files), '--specs', String(specs)], { stdio: 'inherit' });
-    if (r.status !== 0) throw new Error('corpus generation failed');
-  }
-  return dir;
-}
-
 function time(argv, env = {}) {
   const t0 = process.hrtime.bigint();
   const r = spawnSync(process.execPath, argv, { encoding: 'utf8', maxBuffer: 1 << 30, env: { ...process.env, NO_COLOR: '1', ...env } });
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
   return { ms, r };
 }
-
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 
 function checkDefects(dir, plan) {
   const expected = JSON.parse(fs.readFileSync(path.join(dir, 'EXPECTED.json'), 'utf8'));

@@ -12,32 +12,11 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { corpus, flag, median, repo, require } from './common.mjs';
 
-const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const args = process.argv.slice(2);
-const flag = (name, fallback) => {
-  const i = args.indexOf(name);
-  return i === -1 ? fallback : args[i + 1];
-};
 const runs = Number(flag('--runs', '5'));
-const generator = path.resolve(repo, flag('--generator', process.env.SDNA_CORPUS_GENERATOR ?? '../shared/bench/make-corpus.mjs'));
-if (!fs.existsSync(generator)) {
-  console.error(`bench: corpus generator not found at ${generator}; pass --generator PATH`);
-  process.exit(2);
-}
-if (!fs.existsSync(path.join(repo, 'dist', 'vitest.js'))) {
-  console.error('bench: dist/vitest.js is missing; run `npm run build` first');
-  process.exit(2);
-}
-
-const dir = path.join(repo, '.bench', 'corpus-2000-200-seed1');
-if (!fs.existsSync(path.join(dir, 'EXPECTED.json'))) {
-  fs.rmSync(dir, { recursive: true, force: true });
-  console.log('generating 2000-file corpus...');
-  const r = spawnSync(process.execPath, [generator, dir], { stdio: 'inherit' });
-  if (r.status !== 0) process.exit(1);
-}
+require(path.join(repo, 'dist', 'vitest.js'), 'dist/vitest.js is missing; run `npm run build` first');
+const dir = corpus(2000);
 
 // The corpus resolves vitest and its coverage provider to this repository's, and
 // sdna to a copy of the current build: rebuilding during a long bench changes nothing.
@@ -77,11 +56,6 @@ function time(argv) {
   const r = spawnSync(process.execPath, [vitest, ...argv], { cwd: dir, encoding: 'utf8', maxBuffer: 1 << 28, env: { ...process.env, NO_COLOR: '1' } });
   return { ms: Number(process.hrtime.bigint() - t0) / 1e6, r };
 }
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
-
 const times = Object.fromEntries(Object.keys(variants).map((k) => [k, []]));
 const check = (name, r) => {
   if (!/Test Files\s+1036 passed/.test(r.stdout)) {
