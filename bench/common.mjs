@@ -15,7 +15,7 @@ export function flag(name, fallback) {
 }
 
 /** Exits with a clear message when something the benchmark needs is missing. */
-export function require(file, what) {
+export function need(file, what) {
   if (!fs.existsSync(file)) {
     console.error(`bench: ${what}`);
     process.exit(2);
@@ -26,7 +26,7 @@ const generator = path.resolve(repo, flag('--generator', process.env.SDNA_CORPUS
 
 /** The corpus with `files` source files (and a tenth as many specs), generated once into .bench/. */
 export function corpus(files) {
-  require(generator, `corpus generator not found at ${generator}; pass --generator PATH`);
+  need(generator, `corpus generator not found at ${generator}; pass --generator PATH`);
   const specs = files / 10;
   const dir = path.join(repo, '.bench', `corpus-${files}-${specs}-seed1`);
   if (!fs.existsSync(path.join(dir, 'EXPECTED.json'))) {

@@ -15,7 +15,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import picomatch from 'picomatch';
-import { corpus, flag, median, repo, require } from './common.mjs';
+import { corpus, flag, median, need, repo } from './common.mjs';
 
 const runs = Number(flag('--runs', '7'));
 const sizes = flag('--sizes', '2000,20000').split(',').map(Number);
@@ -26,7 +26,7 @@ const BUDGETS = {
   20000: { ms: 1500, ratio: 3, rssMb: 250 },
 };
 
-require(cli, 'dist/cli.js is missing; run `npm run build` first');
+need(cli, 'dist/cli.js is missing; run `npm run build` first');
 
 const FLOOR = `
 import fs from 'node:fs'; import path from 'node:path'; import crypto from 'node:crypto';

@@ -12,10 +12,10 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { corpus, flag, median, repo, require } from './common.mjs';
+import { corpus, flag, median, need, repo } from './common.mjs';
 
 const runs = Number(flag('--runs', '5'));
-require(path.join(repo, 'dist', 'vitest.js'), 'dist/vitest.js is missing; run `npm run build` first');
+need(path.join(repo, 'dist', 'vitest.js'), 'dist/vitest.js is missing; run `npm run build` first');
 const dir = corpus(2000);
 
 // The corpus resolves vitest and its coverage provider to this repository's, and
