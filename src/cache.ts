@@ -7,6 +7,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { writeFileAtomic } from './files.js';
 
 const FILE = 'parse-cache.json';
 const FORMAT = 1;
@@ -73,15 +74,11 @@ export class ParseCache {
     if (!this.dir) return;
     const dropped = Object.entries(this.old).some(([kind, entries]) => Object.keys(entries).some((k) => !(k in (this.used[kind] ?? {}))));
     if (!this.changed && !dropped) return;
-    const file = path.join(this.dir, FILE);
-    const tmp = `${file}.${process.pid}.tmp`;
+    const data: CacheFile = { format: FORMAT, sdna: this.version, entries: this.used };
     try {
-      fs.mkdirSync(this.dir, { recursive: true });
-      const data: CacheFile = { format: FORMAT, sdna: this.version, entries: this.used };
-      fs.writeFileSync(tmp, JSON.stringify(data));
-      fs.renameSync(tmp, file);
+      writeFileAtomic(path.join(this.dir, FILE), JSON.stringify(data));
     } catch {
-      fs.rmSync(tmp, { force: true });
+      // A cache that cannot be written is only a slower next run.
     }
   }
 }

@@ -148,6 +148,19 @@ export function resolveFrom(fromFile: string, ref: string): string | undefined {
   return out.join('/');
 }
 
+/** Writes through a temp file and a rename, so that a reader never sees half a file. */
+export function writeFileAtomic(file: string, text: string): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  try {
+    fs.writeFileSync(tmp, text);
+    fs.renameSync(tmp, file);
+  } catch (error) {
+    fs.rmSync(tmp, { force: true });
+    throw error;
+  }
+}
+
 /**
  * Files under `dir` (root-relative) in a sorted list, found by binary search so
  * that matching a glob only looks at the files below its static base.

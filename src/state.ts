@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { SdnaError } from './errors.js';
+import { writeFileAtomic } from './files.js';
 
 export const STATE_FILE = '.sdna/state.json';
 export const STATE_VERSION = 1;
@@ -53,11 +54,7 @@ export function formatState(state: State): string {
   return JSON.stringify({ version: state.version, generated }, null, 2) + '\n';
 }
 
-/** Writes the state through a temp file and a rename: a reader never sees half of it. */
+/** Writes the state atomically: a reader never sees half of it. */
 export function writeState(root: string, state: State): void {
-  const file = path.join(root, STATE_FILE);
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, formatState(state));
-  fs.renameSync(tmp, file);
+  writeFileAtomic(path.join(root, STATE_FILE), formatState(state));
 }

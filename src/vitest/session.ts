@@ -2,13 +2,13 @@
 // on every run in watch mode, re-reading only changed specs), the tags declared
 // for capabilities, and where plans are written.
 
-import fs from 'node:fs';
 import path from 'node:path';
 import type { TestProject, Vitest } from 'vitest/node';
 import { resolveConfig, type ResolvedConfig, type UserConfig } from '../config.js';
 import type { Plan } from '../model.js';
 import { createPlan, type SpecCache } from '../plan.js';
 import { globSet } from '../resolve/globs.js';
+import { writeFileAtomic } from '../files.js';
 import { loadReporter, type Reporter } from '../../reporters/index.js';
 import { applyRun, type RunResult } from './outcomes.js';
 import type { CoverageData } from './coverage.js';
@@ -91,16 +91,8 @@ export class Session {
     for (const { name, reporter } of this.reporters) {
       const file = typeof this.options.outputFile === 'string' && name !== 'terminal' ? this.options.outputFile : (this.options.outputFile as Record<string, string> | undefined)?.[name];
       const text = reporter(plan, { color: color && !file, quiet: false });
-      if (file) writeAtomically(path.resolve(this.config.root, file), text);
+      if (file) writeFileAtomic(path.resolve(this.config.root, file), text);
       else this.vitest.logger.log(text.replace(/\n$/, ''));
     }
   }
-}
-
-/** A temp file and a rename, so a reader never sees half a plan. */
-function writeAtomically(file: string, text: string): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, text);
-  fs.renameSync(tmp, file);
 }
