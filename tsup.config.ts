@@ -17,8 +17,9 @@ export default defineConfig({
   splitting: true,
   // One bundle per entry starts faster than resolving dozens of small packages,
   // and `sdna plan` runs in pre-commit hooks where start-up is most of the time.
-  // jiti stays external: it is loaded only for TypeScript config files.
-  noExternal: [/^(?!jiti)/],
-  external: ['jiti'],
+  // jiti and typescript stay external: they load only for TypeScript config
+  // files and for specs with an `## API` block.
+  noExternal: [/^(?!jiti|typescript)/],
+  external: ['jiti', 'typescript'],
   banner: { js: "import { createRequire as __sdnaCreateRequire } from 'node:module'; const require = __sdnaCreateRequire(import.meta.url);" },
 });

@@ -3,6 +3,7 @@
 
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -38,7 +39,79 @@ export function corpus(files) {
   return dir;
 }
 
+const API_SECTION = /\n## API\n[\s\S]*?(?=\n## |$)/;
+
+/** Every Tessl spec in a corpus (`*.spec.md`), relative to its root. */
+function tesslSpecs(dir) {
+  return fs.readdirSync(dir, { recursive: true }).filter((f) => f.endsWith('.spec.md') && !f.includes('node_modules'));
+}
+
+/**
+ * A copy of a corpus with its `## API` blocks changed, made once into .bench/:
+ * `no-api` drops every block (a plan that never loads TypeScript), `api-everywhere`
+ * gives every Tessl spec without one a block that declares exactly what its
+ * targets export (as `tsc --declaration` prints it), so that the injected drift
+ * stays the only drift.
+ */
+export async function corpusVariant(files, variant) {
+  const base = corpus(files);
+  const dir = `${base}-${variant}`;
+  if (fs.existsSync(path.join(dir, 'EXPECTED.json'))) return dir;
+  fs.rmSync(dir, { recursive: true, force: true });
+  console.log(`writing the ${variant} variant of the ${files}-file corpus...`);
+  fs.cpSync(base, `${dir}.tmp`, { recursive: true });
+  const work = `${dir}.tmp`;
+  if (variant === 'no-api') {
+    for (const spec of tesslSpecs(work)) {
+      const file = path.join(work, spec);
+      fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace(API_SECTION, ''));
+    }
+  } else if (variant === 'api-everywhere') {
+    const { createRequire } = await import('node:module');
+    const ts = createRequire(import.meta.url)('typescript');
+    const { resolveConfig, createPlan } = await import(path.join(repo, 'dist', 'index.js'));
+    const plan = await createPlan(resolveConfig({ root: work }));
+    for (const spec of plan.specs) {
+      const file = path.join(work, spec.file);
+      const text = fs.readFileSync(file, 'utf8');
+      if (spec.api.length > 0) continue;
+      const decls = (plan.targetFiles.get(spec.id) ?? []).map((f) => {
+        const out = ts.transpileDeclaration(fs.readFileSync(path.join(work, f), 'utf8'), { fileName: f, compilerOptions: { removeComments: true } });
+        return out.outputText.split('\n').filter((l) => !/^(import |export \{\};?$)/.test(l)).join('\n').trim();
+      });
+      fs.writeFileSync(file, `${text.replace(/\n*$/, '\n')}\n## API\n\n\`\`\`typescript\n${decls.filter(Boolean).join('\n\n')}\n\`\`\`\n`);
+    }
+  } else {
+    throw new Error(`unknown corpus variant ${variant}`);
+  }
+  fs.renameSync(work, dir);
+  return dir;
+}
+
 export function median(xs) {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+
+/** One spawned Node process, timed from outside: `{ ms, r }`. */
+export function time(argv, env = {}) {
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(process.execPath, argv, { encoding: 'utf8', maxBuffer: 1 << 30, env: { ...process.env, NO_COLOR: '1', ...env } });
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  return { ms, r };
+}
+
+/** The highest peak RSS (MB) of `runs` runs of `argv`, read by a hook inside the process. */
+export function peakRss(argv, runs = 3) {
+  const hook = path.join(os.tmpdir(), `sdna-bench-rss-${process.pid}.mjs`);
+  fs.writeFileSync(hook, "import fs from 'node:fs';\nprocess.on('exit', () => fs.writeFileSync(process.env.SDNA_RSS_FILE, String(process.resourceUsage().maxRSS)));\n");
+  const rss = [];
+  for (let i = 0; i < runs; i++) {
+    const file = path.join(os.tmpdir(), `sdna-bench-rss-${process.pid}-${i}`);
+    time(['--import', hook, ...argv], { SDNA_RSS_FILE: file });
+    rss.push(Number(fs.readFileSync(file, 'utf8')) / 1024);
+    fs.rmSync(file);
+  }
+  fs.rmSync(hook, { force: true });
+  return Math.max(...rss);
 }

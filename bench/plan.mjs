@@ -10,12 +10,11 @@
 // (default: ../shared/bench/make-corpus.mjs from the repository root, or
 // $SDNA_CORPUS_GENERATOR). Corpora are cached in .bench/ (git-ignored).
 
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import picomatch from 'picomatch';
-import { corpus, flag, median, need, repo } from './common.mjs';
+import { corpusVariant, flag, median, need, peakRss, repo, time } from './common.mjs';
 
 const runs = Number(flag('--runs', '7'));
 const sizes = flag('--sizes', '2000,20000').split(',').map(Number);
@@ -37,19 +36,6 @@ const walk = (d) => { for (const e of fs.readdirSync(d, { withFileTypes: true })
   else if (e.isFile()) { h.update(crypto.createHash('sha256').update(fs.readFileSync(p)).digest()); n++; } } };
 walk(root); process.stdout.write(n + ' ' + h.digest('hex') + '\\n');
 `;
-
-const RSS_HOOK = path.join(os.tmpdir(), `sdna-bench-rss-${process.pid}.mjs`);
-fs.writeFileSync(
-  RSS_HOOK,
-  "import fs from 'node:fs';\nprocess.on('exit', () => fs.writeFileSync(process.env.SDNA_RSS_FILE, String(process.resourceUsage().maxRSS)));\n",
-);
-
-function time(argv, env = {}) {
-  const t0 = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, argv, { encoding: 'utf8', maxBuffer: 1 << 30, env: { ...process.env, NO_COLOR: '1', ...env } });
-  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-  return { ms, r };
-}
 
 function checkDefects(dir, plan) {
   const expected = JSON.parse(fs.readFileSync(path.join(dir, 'EXPECTED.json'), 'utf8'));
@@ -125,7 +111,8 @@ function otherFormatMatchers(dir) {
 let failed = false;
 const rows = [];
 for (const files of sizes) {
-  const dir = corpus(files);
+  // Without `## API` blocks: this is the plan that never loads TypeScript (bench/api.mjs times the rest).
+  const dir = await corpusVariant(files, 'no-api');
   // Cold: no parse cache. Warm: a cache primed by the first run (issue budgets name both).
   const planArgs = [cli, 'plan', '--root', dir, '--json', '--no-cache'];
   const cacheDir = path.join(os.tmpdir(), `sdna-bench-cache-${process.pid}-${files}`);
@@ -151,16 +138,9 @@ for (const files of sizes) {
     warm.push(time(warmArgs).ms);
   }
   fs.rmSync(cacheDir, { recursive: true, force: true });
-  const rss = [];
-  for (let i = 0; i < 3; i++) {
-    const file = path.join(os.tmpdir(), `sdna-bench-rss-${process.pid}-${i}`);
-    time(['--import', RSS_HOOK, ...planArgs], { SDNA_RSS_FILE: file });
-    rss.push(Number(fs.readFileSync(file, 'utf8')) / 1024);
-    fs.rmSync(file);
-  }
   const m = median(sdna);
   const f = median(floor);
-  const peak = Math.max(...rss);
+  const peak = peakRss(planArgs);
   const budget = BUDGETS[files];
   const verdicts = [];
   if (budget) {
@@ -182,6 +162,5 @@ for (const files of sizes) {
   for (const [k, v] of Object.entries(report)) console.log(`  ${k.padEnd(20)} ${v}`);
   for (const p of problems) console.log(`  DEFECT CHECK FAILED: ${p}`);
 }
-fs.rmSync(RSS_HOOK, { force: true });
 console.log(`\nnode ${process.version}, ${os.cpus().length} cores; ${runs} timed runs each after one warm-up`);
 process.exit(failed ? 1 : 0);

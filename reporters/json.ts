@@ -18,7 +18,20 @@ export interface JsonPlan {
     tests: { file: string; name?: string }[];
     coverage?: number;
   }[];
-  findings: { kind: string; category: string; severity: string; spec?: string; capability?: string; file?: string; line?: number; message: string }[];
+  findings: {
+    kind: string;
+    category: string;
+    severity: string;
+    spec?: string;
+    capability?: string;
+    file?: string;
+    line?: number;
+    message: string;
+    symbol?: string;
+    change?: 'added' | 'removed' | 'changed';
+    code?: { file: string; line: number };
+    diff?: string;
+  }[];
   summary: { drift: number; unspecified: number; stale: number; errors: number };
 }
 
@@ -46,6 +59,10 @@ export function toJsonPlan(plan: Plan): JsonPlan {
       ...(f.file !== undefined && { file: f.file }),
       ...(f.line !== undefined && { line: f.line }),
       message: f.message,
+      ...(f.symbol !== undefined && { symbol: f.symbol }),
+      ...(f.change !== undefined && { change: f.change }),
+      ...(f.code !== undefined && { code: { file: f.code.file, line: f.code.line } }),
+      ...(f.diff !== undefined && { diff: f.diff }),
     })),
     summary: { ...plan.summary },
   };

@@ -14,7 +14,17 @@ const SIGN_STYLE: Record<string, Style> = { '~': 'yellow', '+': 'green', '-': 'r
 const FILE_KINDS = new Set(['unspecified-code', 'generated-edited', 'generated-unrecorded', 'uncovered-code']);
 
 function header(f: Finding): string {
+  if (f.symbol !== undefined) return `${f.spec}: ${f.symbol}`;
   return f.capability ?? (FILE_KINDS.has(f.kind) ? f.file : f.spec) ?? f.file ?? '(project)';
+}
+
+const DIFF_STYLE: Record<string, Style> = { '-': 'red', '+': 'green', '@': 'dim' };
+
+function diffLines(diff: string, paint: (s: Style, t: string) => string): string[] {
+  return ['    diff:', ...diff.split('\n').map((l) => {
+    const style = /^(---|\+\+\+) /.test(l) ? 'bold' : DIFF_STYLE[l[0]];
+    return `      ${style ? paint(style, l) : l}`;
+  })];
 }
 
 function block(f: Finding, paint: (s: Style, t: string) => string): string {
@@ -27,6 +37,7 @@ function block(f: Finding, paint: (s: Style, t: string) => string): string {
     if (f.expected !== undefined) lines.push(`    spec: ${f.expected}`);
     lines.push(`    impl: ${f.actual}`);
     if (f.file !== undefined) lines.push(`    file: ${f.file}${f.line !== undefined ? `:${f.line}` : ''}`);
+    if (f.diff !== undefined) lines.push(...diffLines(f.diff, paint));
   }
   lines.push(`    action: ${KINDS[f.kind].action} - ${f.hint}`);
   return lines.join('\n');

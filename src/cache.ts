@@ -54,6 +54,15 @@ export class ParseCache {
 
   /** The cached value for `key` of `kind`, or what `compute` returns (then cached). */
   through<T>(kind: string, key: string, compute: () => T): T {
+    const hit = this.lookup<T>(kind, key);
+    if (hit !== undefined) return hit;
+    const value = compute();
+    this.store(kind, key, value);
+    return value;
+  }
+
+  /** The cached value for `key` of `kind`, if any (for work that is done in batches). */
+  lookup<T>(kind: string, key: string): T | undefined {
     const bucket = (this.used[kind] ??= {});
     if (key in bucket) return bucket[key] as T;
     const old = this.old[kind];
@@ -63,10 +72,12 @@ export class ParseCache {
       return old[key] as T;
     }
     this.misses++;
+    return undefined;
+  }
+
+  store<T>(kind: string, key: string, value: T): void {
+    (this.used[kind] ??= {})[key] = value;
     this.changed = true;
-    const value = compute();
-    bucket[key] = value;
-    return value;
   }
 
   /** Writes what this run used, if anything changed; a failure to write is not an error. */

@@ -37,7 +37,7 @@ export const KINDS = {
     level: 'error',
     action: 'API DRIFT',
     meaning: "the spec's `## API` block and the exported code disagree",
-    static: false,
+    static: true,
   },
   'generated-edited': {
     category: 'drift',

@@ -73,6 +73,14 @@ export interface Finding {
   actual: string;
   /** What to do (the terminal's `action:` line after the kind's label). */
   hint: string;
+  /** `api-drift`: the declaration's name as the spec writes it. */
+  symbol?: string;
+  /** `api-drift`: what the code did to the spec's declaration. */
+  change?: 'added' | 'removed' | 'changed';
+  /** `api-drift`: where the code declares it (the finding's file and line are the spec's). */
+  code?: { file: string; line: number };
+  /** `api-drift`: a unified diff, `-` the spec's declaration, `+` the code's. */
+  diff?: string;
 }
 
 export interface TestRef {

@@ -16,7 +16,7 @@ import { readSpecFile } from './spec/read.js';
 import { readTessl, tesslIdOf, type ReadResult } from './spec/tessl.js';
 import type { SpecProblem } from './spec/problem.js';
 import { clip, distance } from './spec/text.js';
-import { timed } from './perf.js';
+import { timed, timedAsync } from './perf.js';
 import type { ParseCache } from './cache.js';
 import { scanClaims, type Claim } from './analyze/claims.js';
 import { tagOf } from './tags.js';
@@ -96,6 +96,7 @@ export async function createPlan(config: ResolvedConfig, options: PlanOptions = 
   const targeted = new Set([...targetFiles.values()].flat());
   timed('scope', () => reportUnspecified(run, include.globs, exclude.test, targeted));
   timed('generated', () => checkGenerated(run, config.rules, specs, targetFiles));
+  await timedAsync('api', () => checkApiDrift(run, config.rules, specs, targetFiles, options.cache));
   const scan = timed('claims', () => scanClaims(root, files.filter(testGlobs.test), options.cache));
   const claimsOf = sortClaims(run, specs, scan.claims);
   const capabilities = timed('links', () => linkCapabilities(run, specs, claimsOf, new TestIndex(root, set, scan.parsed, options.cache)));
@@ -216,6 +217,14 @@ function checkGenerated(run: Run, rules: ResolvedConfig['rules'], specs: Spec[],
           : 'change the spec and regenerate the file, or take the file out of generation by removing its marker',
     });
   }
+}
+
+/** `api-drift`, whose module (and TypeScript) loads only when some spec has an `## API` block. */
+async function checkApiDrift(run: Run, rules: ResolvedConfig['rules'], specs: Spec[], targetFiles: Map<string, string[]>, cache?: ParseCache): Promise<void> {
+  const withApi = specs.filter((s) => s.api.length > 0);
+  if (withApi.length === 0 || rules['api-drift'] === 'off') return;
+  const { checkApi } = await import('./api/drift.js');
+  for (const f of await checkApi({ root: run.root, specs: withApi, targetFiles, cache })) run.findings.add(f);
 }
 
 /** The files each spec targets, by spec id; a target that matches nothing is stale. */

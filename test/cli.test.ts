@@ -15,6 +15,7 @@ const cases: [fixture: string, exit: number][] = [
   ['spec-error', 1],
   ['rules', 0],
   ['generated', 1],
+  ['api-drift', 1],
 ];
 
 describe.concurrent('sdna plan on fixtures', () => {

@@ -1,0 +1,294 @@
+// `api-drift`: each spec's `## API` blocks against what its target files export.
+// Loaded only when some spec has an API block, and TypeScript itself only when
+// a spec's result is not already cached under the hash of everything it
+// depends on (its blocks and the content of its target files).
+
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { contentKey, ParseCache } from '../cache.js';
+import { FileReader } from '../files.js';
+import type { FindingInput } from '../findings.js';
+import type { Spec } from '../model.js';
+import { clip } from '../spec/text.js';
+import { timed } from '../perf.js';
+import { classify, compareApi, type CodeExport, type DeclDrift, type Difference, type Exports } from './compare.js';
+import { runChecks, type CheckJob, type CheckResult } from './checker.js';
+import { lineAt, parseDeclarations, type Decl, type ParsedFile, type Span, type Ts } from './declarations.js';
+import { formatDecl, unifiedDiff } from './format.js';
+
+/** Bump when the comparison changes what it finds: cached results of older ones are not reused. */
+const RESULT_FORMAT = 1;
+
+/** Code sdna can read declarations from. */
+const CODE = /\.(?:[cm]?tsx?|[cm]?jsx?)$/;
+/** Fence languages read as TypeScript; a block in another language is not compared. */
+const TS_LANGS = new Set(['', 'ts', 'typescript', 'tsx', 'mts', 'cts', 'd.ts', 'js', 'javascript', 'jsx']);
+
+export interface ApiInput {
+  root: string;
+  specs: Spec[];
+  targetFiles: Map<string, string[]>;
+  cache?: ParseCache;
+}
+
+interface SpecWork {
+  spec: Spec;
+  key: string;
+  files: string[];
+  findings: FindingInput[];
+  drifts: DeclDrift[];
+  /** The spec's API blocks as one module beside the spec, for the checker. */
+  specModule: string;
+  specText: string;
+}
+
+export async function checkApi(input: ApiInput): Promise<FindingInput[]> {
+  const { root } = input;
+  const cache = input.cache ?? ParseCache.open(undefined, '');
+  const reader = new FileReader();
+  const texts = new Map<string, string | undefined>();
+  const textOf = (file: string) => {
+    if (!texts.has(file)) texts.set(file, reader.read(path.join(root, file))?.toString('utf8'));
+    return texts.get(file);
+  };
+
+  // A file's content hash, re-read only when its size or mtime changed since the
+  // last run: an unchanged repository is checked without reading its code.
+  const hashOf = (file: string): string => {
+    let stat: fs.Stats;
+    try {
+      stat = fs.statSync(path.join(root, file));
+    } catch {
+      return 'unreadable';
+    }
+    const known = cache.lookup<[number, number, string]>('file-hash', file);
+    if (known && known[0] === stat.size && known[1] === stat.mtimeMs) return known[2];
+    const hash = contentKey(textOf(file) ?? '\0unreadable');
+    cache.store('file-hash', file, [stat.size, stat.mtimeMs, hash]);
+    return hash;
+  };
+
+  const out: FindingInput[] = [];
+  const misses: { spec: Spec; key: string; files: string[] }[] = [];
+  for (const spec of input.specs) {
+    const blocks = spec.api.filter((b) => TS_LANGS.has(b.lang.toLowerCase()));
+    if (blocks.length === 0) continue;
+    const files = (input.targetFiles.get(spec.id) ?? []).filter((f) => CODE.test(f));
+    const parts: unknown[] = [RESULT_FORMAT, spec.id, spec.file, blocks.map((b) => [b.line, b.code])];
+    for (const f of files) parts.push([f, hashOf(f)]);
+    const key = contentKey(JSON.stringify(parts));
+    const hit = cache.lookup<FindingInput[]>('api', key);
+    if (hit) out.push(...hit);
+    else misses.push({ spec, key, files });
+  }
+  if (misses.length > 0) {
+    // require, not import: Node would lex all of typescript.js for its named exports first (+0.3 s).
+    const ts = timed('  load typescript', () => createRequire(import.meta.url)('typescript') as Ts);
+    for (const [miss, findings] of compareSpecs(ts, root, misses, textOf, cache)) {
+      cache.store('api', miss.key, findings);
+      out.push(...findings);
+    }
+  }
+  return onceEach(out);
+}
+
+/** A target file that does not parse is reported once, however many specs target it. */
+function onceEach(findings: FindingInput[]): FindingInput[] {
+  const seen = new Set<string>();
+  return findings.filter((f) => {
+    if (f.kind !== 'api-drift' || f.symbol !== undefined) return true;
+    const key = `${f.file}\0${f.line}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+function compareSpecs(
+  ts: Ts,
+  root: string,
+  misses: { spec: Spec; key: string; files: string[] }[],
+  textOf: (file: string) => string | undefined,
+  cache: ParseCache,
+): Map<{ spec: Spec; key: string; files: string[] }, FindingInput[]> {
+  const parsed = (file: string): ParsedFile | undefined => {
+    const text = textOf(file);
+    if (text === undefined) return undefined;
+    return cache.through('api-exports', contentKey(`${path.extname(file)}\0${text}`), () => parseDeclarations(ts, file, text));
+  };
+  const works: SpecWork[] = [];
+  const allowed = new Set<string>();
+  for (const miss of misses) {
+    const work = timed('  parse and compare', () => prepare(ts, miss.spec, miss.key, miss.files, parsed));
+    works.push(work);
+    for (const f of miss.files) allowed.add(f);
+  }
+  // Every provisional difference of every spec, settled by one checker program.
+  const jobs: CheckJob[] = [];
+  const owners: Difference[] = [];
+  for (const w of works) {
+    for (const d of w.drifts) {
+      for (const diff of d.differences) {
+        if (!diff.check) continue;
+        jobs.push({ specModule: w.specModule, specText: w.specText, codeFile: d.code!.file, check: diff.check });
+        owners.push(diff);
+      }
+    }
+  }
+  const results = new Map<Difference, CheckResult>();
+  if (jobs.length > 0) {
+    timed('  type checks', () => runChecks(ts, root, jobs, allowed, textOf)).forEach((r, i) => results.set(owners[i], r));
+  }
+  const byMiss = new Map<{ spec: Spec; key: string; files: string[] }, FindingInput[]>();
+  misses.forEach((miss, i) => byMiss.set(miss, [...works[i].findings, ...works[i].drifts.flatMap((d) => toFinding(works[i], d, results, textOf))]));
+  return byMiss;
+}
+
+function prepare(ts: Ts, spec: Spec, key: string, files: string[], parsed: (file: string) => ParsedFile | undefined): SpecWork {
+  const findings: FindingInput[] = [];
+  const specDecls: { decl: Decl; blockHasExports: boolean }[] = [];
+  const blocks = spec.api.filter((b) => TS_LANGS.has(b.lang.toLowerCase()));
+  const textParts: string[] = [];
+  for (const block of blocks) {
+    const result = parseDeclarations(ts, `${spec.file}.api.ts`, block.code, true);
+    if (result.problem) {
+      findings.push({
+        kind: 'spec-error',
+        spec: spec.id,
+        file: spec.file,
+        line: block.line + result.problem.line,
+        actual: `the \`## API\` block is not valid TypeScript: ${result.problem.message}`,
+        hint: 'write the block as TypeScript declarations, e.g. `export function take(key: string): boolean;`',
+      });
+      continue;
+    }
+    for (const decl of result.decls) specDecls.push({ decl: withLines(decl, block.line, block.code), blockHasExports: result.hasExports });
+    textParts.push(block.code);
+  }
+
+  const exportsOf = new Map<string, ParsedFile>();
+  let complete = true;
+  for (const file of files) {
+    const p = parsed(file);
+    if (!p) {
+      complete = false;
+      continue;
+    }
+    if (p.problem) {
+      complete = false;
+      findings.push({
+        kind: 'api-drift',
+        spec: spec.id,
+        file,
+        line: p.problem.line,
+        actual: `${file} does not parse as TypeScript (${p.problem.message}), so its exports were not compared with any \`## API\` block`,
+        hint: 'fix the syntax error; the other target files were still compared',
+      });
+      continue;
+    }
+    exportsOf.set(file, p);
+  }
+  const exports = buildExports(files, exportsOf);
+  if (!exports.complete) complete = false;
+  const drifts = compareApi(specDecls, { get: exports.get, complete });
+  const specModule = `${spec.file}.__sdna_api__.ts`;
+  return { spec, key, files, findings, drifts, specModule, specText: textParts.join('\n') };
+}
+
+/** Lines in the spec file (the fence is on line `fence`, the block's code starts after it). */
+function withLines(decl: Decl, fence: number, code: string): Decl {
+  return {
+    ...decl,
+    line: fence + lineAt(code, decl.start),
+    members: decl.members?.map((m) => ({ ...m, line: fence + lineAt(code, m.start) })),
+  };
+}
+
+/** What the targets export by name, following re-exports between target files. */
+function buildExports(files: string[], parsed: Map<string, ParsedFile>): Exports {
+  const map = new Map<string, CodeExport>();
+  let complete = true;
+  const fileSet = new Set(files);
+  const resolveModule = (from: string, spec: string): string | undefined => {
+    if (!spec.startsWith('.')) return undefined;
+    const base = path.posix.normalize(path.posix.join(path.posix.dirname(from), spec));
+    const stem = base.replace(/\.[cm]?jsx?$/, '');
+    for (const c of [base, `${stem}.ts`, `${stem}.tsx`, `${stem}.d.ts`, `${stem}.mts`, `${stem}.js`, `${base}/index.ts`, `${base}/index.js`]) if (fileSet.has(c)) return c;
+    return undefined;
+  };
+  const exportsOfFile = (file: string, seen: Set<string>): Map<string, CodeExport> => {
+    const result = new Map<string, CodeExport>();
+    const p = parsed.get(file);
+    if (!p || seen.has(file)) return result;
+    seen.add(file);
+    for (const d of p.decls) if (d.exported && !result.has(d.name)) result.set(d.name, { decl: d, file });
+    for (const r of p.reexports) {
+      const target = r.module === '' ? undefined : resolveModule(file, r.module);
+      if (!target) {
+        if (r.name === '*') complete = false;
+        else if (!result.has(r.name)) result.set(r.name, { opaque: true, file });
+        continue;
+      }
+      const inner = exportsOfFile(target, seen);
+      if (r.name === '*') {
+        for (const [name, e] of inner) if (name !== 'default' && !result.has(name)) result.set(name, e);
+      } else if (r.from === '*') {
+        result.set(r.name, { opaque: true, file });
+      } else {
+        const e = inner.get(r.from);
+        if (e && !result.has(r.name)) result.set(r.name, 'decl' in e ? { decl: { ...e.decl, name: r.name }, file: e.file } : e);
+      }
+    }
+    return result;
+  };
+  for (const file of files) {
+    for (const [name, e] of exportsOfFile(file, new Set())) if (!map.has(name)) map.set(name, e);
+  }
+  return { get: (name) => map.get(name), complete };
+}
+
+const tick = (s: string) => `\`${s}\``;
+
+function toFinding(work: SpecWork, drift: DeclDrift, results: Map<Difference, CheckResult>, textOf: (file: string) => string | undefined): FindingInput[] {
+  // The code's side of the diff shows an inferred type as inferred, and a type
+  // that only reads differently as the spec writes it: the diff shows drift only.
+  const shown = new Map<string, string>();
+  const spanKey = (at: Span) => `${at.pos}:${at.end}`;
+  const texts: string[] = [];
+  const kept: Difference[] = [];
+  for (const d of drift.differences) {
+    const r = results.get(d);
+    if (d.check && r) shown.set(spanKey(d.check.at), r.same ? d.check.spec : r.code);
+    if (r?.same) continue;
+    kept.push(d);
+    texts.push(d.text ?? `${d.check!.label} is ${tick(d.check!.spec)} in the spec, ${tick(r?.code ?? d.check!.code ?? 'unknown')} in the code`);
+  }
+  if (kept.length === 0) return [];
+  const { spec } = work;
+  const change = classify(kept);
+  const specLines = formatDecl(drift.spec, (t) => t ?? 'any');
+  const codeLines = drift.code ? formatDecl(drift.code.decl, (t, at) => shown.get(spanKey(at)) ?? t ?? '(inferred)') : [];
+  const codeLine = drift.code && lineAt(textOf(drift.code.file) ?? '', drift.code.decl.start);
+  const where = drift.code ? `${drift.code.file}:${codeLine}` : undefined;
+  const specLine = drift.spec.line ?? 1;
+  const diff = unifiedDiff(specLines, codeLines, `${spec.file}:${specLine} (spec)`, where ? `${where} (code)` : '(no target exports it)');
+  const missing = !drift.code;
+  return [
+    {
+      kind: 'api-drift',
+      spec: spec.id,
+      file: spec.file,
+      line: specLine,
+      symbol: drift.symbol,
+      change,
+      ...(drift.code && { code: { file: drift.code.file, line: codeLine! } }),
+      diff,
+      expected: clip(specLines.join(' ').replace(/\s+/g, ' ')),
+      actual: missing ? `${texts.join('; ')} (targets: ${work.files.join(', ') || 'none'})` : `${tick(drift.symbol)} in ${where} ${change === 'added' ? 'adds to' : 'differs from'} the spec: ${texts.join('; ')}`,
+      hint: missing
+        ? "export it from one of the spec's targets, or take it out of the `## API` block"
+        : 'change the code to match the `## API` block, or update the block if the code is right',
+    },
+  ];
+}

@@ -1,0 +1,305 @@
+// `api-drift`: each shape of drift on a project of its own, the differences that
+// must not count, bad input, and the promise that TypeScript is loaded only when
+// a spec has an `## API` block and its result is not cached.
+
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { unifiedDiff } from '../src/api/format.js';
+import { normalizeType } from '../src/api/declarations.js';
+import { FIXTURES, sdna, tempProject, write } from './helpers.js';
+
+/** Exits with a line on stderr naming whether typescript.js was loaded. */
+const TS_PROBE = path.join(os.tmpdir(), `sdna-ts-probe-${process.pid}.cjs`);
+fs.writeFileSync(
+  TS_PROBE,
+  "process.on('exit', () => { const loaded = Object.keys(require.cache).some((k) => /[\\\\/]typescript[\\\\/]lib[\\\\/]typescript\\.js$/.test(k)); process.stderr.write(`typescript loaded: ${loaded}\\n`); });\n",
+);
+const probe = { NODE_OPTIONS: `--require ${TS_PROBE}` };
+
+const CAPABILITIES = '\n## Capabilities\n\n- **Works** [@test](../test/mod.test.ts)\n  It works.\n';
+
+/** A project with one spec whose `## API` block is `api` and one target file `src/mod.ts` holding `code`. */
+function project(api: string, code: string, extra: Record<string, string> = {}): string {
+  const root = tempProject();
+  write(root, 'package.json', '{ "name": "shapes" }\n');
+  write(
+    root,
+    'specs/mod.spec.md',
+    `---\nname: Mod\ntargets:\n  - ../src/*.ts\n---\n# Mod\n\n## Capabilities\n\n- **Works** [@test](../test/mod.test.ts)\n  It works.\n\n## API\n\n\`\`\`ts\n${api}\n\`\`\`\n`,
+  );
+  write(root, 'src/mod.ts', code);
+  write(root, 'test/mod.test.ts', "import { it } from 'vitest';\nit('works', () => {});\n");
+  for (const [file, text] of Object.entries(extra)) write(root, file, text);
+  return root;
+}
+
+async function apiFindings(root: string, args: string[] = []) {
+  const r = await sdna(['plan', '--root', root, '--json', '--no-cache', ...args], { root });
+  expect(r.stderr).toBe('');
+  const plan = JSON.parse(r.stdout) as { findings: { kind: string; file?: string; line?: number; symbol?: string; change?: string; code?: { file: string; line: number }; message: string; diff?: string }[] };
+  return { code: r.code, findings: plan.findings.filter((f) => f.kind === 'api-drift' || f.kind === 'spec-error') };
+}
+
+describe.concurrent('api-drift: each shape of drift', () => {
+  it('a declaration no target exports: removed, with the targets named', async () => {
+    const { code, findings } = await apiFindings(project('export function take(key: string): boolean;\nexport function give(key: string): void;', 'export function take(key: string): boolean {\n  return key.length > 0;\n}\n'));
+    expect(code).toBe(1);
+    expect(findings).toEqual([
+      {
+        kind: 'api-drift',
+        category: 'drift',
+        severity: 'error',
+        spec: 'mod',
+        file: 'specs/mod.spec.md',
+        line: 17,
+        symbol: 'give',
+        change: 'removed',
+        message: "no target exports `give` (targets: src/mod.ts); export it from one of the spec's targets, or take it out of the `## API` block",
+        diff: '--- specs/mod.spec.md:17 (spec)\n+++ (no target exports it)\n@@ -1 +0,0 @@\n-export function give(key: string): void;',
+      },
+    ]);
+  });
+
+  it('a renamed parameter: changed, naming both names, with the code line', async () => {
+    const { findings } = await apiFindings(project('export function take(key: string): boolean;', '\nexport function take(bucket: string): boolean {\n  return bucket.length > 0;\n}\n'));
+    expect(findings).toHaveLength(1);
+    expect(findings[0]).toMatchObject({ symbol: 'take', change: 'changed', line: 16, code: { file: 'src/mod.ts', line: 2 } });
+    expect(findings[0].message).toBe(
+      '`take` in src/mod.ts:2 differs from the spec: parameter 1 is `key` in the spec, `bucket` in the code; change the code to match the `## API` block, or update the block if the code is right',
+    );
+    expect(findings[0].diff).toBe(
+      '--- specs/mod.spec.md:16 (spec)\n+++ src/mod.ts:2 (code)\n@@ -1 +1 @@\n-export function take(key: string): boolean;\n+export function take(bucket: string): boolean;',
+    );
+  });
+
+  it('parameters in another order', async () => {
+    const { findings } = await apiFindings(project('export function move(from: string, to: number): void;', 'export function move(to: number, from: string): void {}\n'));
+    expect(findings.map((f) => f.message.split('; ')[0])).toEqual(['`move` in src/mod.ts:1 differs from the spec: the parameters are in another order: (from, to) in the spec, (to, from) in the code']);
+  });
+
+  it('optional in the spec, required in the code (a default value makes it optional)', async () => {
+    const { findings } = await apiFindings(
+      project('export function page(size?: number): number[];\nexport function limit(max: number): number;', 'export function page(size: number): number[] {\n  return [size];\n}\nexport function limit(max = 10): number {\n  return max;\n}\n'),
+    );
+    expect(findings.map((f) => f.message.split('; ')[0])).toEqual([
+      '`page` in src/mod.ts:1 differs from the spec: parameter `size` is optional in the spec, required in the code',
+      '`limit` in src/mod.ts:4 differs from the spec: parameter `max` is required in the spec, optional in the code',
+    ]);
+  });
+
+  it('a missing or an extra parameter: removed or added', async () => {
+    const { findings } = await apiFindings(
+      project('export function a(x: string, y: string): void;\nexport function b(x: string): void;', 'export function a(x: string): void {}\nexport function b(x: string, y?: string): void {}\n'),
+    );
+    expect(findings.map((f) => [f.symbol, f.change, f.message.split('; ')[0].split(': ').slice(1).join(': ')])).toEqual([
+      ['a', 'removed', 'the code lacks parameter `y`'],
+      ['b', 'added', 'the code has an extra parameter `y`'],
+    ]);
+  });
+
+  it('a changed return type, written or inferred, and a changed parameter type', async () => {
+    const { findings } = await apiFindings(
+      project(
+        'export function count(): Promise<number>;\nexport function size(): number;\nexport function find(id: number): void;',
+        "export async function count(): Promise<string> {\n  return '';\n}\nexport function size() {\n  return 'large';\n}\nexport function find(id: string): void {}\n",
+      ),
+    );
+    expect(findings.map((f) => f.message.split('; ')[0])).toEqual([
+      '`count` in src/mod.ts:1 differs from the spec: the return type is `Promise<number>` in the spec, `Promise<string>` in the code',
+      '`size` in src/mod.ts:4 differs from the spec: the return type is `number` in the spec, `string` in the code',
+      '`find` in src/mod.ts:7 differs from the spec: the type of parameter `id` is `number` in the spec, `string` in the code',
+    ]);
+    expect(findings[1].diff).toContain('+export function size(): string;');
+  });
+
+  it('a missing, an extra and a changed interface member, in one finding with the whole interface in the diff', async () => {
+    const { findings } = await apiFindings(
+      project('export interface User {\n  id: string;\n  name: string;\n  age?: number;\n}', 'export interface User {\n  id: string;\n  age: number;\n  email: string;\n}\n'),
+    );
+    expect(findings).toHaveLength(1);
+    expect(findings[0]).toMatchObject({ symbol: 'User', change: 'changed', line: 16 });
+    expect(findings[0].message.split('; ').slice(0, 3)).toEqual([
+      '`User` in src/mod.ts:1 differs from the spec: the code lacks member `name`',
+      'member `age`: it is optional in the spec, required in the code',
+      'the code has member `email`, which the spec does not declare',
+    ]);
+    expect(findings[0].diff).toBe(
+      [
+        '--- specs/mod.spec.md:16 (spec)',
+        '+++ src/mod.ts:1 (code)',
+        '@@ -1,5 +1,5 @@',
+        ' export interface User {',
+        '   id: string;',
+        '-  name: string;',
+        '-  age?: number;',
+        '+  age: number;',
+        '+  email: string;',
+        ' }',
+      ].join('\n'),
+    );
+  });
+
+  it('class members: public methods and the constructor are compared, private ones are not', async () => {
+    const { findings } = await apiFindings(
+      project(
+        'export declare class Cart {\n  private items;\n  constructor(owner: string);\n  add(sku: string): number;\n  clear(): void;\n}',
+        'export class Cart {\n  private items: string[] = [];\n  constructor(private owner: string, limit?: number) {}\n  add(sku: string): number {\n    return this.items.push(sku);\n  }\n  #secret = 1;\n}\n',
+      ),
+    );
+    expect(findings.map((f) => f.message.split(': ').slice(1).join(': ').split('; change')[0])).toEqual([
+      'the constructor: the code has an extra parameter `limit`; the code lacks member `clear`',
+    ]);
+  });
+
+  it('an unexported service interface lists module exports; a function-typed const counts as a function', async () => {
+    const { findings } = await apiFindings(
+      project(
+        'interface Limiter {\n  take(key: string): boolean;\n  reset(key: string): void;\n  peek(key: string): number;\n}',
+        'export const take = (key: string): boolean => key.length > 0;\nexport function reset(key: string, all?: boolean): void {}\n',
+      ),
+    );
+    expect(findings.map((f) => [f.symbol, f.change, f.line])).toEqual([
+      ['Limiter.reset', 'added', 18],
+      ['Limiter.peek', 'removed', 19],
+    ]);
+    expect(findings[1].message).toContain('no target exports `peek`, which `Limiter` declares');
+  });
+});
+
+describe.concurrent('api-drift: texts that differ but mean the same are not drift', () => {
+  it('array and generic forms, member order and separators, union order, aliases, async, inference, interface vs type', async () => {
+    const { findings } = await apiFindings(
+      project(
+        [
+          'export type Id = string;',
+          'export interface Page { items: string[]; next?: string }',
+          'export type Status = "open" | "closed";',
+          'export function list(filter: { status: Status; limit: number }): Array<Page>;',
+          'export function get(id: string): Promise<Page | undefined>;',
+          'export async function total(): Promise<number>;',
+          'export function label(page: Page): string;',
+          'export declare const LIMIT: number;',
+          'export function each(fn: (page: Page) => void): ReadonlyArray<string>;',
+        ].join('\n'),
+        [
+          "import type { Key } from './key';",
+          'export type Id = Key;',
+          'export type Page = {',
+          '  next?: string,',
+          '  items: Array<string>,',
+          '};',
+          "export type Status = 'closed' | 'open';",
+          'export function list(filter: { limit: number, status: Status }): Page[] {',
+          '  return [];',
+          '}',
+          'export async function get(id: Id): Promise<undefined | Page> {',
+          '  return undefined;',
+          '}',
+          'export async function total(): Promise<number> {',
+          '  return 1;',
+          '}',
+          'export const label = (page: Page) => page.items.join(", ");',
+          'export const LIMIT = 50;',
+          'export function each(fn: (p: Page) => void): readonly string[] {',
+          '  return [];',
+          '}',
+          '',
+        ].join('\n'),
+        { 'src/key.ts': 'export type Key = string;\n' },
+      ),
+    );
+    expect(findings).toEqual([]);
+  });
+
+  it('but `any` is not the same as a real type, and a name no target resolves is compared as text', async () => {
+    const { findings } = await apiFindings(
+      project('export function parse(text: string): number;\nexport function load(id: string): Remote;', "import type { Other } from 'elsewhere';\nexport function parse(text: any): number {\n  return 1;\n}\nexport function load(id: string): Other {\n  return null!;\n}\n"),
+    );
+    expect(findings.map((f) => f.message.split('; ')[0])).toEqual([
+      '`parse` in src/mod.ts:2 differs from the spec: the type of parameter `text` is `string` in the spec, `any` in the code',
+      '`load` in src/mod.ts:5 differs from the spec: the return type is `Remote` in the spec, `Other` in the code',
+    ]);
+  });
+});
+
+describe.concurrent('api-drift: bad input', () => {
+  it('an `## API` block that is not TypeScript is a spec-error at its line; other specs are still compared', async () => {
+    const root = project('export function take(key: string): boolean;', 'export function take(key: number): boolean {\n  return true;\n}\n');
+    write(root, 'specs/broken.spec.md', `---\nname: Broken\ntargets:\n  - ../src/mod.ts\n---\n# Broken\n\n\`\`\`ts { .api }\nexport function take(key: string: boolean;\n\`\`\`\n${CAPABILITIES}`);
+    const { findings } = await apiFindings(root);
+    expect(findings.map((f) => [f.kind, f.line, f.message])).toEqual([
+      [
+        'spec-error',
+        9,
+        "the `## API` block is not valid TypeScript: ',' expected; write the block as TypeScript declarations, e.g. `export function take(key: string): boolean;`",
+      ],
+      ['api-drift', 16, expect.stringContaining('the type of parameter `key` is `string` in the spec, `number` in the code')],
+    ]);
+  });
+
+  it('a target file that does not parse is reported once, however many specs target it; other targets are still compared', async () => {
+    const root = project('export function take(key: string): boolean;\nexport function give(): void;', 'export function take(key: string): number {\n  return 1;\n}\n', {
+      'src/broken.ts': 'export function give( {\n',
+      'specs/other.spec.md': `---\nname: Other\ntargets:\n  - ../src/broken.ts\n---\n# Other\n\n## API\n\n\`\`\`ts\nexport function give(): void;\n\`\`\`\n${CAPABILITIES}`,
+    });
+    const { findings } = await apiFindings(root);
+    expect(findings.map((f) => [f.kind, f.symbol ?? f.file, f.message.split('; ')[0]])).toEqual([
+      ['api-drift', 'take', '`take` in src/mod.ts:1 differs from the spec: the return type is `boolean` in the spec, `number` in the code'],
+      ['api-drift', 'src/broken.ts', "src/broken.ts does not parse as TypeScript ('}' expected), so its exports were not compared with any `## API` block"],
+    ]);
+  });
+
+  it('a block in another language is not compared', async () => {
+    const root = project('export function take(key: string): boolean;', 'export function take(key: string): boolean {\n  return true;\n}\n');
+    write(root, 'specs/py.spec.md', `---\nname: Py\ntargets:\n  - ../src/mod.ts\n---\n# Py\n\n## API\n\n\`\`\`python\ndef take(key: str) -> bool: ...\n\`\`\`\n${CAPABILITIES}`);
+    expect((await apiFindings(root)).findings).toEqual([]);
+  });
+
+  it('`rules: { "api-drift": "off" }` turns the check off', async () => {
+    const root = project('export function give(): void;', 'export const x = 1;\n');
+    write(root, 'sdna.config.json', '{ "rules": { "api-drift": "off" } }\n');
+    const r = await sdna(['plan', '--root', root, '--json', '--no-cache'], { root, env: probe });
+    expect(JSON.parse(r.stdout).findings).toEqual([]);
+    expect(r.stderr).toBe('typescript loaded: false\n');
+  });
+});
+
+describe.concurrent('api-drift: TypeScript only when needed, results cached', () => {
+  it('a plan without `## API` blocks never loads TypeScript', async () => {
+    const r = await sdna(['plan', '--root', path.join(FIXTURES, 'untested-capability'), '--no-cache'], { env: probe });
+    expect(r.stderr).toBe('typescript loaded: false\n');
+  });
+
+  it('a second plan on an unchanged project reuses every result without loading TypeScript; an edit is seen', async () => {
+    const root = tempProject('api-drift');
+    const cacheDir = path.join(root, '.cache');
+    const args = ['plan', '--root', root, '--cache-dir', cacheDir];
+    const cold = await sdna(args, { root, env: probe });
+    expect(cold.stderr).toBe('typescript loaded: true\n');
+    const warm = await sdna([...args, '--performance'], { root, env: probe });
+    expect(warm.stdout).toBe(cold.stdout);
+    expect(warm.stderr).toMatch(/parse cache: .*: \d+ hits, 0 misses\n/);
+    expect(warm.stderr).toContain('typescript loaded: false\n');
+
+    fs.appendFileSync(path.join(root, 'src/orders/service.ts'), '\nexport function refundOrder(id: string, amount: number): Promise<void> {\n  return Promise.resolve();\n}\n');
+    const edited = await sdna(args, { root, env: probe });
+    expect(edited.stderr).toBe('typescript loaded: true\n');
+    expect(edited.stdout).not.toContain('orders: refundOrder');
+    expect(edited.stdout.split('\n').filter((l) => l.startsWith('~ orders:')).length).toBe(cold.stdout.split('\n').filter((l) => l.startsWith('~ orders:')).length - 1);
+  });
+});
+
+describe('normalizeType and unifiedDiff', () => {
+  it('normalizes layout and separators only', () => {
+    expect(normalizeType('{\n  a: string;\n  b?: Array< number >;\n}')).toBe('{ a: string; b?: Array<number> }');
+    expect(normalizeType('{a: string, b: number,}')).toBe('{ a: string, b: number }');
+    expect(normalizeType('`id-${ string }`')).toBe('`id-${ string }`');
+    expect(normalizeType('Record<string, { }>')).toBe('Record<string, {}>');
+  });
+
+  it('prints removals before additions within a changed run, with context', () => {
+    expect(unifiedDiff(['a', 'b', 'c'], ['a', 'B', 'c', 'd'], 'x', 'y')).toBe('--- x\n+++ y\n@@ -1,3 +1,4 @@\n a\n-b\n+B\n c\n+d');
+  });
+});
