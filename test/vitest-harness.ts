@@ -26,6 +26,8 @@ export function vitestProject(fixture: string): string {
   fs.copyFileSync(path.join(REPO, 'package.json'), path.join(modules, 'sdna', 'package.json'));
   fs.cpSync(path.join(REPO, 'dist'), path.join(modules, 'sdna', 'dist'), { recursive: true });
   fs.symlinkSync(path.join(VITEST_HOME, 'node_modules/vitest'), path.join(modules, 'vitest'));
+  // sdna's own dependency, loaded for `## API` blocks.
+  fs.symlinkSync(path.join(REPO, 'node_modules/typescript'), path.join(modules, 'typescript'));
   const coverage = path.join(VITEST_HOME, 'node_modules/@vitest/coverage-v8');
   if (fs.existsSync(coverage)) fs.symlinkSync(coverage, path.join(modules, '@vitest/coverage-v8'));
   return root;

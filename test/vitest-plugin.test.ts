@@ -74,6 +74,32 @@ Plan: 1 drift, 0 unspecified, 0 potentially stale.
     expect(r.code).toBe(1);
   });
 
+  it('API drift fails the run too, with its diff (exit 1)', async ({ expect }) => {
+    const root = vitestProject('vitest-cart');
+    fs.appendFileSync(path.join(root, 'specs/cart.spec.md'), '\n## API\n\n```ts\nexport function total(cart: Cart, currency: string): number;\n```\n');
+    const r = await runVitest(root, ['run']);
+    expect(r.plans).toEqual([
+      `Analyzing spec drift for vitest-cart...
+
+~ cart: total
+    spec: export function total(cart: Cart, currency: string): number;
+    impl: \`total\` in src/cart.ts:15 differs from the spec: the code lacks parameter \`currency\`
+    file: specs/cart.spec.md:23
+    diff:
+      --- specs/cart.spec.md:23 (spec)
+      +++ src/cart.ts:15 (code)
+      @@ -1 +1 @@
+      -export function total(cart: Cart, currency: string): number;
+      +export function total(cart: Cart): number;
+    action: API DRIFT - change the code to match the \`## API\` block, or update the block if the code is right
+
+Capabilities: 4 passing.
+Plan: 1 drift, 0 unspecified, 0 potentially stale.
+`,
+    ]);
+    expect(r.code).toBe(1);
+  });
+
   it('-t leaves the other capabilities not-run, never untested (exit 0)', async ({ expect }) => {
     const root = vitestProject('vitest-cart');
     const r = await runVitest(root, ['run', '-t', 'raises the quantity']);

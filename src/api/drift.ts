@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { contentKey, ParseCache } from '../cache.js';
+import { SdnaError } from '../errors.js';
 import { FileReader } from '../files.js';
 import type { FindingInput } from '../findings.js';
 import type { Spec } from '../model.js';
@@ -84,13 +85,25 @@ export async function checkApi(input: ApiInput): Promise<FindingInput[]> {
   }
   if (misses.length > 0) {
     // require, not import: Node would lex all of typescript.js for its named exports first (+0.3 s).
-    const ts = timed('  load typescript', () => createRequire(import.meta.url)('typescript') as Ts);
-    for (const [miss, findings] of compareSpecs(ts, root, misses, textOf, cache)) {
+    const ts = timed('  load typescript', loadTypeScript);
+    for (const [miss, findings] of compareSpecs(ts, root, misses, textOf, (file) => texts.delete(file), cache)) {
       cache.store('api', miss.key, findings);
       out.push(...findings);
     }
   }
   return onceEach(out);
+}
+
+function loadTypeScript(): Ts {
+  let ts: Ts;
+  try {
+    ts = createRequire(import.meta.url)('typescript') as Ts;
+  } catch (error) {
+    throw new SdnaError(`\`## API\` blocks need the \`typescript\` package, a dependency of sdna, which cannot be loaded (${(error as Error).message.split('\n')[0]}): reinstall sdna, or set rules: { "api-drift": "off" }`);
+  }
+  // typescript@7 is the native compiler, without the JavaScript API.
+  if (typeof ts.createSourceFile !== 'function') throw new SdnaError(`the \`typescript\` package sdna loaded (${ts.version ?? 'unknown version'}) has no compiler API: sdna needs typescript 5 or 6`);
+  return ts;
 }
 
 /** A target file that does not parse is reported once, however many specs target it. */
@@ -110,11 +123,15 @@ function compareSpecs(
   root: string,
   misses: { spec: Spec; key: string; files: string[] }[],
   textOf: (file: string) => string | undefined,
+  forget: (file: string) => void,
   cache: ParseCache,
 ): Map<{ spec: Spec; key: string; files: string[] }, FindingInput[]> {
   const parsed = (file: string): ParsedFile | undefined => {
     const text = textOf(file);
     if (text === undefined) return undefined;
+    // Each text is parsed once; the few the checker or a finding needs are read again.
+    forget(file);
+    if (!cache.enabled) return parseDeclarations(ts, file, text);
     return cache.through('api-exports', contentKey(`${path.extname(file)}\0${text}`), () => parseDeclarations(ts, file, text));
   };
   const works: SpecWork[] = [];

@@ -7,6 +7,8 @@ import type { TestProject, Vitest } from 'vitest/node';
 import { resolveConfig, type ResolvedConfig, type UserConfig } from '../config.js';
 import type { Plan } from '../model.js';
 import { createPlan, type SpecCache } from '../plan.js';
+import { ParseCache } from '../cache.js';
+import pkg from '../../package.json' with { type: 'json' };
 import { globSet } from '../resolve/globs.js';
 import { writeFileAtomic } from '../files.js';
 import { loadReporter, type Reporter } from '../../reporters/index.js';
@@ -28,6 +30,7 @@ export class Session {
   lastRun?: RunResult;
   lastCoverage?: CoverageData;
   private readonly specCache: SpecCache = new Map();
+  private cache?: ParseCache;
   private reporters: { name: string; reporter: Reporter }[] = [];
   private isSpec: (file: string) => boolean = () => false;
 
@@ -56,7 +59,10 @@ export class Session {
    * for every run, so the next run knows it).
    */
   async replan(): Promise<Plan> {
-    this.plan = await createPlan(this.config, { specCache: this.specCache });
+    // The parse cache the CLI uses: API comparisons and test names carry over between runs.
+    this.cache ??= ParseCache.open(ParseCache.defaultDir(this.config.root), pkg.version);
+    this.plan = await createPlan(this.config, { specCache: this.specCache, cache: this.cache });
+    this.cache.save();
     for (const project of this.vitest.projects ?? []) this.declareTags(project);
     return this.plan;
   }
