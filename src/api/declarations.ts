@@ -3,9 +3,24 @@
 // JSON, so it can be cached by content hash, and every type is kept as its
 // printed text, normalised so that layout and separators never count as drift.
 
+import { createRequire } from 'node:module';
 import type * as TS from 'typescript';
+import { SdnaError } from '../errors.js';
 
 export type Ts = typeof TS;
+
+/** TypeScript, with `require`: `import()` would first lex all of typescript.js for its named exports (+0.3 s). */
+export function loadTypeScript(): Ts {
+  let ts: Ts;
+  try {
+    ts = createRequire(import.meta.url)('typescript') as Ts;
+  } catch (error) {
+    throw new SdnaError(`\`## API\` blocks need the \`typescript\` package, a dependency of sdna, which cannot be loaded (${(error as Error).message.split('\n')[0]}): reinstall sdna, or set rules: { "api-drift": "off" }`);
+  }
+  // typescript@7 is the native compiler, without the JavaScript API.
+  if (typeof ts.createSourceFile !== 'function') throw new SdnaError(`the \`typescript\` package sdna loaded (${ts.version ?? 'unknown version'}) has no compiler API: sdna needs typescript 5 or 6`);
+  return ts;
+}
 
 export interface TypeParam {
   name: string;
@@ -126,6 +141,22 @@ export function scriptKind(ts: Ts, fileName: string): TS.ScriptKind {
   if (/\.[cm]?tsx$/.test(fileName) || fileName.endsWith('.tsx')) return ts.ScriptKind.TSX;
   if (/\.[cm]?jsx?$/.test(fileName)) return fileName.endsWith('x') ? ts.ScriptKind.JSX : ts.ScriptKind.JS;
   return ts.ScriptKind.TS;
+}
+
+/** The 1-based line of offsets in `text`, for many look-ups (line starts are found once). */
+export function lineCounter(text: string): (offset: number) => number {
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  return (offset) => {
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid] <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo + 1;
+  };
 }
 
 /** The 1-based line of an offset. */

@@ -4,10 +4,8 @@
 // depends on (its blocks and the content of its target files).
 
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import { contentKey, ParseCache } from '../cache.js';
-import { SdnaError } from '../errors.js';
 import { FileReader } from '../files.js';
 import type { FindingInput } from '../findings.js';
 import type { Spec } from '../model.js';
@@ -15,7 +13,7 @@ import { clip } from '../spec/text.js';
 import { timed } from '../perf.js';
 import { classify, compareApi, type CodeExport, type DeclDrift, type Difference, type Exports } from './compare.js';
 import { runChecks, type CheckJob, type CheckResult } from './checker.js';
-import { lineAt, parseDeclarations, type Decl, type ParsedFile, type Span, type Ts } from './declarations.js';
+import { lineAt, lineCounter, loadTypeScript, parseDeclarations, type Decl, type ParsedFile, type Span, type Ts } from './declarations.js';
 import { formatDecl, unifiedDiff } from './format.js';
 
 /** Bump when the comparison changes what it finds: cached results of older ones are not reused. */
@@ -84,9 +82,8 @@ export async function checkApi(input: ApiInput): Promise<FindingInput[]> {
     else misses.push({ spec, key, files });
   }
   if (misses.length > 0) {
-    // require, not import: Node would lex all of typescript.js for its named exports first (+0.3 s).
-    const ts = timed('  load typescript', loadTypeScript);
-    for (const [miss, findings] of compareSpecs(ts, root, misses, textOf, (file) => texts.delete(file), cache)) {
+    const { ts, parsed } = parseTargets(misses, hashOf, textOf, (file) => texts.delete(file), cache);
+    for (const [miss, findings] of compareSpecs(ts, root, misses, parsed, textOf)) {
       cache.store('api', miss.key, findings);
       out.push(...findings);
     }
@@ -94,16 +91,38 @@ export async function checkApi(input: ApiInput): Promise<FindingInput[]> {
   return onceEach(out);
 }
 
-function loadTypeScript(): Ts {
-  let ts: Ts;
-  try {
-    ts = createRequire(import.meta.url)('typescript') as Ts;
-  } catch (error) {
-    throw new SdnaError(`\`## API\` blocks need the \`typescript\` package, a dependency of sdna, which cannot be loaded (${(error as Error).message.split('\n')[0]}): reinstall sdna, or set rules: { "api-drift": "off" }`);
+/**
+ * The declarations of every target file of the specs to compare: from the
+ * cache, else parsed. (A worker thread parsing half of them was measured: on two
+ * cores it made a 2,000-file plan slower, not faster.)
+ */
+function parseTargets(
+  misses: { files: string[] }[],
+  hashOf: (file: string) => string,
+  textOf: (file: string) => string | undefined,
+  forget: (file: string) => void,
+  cache: ParseCache,
+): { ts: Ts; parsed: Map<string, ParsedFile | undefined> } {
+  const parsed = new Map<string, ParsedFile | undefined>();
+  const keyOf = (file: string) => contentKey(`${path.extname(file)}\0${hashOf(file)}`);
+  const todo: string[] = [];
+  for (const file of new Set(misses.flatMap((m) => m.files))) {
+    const hit = cache.enabled ? cache.lookup<ParsedFile>('api-exports', keyOf(file)) : undefined;
+    if (hit) parsed.set(file, hit);
+    else todo.push(file);
   }
-  // typescript@7 is the native compiler, without the JavaScript API.
-  if (typeof ts.createSourceFile !== 'function') throw new SdnaError(`the \`typescript\` package sdna loaded (${ts.version ?? 'unknown version'}) has no compiler API: sdna needs typescript 5 or 6`);
-  return ts;
+  const ts = timed('  load typescript', loadTypeScript);
+  timed('  parse targets', () => {
+    for (const file of todo) {
+      const text = textOf(file);
+      // Each text is parsed once; the few the checker or a finding needs are read again.
+      forget(file);
+      const result = text === undefined ? undefined : parseDeclarations(ts, file, text);
+      parsed.set(file, result);
+      if (result && cache.enabled) cache.store('api-exports', keyOf(file), result);
+    }
+  });
+  return { ts, parsed };
 }
 
 /** A target file that does not parse is reported once, however many specs target it. */
@@ -122,18 +141,10 @@ function compareSpecs(
   ts: Ts,
   root: string,
   misses: { spec: Spec; key: string; files: string[] }[],
+  parsedFiles: Map<string, ParsedFile | undefined>,
   textOf: (file: string) => string | undefined,
-  forget: (file: string) => void,
-  cache: ParseCache,
 ): Map<{ spec: Spec; key: string; files: string[] }, FindingInput[]> {
-  const parsed = (file: string): ParsedFile | undefined => {
-    const text = textOf(file);
-    if (text === undefined) return undefined;
-    // Each text is parsed once; the few the checker or a finding needs are read again.
-    forget(file);
-    if (!cache.enabled) return parseDeclarations(ts, file, text);
-    return cache.through('api-exports', contentKey(`${path.extname(file)}\0${text}`), () => parseDeclarations(ts, file, text));
-  };
+  const parsed = (file: string) => parsedFiles.get(file);
   const works: SpecWork[] = [];
   const allowed = new Set<string>();
   for (const miss of misses) {
@@ -180,7 +191,8 @@ function prepare(ts: Ts, spec: Spec, key: string, files: string[], parsed: (file
       });
       continue;
     }
-    for (const decl of result.decls) specDecls.push({ decl: withLines(decl, block.line, block.code), blockHasExports: result.hasExports });
+    const lineOf = lineCounter(block.code);
+    for (const decl of result.decls) specDecls.push({ decl: withLines(decl, block.line, lineOf), blockHasExports: result.hasExports });
     textParts.push(block.code);
   }
 
@@ -214,11 +226,11 @@ function prepare(ts: Ts, spec: Spec, key: string, files: string[], parsed: (file
 }
 
 /** Lines in the spec file (the fence is on line `fence`, the block's code starts after it). */
-function withLines(decl: Decl, fence: number, code: string): Decl {
+function withLines(decl: Decl, fence: number, lineOf: (offset: number) => number): Decl {
   return {
     ...decl,
-    line: fence + lineAt(code, decl.start),
-    members: decl.members?.map((m) => ({ ...m, line: fence + lineAt(code, m.start) })),
+    line: fence + lineOf(decl.start),
+    members: decl.members?.map((m) => ({ ...m, line: fence + lineOf(m.start) })),
   };
 }
 
