@@ -10,11 +10,14 @@ import { KIND_NAMES, LEVELS, type Kind, type Level } from './kinds.js';
 import { SdnaError } from './errors.js';
 
 const globs = z.array(z.string().check(z.minLength(1)));
+const nonEmpty = z.string().check(z.minLength(1));
+/** A spec glob, or `{ path, targets }`: specs whose format carries no targets get them here. */
+const specEntry = z.union([nonEmpty, z.strictObject({ path: nonEmpty, targets: z.array(nonEmpty) })]);
 
 export const configSchema = z.strictObject({
   $schema: z.optional(z.string()),
   root: z.optional(z.string()),
-  specs: z.optional(globs),
+  specs: z.optional(z.array(specEntry)),
   include: z.optional(globs),
   exclude: z.optional(globs),
   tests: z.optional(globs),
@@ -26,8 +29,11 @@ export interface UserConfig {
   $schema?: string;
   /** The project root, relative to the config file. */
   root?: string;
-  /** Globs of spec files. */
-  specs?: string[];
+  /**
+   * Globs of spec files; `{ path, targets }` also gives the specs `path` matches
+   * these targets (root-relative globs), for formats that name none.
+   */
+  specs?: (string | { path: string; targets: string[] })[];
   /** Globs of source files in scope for `unspecified-code`. */
   include?: string[];
   /** Globs taken out of the scope (replaces the default). */
@@ -44,7 +50,8 @@ const sameShape: [UserConfig, z.infer<typeof configSchema>] = [{} as z.infer<typ
 void sameShape;
 
 export const DEFAULTS = {
-  specs: ['**/*.spec.md'],
+  // Tessl specs anywhere; Spec Kit features (`specs/NNN-<feature>/spec.md`).
+  specs: ['**/*.spec.md', '**/specs/*/spec.md'],
   include: ['src/**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs}'],
   exclude: [
     '**/*.d.ts',
@@ -61,6 +68,8 @@ export interface ResolvedConfig {
   /** The file the config came from, root-relative; undefined for zero config. */
   source?: string;
   specs: string[];
+  /** Targets the config gives the specs a glob matches. */
+  specTargets: { path: string; targets: string[] }[];
   include: string[];
   exclude: string[];
   tests: string[];
@@ -175,12 +184,18 @@ export function resolveConfig(raw: unknown, file: string | undefined, dir: strin
   const parsed = configSchema.safeParse(raw);
   if (!parsed.success) throw new SdnaError(`invalid config in ${where}: ${describeIssues(parsed.error.issues)}`);
   const c = parsed.data;
+  for (const entry of c.specs ?? []) {
+    if (typeof entry === 'string') continue;
+    const outside = entry.targets.find((t) => path.isAbsolute(t) || path.posix.normalize(t).startsWith('../') || t === '..');
+    if (outside) throw new SdnaError(`invalid config in ${where}: target "${outside}" of specs entry "${entry.path}" is outside the project root (write globs relative to the root, such as "src/auth/**")`);
+  }
   const configDir = file ? path.dirname(file) : dir;
   const root = c.root ? path.resolve(configDir, c.root) : dir;
   return {
     root,
     source: file ? path.relative(root, file).split(path.sep).join('/') : undefined,
-    specs: c.specs ?? [...DEFAULTS.specs],
+    specs: c.specs ? c.specs.map((e) => (typeof e === 'string' ? e : e.path)) : [...DEFAULTS.specs],
+    specTargets: (c.specs ?? []).filter((e): e is { path: string; targets: string[] } => typeof e !== 'string'),
     include: c.include ?? [...DEFAULTS.include],
     exclude: c.exclude ?? [...DEFAULTS.exclude],
     tests: c.tests ?? [...DEFAULTS.tests],

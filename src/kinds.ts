@@ -53,6 +53,13 @@ export const KINDS = {
     meaning: 'a file marked as generated carries no hash and none is recorded (`sdna accept`)',
     static: true,
   },
+  'needs-clarification': {
+    category: 'drift',
+    level: 'warn',
+    action: 'NEEDS CLARIFICATION',
+    meaning: 'an open `[NEEDS CLARIFICATION: …]` question left in a spec',
+    static: true,
+  },
   'semantic-drift': {
     category: 'drift',
     level: 'error',

@@ -11,8 +11,8 @@ export interface Target {
   /** Resolved against the spec's folder, relative to the root. */
   pattern: string;
   line: number;
-  /** `target` from frontmatter, `generate`/`describe` from `[@generate]`/`[@describe]` links. */
-  via: 'target' | 'generate' | 'describe';
+  /** `target` from frontmatter, `generate`/`describe` from `[@generate]`/`[@describe]` links, `config` from sdna.config. */
+  via: 'target' | 'generate' | 'describe' | 'config';
 }
 
 export interface TestLink {

@@ -13,7 +13,8 @@ import type { Capability, CapabilityPlan, Plan, Spec, Summary, TestLink, TestRef
 import { compileGlob, globSet, matchGlob, selectFiles, type CompiledGlob } from './resolve/globs.js';
 import { TestIndex } from './resolve/tests.js';
 import { readSpecFile } from './spec/read.js';
-import { readTessl, tesslIdOf, type ReadResult } from './spec/tessl.js';
+import type { ReadResult } from './spec/tessl.js';
+import { fallbackIdOf, formatOf, readSpecText } from './spec/formats.js';
 import type { SpecProblem } from './spec/problem.js';
 import { clip, distance } from './spec/text.js';
 import { timed, timedAsync } from './perf.js';
@@ -65,7 +66,7 @@ interface Run {
 }
 
 function specError(run: Run, spec: string, file: string, p: SpecProblem): void {
-  run.findings.add({ kind: 'spec-error', spec, capability: p.capability, file, line: p.line, actual: p.actual, hint: p.hint });
+  run.findings.add({ kind: p.kind ?? 'spec-error', spec, capability: p.capability, file, line: p.line, actual: p.actual, hint: p.hint });
 }
 
 /**
@@ -92,6 +93,7 @@ export async function createPlan(config: ResolvedConfig, options: PlanOptions = 
   const { files, set } = timed('list files', () => listFiles(root));
   const run: Run = { root, files, set, findings: new Findings(config.rules), specFiles: new Map() };
   const specs = timed('specs', () => readSpecs(run, specGlobs.test, options.specCache));
+  addConfigTargets(config, specs);
   const targetFiles = timed('match targets', () => matchTargets(run, specs));
   const targeted = new Set([...targetFiles.values()].flat());
   timed('scope', () => reportUnspecified(run, include.globs, exclude.test, targeted));
@@ -119,8 +121,8 @@ export async function createPlan(config: ResolvedConfig, options: PlanOptions = 
 function readSpecs(run: Run, isSpec: (file: string) => boolean, cache?: SpecCache): Spec[] {
   const specs: Spec[] = [];
   for (const file of run.files) {
-    if (!isSpec(file)) continue;
-    const fallbackId = tesslIdOf(file);
+    if (!isSpec(file) || formatOf(file) === undefined) continue;
+    const fallbackId = fallbackIdOf(file);
     const { problem, read } = cache ? cachedRead(run.root, file, cache) : freshRead(run.root, file);
     if (problem) {
       if (!run.specFiles.has(fallbackId)) run.specFiles.set(fallbackId, file);
@@ -151,7 +153,7 @@ function readSpecs(run: Run, isSpec: (file: string) => boolean, cache?: SpecCach
 
 function freshRead(root: string, file: string): { problem?: SpecProblem; read?: ReadResult } {
   const { text, problem } = readSpecFile(root, file);
-  return problem ? { problem } : { read: readTessl(file, text!) };
+  return problem ? { problem } : { read: readSpecText(file, text!) };
 }
 
 function cachedRead(root: string, file: string, cache: SpecCache): { problem?: SpecProblem; read?: ReadResult } {
@@ -166,6 +168,20 @@ function cachedRead(root: string, file: string, cache: SpecCache): { problem?: S
   const result = freshRead(root, file);
   if (stat) cache.set(file, { size: stat.size, mtimeMs: stat.mtimeMs, ...result });
   return result;
+}
+
+/** Targets sdna.config gives the specs whose file a `{ path, targets }` entry matches. */
+function addConfigTargets(config: ResolvedConfig, specs: Spec[]): void {
+  for (const entry of config.specTargets) {
+    const matches = compileConfigGlobs('specs', [entry.path]).test;
+    for (const spec of specs) {
+      if (!matches(spec.file)) continue;
+      const known = new Set(spec.targets.map((t) => t.pattern));
+      const added = entry.targets.filter((t) => !known.has(t)).map((t) => ({ glob: t, pattern: t, line: 1, via: 'config' as const }));
+      // A cached spec is shared between plans: extend a copy.
+      if (added.length) spec.targets = [...spec.targets, ...added];
+    }
+  }
 }
 
 /**

@@ -16,6 +16,7 @@ const cases: [fixture: string, exit: number][] = [
   ['rules', 0],
   ['generated', 1],
   ['api-drift', 1],
+  ['speckit', 1],
 ];
 
 describe.concurrent('sdna plan on fixtures', () => {

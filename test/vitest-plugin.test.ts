@@ -16,6 +16,30 @@ Capabilities: 4 passing.
 Plan: 0 drift, 0 unspecified, 0 potentially stale.
 `;
 
+/** fixtures/speckit after a run: FR-001 and FR-003 linked in their text, SC-001 claimed by a test. */
+const SPECKIT_PLAN = `Analyzing spec drift for offline-drafts...
+
+~ 012-offline-drafts/FR-002 (warn)
+    impl: open question left in the spec: [NEEDS CLARIFICATION: acceptable delay?]
+    file: specs/012-offline-drafts/spec.md:30
+    action: NEEDS CLARIFICATION - decide it (Spec Kit: \`/speckit.clarify\`) and write the answer in place of the marker
+
+~ 012-offline-drafts/FR-002
+    spec: "System MUST sync stored edits within [NEEDS CLARIFICATION: acceptable delay?]"
+    impl: no test is linked to 012-offline-drafts/FR-002 or claims it
+    file: specs/012-offline-drafts/spec.md:30
+    action: UNTESTED CAPABILITY - link one with [@test](../test/<file>.test.ts), or claim it in a test: { meta: { capabilities: ['012-offline-drafts/FR-002'] } }
+
+~ 012-offline-drafts/FR-004
+    spec: "System MUST show how many edits wait to be sent"
+    impl: no test is linked to 012-offline-drafts/FR-004 or claims it
+    file: specs/012-offline-drafts/spec.md:33
+    action: UNTESTED CAPABILITY - link one with [@test](../test/<file>.test.ts), or claim it in a test: { meta: { capabilities: ['012-offline-drafts/FR-004'] } }
+
+Capabilities: 3 passing, 2 untested.
+Plan: 3 drift, 0 unspecified, 0 potentially stale.
+`;
+
 function edit(root: string, file: string, from: string | RegExp, to: string): void {
   const p = path.join(root, file);
   const text = fs.readFileSync(p, 'utf8');
@@ -97,6 +121,14 @@ Capabilities: 4 passing.
 Plan: 1 drift, 0 unspecified, 0 potentially stale.
 `,
     ]);
+    expect(r.code).toBe(1);
+  });
+
+  it('maps outcomes onto Spec Kit requirements: links in FR text and meta claims of FR/SC ids (exit 1)', async ({ expect }) => {
+    const root = vitestProject('speckit');
+    const r = await runVitest(root, ['run']);
+    expect(r.plans).toEqual([SPECKIT_PLAN]);
+    expect(r.stdout).toContain('Tests  3 passed (3)');
     expect(r.code).toBe(1);
   });
 

@@ -32,6 +32,7 @@ const KIND_HELP = KIND_NAMES.filter((k) => KINDS[k].static)
 
 const CONFIG_HELP = `Config (optional): sdna.config.{ts,mts,js,mjs,json} or "sdna" in package.json
   specs    globs of spec files             default ${JSON.stringify(DEFAULTS.specs)}
+           ({ "path": <glob>, "targets": [<globs>] } also gives those specs targets)
   include  globs of source files in scope  default ${JSON.stringify(DEFAULTS.include)}
   exclude  globs left out of the scope     default: tests, *.d.ts, __mocks__, fixtures
   tests    globs of test files             default: Vitest's ${JSON.stringify(DEFAULTS.tests)}

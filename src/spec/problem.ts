@@ -1,5 +1,7 @@
 /** Something wrong in one spec file, before it becomes a `spec-error` finding. */
 export interface SpecProblem {
+  /** `spec-error` unless the reader says otherwise. */
+  kind?: 'spec-error' | 'needs-clarification';
   line: number;
   /** What is wrong. */
   actual: string;

@@ -136,40 +136,12 @@ function walkBody(file: string, tokens: Token[], targets: Target[], problems: Sp
   let listCaps: Draft[] = []; // bullet capabilities of the list being read
   let lastListCaps: Draft[] = []; // ... of the list just closed (a group link covers them)
 
-  const testLink = (l: RawLink): TestLink | undefined => {
-    const hash = l.target.indexOf('#');
-    const ref = hash === -1 ? l.target : l.target.slice(0, hash);
-    let fragment = hash === -1 ? undefined : l.target.slice(hash + 1);
-    if (fragment !== undefined) {
-      fragment = decode(fragment);
-      if (fragment.trim() === '') fragment = undefined;
-    }
-    if (ref.trim() === '') {
-      problems.push({
-        line: l.line,
-        actual: `test link \`[@test](${l.target})\` names no file`,
-        hint: 'write `[@test](../test/<file>.test.ts)` or `[@test](<../test/<file>.test.ts#test name>)`',
-      });
-      return undefined;
-    }
-    const resolved = resolveFrom(file, decode(ref.trim()));
-    if (resolved === undefined) {
-      problems.push({
-        line: l.line,
-        actual: `test link \`${ref.trim()}\` resolves outside the project root and was not read`,
-        hint: 'link a test file inside the project, relative to the spec file: `[@test](../test/<file>.test.ts)`',
-      });
-      return undefined;
-    }
-    return { raw: l.target, file: resolved, fragment, line: l.line };
-  };
-
   const handleLinks = (content: string, line: number, owner: Draft[] | undefined) => {
     for (const l of findLinks(content, line)) {
       if (l.kind === 'generate' || l.kind === 'describe') addTarget(file, l.target, l.line, l.kind, targets, problems);
       else if (l.kind === 'use') uses.push({ ref: l.target, line: l.line });
       else {
-        const link = testLink(l);
+        const link = testLink(file, l, problems);
         if (!link) continue;
         if (owner && owner.length > 0) for (const d of owner) d.links.push(link);
         else specLinks.push(link);
@@ -366,6 +338,35 @@ function toCapabilities(id: string, file: string, drafts: Draft[], problems: Spe
   return capabilities;
 }
 
+/** A `[@test](path#fragment)` link resolved against the spec's folder; a problem when it names no file or leaves the root. */
+export function testLink(file: string, l: RawLink, problems: SpecProblem[]): TestLink | undefined {
+  const hash = l.target.indexOf('#');
+  const ref = hash === -1 ? l.target : l.target.slice(0, hash);
+  let fragment = hash === -1 ? undefined : l.target.slice(hash + 1);
+  if (fragment !== undefined) {
+    fragment = decode(fragment);
+    if (fragment.trim() === '') fragment = undefined;
+  }
+  if (ref.trim() === '') {
+    problems.push({
+      line: l.line,
+      actual: `test link \`[@test](${l.target})\` names no file`,
+      hint: 'write `[@test](../test/<file>.test.ts)` or `[@test](<../test/<file>.test.ts#test name>)`',
+    });
+    return undefined;
+  }
+  const resolved = resolveFrom(file, decode(ref.trim()));
+  if (resolved === undefined) {
+    problems.push({
+      line: l.line,
+      actual: `test link \`${ref.trim()}\` resolves outside the project root and was not read`,
+      hint: 'link a test file inside the project, relative to the spec file: `[@test](../test/<file>.test.ts)`',
+    });
+    return undefined;
+  }
+  return { raw: l.target, file: resolved, fragment, line: l.line };
+}
+
 /** Percent-decodes a link part; a stray `%` is part of the name, not an escape. */
 function decode(text: string): string {
   if (!text.includes('%')) return text;
@@ -399,7 +400,7 @@ function targetsWritten(problems: SpecProblem[]): boolean {
   return problems.some((p) => p.target);
 }
 
-function addTarget(
+export function addTarget(
   file: string,
   glob: string,
   line: number,

@@ -1,0 +1,168 @@
+// Reads a GitHub Spec Kit feature spec (`specs/NNN-<feature>/spec.md`) into the
+// format-neutral model: each `- **FR-001**: …` functional requirement and each
+// `- **SC-001**: …` success criterion is a capability with id
+// `<NNN-feature>/FR-001` (ids restart per feature, so the folder is part of it).
+// Spec Kit has no targets or test links of its own: they come from a frontmatter
+// `targets:` list, `[@test](…)` links written in a requirement's text, tests that
+// claim the id (`meta.capabilities`), or a mapping in sdna.config.
+// `[NEEDS CLARIFICATION: …]` left in the text is a `needs-clarification` finding.
+
+import path from 'node:path';
+import type { Capability, Spec, Target, TestLink } from '../model.js';
+import { parseFrontmatter, splitFrontmatter } from './frontmatter.js';
+import { findLinks, plainText } from './markdown.js';
+import type { SpecProblem } from './problem.js';
+import { normalizeText } from './text.js';
+import { addTarget, testLink, type ReadResult } from './tessl.js';
+
+const REQUIREMENT = /^\s*[-*]\s+\*\*((?:FR|SC)-\d{3,}[a-z]?)\*\*\s*:?\s*(.*)$/;
+const CLARIFICATION = /\[NEEDS CLARIFICATION:?\s*([^\]]*)\]/g;
+const FENCE = /^\s{0,3}(`{3,}|~{3,})/;
+
+/** The feature folder: `specs/012-offline-drafts/spec.md` → `012-offline-drafts`. */
+export function speckitIdOf(file: string): string {
+  return path.posix.basename(path.posix.dirname(file));
+}
+
+export function readSpecKit(file: string, source: string): ReadResult {
+  const text = normalizeText(source);
+  const problems: SpecProblem[] = [];
+  const split = splitFrontmatter(text);
+  if (split.problem) return { problems: [split.problem] };
+  const targets: Target[] = [];
+  if (split.yaml !== undefined) {
+    const { fm, problems: fmProblems } = parseFrontmatter(split.yaml, split.yamlLine);
+    if (!fm) return { problems: fmProblems };
+    for (const t of fm.targets) addTarget(file, t.value, t.line, 'target', targets, problems);
+  }
+  const id = speckitIdOf(file);
+  const lines = split.body.split('\n');
+  let title: string | undefined;
+  const capabilities: Capability[] = [];
+  const seen = new Map<string, number>();
+  let current: { cap: Capability; parts: string[] } | undefined;
+  let fence: string | undefined;
+  let comment = false;
+  const close = () => {
+    if (!current) return;
+    current.cap.text = plainText(current.parts.join(' '));
+    current = undefined;
+  };
+  for (let i = 0; i < lines.length; i++) {
+    const lineNo = i + 1;
+    let line = lines[i];
+    const f = FENCE.exec(line);
+    if (fence !== undefined) {
+      if (f && f[1][0] === fence[0] && f[1].length >= fence.length) fence = undefined;
+      continue;
+    }
+    if (f) {
+      close();
+      fence = f[1];
+      continue;
+    }
+    // Template guidance sits in HTML comments: not part of the spec.
+    if (comment || line.includes('<!--')) {
+      const [kept, still] = stripComments(line, comment);
+      line = kept;
+      comment = still;
+    }
+    readLine(line, lineNo);
+    // After the line is read, so that a question belongs to the requirement it is written in.
+    for (const m of line.matchAll(CLARIFICATION)) {
+      problems.push({
+        kind: 'needs-clarification',
+        line: lineNo,
+        capability: current?.cap.id,
+        actual: `open question left in the spec: [NEEDS CLARIFICATION: ${m[1].trim()}]`,
+        hint: 'decide it (Spec Kit: `/speckit.clarify`) and write the answer in place of the marker',
+      });
+    }
+  }
+  function readLine(line: string, lineNo: number): void {
+    const heading = /^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$/.exec(line);
+    if (heading) {
+      close();
+      if (heading[1].length === 1 && title === undefined) title = heading[2].replace(/^Feature Specification:\s*/i, '').trim();
+      return;
+    }
+    const req = REQUIREMENT.exec(line);
+    if (req) {
+      close();
+      const reqId = req[1];
+      const capId = `${id}/${reqId}`;
+      const prior = seen.get(reqId);
+      if (prior !== undefined) {
+        problems.push({
+          line: lineNo,
+          capability: capId,
+          actual: `\`${reqId}\` is declared twice: ${file}:${prior} and ${file}:${lineNo}`,
+          hint: `give each requirement its own number (the next free one after the last \`${reqId.slice(0, 2)}-\`)`,
+        });
+        return;
+      }
+      seen.set(reqId, lineNo);
+      const cap: Capability = { id: capId, spec: id, name: reqId, text: '', file, line: lineNo, links: [], locked: false };
+      capabilities.push(cap);
+      current = { cap, parts: [req[2]] };
+      addLinks(file, req[2], lineNo, cap.links, problems);
+      return;
+    }
+    // An indented line continues the requirement above; anything else ends it.
+    if (current && /^(?:\t|\s{2,})\s*\S/.test(line) && !/^\s*[-*]\s+\*\*/.test(line)) {
+      current.parts.push(line.trim());
+      addLinks(file, line, lineNo, current.cap.links, problems);
+    } else if (line.trim() !== '') {
+      close();
+    }
+  }
+  close();
+  if (capabilities.length === 0) {
+    problems.push({
+      line: 1,
+      actual: 'spec has no requirements: no `- **FR-001**: …` or `- **SC-001**: …` line',
+      hint: 'list them under `## Requirements` as `- **FR-001**: System MUST …` (and success criteria as `- **SC-001**: …`)',
+    });
+  }
+  const spec: Spec = {
+    id,
+    format: 'speckit',
+    file,
+    name: title || id,
+    targets,
+    capabilities,
+    links: [],
+    uses: [],
+    api: [],
+  };
+  return { spec, problems };
+}
+
+function addLinks(file: string, text: string, line: number, links: TestLink[], problems: SpecProblem[]): void {
+  for (const raw of findLinks(text, line)) {
+    if (raw.kind !== 'test') continue;
+    const link = testLink(file, raw, problems);
+    if (link) links.push(link);
+  }
+}
+
+/** The line without `<!-- … -->` parts, and whether a comment is still open at its end. */
+function stripComments(line: string, open: boolean): [string, boolean] {
+  let out = '';
+  let rest = line;
+  let inside = open;
+  for (;;) {
+    if (inside) {
+      const end = rest.indexOf('-->');
+      if (end === -1) return [out, true];
+      rest = rest.slice(end + 3);
+      inside = false;
+    } else {
+      const start = rest.indexOf('<!--');
+      if (start === -1) return [out + rest, false];
+      out += rest.slice(0, start);
+      rest = rest.slice(start + 4);
+      inside = true;
+    }
+  }
+}
