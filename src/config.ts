@@ -50,8 +50,8 @@ const sameShape: [UserConfig, z.infer<typeof configSchema>] = [{} as z.infer<typ
 void sameShape;
 
 export const DEFAULTS = {
-  // Tessl specs anywhere; Spec Kit features (`specs/NNN-<feature>/spec.md`).
-  specs: ['**/*.spec.md', '**/specs/*/spec.md'],
+  // Tessl specs anywhere; Spec Kit features (`specs/NNN-<feature>/spec.md`); Kiro features.
+  specs: ['**/*.spec.md', '**/specs/*/spec.md', '**/.kiro/specs/*/requirements.md'],
   include: ['src/**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs}'],
   exclude: [
     '**/*.d.ts',

@@ -60,6 +60,13 @@ export const KINDS = {
     meaning: 'an open `[NEEDS CLARIFICATION: …]` question left in a spec',
     static: true,
   },
+  'unplanned-requirement': {
+    category: 'drift',
+    level: 'warn',
+    action: 'UNPLANNED REQUIREMENT',
+    meaning: "a Kiro requirement that no task in the feature's tasks.md cites (`_Requirements: …_`)",
+    static: true,
+  },
   'semantic-drift': {
     category: 'drift',
     level: 'error',
@@ -93,6 +100,13 @@ export const KINDS = {
     level: 'error',
     action: 'BROKEN TEST LINK',
     meaning: 'a `@test` link to a missing file, a fragment that matches no test, or a claim of an unknown capability',
+    static: true,
+  },
+  'broken-requirement-ref': {
+    category: 'stale',
+    level: 'error',
+    action: 'BROKEN REQUIREMENT REFERENCE',
+    meaning: 'a task that cites a requirement or acceptance criterion the spec does not have',
     static: true,
   },
   'spec-error': {

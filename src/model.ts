@@ -41,6 +41,13 @@ export interface Capability {
   line: number;
   links: TestLink[];
   locked: boolean;
+  /**
+   * The capability this one is part of (a Kiro criterion's requirement). A test of
+   * the parent proves each part; a parent with parts is proven when every part is.
+   */
+  parent?: string;
+  /** For ids that are positions (Kiro's `1.2`): a hash of the text, to recognise it after renumbering. */
+  textHash?: string;
 }
 
 export interface Spec {

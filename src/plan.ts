@@ -14,7 +14,7 @@ import { compileGlob, globSet, matchGlob, selectFiles, type CompiledGlob } from 
 import { TestIndex } from './resolve/tests.js';
 import { readSpecFile } from './spec/read.js';
 import type { ReadResult } from './spec/tessl.js';
-import { fallbackIdOf, formatOf, readSpecText } from './spec/formats.js';
+import { companionsOf, fallbackIdOf, formatOf, readSpecText } from './spec/formats.js';
 import type { SpecProblem } from './spec/problem.js';
 import { clip, distance } from './spec/text.js';
 import { timed, timedAsync } from './perf.js';
@@ -66,7 +66,7 @@ interface Run {
 }
 
 function specError(run: Run, spec: string, file: string, p: SpecProblem): void {
-  run.findings.add({ kind: p.kind ?? 'spec-error', spec, capability: p.capability, file, line: p.line, actual: p.actual, hint: p.hint });
+  run.findings.add({ kind: p.kind ?? 'spec-error', spec, capability: p.capability, file: p.file ?? file, line: p.line, actual: p.actual, hint: p.hint });
 }
 
 /**
@@ -153,7 +153,8 @@ function readSpecs(run: Run, isSpec: (file: string) => boolean, cache?: SpecCach
 
 function freshRead(root: string, file: string): { problem?: SpecProblem; read?: ReadResult } {
   const { text, problem } = readSpecFile(root, file);
-  return problem ? { problem } : { read: readSpecText(file, text!) };
+  const companion = (name: string) => readSpecFile(root, path.posix.join(path.posix.dirname(file), name)).text;
+  return problem ? { problem } : { read: readSpecText(file, text!, companion) };
 }
 
 function cachedRead(root: string, file: string, cache: SpecCache): { problem?: SpecProblem; read?: ReadResult } {
@@ -164,7 +165,8 @@ function cachedRead(root: string, file: string, cache: SpecCache): { problem?: S
     // Unreadable now: read it fresh, which reports why.
   }
   const hit = cache.get(file);
-  if (stat && hit && hit.size === stat.size && hit.mtimeMs === stat.mtimeMs) return hit;
+  // A spec read together with other files (Kiro's tasks.md) is read afresh.
+  if (stat && hit && hit.size === stat.size && hit.mtimeMs === stat.mtimeMs && companionsOf(file).length === 0) return hit;
   const result = freshRead(root, file);
   if (stat) cache.set(file, { size: stat.size, mtimeMs: stat.mtimeMs, ...result });
   return result;
@@ -339,7 +341,11 @@ function reportBrokenLink(run: Run, spec: Spec, capability: string | undefined, 
   });
 }
 
-/** Each capability's tests (valid links and claims) and static status. */
+/**
+ * Each capability's tests (valid links and claims) and static status. A part
+ * (a Kiro criterion) is also proven by its parent's own tests; a parent with
+ * parts is linked when every part is, and its parts carry the findings.
+ */
 function linkCapabilities(run: Run, specs: Spec[], claimsOf: Map<string, Claim[]>, index: TestIndex): CapabilityPlan[] {
   const capabilities: CapabilityPlan[] = [];
   for (const spec of specs) {
@@ -347,6 +353,7 @@ function linkCapabilities(run: Run, specs: Spec[], claimsOf: Map<string, Claim[]
       const check = index.check(link);
       if (!check.ok) reportBrokenLink(run, spec, undefined, link, check.reason);
     }
+    const own = new Map<string, Map<string, TestRef>>();
     for (const cap of spec.capabilities) {
       const tests = new Map<string, TestRef>();
       const addTest = (ref: TestRef) => tests.set(`${ref.file}\0${ref.name ?? ''}`, ref);
@@ -356,6 +363,19 @@ function linkCapabilities(run: Run, specs: Spec[], claimsOf: Map<string, Claim[]
         else addTest(link.fragment === undefined ? { file: link.file } : { file: link.file, name: link.fragment });
       }
       for (const claim of claimsOf.get(cap.id) ?? []) addTest({ file: claim.file, name: claim.test });
+      own.set(cap.id, tests);
+    }
+    const parts = partsOf(spec);
+    const testsOf = (cap: Capability) => new Map([...(own.get(cap.id) ?? []), ...(cap.parent ? (own.get(cap.parent) ?? []) : [])]);
+    for (const cap of spec.capabilities) {
+      const children = parts.get(cap.id);
+      if (children) {
+        const tests = new Map([...(own.get(cap.id) ?? []), ...children.flatMap((c) => [...(own.get(c.id) ?? [])])]);
+        const linked = children.every((c) => testsOf(c).size > 0);
+        capabilities.push(capabilityEntry(spec, cap, linked ? 'linked' : 'untested', [...tests.values()]));
+        continue;
+      }
+      const tests = testsOf(cap);
       if (tests.size === 0) {
         reportUntested(run.findings, spec, cap, cap.links.length > 0 ? `none of the tests linked to ${cap.id} exists` : undefined);
       }
@@ -363,6 +383,13 @@ function linkCapabilities(run: Run, specs: Spec[], claimsOf: Map<string, Claim[]
     }
   }
   return capabilities;
+}
+
+/** The parts of each capability that has any, by parent id. */
+export function partsOf(spec: Spec): Map<string, Capability[]> {
+  const parts = new Map<string, Capability[]>();
+  for (const c of spec.capabilities) if (c.parent !== undefined) parts.set(c.parent, [...(parts.get(c.parent) ?? []), c]);
+  return parts;
 }
 
 export function summarize(findings: Plan['findings']): Summary {

@@ -17,6 +17,7 @@ const cases: [fixture: string, exit: number][] = [
   ['generated', 1],
   ['api-drift', 1],
   ['speckit', 1],
+  ['kiro', 1],
 ];
 
 describe.concurrent('sdna plan on fixtures', () => {

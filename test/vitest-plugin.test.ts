@@ -16,6 +16,23 @@ Capabilities: 4 passing.
 Plan: 0 drift, 0 unspecified, 0 potentially stale.
 `;
 
+/** fixtures/kiro after a run: a criterion linked, two claimed, one proven by a claim of its requirement. */
+const KIRO_PLAN = `Analyzing spec drift for reader-portal...
+
+~ session-expiry/2 (warn)
+    impl: no task in .kiro/specs/session-expiry/tasks.md cites Requirement 2: Remember me
+    file: .kiro/specs/session-expiry/requirements.md:23
+    action: UNPLANNED REQUIREMENT - add a task for it, with \`_Requirements: 2.1_\` (or \`2\`) under it
+
+- session-expiry
+    impl: a task cites requirement \`3.1\`, which session-expiry's requirements.md does not have
+    file: .kiro/specs/session-expiry/tasks.md:7
+    action: BROKEN REQUIREMENT REFERENCE - cite an existing requirement or criterion (1, 1.1, 1.2, 1.3, 2, 2.1) as \`_Requirements: 1.1, 2.3_\`
+
+Capabilities: 6 passing.
+Plan: 1 drift, 0 unspecified, 1 potentially stale.
+`;
+
 /** fixtures/speckit after a run: FR-001 and FR-003 linked in their text, SC-001 claimed by a test. */
 const SPECKIT_PLAN = `Analyzing spec drift for offline-drafts...
 
@@ -130,6 +147,18 @@ Plan: 1 drift, 0 unspecified, 0 potentially stale.
     expect(r.plans).toEqual([SPECKIT_PLAN]);
     expect(r.stdout).toContain('Tests  3 passed (3)');
     expect(r.code).toBe(1);
+  });
+
+  it('maps outcomes onto Kiro criteria, and a requirement passes when each of its criteria does (exit 1)', async ({ expect }) => {
+    const root = vitestProject('kiro');
+    const r = await runVitest(root, ['run']);
+    expect(r.plans).toEqual([KIRO_PLAN]);
+    expect(r.code).toBe(1);
+    // A failing criterion fails its requirement.
+    edit(root, 'src/session/expiry.ts', 'draft: session.notes', 'draft: undefined');
+    const failing = await runVitest(root, ['run']);
+    expect(failing.plans[0]).toContain('~ session-expiry/1.2\n');
+    expect(failing.plans[0]).toContain('Capabilities: 3 passing, 3 failing.');
   });
 
   it('-t leaves the other capabilities not-run, never untested (exit 0)', async ({ expect }) => {

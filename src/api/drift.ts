@@ -82,7 +82,8 @@ export async function checkApi(input: ApiInput): Promise<FindingInput[]> {
     else misses.push({ spec, key, files });
   }
   if (misses.length > 0) {
-    const { ts, parsed } = parseTargets(misses, hashOf, textOf, (file) => texts.delete(file), cache);
+    const ts = timed('  load typescript', loadTypeScript);
+    const parsed = targetParser(ts, misses, hashOf, textOf, (file) => texts.delete(file), cache);
     for (const [miss, findings] of compareSpecs(ts, root, misses, parsed, textOf)) {
       cache.store('api', miss.key, findings);
       out.push(...findings);
@@ -92,37 +93,40 @@ export async function checkApi(input: ApiInput): Promise<FindingInput[]> {
 }
 
 /**
- * The declarations of every target file of the specs to compare: from the
- * cache, else parsed. (A worker thread parsing half of them was measured: on two
- * cores it made a 2,000-file plan slower, not faster.)
+ * The declarations of a target file: from the cache, else parsed when first
+ * asked for, and dropped after its last use (`uses` counts the specs that will
+ * ask), so that a cold run holds one spec's declarations at a time, not all.
  */
-function parseTargets(
+function targetParser(
+  ts: Ts,
   misses: { files: string[] }[],
   hashOf: (file: string) => string,
   textOf: (file: string) => string | undefined,
   forget: (file: string) => void,
   cache: ParseCache,
-): { ts: Ts; parsed: Map<string, ParsedFile | undefined> } {
-  const parsed = new Map<string, ParsedFile | undefined>();
+): (file: string) => ParsedFile | undefined {
+  const uses = new Map<string, number>();
+  for (const m of misses) for (const f of m.files) uses.set(f, (uses.get(f) ?? 0) + 1);
+  const held = new Map<string, ParsedFile | undefined>();
   const keyOf = (file: string) => contentKey(`${path.extname(file)}\0${hashOf(file)}`);
-  const todo: string[] = [];
-  for (const file of new Set(misses.flatMap((m) => m.files))) {
+  const load = (file: string): ParsedFile | undefined => {
     const hit = cache.enabled ? cache.lookup<ParsedFile>('api-exports', keyOf(file)) : undefined;
-    if (hit) parsed.set(file, hit);
-    else todo.push(file);
-  }
-  const ts = timed('  load typescript', loadTypeScript);
-  timed('  parse targets', () => {
-    for (const file of todo) {
-      const text = textOf(file);
-      // Each text is parsed once; the few the checker or a finding needs are read again.
-      forget(file);
-      const result = text === undefined ? undefined : parseDeclarations(ts, file, text);
-      parsed.set(file, result);
-      if (result && cache.enabled) cache.store('api-exports', keyOf(file), result);
-    }
-  });
-  return { ts, parsed };
+    if (hit) return hit;
+    const text = textOf(file);
+    // Each text is parsed once; the few the checker or a finding needs are read again.
+    forget(file);
+    const result = text === undefined ? undefined : timed('  parse targets', () => parseDeclarations(ts, file, text));
+    if (result && cache.enabled) cache.store('api-exports', keyOf(file), result);
+    return result;
+  };
+  return (file) => {
+    const result = held.has(file) ? held.get(file) : load(file);
+    const left = (uses.get(file) ?? 1) - 1;
+    uses.set(file, left);
+    if (left > 0) held.set(file, result);
+    else held.delete(file);
+    return result;
+  };
 }
 
 /** A target file that does not parse is reported once, however many specs target it. */
@@ -141,10 +145,9 @@ function compareSpecs(
   ts: Ts,
   root: string,
   misses: { spec: Spec; key: string; files: string[] }[],
-  parsedFiles: Map<string, ParsedFile | undefined>,
+  parsed: (file: string) => ParsedFile | undefined,
   textOf: (file: string) => string | undefined,
 ): Map<{ spec: Spec; key: string; files: string[] }, FindingInput[]> {
-  const parsed = (file: string) => parsedFiles.get(file);
   const works: SpecWork[] = [];
   const allowed = new Set<string>();
   for (const miss of misses) {

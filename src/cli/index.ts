@@ -27,7 +27,7 @@ interface PlanFlags {
 }
 
 const KIND_HELP = KIND_NAMES.filter((k) => KINDS[k].static)
-  .map((k) => `  ${k.padEnd(21)} ${KINDS[k].category.padEnd(12)} ${KINDS[k].level.padEnd(6)} ${KINDS[k].meaning}`)
+  .map((k) => `  ${k.padEnd(22)} ${KINDS[k].category.padEnd(12)} ${KINDS[k].level.padEnd(6)} ${KINDS[k].meaning}`)
   .join('\n');
 
 const CONFIG_HELP = `Config (optional): sdna.config.{ts,mts,js,mjs,json} or "sdna" in package.json

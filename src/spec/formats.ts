@@ -1,16 +1,20 @@
 // Which reader a spec file gets, from where it lives: zero config for the usual
 // layouts. Tessl specs end in `.spec.md`; a Spec Kit feature is
-// `specs/NNN-<feature>/spec.md` (or a `YYYYMMDD-HHMMSS-` prefix).
+// `specs/NNN-<feature>/spec.md` (or a `YYYYMMDD-HHMMSS-` prefix); a Kiro feature
+// is `.kiro/specs/<feature>/requirements.md`.
 
 import type { Format } from '../model.js';
+import { kiroIdOf, readKiro } from './kiro.js';
 import { readSpecKit, speckitIdOf } from './speckit.js';
 import { readTessl, tesslIdOf, type ReadResult } from './tessl.js';
 
+const KIRO = /(?:^|\/)\.kiro\/specs\/[^/]+\/requirements\.md$/;
 const SPECKIT = /(?:^|\/)specs\/(?:\d{3,}|\d{8}-\d{6})-[^/]+\/spec\.md$/;
 
 /** The format of a spec file, or undefined for a file no reader takes (e.g. OpenSpec's, not read yet). */
 export function formatOf(file: string): Format | undefined {
   if (/(?:^|\/)openspec\//.test(file)) return undefined;
+  if (KIRO.test(file)) return 'kiro';
   if (SPECKIT.test(file)) return 'speckit';
   if (/\.spec\.md$/i.test(file)) return 'tessl';
   return undefined;
@@ -18,9 +22,19 @@ export function formatOf(file: string): Format | undefined {
 
 /** The id a spec gets when it cannot be read (for grouping its errors). */
 export function fallbackIdOf(file: string): string {
-  return formatOf(file) === 'speckit' ? speckitIdOf(file) : tesslIdOf(file);
+  const format = formatOf(file);
+  return format === 'speckit' ? speckitIdOf(file) : format === 'kiro' ? kiroIdOf(file) : tesslIdOf(file);
 }
 
-export function readSpecText(file: string, text: string): ReadResult {
-  return formatOf(file) === 'speckit' ? readSpecKit(file, text) : readTessl(file, text);
+/** `companion(name)` reads a file beside the spec (Kiro's tasks.md), or undefined. */
+export function readSpecText(file: string, text: string, companion?: (name: string) => string | undefined): ReadResult {
+  const format = formatOf(file);
+  if (format === 'speckit') return readSpecKit(file, text);
+  if (format === 'kiro') return readKiro(file, text, companion);
+  return readTessl(file, text);
+}
+
+/** Files besides the spec that its reader reads: a change to them is a change to the spec. */
+export function companionsOf(file: string): string[] {
+  return formatOf(file) === 'kiro' ? ['tasks.md'] : [];
 }

@@ -8,16 +8,14 @@
 // `[NEEDS CLARIFICATION: …]` left in the text is a `needs-clarification` finding.
 
 import path from 'node:path';
-import type { Capability, Spec, Target, TestLink } from '../model.js';
-import { parseFrontmatter, splitFrontmatter } from './frontmatter.js';
-import { findLinks, plainText } from './markdown.js';
+import type { Capability, Spec } from '../model.js';
+import { plainText } from './markdown.js';
+import { addTestLinks, Fences, readHead } from './plain.js';
 import type { SpecProblem } from './problem.js';
-import { normalizeText } from './text.js';
-import { addTarget, testLink, type ReadResult } from './tessl.js';
+import type { ReadResult } from './tessl.js';
 
 const REQUIREMENT = /^\s*[-*]\s+\*\*((?:FR|SC)-\d{3,}[a-z]?)\*\*\s*:?\s*(.*)$/;
 const CLARIFICATION = /\[NEEDS CLARIFICATION:?\s*([^\]]*)\]/g;
-const FENCE = /^\s{0,3}(`{3,}|~{3,})/;
 
 /** The feature folder: `specs/012-offline-drafts/spec.md` → `012-offline-drafts`. */
 export function speckitIdOf(file: string): string {
@@ -25,23 +23,16 @@ export function speckitIdOf(file: string): string {
 }
 
 export function readSpecKit(file: string, source: string): ReadResult {
-  const text = normalizeText(source);
   const problems: SpecProblem[] = [];
-  const split = splitFrontmatter(text);
-  if (split.problem) return { problems: [split.problem] };
-  const targets: Target[] = [];
-  if (split.yaml !== undefined) {
-    const { fm, problems: fmProblems } = parseFrontmatter(split.yaml, split.yamlLine);
-    if (!fm) return { problems: fmProblems };
-    for (const t of fm.targets) addTarget(file, t.value, t.line, 'target', targets, problems);
-  }
+  const head = readHead(file, source, problems);
+  if (!head) return { problems };
+  const { lines, targets } = head;
   const id = speckitIdOf(file);
-  const lines = split.body.split('\n');
   let title: string | undefined;
   const capabilities: Capability[] = [];
   const seen = new Map<string, number>();
   let current: { cap: Capability; parts: string[] } | undefined;
-  let fence: string | undefined;
+  const fences = new Fences();
   let comment = false;
   const close = () => {
     if (!current) return;
@@ -51,14 +42,8 @@ export function readSpecKit(file: string, source: string): ReadResult {
   for (let i = 0; i < lines.length; i++) {
     const lineNo = i + 1;
     let line = lines[i];
-    const f = FENCE.exec(line);
-    if (fence !== undefined) {
-      if (f && f[1][0] === fence[0] && f[1].length >= fence.length) fence = undefined;
-      continue;
-    }
-    if (f) {
+    if (fences.skip(line)) {
       close();
-      fence = f[1];
       continue;
     }
     // Template guidance sits in HTML comments: not part of the spec.
@@ -105,13 +90,13 @@ export function readSpecKit(file: string, source: string): ReadResult {
       const cap: Capability = { id: capId, spec: id, name: reqId, text: '', file, line: lineNo, links: [], locked: false };
       capabilities.push(cap);
       current = { cap, parts: [req[2]] };
-      addLinks(file, req[2], lineNo, cap.links, problems);
+      addTestLinks(file, req[2], lineNo, cap.links, problems);
       return;
     }
     // An indented line continues the requirement above; anything else ends it.
     if (current && /^(?:\t|\s{2,})\s*\S/.test(line) && !/^\s*[-*]\s+\*\*/.test(line)) {
       current.parts.push(line.trim());
-      addLinks(file, line, lineNo, current.cap.links, problems);
+      addTestLinks(file, line, lineNo, current.cap.links, problems);
     } else if (line.trim() !== '') {
       close();
     }
@@ -136,14 +121,6 @@ export function readSpecKit(file: string, source: string): ReadResult {
     api: [],
   };
   return { spec, problems };
-}
-
-function addLinks(file: string, text: string, line: number, links: TestLink[], problems: SpecProblem[]): void {
-  for (const raw of findLinks(text, line)) {
-    if (raw.kind !== 'test') continue;
-    const link = testLink(file, raw, problems);
-    if (link) links.push(link);
-  }
 }
 
 /** The line without `<!-- … -->` parts, and whether a comment is still open at its end. */

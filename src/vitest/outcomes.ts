@@ -6,7 +6,7 @@ import { Findings } from '../findings.js';
 import type { Kind, Level } from '../kinds.js';
 import type { Capability, CapabilityPlan, Plan, RunStatus, Spec } from '../model.js';
 import { clip } from '../spec/text.js';
-import { capabilityEntry, reportUntested, summarize } from '../plan.js';
+import { capabilityEntry, partsOf, reportUntested, summarize } from '../plan.js';
 import { tagOf } from '../tags.js';
 import type { CoverageData } from './coverage.js';
 
@@ -53,6 +53,7 @@ export function applyRun(plan: Plan, run: RunResult, rules: Partial<Record<Kind,
   const testFilesOf = new Map<string, Set<string>>();
   const capabilities: CapabilityPlan[] = [];
   for (const spec of plan.specs) {
+    const ownMapped = new Map<string, Set<RunTest>>();
     for (const cap of spec.capabilities) {
       const mapped = new Set<RunTest>();
       for (const link of cap.links) {
@@ -63,15 +64,26 @@ export function applyRun(plan: Plan, run: RunResult, rules: Partial<Record<Kind,
       for (const t of byClaim.get(cap.id) ?? []) mapped.add(t);
       const tag = tagOf(cap.id);
       if (tag !== cap.id) for (const t of byClaim.get(tag) ?? []) mapped.add(t);
-
+      ownMapped.set(cap.id, mapped);
+    }
+    // A part is also proven by its parent's own tests; a parent with parts is what its parts are.
+    const parts = partsOf(spec);
+    const statuses = new Map<string, RunStatus>();
+    const entries = new Map<string, CapabilityPlan>();
+    for (const cap of [...spec.capabilities].sort((a, b) => Number(parts.has(a.id)) - Number(parts.has(b.id)))) {
+      const children = parts.get(cap.id);
+      const mapped = new Set([...(ownMapped.get(cap.id) ?? []), ...(cap.parent ? (ownMapped.get(cap.parent) ?? []) : [])]);
+      if (children) for (const c of children) for (const t of ownMapped.get(c.id) ?? []) mapped.add(t);
       const written = staticTests.get(cap.id) ?? [];
-      const status = statusOf([...mapped], written.map((w) => w.file), run.ranFiles);
-      report(spec, cap, status, [...mapped], written.length > 0, findings);
+      const status = children ? combined(children.map((c) => statuses.get(c.id)!)) : statusOf([...mapped], written.map((w) => w.file), run.ranFiles);
+      statuses.set(cap.id, status);
+      if (!children) report(spec, cap, status, [...mapped], written.length > 0, findings);
       const tests = [...mapped].map((t) => ({ file: t.file, name: t.fullName }));
       testFilesOf.set(cap.id, new Set([...mapped].filter((t) => t.state === 'passed' || t.state === 'failed').map((t) => t.file)));
       // Tests that did not run this time are still this capability's tests.
-      capabilities.push(capabilityEntry(spec, cap, status, tests.length > 0 ? dedupe(tests) : written));
+      entries.set(cap.id, capabilityEntry(spec, cap, status, tests.length > 0 ? dedupe(tests) : written));
     }
+    for (const cap of spec.capabilities) capabilities.push(entries.get(cap.id)!);
   }
   if (coverage) mapCoverage(plan, capabilities, testFilesOf, coverage, findings);
   // Unreadable specs have no model, only their spec-error (which names the file).
@@ -79,6 +91,12 @@ export function applyRun(plan: Plan, run: RunResult, rules: Partial<Record<Kind,
   for (const s of plan.specs) if (!specFiles.has(s.id) || s.file < specFiles.get(s.id)!) specFiles.set(s.id, s.file);
   const list = findings.sorted(specFiles);
   return { ...plan, mode: 'run', capabilities, findings: list, summary: summarize(list), failed: list.some((f) => f.severity === 'error') };
+}
+
+/** A parent's status from its parts': passing only when every part passes. */
+function combined(parts: RunStatus[]): RunStatus {
+  for (const status of ['failing', 'untested', 'not-run', 'skipped'] as const) if (parts.includes(status)) return status;
+  return 'passing';
 }
 
 function statusOf(mapped: RunTest[], writtenFiles: string[], ranFiles: ReadonlySet<string>): RunStatus {

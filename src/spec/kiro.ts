@@ -1,0 +1,196 @@
+// Reads an AWS Kiro feature spec (`.kiro/specs/<feature>/requirements.md`, with
+// its `tasks.md`) into the format-neutral model. Each `### Requirement N` is a
+// capability `<feature>/N`, and each numbered acceptance criterion below it a
+// capability `<feature>/N.M` (M is its position in the list: Kiro writes no ids,
+// so each criterion also keeps a hash of its text). Targets come from a
+// frontmatter `targets:` list or sdna.config, tests from `[@test](…)` links in a
+// criterion's text or from tests that claim the id.
+// tasks.md: a task citing a requirement that does not exist is
+// `broken-requirement-ref`; a requirement no task cites, `unplanned-requirement`.
+
+import crypto from 'node:crypto';
+import path from 'node:path';
+import type { Capability, Spec } from '../model.js';
+import { plainText } from './markdown.js';
+import { addTestLinks, Fences, readHead } from './plain.js';
+import type { SpecProblem } from './problem.js';
+import { normalizeText } from './text.js';
+import type { ReadResult } from './tessl.js';
+
+const REQUIREMENT = /^\s{0,3}###\s+Requirement\s+(\d+)\s*(?::\s*(.*?))?\s*#*\s*$/i;
+const HEADING = /^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$/;
+const CRITERION = /^\s{0,3}(\d+)[.)]\s+(.*)$/;
+const TASK = /^\s*[-*]\s*\[([ xX-])\]\*?\s*(\d+(?:\.\d+)*)\.?\s+(.*)$/;
+const BACK_REFS = /_Requirements?:\s*([^_]+)_/gi;
+
+/** The feature folder: `.kiro/specs/session-expiry/requirements.md` → `session-expiry`. */
+export function kiroIdOf(file: string): string {
+  return path.posix.basename(path.posix.dirname(file));
+}
+
+export function textHash(text: string): string {
+  return crypto.createHash('sha1').update(text.replace(/\s+/g, ' ').trim()).digest('hex').slice(0, 12);
+}
+
+interface Open {
+  cap: Capability;
+  parts: string[];
+}
+
+/** `companion(name)` reads a file beside requirements.md (`tasks.md`), or undefined. */
+export function readKiro(file: string, source: string, companion: (name: string) => string | undefined = () => undefined): ReadResult {
+  const problems: SpecProblem[] = [];
+  const head = readHead(file, source, problems);
+  if (!head) return { problems };
+  const { lines, targets } = head;
+  const id = kiroIdOf(file);
+  const capabilities: Capability[] = [];
+  const requirementLines = new Map<string, number>();
+  let title: string | undefined;
+  let requirement: Capability | undefined;
+  let inCriteria = false;
+  let position = 0;
+  let open: Open | undefined;
+  const fences = new Fences();
+  const close = () => {
+    if (!open) return;
+    open.cap.text = plainText(open.parts.join(' '));
+    if (open.cap.parent !== undefined) open.cap.textHash = textHash(open.cap.text);
+    open = undefined;
+  };
+  for (let i = 0; i < lines.length; i++) {
+    const lineNo = i + 1;
+    const line = lines[i];
+    if (fences.skip(line)) {
+      close();
+      continue;
+    }
+    const req = REQUIREMENT.exec(line);
+    if (req) {
+      close();
+      const n = String(Number(req[1]));
+      const prior = requirementLines.get(n);
+      if (prior !== undefined) {
+        problems.push({
+          line: lineNo,
+          capability: `${id}/${n}`,
+          actual: `\`Requirement ${n}\` is declared twice: ${file}:${prior} and ${file}:${lineNo}`,
+          hint: 'number the requirements 1, 2, 3… in order, each once',
+        });
+        requirement = undefined;
+        inCriteria = false;
+        continue;
+      }
+      requirementLines.set(n, lineNo);
+      requirement = {
+        id: `${id}/${n}`,
+        spec: id,
+        name: req[2] ? `Requirement ${n}: ${plainText(req[2])}` : `Requirement ${n}`,
+        text: '',
+        file,
+        line: lineNo,
+        links: [],
+        locked: false,
+      };
+      capabilities.push(requirement);
+      open = { cap: requirement, parts: [] };
+      inCriteria = false;
+      position = 0;
+      continue;
+    }
+    const heading = HEADING.exec(line);
+    if (heading) {
+      close();
+      const level = heading[1].length;
+      if (level === 1 && title === undefined) title = heading[2];
+      if (level <= 3) requirement = undefined;
+      inCriteria = requirement !== undefined && /^acceptance criteria$/i.test(heading[2].trim());
+      continue;
+    }
+    if (!requirement) continue;
+    const criterion = inCriteria ? CRITERION.exec(line) : null;
+    if (criterion) {
+      close();
+      position++;
+      const cap: Capability = {
+        id: `${requirement.id}.${position}`,
+        spec: id,
+        name: `${requirement.id.slice(id.length + 1)}.${position}`,
+        text: '',
+        file,
+        line: lineNo,
+        links: [],
+        locked: false,
+        parent: requirement.id,
+      };
+      capabilities.push(cap);
+      open = { cap, parts: [criterion[2]] };
+      addTestLinks(file, criterion[2], lineNo, cap.links, problems);
+      continue;
+    }
+    if (open && line.trim() !== '') {
+      // The user story (or an indented line of a criterion) is the capability's text.
+      if (open.cap.parent === undefined || /^\s+\S/.test(line)) {
+        open.parts.push(line.trim().replace(/^\*\*User Story:?\*\*:?\s*/i, ''));
+        addTestLinks(file, line, lineNo, open.cap.links, problems);
+      } else {
+        close();
+      }
+    }
+  }
+  close();
+  if (capabilities.length === 0) {
+    problems.push({
+      line: 1,
+      actual: 'spec has no requirements: no `### Requirement 1` heading',
+      hint: 'write `### Requirement 1: <title>`, a `**User Story:** …` line, then `#### Acceptance Criteria` with a numbered list (`1. WHEN … THEN the system SHALL …`)',
+    });
+  }
+  const tasks = companion('tasks.md');
+  if (tasks !== undefined) checkTasks(path.posix.join(path.posix.dirname(file), 'tasks.md'), normalizeText(tasks), capabilities, problems);
+  const name = title && !/^requirements(?: document)?$/i.test(title.trim()) ? title.trim() : id;
+  const spec: Spec = { id, format: 'kiro', file, name, targets, capabilities, links: [], uses: [], api: [] };
+  return { spec, problems };
+}
+
+/** Back-references from tasks to requirements, both ways. */
+function checkTasks(tasksFile: string, text: string, capabilities: Capability[], problems: SpecProblem[]): void {
+  const ids = new Set(capabilities.map((c) => c.id.slice(c.spec.length + 1)));
+  const cited = new Set<string>();
+  const lines = text.split('\n');
+  let sawTask = false;
+  for (let i = 0; i < lines.length; i++) {
+    if (TASK.test(lines[i])) sawTask = true;
+    for (const m of lines[i].matchAll(BACK_REFS)) {
+      for (const item of m[1].split(',')) {
+        const ref = item.replace(/requirements?/i, '').trim();
+        if (ref === '') continue;
+        const norm = /^\d+(?:\.\d+)?$/.test(ref) ? ref.split('.').map((x) => String(Number(x))).join('.') : ref;
+        if (ids.has(norm)) {
+          cited.add(norm.split('.')[0]);
+          continue;
+        }
+        problems.push({
+          kind: 'broken-requirement-ref',
+          file: tasksFile,
+          line: i + 1,
+          actual: `a task cites requirement \`${ref}\`, which ${path.posix.basename(path.posix.dirname(tasksFile))}'s requirements.md does not have`,
+          hint: `cite an existing requirement or criterion (${[...ids].slice(0, 6).join(', ')}${ids.size > 6 ? ', …' : ''}) as \`_Requirements: 1.1, 2.3_\``,
+        });
+      }
+    }
+  }
+  if (!sawTask) return;
+  for (const cap of capabilities) {
+    if (cap.parent !== undefined) continue;
+    const n = cap.id.slice(cap.spec.length + 1);
+    if (cited.has(n)) continue;
+    problems.push({
+      kind: 'unplanned-requirement',
+      capability: cap.id,
+      line: cap.line,
+      actual: `no task in ${tasksFile} cites ${cap.name}`,
+      hint: `add a task for it, with \`_Requirements: ${n}.1_\` (or \`${n}\`) under it`,
+    });
+  }
+}

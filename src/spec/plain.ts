@@ -1,0 +1,55 @@
+// What the readers of plain-Markdown formats (Spec Kit, Kiro) share: an
+// optional frontmatter `targets:` list, fenced code to skip, and `[@test]` links
+// written in a requirement's text.
+
+import type { Target, TestLink } from '../model.js';
+import { parseFrontmatter, splitFrontmatter } from './frontmatter.js';
+import { findLinks } from './markdown.js';
+import type { SpecProblem } from './problem.js';
+import { normalizeText } from './text.js';
+import { addTarget, testLink } from './tessl.js';
+
+const FENCE = /^\s{0,3}(`{3,}|~{3,})/;
+
+/** The body's lines (frontmatter blanked, so numbers hold) and the frontmatter's targets; undefined when the frontmatter is broken. */
+export function readHead(file: string, source: string, problems: SpecProblem[]): { lines: string[]; targets: Target[] } | undefined {
+  const split = splitFrontmatter(normalizeText(source));
+  if (split.problem) {
+    problems.push(split.problem);
+    return undefined;
+  }
+  const targets: Target[] = [];
+  if (split.yaml !== undefined) {
+    const { fm, problems: fmProblems } = parseFrontmatter(split.yaml, split.yamlLine);
+    if (!fm) {
+      problems.push(...fmProblems);
+      return undefined;
+    }
+    for (const t of fm.targets) addTarget(file, t.value, t.line, 'target', targets, problems);
+  }
+  return { lines: split.body.split('\n'), targets };
+}
+
+/** Tracks fenced code: `skip(line)` is true for a fence line and every line inside one. */
+export class Fences {
+  private open: string | undefined;
+
+  skip(line: string): boolean {
+    const f = FENCE.exec(line);
+    if (this.open !== undefined) {
+      if (f && f[1][0] === this.open[0] && f[1].length >= this.open.length) this.open = undefined;
+      return true;
+    }
+    if (f) this.open = f[1];
+    return f !== null;
+  }
+}
+
+/** The `[@test]` links in `text` (on line `line`), resolved against the spec. */
+export function addTestLinks(file: string, text: string, line: number, links: TestLink[], problems: SpecProblem[]): void {
+  for (const raw of findLinks(text, line)) {
+    if (raw.kind !== 'test') continue;
+    const link = testLink(file, raw, problems);
+    if (link) links.push(link);
+  }
+}

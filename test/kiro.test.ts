@@ -1,0 +1,118 @@
+// The AWS Kiro reader: requirements and their acceptance criteria as
+// capabilities (criteria as parts), tasks.md back-references, malformed files.
+
+import { describe, expect, it } from 'vitest';
+import { formatOf } from '../src/spec/formats.js';
+import { readKiro, textHash } from '../src/spec/kiro.js';
+
+const FILE = '.kiro/specs/session-expiry/requirements.md';
+
+const SPEC = `# Requirements Document
+
+## Introduction
+
+1. This numbered list is not a requirement.
+
+## Requirements
+
+### Requirement 1: Session expiry
+
+**User Story:** As a signed-in reader, I want idle sessions to end, so that a shared laptop stays safe.
+
+#### Acceptance Criteria
+
+1. WHEN a session is idle for 30 minutes THEN the Portal SHALL sign the reader out [@test](../../../test/expiry.test.ts)
+2. IF the reader has unsaved notes
+   THEN the Portal SHALL keep them as a draft
+
+### Requirement 2
+
+**User Story:** As a reader, I want to stay signed in.
+`;
+
+describe('readKiro', () => {
+  it('is chosen for .kiro/specs/<feature>/requirements.md', () => {
+    expect(formatOf(FILE)).toBe('kiro');
+    expect(formatOf('.kiro/specs/session-expiry/tasks.md')).toBeUndefined();
+    expect(formatOf('.kiro/steering/product.md')).toBeUndefined();
+  });
+
+  it('reads requirements (with their user story) and their criteria as parts, numbered by position', () => {
+    const { spec, problems } = readKiro(FILE, SPEC);
+    expect(problems).toEqual([]);
+    expect(spec).toMatchObject({ id: 'session-expiry', format: 'kiro', name: 'session-expiry' });
+    expect(spec!.capabilities.map((c) => [c.id, c.name, c.line, c.parent, c.text, c.links.map((l) => l.file)])).toEqual([
+      ['session-expiry/1', 'Requirement 1: Session expiry', 9, undefined, 'As a signed-in reader, I want idle sessions to end, so that a shared laptop stays safe.', []],
+      ['session-expiry/1.1', '1.1', 15, 'session-expiry/1', 'WHEN a session is idle for 30 minutes THEN the Portal SHALL sign the reader out', ['test/expiry.test.ts']],
+      ['session-expiry/1.2', '1.2', 16, 'session-expiry/1', 'IF the reader has unsaved notes THEN the Portal SHALL keep them as a draft', []],
+      ['session-expiry/2', 'Requirement 2', 19, undefined, 'As a reader, I want to stay signed in.', []],
+    ]);
+    // The hash of a criterion's text recognises it after renumbering; requirements have real numbers.
+    expect(spec!.capabilities[2].textHash).toBe(textHash('IF the reader has unsaved notes THEN the Portal SHALL keep them as a draft'));
+    expect(spec!.capabilities[0].textHash).toBeUndefined();
+  });
+
+  it('checks tasks.md: a reference to a missing requirement, and a requirement no task cites', () => {
+    const tasks = '# Implementation Plan\n\n- [ ] 1. Add idle timer\n  - [ ] 1.1 Expire sessions\n    - _Requirements: 1.1, 1.2, 3.1_\n- [ ] 2. Tidy\n  - _Requirements: Requirement 4_\n';
+    const { problems } = readKiro(FILE, SPEC, (name) => (name === 'tasks.md' ? tasks : undefined));
+    expect(problems).toEqual([
+      {
+        kind: 'broken-requirement-ref',
+        file: '.kiro/specs/session-expiry/tasks.md',
+        line: 5,
+        actual: "a task cites requirement `3.1`, which session-expiry's requirements.md does not have",
+        hint: 'cite an existing requirement or criterion (1, 1.1, 1.2, 2) as `_Requirements: 1.1, 2.3_`',
+      },
+      {
+        kind: 'broken-requirement-ref',
+        file: '.kiro/specs/session-expiry/tasks.md',
+        line: 7,
+        actual: "a task cites requirement `4`, which session-expiry's requirements.md does not have",
+        hint: 'cite an existing requirement or criterion (1, 1.1, 1.2, 2) as `_Requirements: 1.1, 2.3_`',
+      },
+      {
+        kind: 'unplanned-requirement',
+        capability: 'session-expiry/2',
+        line: 19,
+        actual: 'no task in .kiro/specs/session-expiry/tasks.md cites Requirement 2',
+        hint: 'add a task for it, with `_Requirements: 2.1_` (or `2`) under it',
+      },
+    ]);
+  });
+
+  it('reads CRLF, a BOM and tabs the same way', () => {
+    const plain = readKiro(FILE, SPEC).spec!.capabilities.map((c) => [c.id, c.line, c.text]);
+    const other = readKiro(FILE, '\ufeff' + SPEC.replace('   THEN', '\tTHEN').replace(/\n/g, '\r\n'));
+    expect(other.spec!.capabilities.map((c) => [c.id, c.line, c.text])).toEqual(plain);
+  });
+
+  it('a requirement number used twice is a problem naming both lines', () => {
+    const { spec, problems } = readKiro(FILE, '### Requirement 1\n\nA\n\n### Requirement 1: Again\n\nB\n');
+    expect(spec!.capabilities.map((c) => c.id)).toEqual(['session-expiry/1']);
+    expect(problems).toEqual([
+      {
+        line: 5,
+        capability: 'session-expiry/1',
+        actual: `\`Requirement 1\` is declared twice: ${FILE}:1 and ${FILE}:5`,
+        hint: 'number the requirements 1, 2, 3… in order, each once',
+      },
+    ]);
+  });
+
+  it('an empty file, or one without `### Requirement N` headings, is one problem with the right form', () => {
+    for (const text of ['', '# Requirements Document\n\n## Requirements\n\n### Login\n\n1. WHEN x THEN y\n', '```md\n### Requirement 1\n```\n']) {
+      const { spec, problems } = readKiro(FILE, text);
+      expect(spec!.capabilities).toEqual([]);
+      expect(problems.map((p) => [p.line, p.actual])).toEqual([[1, 'spec has no requirements: no `### Requirement 1` heading']]);
+    }
+  });
+
+  it('reads 10,000 requirements in well under a second', () => {
+    const text = Array.from({ length: 10_000 }, (_, i) => `### Requirement ${i + 1}\n\n#### Acceptance Criteria\n\n1. WHEN ${i} THEN the system SHALL work\n`).join('\n');
+    const start = performance.now();
+    const { spec, problems } = readKiro(FILE, text);
+    expect(performance.now() - start).toBeLessThan(1000);
+    expect(spec!.capabilities).toHaveLength(20_000);
+    expect(problems).toEqual([]);
+  });
+});
