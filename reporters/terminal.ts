@@ -60,7 +60,9 @@ function runStatusLine(plan: Plan): string | undefined {
 
 export function closingLine(plan: Plan): string {
   const s = plan.summary;
-  const errors = s.errors > 0 ? `, ${s.errors} error${s.errors === 1 ? '' : 's'}` : '';
+  // Spec errors at level `error`; a spec warning is not counted as one.
+  const n = plan.findings.filter((f) => f.category === 'error' && f.severity === 'error').length;
+  const errors = n > 0 ? `, ${n} error${n === 1 ? '' : 's'}` : '';
   return `Plan: ${s.drift} drift, ${s.unspecified} unspecified, ${s.stale} potentially stale${errors}.`;
 }
 

@@ -50,8 +50,9 @@ const sameShape: [UserConfig, z.infer<typeof configSchema>] = [{} as z.infer<typ
 void sameShape;
 
 export const DEFAULTS = {
-  // Tessl specs anywhere; Spec Kit features (`specs/NNN-<feature>/spec.md`); Kiro features.
-  specs: ['**/*.spec.md', '**/specs/*/spec.md', '**/.kiro/specs/*/requirements.md'],
+  // Tessl specs anywhere; Spec Kit features (`specs/NNN-<feature>/spec.md`); Kiro
+  // features; OpenSpec capabilities (which may nest).
+  specs: ['**/*.spec.md', '**/specs/*/spec.md', '**/.kiro/specs/*/requirements.md', '**/openspec/specs/**/spec.md'],
   include: ['src/**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs}'],
   exclude: [
     '**/*.d.ts',

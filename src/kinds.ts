@@ -116,6 +116,13 @@ export const KINDS = {
     meaning: 'a spec that cannot be read (bad frontmatter, bad link, path outside the root)',
     static: true,
   },
+  'spec-warning': {
+    category: 'error',
+    level: 'warn',
+    action: 'SPEC WARNING',
+    meaning: "a spec that breaks a rule its format only warns about (OpenSpec: a short Purpose, no SHALL/MUST)",
+    static: true,
+  },
 } as const satisfies Record<string, KindInfo>;
 
 export type Kind = keyof typeof KINDS;

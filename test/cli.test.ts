@@ -18,6 +18,8 @@ const cases: [fixture: string, exit: number][] = [
   ['api-drift', 1],
   ['speckit', 1],
   ['kiro', 1],
+  ['openspec', 1],
+  ['openspec-rules', 1],
 ];
 
 describe.concurrent('sdna plan on fixtures', () => {

@@ -30,7 +30,7 @@ describe('formatOf', () => {
     expect(formatOf('packages/app/specs/20260914-101500-drafts/spec.md')).toBe('speckit');
     expect(formatOf('specs/links.spec.md')).toBe('tessl');
     expect(formatOf('specs/notes/spec.md')).toBeUndefined(); // no NNN- prefix: not a Spec Kit feature
-    expect(formatOf('openspec/specs/auth/spec.md')).toBeUndefined(); // not read yet
+    expect(formatOf('openspec/specs/auth/spec.md')).toBe('openspec');
   });
 });
 

@@ -161,6 +161,23 @@ Plan: 1 drift, 0 unspecified, 0 potentially stale.
     expect(failing.plans[0]).toContain('Capabilities: 3 passing, 3 failing.');
   });
 
+  it('maps outcomes onto OpenSpec scenarios; a requirement passes only when each scenario does (exit 1)', async ({ expect }) => {
+    const root = vitestProject('openspec');
+    edit(root, 'vitest.config.ts', 'sdna()', "sdna({ reporters: ['terminal', 'json'], outputFile: { json: 'sdna-plan.json' } })");
+    const r = await runVitest(root, ['run']);
+    const plan = JSON.parse(fs.readFileSync(path.join(root, 'sdna-plan.json'), 'utf8')) as { capabilities: { id: string; status: string }[] };
+    expect(plan.capabilities.map((c) => [c.id, c.status])).toEqual([
+      ['auth/sign-in', 'passing'],
+      ['auth/sign-in/valid-password', 'passing'],
+      ['auth/sign-in/wrong-password', 'passing'],
+      ['auth/idle-sessions-end', 'passing'],
+      ['auth/idle-sessions-end/idle-for-30-minutes', 'passing'],
+      ['reports/export/export-as-csv', 'untested'],
+      ['reports/export/export-as-csv/filtered-export', 'untested'],
+    ]);
+    expect(r.code).toBe(1);
+  });
+
   it('-t leaves the other capabilities not-run, never untested (exit 0)', async ({ expect }) => {
     const root = vitestProject('vitest-cart');
     const r = await runVitest(root, ['run', '-t', 'raises the quantity']);

@@ -1,7 +1,7 @@
 /** Something wrong in one spec file, before it becomes a `spec-error` finding. */
 export interface SpecProblem {
   /** `spec-error` unless the reader says otherwise. */
-  kind?: 'spec-error' | 'needs-clarification' | 'broken-requirement-ref' | 'unplanned-requirement';
+  kind?: 'spec-error' | 'spec-warning' | 'needs-clarification' | 'broken-requirement-ref' | 'unplanned-requirement';
   line: number;
   /** The file the problem is in, when not the spec file itself (Kiro's tasks.md). */
   file?: string;
