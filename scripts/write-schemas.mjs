@@ -1,11 +1,11 @@
-// Writes schema/config.schema.json and schema/plan.schema.json from the zod
+// Writes schema/config.schema.json, plan.schema.json and interchange.schema.json from the zod
 // schemas in the built package (run `npm run build` first). A test checks that
 // the committed files match, so they cannot drift from the code.
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as z from 'zod/mini';
-import { configSchema, planSchema } from '../dist/schemas.js';
+import { configSchema, interchangeSchema, planSchema } from '../dist/schemas.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -18,9 +18,14 @@ export function schemas() {
     ...z.toJSONSchema(planSchema),
     title: 'sdna plan (version 1)',
   };
+  const interchange = {
+    ...z.toJSONSchema(interchangeSchema),
+    title: 'sdna interchange: the specs of a project (version 1)',
+  };
   return {
     'config.schema.json': JSON.stringify(config, null, 2) + '\n',
     'plan.schema.json': JSON.stringify(plan, null, 2) + '\n',
+    'interchange.schema.json': JSON.stringify(interchange, null, 2) + '\n',
   };
 }
 

@@ -79,21 +79,30 @@ export interface PlanOptions {
   specCache?: SpecCache;
   /** Parse results by content hash, kept between runs; the caller saves it. */
   cache?: ParseCache;
+  /** Plan from this model (`sdna plan --from`) instead of reading the spec files. */
+  model?: SpecModel;
+}
+
+/** The specs as read, and what their readers found wrong (each with its spec id and file). */
+export interface SpecModel {
+  specs: Spec[];
+  problems: { spec: string; file: string; problem: SpecProblem }[];
 }
 
 /** Async so that later checks (caches, the semantic check) can do I/O without changing callers. */
 export async function createPlan(config: ResolvedConfig, options: PlanOptions = {}): Promise<Plan> {
   const root = path.resolve(config.root);
   checkRoot(root);
-  const specGlobs = compileConfigGlobs('specs', config.specs);
   const include = compileConfigGlobs('include', config.include);
   const exclude = compileConfigGlobs('exclude', config.exclude);
   const testGlobs = compileConfigGlobs('tests', config.tests);
 
   const { files, set } = timed('list files', () => listFiles(root));
   const run: Run = { root, files, set, findings: new Findings(config.rules), specFiles: new Map() };
-  const specs = timed('specs', () => readSpecs(run, specGlobs.test, options.specCache));
-  addConfigTargets(config, specs);
+  const model = options.model ?? timed('specs', () => readModel(config, files, options.specCache));
+  const specs = model.specs;
+  for (const { spec, file, problem } of model.problems) specError(run, spec, file, problem);
+  run.specFiles = specFilesOf(model);
   const targetFiles = timed('match targets', () => matchTargets(run, specs));
   const targeted = new Set([...targetFiles.values()].flat());
   timed('scope', () => reportUnspecified(run, include.globs, exclude.test, targeted));
@@ -118,21 +127,38 @@ export async function createPlan(config: ResolvedConfig, options: PlanOptions = 
   };
 }
 
-function readSpecs(run: Run, isSpec: (file: string) => boolean, cache?: SpecCache): Spec[] {
+/** Each spec id and its file (the first by path, for an id that several files share), for grouping findings. */
+function specFilesOf(model: SpecModel): Map<string, string> {
+  const out = new Map<string, string>();
+  const offer = (id: string, file: string) => {
+    const known = out.get(id);
+    if (known === undefined || cmp(file, known) < 0) out.set(id, file);
+  };
+  for (const s of model.specs) offer(s.id, s.file);
+  // `file` is the spec file read, also for a problem in a companion file (Kiro's tasks.md).
+  for (const p of model.problems) offer(p.spec, p.file);
+  return out;
+}
+
+/**
+ * Reads every spec file among `files` into the model (`sdna export` writes it):
+ * each spec once, the targets sdna.config adds, and every problem found.
+ */
+export function readModel(config: ResolvedConfig, files: string[], cache?: SpecCache): SpecModel {
+  const isSpec = compileConfigGlobs('specs', config.specs).test;
   const specs: Spec[] = [];
-  for (const file of run.files) {
+  const problems: SpecModel['problems'] = [];
+  for (const file of files) {
     if (!isSpec(file) || formatOf(file) === undefined) continue;
     const fallbackId = fallbackIdOf(file);
-    const { problem, read } = cache ? cachedRead(run.root, file, cache) : freshRead(run.root, file);
+    const { problem, read } = cache ? cachedRead(config.root, file, cache) : freshRead(config.root, file);
     if (problem) {
-      if (!run.specFiles.has(fallbackId)) run.specFiles.set(fallbackId, file);
-      specError(run, fallbackId, file, problem);
+      problems.push({ spec: fallbackId, file, problem });
       continue;
     }
-    const { spec, problems } = read!;
+    const { spec, problems: found } = read!;
     const id = spec?.id ?? fallbackId;
-    if (!run.specFiles.has(id)) run.specFiles.set(id, file);
-    for (const p of problems) specError(run, id, file, p);
+    for (const p of found) problems.push({ spec: id, file, problem: p });
     if (spec) specs.push(spec);
   }
   const byId = new Map<string, Spec[]>();
@@ -141,14 +167,19 @@ function readSpecs(run: Run, isSpec: (file: string) => boolean, cache?: SpecCach
     if (group.length < 2) continue;
     for (const s of group) {
       const others = group.filter((o) => o !== s).map((o) => o.file);
-      specError(run, id, s.file, {
-        line: 1,
-        actual: `spec id \`${id}\` is also the id of ${others.join(', ')}`,
-        hint: 'give each spec a distinct `id:` in its frontmatter (`id: <unique-name>`)',
+      problems.push({
+        spec: id,
+        file: s.file,
+        problem: {
+          line: 1,
+          actual: `spec id \`${id}\` is also the id of ${others.join(', ')}`,
+          hint: 'give each spec a distinct `id:` in its frontmatter (`id: <unique-name>`)',
+        },
       });
     }
   }
-  return specs;
+  addConfigTargets(config, specs);
+  return { specs, problems };
 }
 
 function freshRead(root: string, file: string): { problem?: SpecProblem; read?: ReadResult } {

@@ -3,3 +3,4 @@
 
 export { configSchema } from './config.js';
 export { planSchema } from './plan-format.js';
+export { interchangeSchema } from './interchange.js';

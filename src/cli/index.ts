@@ -2,6 +2,7 @@
 // The only place besides the Vitest plugin that touches the process: argv,
 // stdout/stderr and the exit code (0 clean, 1 gate failed, 2 sdna could not run).
 
+import fs from 'node:fs';
 import path from 'node:path';
 import { cac } from 'cac';
 import pkg from '../../package.json' with { type: 'json' };
@@ -10,7 +11,8 @@ import { STATE_FILE } from '../state.js';
 import { ParseCache } from '../cache.js';
 import { SdnaError } from '../errors.js';
 import { KINDS, KIND_NAMES } from '../kinds.js';
-import { createPlan } from '../plan.js';
+import { createPlan, readModel } from '../plan.js';
+import { listFiles, writeFileAtomic } from '../files.js';
 import { enablePerformance, performanceReport, timed, timedAsync } from '../perf.js';
 import { loadReporter, REPORTERS } from '../../reporters/index.js';
 
@@ -24,6 +26,7 @@ interface PlanFlags {
   /** `--no-cache` sets it false. */
   cache?: boolean;
   cacheDir?: string;
+  from?: string;
 }
 
 const KIND_HELP = KIND_NAMES.filter((k) => KINDS[k].static)
@@ -58,7 +61,8 @@ async function runPlan(flags: PlanFlags): Promise<number> {
   const config = await loadConfig(flags.root ?? cwd, flags.config);
   const cacheDir = flags.cache === false ? undefined : flags.cacheDir ? path.resolve(cwd, flags.cacheDir) : ParseCache.defaultDir(config.root);
   const cache = ParseCache.open(cacheDir, pkg.version);
-  const plan = await timedAsync('plan', () => createPlan(config, { cache }));
+  const model = flags.from === undefined ? undefined : await readInterchange(path.resolve(cwd, flags.from));
+  const plan = await timedAsync('plan', () => createPlan(config, { cache, model }));
   timed('save cache', () => cache.save());
   const out = timed('report', () => reporter(plan, { color: colorWanted(), quiet: Boolean(flags.quiet) }));
   if (typeof out !== 'string') throw new SdnaError('the reporter returned no text (a reporter returns a string)');
@@ -68,6 +72,33 @@ async function runPlan(flags: PlanFlags): Promise<number> {
     process.stderr.write(performanceReport() + `  parse cache: ${where}\n`);
   }
   return plan.failed ? 1 : 0;
+}
+
+async function readInterchange(file: string) {
+  const { parseInterchange } = await import('../interchange.js');
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new SdnaError(`cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'}): pass the file \`sdna export --out\` wrote`);
+  }
+  return parseInterchange(text, path.relative(process.cwd(), file) || file);
+}
+
+async function runExport(flags: { root?: string; config?: string; out?: string }): Promise<void> {
+  const { toInterchange } = await import('../interchange.js');
+  const config = await loadConfig(flags.root ?? process.cwd(), flags.config);
+  const { files } = listFiles(config.root);
+  const model = readModel(config, files);
+  const text = JSON.stringify(toInterchange(model, config.root), null, 2) + '\n';
+  if (flags.out === undefined) {
+    process.stdout.write(text);
+    return;
+  }
+  const out = path.resolve(process.cwd(), flags.out);
+  writeFileAtomic(out, text);
+  const caps = model.specs.reduce((n, s) => n + s.capabilities.length, 0);
+  process.stderr.write(`sdna: exported ${model.specs.length} spec${model.specs.length === 1 ? '' : 's'} (${caps} capabilit${caps === 1 ? 'y' : 'ies'}, ${model.problems.length} problem${model.problems.length === 1 ? '' : 's'}) to ${path.relative(process.cwd(), out) || out}\n`);
 }
 
 function main(argv: string[]): void {
@@ -82,6 +113,7 @@ function main(argv: string[]): void {
     .option('--performance', 'Print the time each phase took to stderr')
     .option('--cache-dir <dir>', 'Where parse results are cached (default: node_modules/.cache/sdna, when node_modules exists)')
     .option('--cache', 'Read and write the parse cache (--no-cache: neither)', { default: true })
+    .option('--from <file>', 'Plan from an interchange file (`sdna export`) instead of reading the spec files')
     .example('  $ sdna plan')
     .example('  $ sdna plan --root fixtures/demo')
     .example('  $ sdna plan --json > plan.json')
@@ -104,6 +136,16 @@ function main(argv: string[]): void {
       for (const f of r.dropped) lines.push(`  - ${f} (gone)`);
       if (r.stamped.length > 0) lines.push(`  (${r.stamped.length} carr${r.stamped.length === 1 ? 'ies its' : 'y their'} own stamp: ${r.stamped.join(', ')})`);
       process.stdout.write(lines.join('\n') + '\n');
+    });
+  cli
+    .command('export', 'Write the model of every spec (all formats) as versioned JSON (docs/interchange.md)')
+    .option('--root <dir>', 'Project root (default: the current folder)')
+    .option('--config <file>', 'Config file (default: sdna.config.{ts,mts,js,mjs,json} or "sdna" in package.json)')
+    .option('--out <file>', 'Write it to this file (atomically) instead of stdout')
+    .example('  $ sdna export --out specs.json')
+    .example('  $ sdna plan --from specs.json   # the same plan, from the file')
+    .action(async (flags: { root?: string; config?: string; out?: string }) => {
+      await runExport(flags);
     });
   cli.help((sections: { title?: string; body: string }[]) => {
     const isPlan = argv.includes('plan');

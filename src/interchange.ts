@@ -1,0 +1,115 @@
+// The interchange file: every spec of a project in the format-neutral model,
+// as versioned JSON. `sdna export` writes it; `sdna plan --from` plans from it
+// instead of reading spec files, so another tool's specs can feed sdna's
+// reconciliation. The schema is the source of schema/interchange.schema.json; a
+// reader refuses a version it does not know.
+
+import * as z from 'zod/mini';
+import { SdnaError } from './errors.js';
+import type { SpecModel } from './plan.js';
+
+export const INTERCHANGE_VERSION = 1;
+
+const line = z.number().check(z.int(), z.minimum(1));
+/** Root-relative, `/`-separated, never leaving the root: sdna reads nothing outside it. */
+const inRoot = z.string().check(
+  z.minLength(1),
+  z.refine((p) => !p.startsWith('/') && !/^[A-Za-z]:/.test(p) && !p.split('/').includes('..'), { message: 'a path relative to the project root, inside it' }),
+);
+
+const testLink = z.strictObject({ raw: z.string(), file: inRoot, fragment: z.optional(z.string()), line });
+
+const problem = z.strictObject({
+  spec: z.string(),
+  /** The spec file whose reading found it. */
+  file: inRoot,
+  /** When the problem is in a file read beside the spec (Kiro's tasks.md): that file. */
+  companion: z.optional(inRoot),
+  kind: z.enum(['spec-error', 'spec-warning', 'needs-clarification', 'broken-requirement-ref', 'unplanned-requirement']),
+  line,
+  capability: z.optional(z.string()),
+  actual: z.string(),
+  hint: z.string(),
+});
+
+export const interchangeSchema = z.strictObject({
+  version: z.literal(INTERCHANGE_VERSION),
+  /** Where it was exported from (informational: `plan --from` plans the project it runs in). */
+  root: z.optional(z.string()),
+  specs: z.array(
+    z.strictObject({
+      id: z.string().check(z.minLength(1)),
+      format: z.enum(['tessl', 'kiro', 'speckit', 'openspec']),
+      file: inRoot,
+      name: z.string(),
+      description: z.optional(z.string()),
+      targets: z.array(z.strictObject({ glob: z.string(), pattern: inRoot, line, via: z.enum(['target', 'generate', 'describe', 'config']) })),
+      capabilities: z.array(
+        z.strictObject({
+          id: z.string().check(z.minLength(1)),
+          spec: z.string(),
+          name: z.string(),
+          text: z.string(),
+          file: inRoot,
+          line,
+          links: z.array(testLink),
+          locked: z.boolean(),
+          parent: z.optional(z.string()),
+          textHash: z.optional(z.string()),
+        }),
+      ),
+      links: z.array(testLink),
+      uses: z.array(z.strictObject({ ref: z.string(), line })),
+      api: z.array(z.strictObject({ lang: z.string(), code: z.string(), line })),
+    }),
+  ),
+  problems: z.array(problem),
+});
+
+export type Interchange = z.infer<typeof interchangeSchema>;
+
+/** The model as an interchange document, specs sorted by file. */
+export function toInterchange(model: SpecModel, root: string): Interchange {
+  return {
+    version: INTERCHANGE_VERSION,
+    root,
+    specs: [...model.specs].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0)),
+    problems: model.problems.map(({ spec, file, problem: p }) => ({
+      spec,
+      file,
+      ...(p.file !== undefined && { companion: p.file }),
+      kind: p.kind ?? 'spec-error',
+      line: p.line,
+      ...(p.capability !== undefined && { capability: p.capability }),
+      actual: p.actual,
+      hint: p.hint,
+    })),
+  };
+}
+
+/** Reads an interchange document; SdnaError (exit 2) for an unknown version or a malformed one. */
+export function parseInterchange(text: string, where: string): SpecModel {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    throw new SdnaError(`${where} is not JSON: ${(error as Error).message}`);
+  }
+  const version = (data as { version?: unknown } | null)?.version;
+  if (version !== INTERCHANGE_VERSION) {
+    throw new SdnaError(`${where}: unsupported interchange version ${JSON.stringify(version)}; this sdna reads version ${INTERCHANGE_VERSION} (write it with \`sdna export\`)`);
+  }
+  const parsed = interchangeSchema.safeParse(data);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new SdnaError(`${where} is not a valid interchange file: at ${issue.path.join('.') || '<top>'}: ${issue.message}`);
+  }
+  return {
+    specs: parsed.data.specs,
+    problems: parsed.data.problems.map(({ spec, file, companion, kind, line: l, capability, actual, hint }) => ({
+      spec,
+      file,
+      problem: { kind, line: l, ...(companion !== undefined && { file: companion }), ...(capability !== undefined && { capability }), actual, hint },
+    })),
+  };
+}
