@@ -73,7 +73,7 @@ function checkDefects(dir, result) {
   if (missEdited.length || extraEdited.length) problems.push(`generated-edited: missing ${missEdited.length}, extra ${extraEdited.length}`);
   const errors = result.findings.filter((f) => f.kind === 'spec-error');
   if (errors.length) problems.push(`${errors.length} unexpected spec-error findings, first: ${errors[0].message}`);
-  report.specs = `${result.specs.length} Tessl specs, each with an \`## API\` block`;
+  report.specs = `${result.specs.length} specs, each Tessl one with an \`## API\` block`;
   return { report, problems };
 }
 

@@ -22,7 +22,7 @@ const cli = path.join(repo, 'dist', 'cli.js');
 
 const BUDGETS = {
   2000: { ms: 300, ratio: 3 },
-  20000: { ms: 1500, ratio: 3, rssMb: 250 },
+  20000: { ms: 1500, ratio: 3, rssMb: 250, exportRatio: 1.5 },
 };
 
 need(cli, 'dist/cli.js is missing; run `npm run build` first');
@@ -81,7 +81,14 @@ function checkDefects(dir, plan) {
 
   const untested = byKind('untested-capability').length;
   report['untested-capability'] = `${untested} reported (${expected.totals.capabilitiesWithoutLinkOrClaim} capabilities in all formats have no link or claim)`;
-  report.capabilities = `${plan.capabilities.length} read from ${plan.specs.length} Tessl specs`;
+  const formats = {};
+  for (const sp of plan.specs) formats[sp.format] = (formats[sp.format] ?? 0) + 1;
+  report.capabilities = `${plan.capabilities.length} read from ${plan.specs.length} specs (${Object.entries(formats).map(([k, n]) => `${n} ${k}`).join(', ')}; EXPECTED: ${JSON.stringify(expected.totals.specs)})`;
+  const byFormat = {};
+  for (const sp of plan.specs) byFormat[sp.format] = (byFormat[sp.format] ?? 0) + 1;
+  for (const f of ['tessl', 'kiro', 'speckit', 'openspec']) {
+    if ((byFormat[f] ?? 0) !== expected.totals.specs[f]) problems.push(`${f}: ${byFormat[f] ?? 0} specs read, ${expected.totals.specs[f]} in the corpus`);
+  }
   const errors = byKind('spec-error');
   if (errors.length) problems.push(`${errors.length} unexpected spec-error findings, first: ${errors[0].message}`);
   return { report, problems };
@@ -130,13 +137,19 @@ for (const files of sizes) {
   const floor = [];
   const bare = [];
   const warm = [];
+  const exp = [];
+  const exportOut = path.join(os.tmpdir(), `sdna-bench-export-${process.pid}.json`);
+  const exportArgs = [cli, 'export', '--root', dir, '--out', exportOut];
   time(warmArgs); // primes the cache
+  time(exportArgs);
   for (let i = 0; i < runs; i++) {
     sdna.push(time(planArgs).ms);
     floor.push(time(floorArgs).ms);
     bare.push(time(['-e', '0']).ms);
     warm.push(time(warmArgs).ms);
+    exp.push(time(exportArgs).ms);
   }
+  fs.rmSync(exportOut, { force: true });
   fs.rmSync(cacheDir, { recursive: true, force: true });
   const m = median(sdna);
   const f = median(floor);
@@ -147,6 +160,7 @@ for (const files of sizes) {
     verdicts.push(m <= budget.ms ? `≤ ${budget.ms} ms ok` : `OVER ${budget.ms} ms`);
     verdicts.push(m / f <= budget.ratio ? `≤ ${budget.ratio}x floor ok` : `OVER ${budget.ratio}x floor`);
     if (budget.rssMb) verdicts.push(peak <= budget.rssMb ? `RSS ≤ ${budget.rssMb} MB ok` : `RSS OVER ${budget.rssMb} MB`);
+    if (budget.exportRatio) verdicts.push(median(exp) <= budget.exportRatio * m ? `export ≤ ${budget.exportRatio}x plan ok` : `OVER ${budget.exportRatio}x plan for export`);
     if (verdicts.some((v) => v.startsWith('OVER') || v.startsWith('RSS OVER'))) failed = true;
   }
   const { report, problems } = checkDefects(dir, plan);
@@ -155,6 +169,7 @@ for (const files of sizes) {
   console.log(`\n${files} source files (${dir})`);
   console.log(`  sdna plan --json  median ${m.toFixed(0)} ms  (cold, --no-cache; runs: ${sdna.map((x) => x.toFixed(0)).join(', ')})`);
   console.log(`  ... warm cache    median ${median(warm).toFixed(0)} ms  (runs: ${warm.map((x) => x.toFixed(0)).join(', ')})`);
+  console.log(`  sdna export       median ${median(exp).toFixed(0)} ms  (${(median(exp) / m).toFixed(2)}x the cold plan; runs: ${exp.map((x) => x.toFixed(0)).join(', ')})`);
   console.log(`  floor             median ${f.toFixed(0)} ms  (runs: ${floor.map((x) => x.toFixed(0)).join(', ')})`);
   console.log(`  node -e 0         median ${median(bare).toFixed(0)} ms  (Node start-up alone, for scale)`);
   console.log(`  ratio             ${(m / f).toFixed(2)}x floor; peak RSS ${peak.toFixed(0)} MB`);

@@ -101,6 +101,32 @@ async function runExport(flags: { root?: string; config?: string; out?: string }
   process.stderr.write(`sdna: exported ${model.specs.length} spec${model.specs.length === 1 ? '' : 's'} (${caps} capabilit${caps === 1 ? 'y' : 'ies'}, ${model.problems.length} problem${model.problems.length === 1 ? '' : 's'}) to ${path.relative(process.cwd(), out) || out}\n`);
 }
 
+async function runInit(root: string, force: boolean): Promise<void> {
+  const { initProject, CONFIG_FILE, FORMAT_NAMES } = await import('../init.js');
+  const r = initProject(root, force);
+  const formats = (Object.keys(FORMAT_NAMES) as (keyof typeof FORMAT_NAMES)[]).filter((f) => r.found[f]).map((f) => `${r.found[f]} ${FORMAT_NAMES[f][r.found[f] === 1 ? 0 : 1]}`);
+  const where = path.relative(process.cwd(), path.join(root, CONFIG_FILE)) || CONFIG_FILE;
+  const lines = [
+    formats.length ? `sdna: found ${formats.join(', ')}` : 'sdna: found no specs yet; the config reads Tessl `*.spec.md` files',
+    `sdna: ${r.replaced ? 'replaced' : 'wrote'} ${where}`,
+  ];
+  if (r.untargeted.length > 0) {
+    lines.push(`sdna: ${r.untargeted.length} spec${r.untargeted.length === 1 ? ' names' : 's name'} no code; fill in "targets" for ${r.untargeted.length === 1 ? 'it' : 'them'} in ${CONFIG_FILE}:`);
+    for (const f of r.untargeted) lines.push(`  ${f}`);
+  }
+  if (r.pluginAdded) lines.push('', `${r.vitestConfig} already uses the plugin.`, '', 'Run `npx sdna plan` (or `npx vitest`).');
+  else lines.push(
+    '',
+    `Add the plugin to ${r.vitestConfig ?? 'vitest.config.ts'}:`,
+    '',
+    "  import { sdna } from 'sdna/vitest';",
+    '  export default defineConfig({ plugins: [sdna()] });',
+    '',
+    'Then run `npx sdna plan` (or `npx vitest`).',
+  );
+  process.stdout.write(lines.join('\n') + '\n');
+}
+
 function main(argv: string[]): void {
   const cli = cac('sdna');
   cli
@@ -146,6 +172,14 @@ function main(argv: string[]): void {
     .example('  $ sdna plan --from specs.json   # the same plan, from the file')
     .action(async (flags: { root?: string; config?: string; out?: string }) => {
       await runExport(flags);
+    });
+  cli
+    .command('init', 'Write a starter sdna.config.json for the spec formats this project uses')
+    .option('--root <dir>', 'Project root (default: the current folder)')
+    .option('--force', 'Replace an existing sdna.config.json')
+    .example('  $ sdna init')
+    .action(async (flags: { root?: string; force?: boolean }) => {
+      await runInit(path.resolve(flags.root ?? process.cwd()), Boolean(flags.force));
     });
   cli.help((sections: { title?: string; body: string }[]) => {
     const isPlan = argv.includes('plan');

@@ -1,0 +1,86 @@
+// `sdna init`: finds which spec formats a project uses and writes a starter
+// sdna.config.json for them. It never replaces a config the user wrote unless
+// told to (`--force`, for sdna.config.json only), and writes atomically.
+
+import fs from 'node:fs';
+import path from 'node:path';
+import { CONFIG_FILES, DEFAULTS, resolveConfig, type UserConfig } from './config.js';
+import { SdnaError } from './errors.js';
+import { listFiles, writeFileAtomic } from './files.js';
+import type { Format } from './model.js';
+import { readModel } from './plan.js';
+import { formatOf } from './spec/formats.js';
+
+export const CONFIG_FILE = 'sdna.config.json';
+
+/** The default spec glob that finds each format. */
+const GLOBS: Record<Format, string> = {
+  tessl: DEFAULTS.specs[0],
+  speckit: DEFAULTS.specs[1],
+  kiro: DEFAULTS.specs[2],
+  openspec: DEFAULTS.specs[3],
+};
+
+export const FORMAT_NAMES: Record<Format, [one: string, many: string]> = {
+  tessl: ['Tessl spec', 'Tessl specs'],
+  speckit: ['Spec Kit feature', 'Spec Kit features'],
+  kiro: ['Kiro feature', 'Kiro features'],
+  openspec: ['OpenSpec capability', 'OpenSpec capabilities'],
+};
+
+export interface InitResult {
+  /** How many spec files of each format the project has. */
+  found: Partial<Record<Format, number>>;
+  config: UserConfig;
+  /** Spec files that name no targets: the config lists them to be filled in. */
+  untargeted: string[];
+  /** The Vitest config file to add the plugin to, if the project has one. */
+  vitestConfig?: string;
+  /** The Vitest config already imports `sdna/vitest`. */
+  pluginAdded: boolean;
+  replaced: boolean;
+}
+
+export function initProject(root: string, force: boolean): InitResult {
+  const existing = CONFIG_FILES.filter((f) => fs.existsSync(path.join(root, f)));
+  const inPackage = hasPackageConfig(root);
+  const other = [...existing.filter((f) => f !== CONFIG_FILE), ...(inPackage ? ['package.json ("sdna")'] : [])];
+  if (other.length > 0) {
+    throw new SdnaError(`${other.join(' and ')} already configure${other.length === 1 ? 's' : ''} sdna in ${root}: edit it, or remove it and run \`sdna init\` again`);
+  }
+  const replaced = existing.includes(CONFIG_FILE);
+  if (replaced && !force) {
+    throw new SdnaError(`${CONFIG_FILE} already exists in ${root} and was left as it is: pass --force to replace it`);
+  }
+
+  const { files } = listFiles(root);
+  const found: InitResult['found'] = {};
+  for (const f of files) {
+    const format = formatOf(f);
+    if (format) found[format] = (found[format] ?? 0) + 1;
+  }
+  const formats = (Object.keys(GLOBS) as Format[]).filter((f) => found[f]);
+  // Read the specs as the new config will, to see which ones govern no code yet.
+  const specs: NonNullable<UserConfig['specs']> = formats.length ? formats.map((f) => GLOBS[f]) : [GLOBS.tessl];
+  const model = readModel(resolveConfig({ specs }, undefined, root), files);
+  const untargeted = model.specs.filter((s) => s.targets.length === 0).map((s) => s.file).sort();
+  for (const file of untargeted) specs.push({ path: file, targets: [] });
+  const config: UserConfig = { $schema: './node_modules/sdna/schema/config.schema.json', specs };
+
+  writeFileAtomic(path.join(root, CONFIG_FILE), JSON.stringify(config, null, 2) + '\n');
+  const vitestConfig = fs
+    .readdirSync(root)
+    .filter((f) => /^vitest\.config\.[cm]?[jt]s$/.test(f) || /^vite\.config\.[cm]?[jt]s$/.test(f))
+    .sort((a, b) => Number(b.startsWith('vitest')) - Number(a.startsWith('vitest')))[0];
+  const pluginAdded = vitestConfig !== undefined && fs.readFileSync(path.join(root, vitestConfig), 'utf8').includes('sdna/vitest');
+  return { found, config, untargeted, vitestConfig, pluginAdded, replaced };
+}
+
+function hasPackageConfig(root: string): boolean {
+  try {
+    const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as Record<string, unknown>;
+    return Boolean(pkg && typeof pkg === 'object' && 'sdna' in pkg);
+  } catch {
+    return false;
+  }
+}
