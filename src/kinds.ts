@@ -67,6 +67,13 @@ export const KINDS = {
     meaning: "a Kiro requirement that no task in the feature's tasks.md cites (`_Requirements: …_`)",
     static: true,
   },
+  'pending-change': {
+    category: 'drift',
+    level: 'warn',
+    action: 'PENDING CHANGE',
+    meaning: 'an OpenSpec change would remove, rename or modify a requirement whose tests do not follow yet',
+    static: true,
+  },
   'semantic-drift': {
     category: 'drift',
     level: 'error',

@@ -13,6 +13,7 @@ import type { Capability, CapabilityPlan, Plan, Spec, Summary, TestLink, TestRef
 import { compileGlob, globSet, matchGlob, selectFiles, type CompiledGlob } from './resolve/globs.js';
 import { TestIndex } from './resolve/tests.js';
 import { readSpecFile } from './spec/read.js';
+import { isChangeFile, readChangeSpec, requirementId } from './spec/openspec-changes.js';
 import type { ReadResult } from './spec/tessl.js';
 import { companionsOf, fallbackIdOf, formatOf, readSpecText } from './spec/formats.js';
 import type { SpecProblem } from './spec/problem.js';
@@ -111,6 +112,7 @@ export async function createPlan(config: ResolvedConfig, options: PlanOptions = 
   const scan = timed('claims', () => scanClaims(root, files.filter(testGlobs.test), options.cache));
   const claimsOf = sortClaims(run, specs, scan.claims);
   const capabilities = timed('links', () => linkCapabilities(run, specs, claimsOf, new TestIndex(root, set, scan.parsed, options.cache)));
+  timed('pending changes', () => reportPendingChanges(run, capabilities));
 
   const list = run.findings.sorted(run.specFiles);
   return {
@@ -201,6 +203,60 @@ function cachedRead(root: string, file: string, cache: SpecCache): { problem?: S
   const result = freshRead(root, file);
   if (stat) cache.set(file, { size: stat.size, mtimeMs: stat.mtimeMs, ...result });
   return result;
+}
+
+/**
+ * What OpenSpec's pending changes would do to tested capabilities: a REMOVED
+ * requirement that tests still prove, a RENAMED one whose tests prove it under
+ * the old id, a MODIFIED one whose tests are older than the change (so were not
+ * updated for it). The deltas themselves never change the plan.
+ */
+function reportPendingChanges(run: Run, capabilities: CapabilityPlan[]): void {
+  const files = run.files.filter(isChangeFile);
+  if (files.length === 0) return;
+  const byId = new Map(capabilities.map((c) => [c.id, c]));
+  const mtime = (file: string) => {
+    try {
+      return fs.statSync(path.join(run.root, file)).mtimeMs;
+    } catch {
+      return 0;
+    }
+  };
+  for (const file of files) {
+    const { text } = readSpecFile(run.root, file);
+    if (text === undefined) continue;
+    const change = readChangeSpec(file, text);
+    for (const d of change.deltas) {
+      const id = requirementId(change.capability, d.name);
+      const cap = byId.get(id);
+      if (!cap || cap.tests.length === 0) continue;
+      const testFiles = [...new Set(cap.tests.map((t) => t.file))].sort();
+      const where = { kind: 'pending-change' as const, spec: cap.spec, capability: id, file, line: d.line, expected: `${d.op} in openspec/changes/${change.change}` };
+      if (d.op === 'REMOVED') {
+        run.findings.add({
+          ...where,
+          actual: `change \`${change.change}\` removes requirement "${d.name}", which ${plural(testFiles.length, 'test file')} still prove${testFiles.length === 1 ? 's' : ''}: ${testFiles.join(', ')}`,
+          hint: 'when the change is archived, delete those tests or point them at what replaces the requirement',
+        });
+      } else if (d.op === 'RENAMED' && d.to !== undefined) {
+        run.findings.add({
+          ...where,
+          actual: `change \`${change.change}\` renames requirement "${d.name}" to "${d.to}": its tests (${testFiles.join(', ')}) prove it as \`${id}\`, which becomes \`${requirementId(change.capability, d.to)}\``,
+          hint: 'when the change is archived, update the claims and links of those tests to the new id',
+        });
+      } else if (d.op === 'MODIFIED' && testFiles.every((t) => mtime(t) < mtime(file))) {
+        run.findings.add({
+          ...where,
+          actual: `change \`${change.change}\` modifies requirement "${d.name}", but none of its tests (${testFiles.join(', ')}) changed since`,
+          hint: "update the tests to the modified requirement and its scenarios (or they will prove the old behaviour once the change is archived)",
+        });
+      }
+    }
+  }
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
 /** Targets sdna.config gives the specs whose file a `{ path, targets }` entry matches. */

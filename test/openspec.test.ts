@@ -2,11 +2,12 @@
 // own validation rules, and agreement with the real `openspec validate --strict`.
 
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatOf } from '../src/spec/formats.js';
 import { readOpenSpec } from '../src/spec/openspec.js';
-import { FIXTURES, REPO, sdna } from './helpers.js';
+import { FIXTURES, REPO, sdna, tempProject, write } from './helpers.js';
 
 const FILE = 'openspec/specs/auth/spec.md';
 const PURPOSE = 'Signs readers in and out of the portal, and keeps their sessions safe on shared machines.';
@@ -120,5 +121,60 @@ describe.concurrent('OpenSpec rules agree with `openspec validate --strict`', ()
       ['reports/export', true],
     ]);
     expect(JSON.parse(ours.stdout).findings.filter((f: { kind: string }) => f.kind.startsWith('spec-'))).toEqual([]);
+  });
+});
+
+describe.concurrent('pending OpenSpec changes: what they would do, never current truth', () => {
+  /** The openspec fixture with one more change, whose delta spec is `delta` for `auth`. */
+  function withChange(delta: string): string {
+    const root = tempProject('openspec');
+    fs.rmSync(path.join(root, 'openspec/changes/drop-idle-timeout'), { recursive: true });
+    write(root, 'openspec/changes/rework/proposal.md', '## Why\n\nBecause.\n\n## What Changes\n\n- **auth:** Rework sign-in.\n');
+    write(root, 'openspec/changes/rework/specs/auth/spec.md', delta);
+    return root;
+  }
+  const pending = async (root: string) => {
+    const plan = JSON.parse((await sdna(['plan', '--root', root, '--json'], { root })).stdout);
+    return {
+      caps: plan.capabilities.map((c: { id: string }) => c.id),
+      found: plan.findings.filter((f: { kind: string }) => f.kind === 'pending-change').map((f: { capability: string; file: string; line: number; message: string }) => [f.capability, f.file, f.line, f.message.split('; ')[0]]),
+    };
+  };
+
+  it('a REMOVED requirement that tests still prove (the fixture)', async ({ expect }) => {
+    const root = path.join(FIXTURES, 'openspec');
+    const { caps, found } = await pending(root);
+    expect(caps).toContain('auth/idle-sessions-end'); // still current truth
+    expect(found).toEqual([
+      ['auth/idle-sessions-end', 'openspec/changes/drop-idle-timeout/specs/auth/spec.md', 3, 'change `drop-idle-timeout` removes requirement "Idle sessions end", which 1 test file still proves: test/auth.test.ts'],
+    ]);
+  });
+
+  it('a RENAMED requirement whose tests prove it under the old id', async ({ expect }) => {
+    const root = withChange('## RENAMED Requirements\n\n- FROM: `### Requirement: Sign in`\n- TO: `### Requirement: Log in`\n');
+    expect((await pending(root)).found).toEqual([
+      ['auth/sign-in', 'openspec/changes/rework/specs/auth/spec.md', 3, 'change `rework` renames requirement "Sign in" to "Log in": its tests (test/auth.test.ts) prove it as `auth/sign-in`, which becomes `auth/log-in`'],
+    ]);
+  });
+
+  it('a MODIFIED requirement is reported only while its tests are older than the change', async ({ expect }) => {
+    const root = withChange('## MODIFIED Requirements\n\n### Requirement: Sign in\nThe portal SHALL sign a reader in with a password and a code.\n\n#### Scenario: Valid password and code\n- **WHEN** both match\n- **THEN** the reader is signed in\n');
+    const delta = path.join(root, 'openspec/changes/rework/specs/auth/spec.md');
+    const test = path.join(root, 'test/auth.test.ts');
+    fs.utimesSync(test, new Date(2026, 0, 1), new Date(2026, 0, 1));
+    fs.utimesSync(delta, new Date(2026, 0, 2), new Date(2026, 0, 2));
+    expect((await pending(root)).found).toEqual([
+      ['auth/sign-in', 'openspec/changes/rework/specs/auth/spec.md', 3, 'change `rework` modifies requirement "Sign in", but none of its tests (test/auth.test.ts) changed since'],
+    ]);
+    fs.utimesSync(test, new Date(2026, 0, 3), new Date(2026, 0, 3));
+    expect((await pending(root)).found).toEqual([]);
+  });
+
+  it('archived changes and ADDED requirements change nothing', async ({ expect }) => {
+    const root = withChange('## ADDED Requirements\n\n### Requirement: Second factor\nThe portal SHALL ask for a code.\n\n#### Scenario: Code\n- **WHEN** x\n- **THEN** y\n');
+    write(root, 'openspec/changes/archive/2026-01-01-old/specs/auth/spec.md', '## REMOVED Requirements\n\n### Requirement: Sign in\n');
+    const { caps, found } = await pending(root);
+    expect(found).toEqual([]);
+    expect(caps).not.toContain('auth/second-factor');
   });
 });
