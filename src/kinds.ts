@@ -127,7 +127,7 @@ export const KINDS = {
     category: 'error',
     level: 'warn',
     action: 'SPEC WARNING',
-    meaning: "a spec that breaks a rule its format only warns about (OpenSpec: a short Purpose, no SHALL/MUST)",
+    meaning: 'a spec that breaks a rule its format only warns about (OpenSpec: a short Purpose, no SHALL/MUST; a gap in requirement numbers)',
     static: true,
   },
 } as const satisfies Record<string, KindInfo>;

@@ -116,3 +116,12 @@ describe('readKiro', () => {
     expect(problems).toEqual([]);
   });
 });
+
+describe('Kiro numbering', () => {
+  it('a gap in requirement numbers is a spec-warning at the first number after it', () => {
+    const { problems } = readKiro(FILE, '### Requirement 1\n\nA\n\n### Requirement 3\n\nB\n');
+    expect(problems).toEqual([
+      { kind: 'spec-warning', line: 5, actual: 'the numbering skips Requirement 2: Requirement 1 is followed by Requirement 3', hint: 'number them without gaps, or say in the spec that the missing ones were dropped' },
+    ]);
+  });
+});

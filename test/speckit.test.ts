@@ -147,3 +147,28 @@ describe.concurrent('Spec Kit in sdna plan', () => {
     );
   });
 });
+
+describe('Spec Kit numbering and tasks', () => {
+  it('a gap in FR or SC numbers is a spec-warning at the first number after it', () => {
+    const { problems } = readSpecKit(FILE, '- **FR-001**: a\n- **FR-004**: b\n- **SC-001**: c\n- **SC-003**: d\n');
+    expect(problems).toEqual([
+      { kind: 'spec-warning', line: 2, actual: 'the numbering skips FR-002 to FR-003: FR-001 is followed by FR-004', hint: 'number them without gaps, or say in the spec that the missing ones were dropped' },
+      { kind: 'spec-warning', line: 4, actual: 'the numbering skips SC-002: SC-001 is followed by SC-003', hint: 'number them without gaps, or say in the spec that the missing ones were dropped' },
+    ]);
+  });
+
+  it('a task marked with a user story the spec does not have is broken-requirement-ref in tasks.md', () => {
+    const spec = '### User Story 1 - Keep typing offline (Priority: P1)\n\n- **FR-001**: System MUST store edits\n';
+    const tasks = '# Tasks\n\n- [ ] T001 Create src/drafts/\n- [ ] T002 [P] [US1] Add store\n- [ ] T003 [US2] Sync edits\n';
+    const { problems } = readSpecKit(FILE, spec, (name) => (name === 'tasks.md' ? tasks : undefined));
+    expect(problems).toEqual([
+      {
+        kind: 'broken-requirement-ref',
+        file: 'specs/012-offline-drafts/tasks.md',
+        line: 5,
+        actual: 'task T003 is marked [US2], but the spec has no User Story 2',
+        hint: 'mark it with an existing story ([US1]), or add `### User Story 2 - …` to spec.md',
+      },
+    ]);
+  });
+});

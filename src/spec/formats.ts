@@ -37,13 +37,14 @@ export function fallbackIdOf(file: string): string {
 /** `companion(name)` reads a file beside the spec (Kiro's tasks.md), or undefined. */
 export function readSpecText(file: string, text: string, companion?: (name: string) => string | undefined): ReadResult {
   const format = formatOf(file);
-  if (format === 'speckit') return readSpecKit(file, text);
+  if (format === 'speckit') return readSpecKit(file, text, companion);
   if (format === 'kiro') return readKiro(file, text, companion);
   if (format === 'openspec') return readOpenSpec(file, text);
   return readTessl(file, text);
 }
 
-/** Files besides the spec that its reader reads: a change to them is a change to the spec. */
+/** Files beside the spec that its reader reads (tasks.md): a change to them is a change to the spec. */
 export function companionsOf(file: string): string[] {
-  return formatOf(file) === 'kiro' ? ['tasks.md'] : [];
+  const format = formatOf(file);
+  return format === 'kiro' || format === 'speckit' ? ['tasks.md'] : [];
 }

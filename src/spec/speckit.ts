@@ -10,11 +10,14 @@
 import path from 'node:path';
 import type { Capability, Spec } from '../model.js';
 import { plainText } from './markdown.js';
-import { addTestLinks, Fences, readHead } from './plain.js';
+import { normalizeText } from './text.js';
+import { addTestLinks, Fences, readHead, reportGaps } from './plain.js';
 import type { SpecProblem } from './problem.js';
 import type { ReadResult } from './tessl.js';
 
 const REQUIREMENT = /^\s*[-*]\s+\*\*((?:FR|SC)-\d{3,}[a-z]?)\*\*\s*:?\s*(.*)$/;
+const STORY = /^###\s+User Story\s+(\d+)\b/i;
+const TASK = /^\s*-\s*\[([ xX])\]\s+(T\d{3,})\s+(\[P\]\s+)?(?:\[US(\d+)\]\s+)?(.*)$/;
 const CLARIFICATION = /\[NEEDS CLARIFICATION:?\s*([^\]]*)\]/g;
 
 /** The feature folder: `specs/012-offline-drafts/spec.md` → `012-offline-drafts`. */
@@ -22,7 +25,8 @@ export function speckitIdOf(file: string): string {
   return path.posix.basename(path.posix.dirname(file));
 }
 
-export function readSpecKit(file: string, source: string): ReadResult {
+/** `companion(name)` reads a file beside spec.md (`tasks.md`), or undefined. */
+export function readSpecKit(file: string, source: string, companion: (name: string) => string | undefined = () => undefined): ReadResult {
   const problems: SpecProblem[] = [];
   const head = readHead(file, source, problems);
   if (!head) return { problems };
@@ -31,6 +35,7 @@ export function readSpecKit(file: string, source: string): ReadResult {
   let title: string | undefined;
   const capabilities: Capability[] = [];
   const seen = new Map<string, number>();
+  const stories = new Set<number>();
   let current: { cap: Capability; parts: string[] } | undefined;
   const fences = new Fences();
   let comment = false;
@@ -68,6 +73,8 @@ export function readSpecKit(file: string, source: string): ReadResult {
     const heading = /^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$/.exec(line);
     if (heading) {
       close();
+      const story = STORY.exec(line.trim());
+      if (story) stories.add(Number(story[1]));
       if (heading[1].length === 1 && title === undefined) title = heading[2].replace(/^Feature Specification:\s*/i, '').trim();
       return;
     }
@@ -102,6 +109,12 @@ export function readSpecKit(file: string, source: string): ReadResult {
     }
   }
   close();
+  for (const prefix of ['FR', 'SC']) {
+    const numbered = capabilities.filter((c) => c.name.startsWith(`${prefix}-`) && /^\w+-\d+$/.test(c.name));
+    reportGaps(numbered.map((c) => ({ n: Number(c.name.slice(3)), line: c.line })), (n) => `${prefix}-${String(n).padStart(3, '0')}`, problems);
+  }
+  const tasks = companion('tasks.md');
+  if (tasks !== undefined && stories.size > 0) checkTasks(path.posix.join(path.posix.dirname(file), 'tasks.md'), normalizeText(tasks), stories, problems);
   if (capabilities.length === 0) {
     problems.push({
       line: 1,
@@ -121,6 +134,21 @@ export function readSpecKit(file: string, source: string): ReadResult {
     api: [],
   };
   return { spec, problems };
+}
+
+/** `[USn]` on a task in tasks.md must name a user story of the spec. */
+function checkTasks(tasksFile: string, text: string, stories: Set<number>, problems: SpecProblem[]): void {
+  text.split('\n').forEach((line, i) => {
+    const m = TASK.exec(line);
+    if (!m || m[4] === undefined || stories.has(Number(m[4]))) return;
+    problems.push({
+      kind: 'broken-requirement-ref',
+      file: tasksFile,
+      line: i + 1,
+      actual: `task ${m[2]} is marked [US${m[4]}], but the spec has no User Story ${m[4]}`,
+      hint: `mark it with an existing story (${[...stories].sort((a, b) => a - b).map((n) => `[US${n}]`).join(', ')}), or add \`### User Story ${m[4]} - …\` to spec.md`,
+    });
+  });
 }
 
 /** The line without `<!-- … -->` parts, and whether a comment is still open at its end. */
