@@ -61,6 +61,7 @@ export const interchangeSchema = z.strictObject({
       links: z.array(testLink),
       uses: z.array(z.strictObject({ ref: z.string(), line })),
       api: z.array(z.strictObject({ lang: z.string(), code: z.string(), line })),
+      context: z.optional(z.array(z.strictObject({ file: inRoot, headings: z.array(z.strictObject({ title: z.string(), line })) }))),
     }),
   ),
   problems: z.array(problem),

@@ -62,6 +62,8 @@ export interface Spec {
   links: TestLink[];
   uses: { ref: string; line: number }[];
   api: ApiBlock[];
+  /** Documents beside the spec that explain it without promising anything (Kiro's design.md): their headings. */
+  context?: { file: string; headings: { title: string; line: number }[] }[];
 }
 
 export interface Finding {

@@ -125,3 +125,20 @@ describe('Kiro numbering', () => {
     ]);
   });
 });
+
+describe('Kiro design.md', () => {
+  it('is kept as context: its section and component headings, with lines', () => {
+    const design = '# Design Document\n\n## Overview\n\nText.\n\n## Components and Interfaces\n\n### Session store\n\n```md\n## Not a heading\n```\n';
+    const { spec } = readKiro(FILE, SPEC, (name) => (name === 'design.md' ? design : undefined));
+    expect(spec!.context).toEqual([
+      {
+        file: '.kiro/specs/session-expiry/design.md',
+        headings: [
+          { title: 'Overview', line: 3 },
+          { title: 'Components and Interfaces', line: 7 },
+          { title: 'Session store', line: 9 },
+        ],
+      },
+    ]);
+  });
+});

@@ -46,5 +46,6 @@ export function readSpecText(file: string, text: string, companion?: (name: stri
 /** Files beside the spec that its reader reads (tasks.md): a change to them is a change to the spec. */
 export function companionsOf(file: string): string[] {
   const format = formatOf(file);
-  return format === 'kiro' || format === 'speckit' ? ['tasks.md'] : [];
+  if (format === 'kiro') return ['tasks.md', 'design.md'];
+  return format === 'speckit' ? ['tasks.md'] : [];
 }

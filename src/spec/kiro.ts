@@ -151,6 +151,8 @@ export function readKiro(file: string, source: string, companion: (name: string)
   if (tasks !== undefined) checkTasks(path.posix.join(path.posix.dirname(file), 'tasks.md'), normalizeText(tasks), capabilities, problems);
   const name = title && !/^requirements(?: document)?$/i.test(title.trim()) ? title.trim() : id;
   const spec: Spec = { id, format: 'kiro', file, name, targets, capabilities, links: [], uses: [], api: [] };
+  const design = companion('design.md');
+  if (design !== undefined) spec.context = [{ file: path.posix.join(path.posix.dirname(file), 'design.md'), headings: headingsOf(normalizeText(design)) }];
   return { spec, problems };
 }
 
@@ -194,4 +196,16 @@ function checkTasks(tasksFile: string, text: string, capabilities: Capability[],
       hint: `add a task for it, with \`_Requirements: ${n}.1_\` (or \`${n}\`) under it`,
     });
   }
+}
+
+/** The `##` to `####` headings of a design document (its components and sections), outside code. */
+function headingsOf(text: string): { title: string; line: number }[] {
+  const fences = new Fences();
+  const out: { title: string; line: number }[] = [];
+  text.split('\n').forEach((line, i) => {
+    if (fences.skip(line)) return;
+    const m = /^\s{0,3}#{2,4}\s+(.*?)\s*#*\s*$/.exec(line);
+    if (m && m[1]) out.push({ title: m[1], line: i + 1 });
+  });
+  return out;
 }
