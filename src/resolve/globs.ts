@@ -47,7 +47,10 @@ export function compileGlob(written: string): CompiledGlob {
   const re = picomatch.makeRe(pattern, OPTIONS);
   const scan = picomatch.scan(pattern);
   // `file === pattern`: a file may be named like the glob itself (`src/{a,b}.ts`).
-  return { pattern, base: scan.isGlob ? scan.base : '', literal: !scan.isGlob, test: (file) => file === pattern || re.test(file) };
+  // A literal file name at the end (`**/specs/*/spec.md`) rules out most paths without the regex.
+  const last = pattern.slice(pattern.lastIndexOf('/') + 1);
+  const named = !MAGIC.test(last) && last !== '' ? (file: string) => file === last || file.endsWith('/' + last) : () => true;
+  return { pattern, base: scan.isGlob ? scan.base : '', literal: !scan.isGlob, test: (file) => file === pattern || (named(file) && re.test(file)) };
 }
 
 /**
