@@ -373,6 +373,27 @@ Plan: 1 drift, 0 unspecified, 0 potentially stale.
     expect(typo.code).toBe(2);
   });
 
+  it("watch mode: an edit of a Kiro feature's tasks.md alone re-plans", async ({ expect }) => {
+    const root = vitestProject('kiro');
+    const tasks = path.join(root, '.kiro/specs/session-expiry/tasks.md');
+    let seen = 0;
+    const r = await runVitest(root, ['watch'], {
+      onOutput: (out) => {
+        const count = out.split('Plan: ').length - 1;
+        if (count > seen) {
+          seen = count;
+          if (count === 1) setTimeout(() => fs.appendFileSync(tasks, '- [ ] 3. Remember me\n  - _Requirements: 2.1_\n'), 300);
+        }
+      },
+      until: (out) => out.split('Plan: ').length - 1 >= 2,
+      timeoutMs: 45_000,
+    });
+    expect(r.plans).toHaveLength(2);
+    expect(r.plans[0]).toContain('UNPLANNED REQUIREMENT');
+    expect(r.plans[1]).not.toContain('UNPLANNED REQUIREMENT');
+    expect(r.plans[1]).toContain('BROKEN REQUIREMENT REFERENCE');
+  });
+
   it('watch mode: a red summary, a re-plan on a spec edit alone, new capabilities usable as tags', async ({ expect }) => {
     const root = vitestProject('vitest-cart');
     const spec = path.join(root, 'specs/cart.spec.md');

@@ -8,6 +8,7 @@ import { resolveConfig, type ResolvedConfig, type UserConfig } from '../config.j
 import type { Plan } from '../model.js';
 import { createPlan, type SpecCache } from '../plan.js';
 import { ParseCache } from '../cache.js';
+import { companionsOf } from '../spec/formats.js';
 import pkg from '../../package.json' with { type: 'json' };
 import { globSet } from '../resolve/globs.js';
 import { writeFileAtomic } from '../files.js';
@@ -67,10 +68,14 @@ export class Session {
     return this.plan;
   }
 
-  /** Is this absolute path one of the project's spec files? */
+  /** Is this absolute path one of the project's spec files, or a file a spec's reader reads beside it (tasks.md)? */
   isSpecFile(file: string): boolean {
     const rel = path.relative(this.config.root, file).split(path.sep).join('/');
-    return !rel.startsWith('..') && this.isSpec(rel);
+    if (rel.startsWith('..')) return false;
+    if (this.isSpec(rel)) return true;
+    const dir = path.posix.dirname(rel);
+    const name = path.posix.basename(rel);
+    return (this.plan?.specs ?? []).some((s) => path.posix.dirname(s.file) === dir && companionsOf(s.file).includes(name));
   }
 
   /** One Vitest tag per capability, so `tags: ['links/create-link']` is checked by `strictTags`. */
