@@ -57,6 +57,18 @@ Capabilities: 3 passing, 2 untested.
 Plan: 3 drift, 0 unspecified, 0 potentially stale.
 `;
 
+/** For watch mode: after the n-th plan is printed, take the n-th step (once the watcher settled). */
+function afterEachPlan(steps: (() => void)[]): (output: string) => void {
+  let seen = 0;
+  return (out) => {
+    const count = out.split('Plan: ').length - 1;
+    if (count <= seen) return;
+    seen = count;
+    const step = steps[count - 1];
+    if (step) setTimeout(step, 300);
+  };
+}
+
 function edit(root: string, file: string, from: string | RegExp, to: string): void {
   const p = path.join(root, file);
   const text = fs.readFileSync(p, 'utf8');
@@ -376,15 +388,8 @@ Plan: 1 drift, 0 unspecified, 0 potentially stale.
   it("watch mode: an edit of a Kiro feature's tasks.md alone re-plans", async ({ expect }) => {
     const root = vitestProject('kiro');
     const tasks = path.join(root, '.kiro/specs/session-expiry/tasks.md');
-    let seen = 0;
     const r = await runVitest(root, ['watch'], {
-      onOutput: (out) => {
-        const count = out.split('Plan: ').length - 1;
-        if (count > seen) {
-          seen = count;
-          if (count === 1) setTimeout(() => fs.appendFileSync(tasks, '- [ ] 3. Remember me\n  - _Requirements: 2.1_\n'), 300);
-        }
-      },
+      onOutput: afterEachPlan([() => fs.appendFileSync(tasks, '- [ ] 3. Remember me\n  - _Requirements: 2.1_\n')]),
       until: (out) => out.split('Plan: ').length - 1 >= 2,
       timeoutMs: 45_000,
     });
@@ -409,17 +414,8 @@ Plan: 1 drift, 0 unspecified, 0 potentially stale.
             "\nit('clears', { tags: ['cart/clear-cart'] }, () => {\n  const cart: Cart = new Map();\n  addItem(cart, 'tea', 1);\n  cart.clear();\n  expect(total(cart)).toBe(0);\n});\n",
         ),
     ];
-    let seen = 0;
     const r = await runVitest(root, ['watch'], {
-      onOutput: (out) => {
-        const count = out.split('Plan: ').length - 1;
-        if (count > seen) {
-          seen = count;
-          const step = steps[count - 1];
-          // Give the watcher a moment to settle before the next change.
-          if (step) setTimeout(step, 300);
-        }
-      },
+      onOutput: afterEachPlan(steps),
       until: (out) => out.split('Plan: ').length - 1 >= 3 && /PASS|FAIL/.test(out.split('Plan: ').at(-1)!),
       timeoutMs: 45_000,
     });
