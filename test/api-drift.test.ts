@@ -2,13 +2,14 @@
 // must not count, bad input, and the promise that TypeScript is loaded only when
 // a spec has an `## API` block and its result is not cached.
 
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { unifiedDiff } from '../src/api/format.js';
 import { normalizeType } from '../src/api/declarations.js';
-import { FIXTURES, sdna, tempProject, write } from './helpers.js';
+import { FIXTURES, REPO, sdna, tempProject, write } from './helpers.js';
 
 /** Exits with a line on stderr naming whether typescript.js was loaded. */
 const TS_PROBE = path.join(os.tmpdir(), `sdna-ts-probe-${process.pid}.cjs`);
@@ -255,6 +256,24 @@ describe.concurrent('api-drift: bad input', () => {
     const root = project('export function take(key: string): boolean;', 'export function take(key: string): boolean {\n  return true;\n}\n');
     write(root, 'specs/py.spec.md', `---\nname: Py\ntargets:\n  - ../src/mod.ts\n---\n# Py\n\n## API\n\n\`\`\`python\ndef take(key: str) -> bool: ...\n\`\`\`\n${CAPABILITIES}`);
     expect((await apiFindings(root)).findings).toEqual([]);
+  });
+
+  it('a TypeScript that cannot be loaded stops sdna with exit 2 and says how to recover', async () => {
+    // sdna installed without its own dependencies: nothing above this copy holds `typescript`.
+    const copy = tempProject();
+    fs.cpSync(path.join(REPO, 'dist'), path.join(copy, 'dist'), { recursive: true });
+    fs.copyFileSync(path.join(REPO, 'package.json'), path.join(copy, 'package.json'));
+    const root = path.join(FIXTURES, 'api-drift');
+    const r = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      const child = spawn(process.execPath, [path.join(copy, 'dist/cli.js'), 'plan', '--root', root, '--no-cache'], { stdio: ['ignore', 'ignore', 'pipe'] });
+      let stderr = '';
+      child.stderr.on('data', (d: Buffer) => (stderr += d));
+      child.on('close', (code) => resolve({ code, stderr }));
+    });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(
+      "sdna: `## API` blocks need the `typescript` package, a dependency of sdna, which cannot be loaded (Cannot find module 'typescript'): reinstall sdna, or set rules: { \"api-drift\": \"off\" }\n",
+    );
   });
 
   it('`rules: { "api-drift": "off" }` turns the check off', async () => {
