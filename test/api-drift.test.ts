@@ -258,22 +258,34 @@ describe.concurrent('api-drift: bad input', () => {
     expect((await apiFindings(root)).findings).toEqual([]);
   });
 
-  it('a TypeScript that cannot be loaded stops sdna with exit 2 and says how to recover', async () => {
-    // sdna installed without its own dependencies: nothing above this copy holds `typescript`.
+  /** sdna as installed in a folder of its own, with `typescript` as given (none, or a stand-in). */
+  async function planWithTypeScript(typescript?: Record<string, string>) {
     const copy = tempProject();
     fs.cpSync(path.join(REPO, 'dist'), path.join(copy, 'dist'), { recursive: true });
     fs.copyFileSync(path.join(REPO, 'package.json'), path.join(copy, 'package.json'));
+    for (const [file, text] of Object.entries(typescript ?? {})) write(copy, `node_modules/typescript/${file}`, text);
     const root = path.join(FIXTURES, 'api-drift');
-    const r = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+    return new Promise<{ code: number | null; stderr: string }>((resolve) => {
       const child = spawn(process.execPath, [path.join(copy, 'dist/cli.js'), 'plan', '--root', root, '--no-cache'], { stdio: ['ignore', 'ignore', 'pipe'] });
       let stderr = '';
       child.stderr.on('data', (d: Buffer) => (stderr += d));
       child.on('close', (code) => resolve({ code, stderr }));
     });
+  }
+
+  it('a TypeScript that cannot be loaded stops sdna with exit 2 and says how to recover', async () => {
+    // Nothing above this copy holds `typescript`.
+    const r = await planWithTypeScript();
     expect(r.code).toBe(2);
     expect(r.stderr).toBe(
       "sdna: `## API` blocks need the `typescript` package, a dependency of sdna, which cannot be loaded (Cannot find module 'typescript'): reinstall sdna, or set rules: { \"api-drift\": \"off\" }\n",
     );
+  });
+
+  it('a TypeScript without the compiler API (typescript@7, the native compiler) stops sdna with exit 2', async () => {
+    const r = await planWithTypeScript({ 'package.json': '{ "name": "typescript", "version": "7.0.0", "main": "index.js" }\n', 'index.js': "module.exports = { version: '7.0.0' };\n" });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('sdna: the `typescript` package sdna loaded (7.0.0) has no compiler API: sdna needs typescript 5 or 6\n');
   });
 
   it('`rules: { "api-drift": "off" }` turns the check off', async () => {
