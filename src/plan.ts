@@ -15,9 +15,9 @@ import { TestIndex } from './resolve/tests.js';
 import { readSpecFile } from './spec/read.js';
 import { isChangeFile, readChangeSpec, requirementId } from './spec/openspec-changes.js';
 import type { ReadResult } from './spec/tessl.js';
-import { companionsOf, fallbackIdOf, formatOf, readSpecText } from './spec/formats.js';
+import { readerOf, type Reader } from './spec/formats.js';
 import type { SpecProblem } from './spec/problem.js';
-import { clip, distance } from './spec/text.js';
+import { clip, distance, plural } from './spec/text.js';
 import { timed, timedAsync } from './perf.js';
 import type { ParseCache } from './cache.js';
 import { scanClaims, type Claim } from './analyze/claims.js';
@@ -74,7 +74,7 @@ function specError(run: Run, spec: string, file: string, p: SpecProblem): void {
  * Specs read in an earlier plan of the same session, by file: a spec whose
  * size and mtime are unchanged is not read again (watch mode re-plans often).
  */
-export type SpecCache = Map<string, { size: number; mtimeMs: number; problem?: SpecProblem; read?: ReadResult }>;
+export type SpecCache = Map<string, { stamp: string; problem?: SpecProblem; read?: ReadResult }>;
 
 export interface PlanOptions {
   specCache?: SpecCache;
@@ -151,9 +151,10 @@ export function readModel(config: ResolvedConfig, files: string[], cache?: SpecC
   const specs: Spec[] = [];
   const problems: SpecModel['problems'] = [];
   for (const file of files) {
-    if (!isSpec(file) || formatOf(file) === undefined) continue;
-    const fallbackId = fallbackIdOf(file);
-    const { problem, read } = cache ? cachedRead(config.root, file, cache) : freshRead(config.root, file);
+    const reader = isSpec(file) ? readerOf(file) : undefined;
+    if (!reader) continue;
+    const fallbackId = reader.idOf(file);
+    const { problem, read } = cache ? cachedRead(config.root, file, reader, cache) : freshRead(config.root, file, reader);
     if (problem) {
       problems.push({ spec: fallbackId, file, problem });
       continue;
@@ -184,24 +185,34 @@ export function readModel(config: ResolvedConfig, files: string[], cache?: SpecC
   return { specs, problems };
 }
 
-function freshRead(root: string, file: string): { problem?: SpecProblem; read?: ReadResult } {
+function freshRead(root: string, file: string, reader: Reader): { problem?: SpecProblem; read?: ReadResult } {
   const { text, problem } = readSpecFile(root, file);
   const companion = (name: string) => readSpecFile(root, path.posix.join(path.posix.dirname(file), name)).text;
-  return problem ? { problem } : { read: readSpecText(file, text!, companion) };
+  return problem ? { problem } : { read: reader.read(file, text!, companion) };
 }
 
-function cachedRead(root: string, file: string, cache: SpecCache): { problem?: SpecProblem; read?: ReadResult } {
-  let stat: fs.Stats | undefined;
-  try {
-    stat = fs.statSync(path.join(root, file));
-  } catch {
-    // Unreadable now: read it fresh, which reports why.
+/** Size and mtime of a spec and of the files its reader reads beside it: what says it is unchanged. */
+function stampOf(root: string, file: string, reader: Reader): string | undefined {
+  const parts: string[] = [];
+  for (const f of [file, ...reader.companions.map((name) => path.posix.join(path.posix.dirname(file), name))]) {
+    try {
+      const stat = fs.statSync(path.join(root, f));
+      parts.push(`${stat.size}:${stat.mtimeMs}`);
+    } catch {
+      // A spec that cannot be stat'ed is read fresh, which reports why; a missing companion is a state too.
+      if (f === file) return undefined;
+      parts.push('-');
+    }
   }
+  return parts.join(' ');
+}
+
+function cachedRead(root: string, file: string, reader: Reader, cache: SpecCache): { problem?: SpecProblem; read?: ReadResult } {
+  const stamp = stampOf(root, file, reader);
   const hit = cache.get(file);
-  // A spec read together with other files (Kiro's tasks.md) is read afresh.
-  if (stat && hit && hit.size === stat.size && hit.mtimeMs === stat.mtimeMs && companionsOf(file).length === 0) return hit;
-  const result = freshRead(root, file);
-  if (stat) cache.set(file, { size: stat.size, mtimeMs: stat.mtimeMs, ...result });
+  if (stamp !== undefined && hit?.stamp === stamp) return hit;
+  const result = freshRead(root, file, reader);
+  if (stamp !== undefined) cache.set(file, { stamp, ...result });
   return result;
 }
 
@@ -253,10 +264,6 @@ function reportPendingChanges(run: Run, capabilities: CapabilityPlan[]): void {
       }
     }
   }
-}
-
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
 /** Targets sdna.config gives the specs whose file a `{ path, targets }` entry matches. */

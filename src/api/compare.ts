@@ -4,6 +4,7 @@
 // the type checker settles (mutually assignable types are not drift).
 
 import type { Decl, Member, Param, Signature, Span } from './declarations.js';
+import { plural } from '../spec/text.js';
 
 export type Change = 'added' | 'removed' | 'changed';
 
@@ -173,10 +174,6 @@ function compareSignatures(diffs: Difference[], where: string, spec: Signature[]
     const at = spec.length > 1 ? `${where}signature ${i + 1}: ` : where;
     compareSignature(diffs, at, spec[i], code[i], specScope, codeScope);
   }
-}
-
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
 function compareSignature(diffs: Difference[], where: string, spec: Signature, code: Signature, outerSpec: string[], outerCode: string[]): void {

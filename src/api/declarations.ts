@@ -6,6 +6,7 @@
 import { createRequire } from 'node:module';
 import type * as TS from 'typescript';
 import { SdnaError } from '../errors.js';
+import { lineAt, lineStartsOf } from '../spec/text.js';
 
 export type Ts = typeof TS;
 
@@ -132,7 +133,7 @@ export function parseDeclarations(ts: Ts, fileName: string, text: string, all = 
   const diagnostics = (sf as unknown as { parseDiagnostics?: TS.DiagnosticWithLocation[] }).parseDiagnostics ?? [];
   if (diagnostics.length > 0) {
     const d = diagnostics[0];
-    parsed.problem = { line: lineAt(text, d.start), message: ts.flattenDiagnosticMessageText(d.messageText, ' ').replace(/\.$/, '') };
+    parsed.problem = { line: lineAt(lineStartsOf(text), d.start), message: ts.flattenDiagnosticMessageText(d.messageText, ' ').replace(/\.$/, '') };
   }
   return parsed;
 }
@@ -141,29 +142,6 @@ export function scriptKind(ts: Ts, fileName: string): TS.ScriptKind {
   if (/\.[cm]?tsx$/.test(fileName) || fileName.endsWith('.tsx')) return ts.ScriptKind.TSX;
   if (/\.[cm]?jsx?$/.test(fileName)) return fileName.endsWith('x') ? ts.ScriptKind.JSX : ts.ScriptKind.JS;
   return ts.ScriptKind.TS;
-}
-
-/** The 1-based line of offsets in `text`, for many look-ups (line starts are found once). */
-export function lineCounter(text: string): (offset: number) => number {
-  const starts = [0];
-  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
-  return (offset) => {
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid] <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo + 1;
-  };
-}
-
-/** The 1-based line of an offset. */
-export function lineAt(text: string, offset: number): number {
-  let line = 1;
-  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) line++;
-  return line;
 }
 
 /** One line, single spaces, none inside brackets, `{ a: T }` without a trailing separator. */

@@ -9,11 +9,11 @@ import { contentKey, ParseCache } from '../cache.js';
 import { FileReader } from '../files.js';
 import type { FindingInput } from '../findings.js';
 import type { Spec } from '../model.js';
-import { clip } from '../spec/text.js';
+import { clip, lineAt, lineStartsOf } from '../spec/text.js';
 import { timed } from '../perf.js';
 import { classify, compareApi, type CodeExport, type DeclDrift, type Difference, type Exports } from './compare.js';
 import { runChecks, type CheckJob, type CheckResult } from './checker.js';
-import { lineAt, lineCounter, loadTypeScript, parseDeclarations, type Decl, type ParsedFile, type Span, type Ts } from './declarations.js';
+import { loadTypeScript, parseDeclarations, type Decl, type ParsedFile, type Span, type Ts } from './declarations.js';
 import { formatDecl, unifiedDiff } from './format.js';
 
 /** Bump when the comparison changes what it finds: cached results of older ones are not reused. */
@@ -33,7 +33,6 @@ export interface ApiInput {
 
 interface SpecWork {
   spec: Spec;
-  key: string;
   files: string[];
   findings: FindingInput[];
   drifts: DeclDrift[];
@@ -151,7 +150,7 @@ function compareSpecs(
   const works: SpecWork[] = [];
   const allowed = new Set<string>();
   for (const miss of misses) {
-    const work = timed('  parse and compare', () => prepare(ts, miss.spec, miss.key, miss.files, parsed));
+    const work = timed('  parse and compare', () => prepare(ts, miss.spec, miss.files, parsed));
     works.push(work);
     for (const f of miss.files) allowed.add(f);
   }
@@ -176,7 +175,7 @@ function compareSpecs(
   return byMiss;
 }
 
-function prepare(ts: Ts, spec: Spec, key: string, files: string[], parsed: (file: string) => ParsedFile | undefined): SpecWork {
+function prepare(ts: Ts, spec: Spec, files: string[], parsed: (file: string) => ParsedFile | undefined): SpecWork {
   const findings: FindingInput[] = [];
   const specDecls: { decl: Decl; blockHasExports: boolean }[] = [];
   const blocks = spec.api.filter((b) => TS_LANGS.has(b.lang.toLowerCase()));
@@ -194,7 +193,8 @@ function prepare(ts: Ts, spec: Spec, key: string, files: string[], parsed: (file
       });
       continue;
     }
-    const lineOf = lineCounter(block.code);
+    const starts = lineStartsOf(block.code);
+    const lineOf = (offset: number) => lineAt(starts, offset);
     for (const decl of result.decls) specDecls.push({ decl: withLines(decl, block.line, lineOf), blockHasExports: result.hasExports });
     textParts.push(block.code);
   }
@@ -225,7 +225,7 @@ function prepare(ts: Ts, spec: Spec, key: string, files: string[], parsed: (file
   if (!exports.complete) complete = false;
   const drifts = compareApi(specDecls, { get: exports.get, complete });
   const specModule = `${spec.file}.__sdna_api__.ts`;
-  return { spec, key, files, findings, drifts, specModule, specText: textParts.join('\n') };
+  return { spec, files, findings, drifts, specModule, specText: textParts.join('\n') };
 }
 
 /** Lines in the spec file (the fence is on line `fence`, the block's code starts after it). */
@@ -301,7 +301,7 @@ function toFinding(work: SpecWork, drift: DeclDrift, results: Map<Difference, Ch
   const change = classify(kept);
   const specLines = formatDecl(drift.spec, (t) => t ?? 'any');
   const codeLines = drift.code ? formatDecl(drift.code.decl, (t, at) => shown.get(spanKey(at)) ?? t ?? '(inferred)') : [];
-  const codeLine = drift.code && lineAt(textOf(drift.code.file) ?? '', drift.code.decl.start);
+  const codeLine = drift.code && lineAt(lineStartsOf(textOf(drift.code.file) ?? ''), drift.code.decl.start);
   const where = drift.code ? `${drift.code.file}:${codeLine}` : undefined;
   const specLine = drift.spec.line ?? 1;
   const diff = unifiedDiff(specLines, codeLines, `${spec.file}:${specLine} (spec)`, where ? `${where} (code)` : '(no target exports it)');

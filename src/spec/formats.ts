@@ -10,11 +10,29 @@ import { openspecIdOf, readOpenSpec } from './openspec.js';
 import { readSpecKit, speckitIdOf } from './speckit.js';
 import { readTessl, tesslIdOf, type ReadResult } from './tessl.js';
 
+/** `companion(name)` reads a file beside the spec (Kiro's tasks.md), or undefined. */
+export type Companion = (name: string) => string | undefined;
+
+export interface Reader {
+  read: (file: string, text: string, companion: Companion) => ReadResult;
+  /** The id a spec gets when it cannot be read (for grouping its errors). */
+  idOf: (file: string) => string;
+  /** Files beside the spec that the reader also reads: a change to them is a change to the spec. */
+  companions: string[];
+}
+
+const READERS: Record<Format, Reader> = {
+  tessl: { read: readTessl, idOf: tesslIdOf, companions: [] },
+  speckit: { read: readSpecKit, idOf: speckitIdOf, companions: ['tasks.md'] },
+  kiro: { read: readKiro, idOf: kiroIdOf, companions: ['tasks.md', 'design.md'] },
+  openspec: { read: readOpenSpec, idOf: openspecIdOf, companions: [] },
+};
+
 const OPENSPEC = /(?:^|\/)openspec\/specs\/.+\/spec\.md$/;
 const KIRO = /(?:^|\/)\.kiro\/specs\/[^/]+\/requirements\.md$/;
 const SPECKIT = /(?:^|\/)specs\/(?:\d{3,}|\d{8}-\d{6})-[^/]+\/spec\.md$/;
 
-/** The format of a spec file, or undefined for a file no reader takes (e.g. OpenSpec's, not read yet). */
+/** The format of a spec file, or undefined for a file no reader takes. */
 export function formatOf(file: string): Format | undefined {
   if (OPENSPEC.test(file)) return 'openspec';
   // Pending changes (`openspec/changes/…`) are proposals, not current truth.
@@ -25,27 +43,12 @@ export function formatOf(file: string): Format | undefined {
   return undefined;
 }
 
-/** The id a spec gets when it cannot be read (for grouping its errors). */
-export function fallbackIdOf(file: string): string {
+/** The reader for a spec file, or undefined for a file no reader takes. */
+export function readerOf(file: string): Reader | undefined {
   const format = formatOf(file);
-  if (format === 'speckit') return speckitIdOf(file);
-  if (format === 'kiro') return kiroIdOf(file);
-  if (format === 'openspec') return openspecIdOf(file);
-  return tesslIdOf(file);
+  return format && READERS[format];
 }
 
-/** `companion(name)` reads a file beside the spec (Kiro's tasks.md), or undefined. */
-export function readSpecText(file: string, text: string, companion?: (name: string) => string | undefined): ReadResult {
-  const format = formatOf(file);
-  if (format === 'speckit') return readSpecKit(file, text, companion);
-  if (format === 'kiro') return readKiro(file, text, companion);
-  if (format === 'openspec') return readOpenSpec(file, text);
-  return readTessl(file, text);
-}
-
-/** Files beside the spec that its reader reads (tasks.md): a change to them is a change to the spec. */
 export function companionsOf(file: string): string[] {
-  const format = formatOf(file);
-  if (format === 'kiro') return ['tasks.md', 'design.md'];
-  return format === 'speckit' ? ['tasks.md'] : [];
+  return readerOf(file)?.companions ?? [];
 }

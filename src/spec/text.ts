@@ -50,6 +50,11 @@ export function lineStartsOf(text: string): number[] {
   return starts;
 }
 
+/** `1 file`, `2 files`. */
+export function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
 /** Shortens prose for one terminal line. */
 export function clip(text: string, max = 100): string {
   const one = text.replace(/\s+/g, ' ').trim();
