@@ -3,7 +3,7 @@
 
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { SdnaError } from '../src/errors.js';
+import { SdnaError } from '../src/util/errors.js';
 import { json } from './json.js';
 import { terminal } from './terminal.js';
 import type { Reporter } from './types.js';

@@ -1,7 +1,7 @@
 // The plan artifact other tools read (docs/plan-format.md, schema/plan.schema.json).
 // Only the documented fields are written, in a fixed order.
 
-import type { Plan } from '../src/model.js';
+import type { Plan } from '../src/model/model.js';
 import type { Reporter } from './types.js';
 
 export interface JsonPlan {

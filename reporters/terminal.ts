@@ -1,8 +1,8 @@
 // The plan as `terraform plan` shows infrastructure: `~` drift, `+` unspecified,
 // `-` stale, `!` spec errors, each with spec:/impl:/file:/action: lines.
 
-import { KINDS, SIGNS } from '../src/kinds.js';
-import type { Finding, Plan } from '../src/model.js';
+import { KINDS, SIGNS } from '../src/model/kinds.js';
+import type { Finding, Plan } from '../src/model/model.js';
 import type { Reporter } from './types.js';
 
 const ANSI = { red: 31, green: 32, yellow: 33, bold: 1, dim: 2 } as const;

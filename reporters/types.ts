@@ -1,4 +1,4 @@
-import type { Plan } from '../src/model.js';
+import type { Plan } from '../src/model/model.js';
 
 export interface ReporterOptions {
   /** ANSI colours; the CLI turns them on only on a TTY without NO_COLOR. */

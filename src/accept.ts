@@ -4,10 +4,10 @@
 
 import path from 'node:path';
 import type { ResolvedConfig } from './config.js';
-import { SdnaError } from './errors.js';
-import { listFiles } from './files.js';
-import { findGenerated, sha256 } from './analyze/generated.js';
-import { readState, writeState, STATE_FILE } from './state.js';
+import { SdnaError } from './util/errors.js';
+import { listFiles } from './util/files.js';
+import { findGenerated, sha256 } from './checks/generated/stamp.js';
+import { readState, writeState, STATE_FILE } from './artifacts/state.js';
 
 export interface AcceptResult {
   /** Files whose hash is now recorded. */

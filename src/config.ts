@@ -6,8 +6,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import * as z from 'zod/mini';
-import { KIND_NAMES, LEVELS, type Kind, type Level } from './kinds.js';
-import { SdnaError } from './errors.js';
+import { KIND_NAMES, LEVELS, type Kind, type Level } from './model/kinds.js';
+import { SdnaError } from './util/errors.js';
 
 const globs = z.array(z.string().check(z.minLength(1)));
 const nonEmpty = z.string().check(z.minLength(1));

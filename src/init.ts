@@ -5,11 +5,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { CONFIG_FILES, DEFAULTS, resolveConfig, type UserConfig } from './config.js';
-import { SdnaError } from './errors.js';
-import { listFiles, writeFileAtomic } from './files.js';
-import type { Format } from './model.js';
+import { SdnaError } from './util/errors.js';
+import { listFiles, writeFileAtomic } from './util/files.js';
+import type { Format } from './model/model.js';
 import { readModel } from './plan.js';
-import { formatOf } from './spec/formats.js';
+import { formatOf } from './formats/readers.js';
 
 export const CONFIG_FILE = 'sdna.config.json';
 

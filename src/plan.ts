@@ -4,24 +4,24 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ResolvedConfig } from './config.js';
-import { SdnaError } from './errors.js';
-import { Findings, cmp } from './findings.js';
-import { listFiles, resolveFrom } from './files.js';
-import { findGenerated, sha256 } from './analyze/generated.js';
-import { readState, STATE_FILE, type State } from './state.js';
-import type { Capability, CapabilityPlan, Plan, Spec, Summary, TestLink, TestRef } from './model.js';
-import { compileGlob, globSet, matchGlob, selectFiles, type CompiledGlob } from './resolve/globs.js';
-import { TestIndex } from './resolve/tests.js';
-import { readSpecFile } from './spec/read.js';
-import { isChangeFile, readChangeSpec, requirementId } from './spec/openspec-changes.js';
-import type { ReadResult } from './spec/tessl.js';
-import { readerOf, type Reader } from './spec/formats.js';
-import type { SpecProblem } from './spec/problem.js';
-import { clip, distance, plural } from './spec/text.js';
-import { timed, timedAsync } from './perf.js';
-import type { ParseCache } from './cache.js';
-import { scanClaims, type Claim } from './analyze/claims.js';
-import { tagOf } from './tags.js';
+import { SdnaError } from './util/errors.js';
+import { Findings, cmp } from './model/findings.js';
+import { listFiles, resolveFrom } from './util/files.js';
+import { findGenerated, sha256 } from './checks/generated/stamp.js';
+import { readState, STATE_FILE, type State } from './artifacts/state.js';
+import type { Capability, CapabilityPlan, Plan, Spec, Summary, TestLink, TestRef } from './model/model.js';
+import { compileGlob, globSet, matchGlob, selectFiles, type CompiledGlob } from './util/globs.js';
+import { TestIndex } from './checks/links/test-index.js';
+import { readSpecFile } from './formats/read.js';
+import { isChangeFile, readChangeSpec, requirementId } from './formats/openspec-changes.js';
+import type { ReadResult } from './formats/tessl.js';
+import { readerOf, type Reader } from './formats/readers.js';
+import type { SpecProblem } from './formats/problem.js';
+import { clip, distance, plural } from './util/text.js';
+import { timed, timedAsync } from './util/perf.js';
+import type { ParseCache } from './artifacts/cache.js';
+import { scanClaims, type Claim } from './checks/links/claims.js';
+import { tagOf } from './model/tags.js';
 
 function checkRoot(root: string): void {
   let stat: fs.Stats;
@@ -335,7 +335,7 @@ function checkGenerated(run: Run, rules: ResolvedConfig['rules'], specs: Spec[],
 async function checkApiDrift(run: Run, rules: ResolvedConfig['rules'], specs: Spec[], targetFiles: Map<string, string[]>, cache?: ParseCache): Promise<void> {
   const withApi = specs.filter((s) => s.api.length > 0);
   if (withApi.length === 0 || rules['api-drift'] === 'off') return;
-  const { checkApi } = await import('./api/drift.js');
+  const { checkApi } = await import('./checks/api-drift/index.js');
   for (const f of await checkApi({ root: run.root, specs: withApi, targetFiles, cache })) run.findings.add(f);
 }
 

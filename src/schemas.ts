@@ -2,5 +2,5 @@
 // of the published API: the JSON Schemas are.
 
 export { configSchema } from './config.js';
-export { planSchema } from './plan-format.js';
-export { interchangeSchema } from './interchange.js';
+export { planSchema } from './artifacts/plan-format.js';
+export { interchangeSchema } from './artifacts/interchange.js';

@@ -7,8 +7,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { unifiedDiff } from '../src/api/format.js';
-import { normalizeType } from '../src/api/declarations.js';
+import { unifiedDiff } from '../src/checks/api-drift/format.js';
+import { normalizeType } from '../src/checks/api-drift/declarations.js';
 import { FIXTURES, REPO, sdna, tempProject, write } from './helpers.js';
 
 /** Exits with a line on stderr naming whether typescript.js was loaded. */

@@ -1,7 +1,7 @@
 // The claims scan reads every test file but tokenises only those that may claim.
 
 import { describe, expect, it } from 'vitest';
-import { scanClaims } from '../src/analyze/claims.js';
+import { scanClaims } from '../src/checks/links/claims.js';
 import { tempProject, write } from './helpers.js';
 
 describe('scanClaims', () => {

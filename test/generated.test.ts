@@ -6,8 +6,8 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readGeneratedHeader, sha256 } from '../src/analyze/generated.js';
-import { formatState } from '../src/state.js';
+import { readGeneratedHeader, sha256 } from '../src/checks/generated/stamp.js';
+import { formatState } from '../src/artifacts/state.js';
 import { sdna, snapshotTree, tempProject, write } from './helpers.js';
 
 const BODY = 'export const answer = 42;\n';

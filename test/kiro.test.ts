@@ -2,8 +2,8 @@
 // capabilities (criteria as parts), tasks.md back-references, malformed files.
 
 import { describe, expect, it } from 'vitest';
-import { formatOf } from '../src/spec/formats.js';
-import { readKiro, textHash } from '../src/spec/kiro.js';
+import { formatOf } from '../src/formats/readers.js';
+import { readKiro, textHash } from '../src/formats/kiro.js';
 
 const FILE = '.kiro/specs/session-expiry/requirements.md';
 

@@ -5,8 +5,8 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { formatOf } from '../src/spec/formats.js';
-import { readOpenSpec } from '../src/spec/openspec.js';
+import { formatOf } from '../src/formats/readers.js';
+import { readOpenSpec } from '../src/formats/openspec.js';
 import { FIXTURES, REPO, sdna, tempProject, write } from './helpers.js';
 
 const FILE = 'openspec/specs/auth/spec.md';

@@ -4,7 +4,7 @@
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { resolveConfig } from '../src/config.js';
-import type { Plan } from '../src/model.js';
+import type { Plan } from '../src/model/model.js';
 import { createPlan } from '../src/plan.js';
 import { applyRun, lineRanges, type RunTest } from '../src/vitest/outcomes.js';
 import { FIXTURES } from './helpers.js';

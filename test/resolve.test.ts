@@ -1,5 +1,5 @@
-// Unit tests of file listing (`src/files.ts`) and glob matching
-// (`src/resolve/globs.ts`). Listing runs on throw-away folders in the OS temp
+// Unit tests of file listing (`src/util/files.ts`) and glob matching
+// (`src/util/globs.ts`). Listing runs on throw-away folders in the OS temp
 // folder; glob fast paths are checked against picomatch itself.
 
 import fs from 'node:fs';
@@ -7,8 +7,8 @@ import os from 'node:os';
 import path from 'node:path';
 import picomatch from 'picomatch';
 import { afterAll, describe, expect, it } from 'vitest';
-import { filesUnder, isInside, listFiles, resolveFrom } from '../src/files.js';
-import { compileGlob, globSet, matchGlob, selectFiles } from '../src/resolve/globs.js';
+import { filesUnder, isInside, listFiles, resolveFrom } from '../src/util/files.js';
+import { compileGlob, globSet, matchGlob, selectFiles } from '../src/util/globs.js';
 
 const temps: string[] = [];
 

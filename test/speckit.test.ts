@@ -2,8 +2,8 @@
 // clarifications, malformed files, and targets from sdna.config.
 
 import { describe, expect, it } from 'vitest';
-import { formatOf } from '../src/spec/formats.js';
-import { readSpecKit } from '../src/spec/speckit.js';
+import { formatOf } from '../src/formats/readers.js';
+import { readSpecKit } from '../src/formats/speckit.js';
 import { sdna, tempProject, write } from './helpers.js';
 
 const FILE = 'specs/012-offline-drafts/spec.md';

@@ -4,12 +4,12 @@
 // every expected line number can be read off the array index (+1).
 
 import { describe, expect, it } from 'vitest';
-import type { Capability, Spec, TestLink } from '../src/model.js';
-import { parseFrontmatter, splitFrontmatter } from '../src/spec/frontmatter.js';
-import { attributes, findLinks, plainText } from '../src/spec/markdown.js';
-import type { SpecProblem } from '../src/spec/problem.js';
-import { readTessl, tesslIdOf } from '../src/spec/tessl.js';
-import { distance, normalizeText, slugify } from '../src/spec/text.js';
+import type { Capability, Spec, TestLink } from '../src/model/model.js';
+import { parseFrontmatter, splitFrontmatter } from '../src/formats/frontmatter.js';
+import { attributes, findLinks, plainText } from '../src/formats/markdown.js';
+import type { SpecProblem } from '../src/formats/problem.js';
+import { readTessl, tesslIdOf } from '../src/formats/tessl.js';
+import { distance, normalizeText, slugify } from '../src/util/text.js';
 
 const FILE = 'specs/links.spec.md';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { extractTests, nameContains, type NamePart, type StaticTest } from '../src/analyze/test-names.js';
+import { extractTests, nameContains, type NamePart, type StaticTest } from '../src/checks/links/test-names.js';
 
 const any: NamePart = { wildcard: 'any' };
 const num: NamePart = { wildcard: 'number' };

@@ -7,13 +7,13 @@ import path from 'node:path';
 import { cac } from 'cac';
 import pkg from '../../package.json' with { type: 'json' };
 import { DEFAULTS, loadConfig } from '../config.js';
-import { STATE_FILE } from '../state.js';
-import { ParseCache } from '../cache.js';
-import { SdnaError } from '../errors.js';
-import { KINDS, KIND_NAMES } from '../kinds.js';
+import { STATE_FILE } from '../artifacts/state.js';
+import { ParseCache } from '../artifacts/cache.js';
+import { SdnaError } from '../util/errors.js';
+import { KINDS, KIND_NAMES } from '../model/kinds.js';
 import { createPlan, readModel } from '../plan.js';
-import { listFiles, writeFileAtomic } from '../files.js';
-import { enablePerformance, performanceReport, timed, timedAsync } from '../perf.js';
+import { listFiles, writeFileAtomic } from '../util/files.js';
+import { enablePerformance, performanceReport, timed, timedAsync } from '../util/perf.js';
 import { loadReporter, REPORTERS } from '../../reporters/index.js';
 
 interface PlanFlags {
@@ -75,7 +75,7 @@ async function runPlan(flags: PlanFlags): Promise<number> {
 }
 
 async function readInterchange(file: string) {
-  const { parseInterchange } = await import('../interchange.js');
+  const { parseInterchange } = await import('../artifacts/interchange.js');
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
@@ -86,7 +86,7 @@ async function readInterchange(file: string) {
 }
 
 async function runExport(flags: { root?: string; config?: string; out?: string }): Promise<void> {
-  const { toInterchange } = await import('../interchange.js');
+  const { toInterchange } = await import('../artifacts/interchange.js');
   const config = await loadConfig(flags.root ?? process.cwd(), flags.config);
   const { files } = listFiles(config.root);
   const model = readModel(config, files);

@@ -11,12 +11,12 @@ import type {} from 'vitest';
 import type { VitestPluginContext } from 'vitest/node';
 import * as z from 'zod/mini';
 import { configSchema, describeIssues, loadRawConfig, type UserConfig } from '../config.js';
-import { SdnaError } from '../errors.js';
+import { SdnaError } from '../util/errors.js';
 import { SdnaReporter } from './reporter.js';
 import { Session, type PluginOutput } from './session.js';
 
 export { applyRun, type RunResult, type RunTest } from './outcomes.js';
-export { tagOf } from '../tags.js';
+export { tagOf } from '../model/tags.js';
 
 declare module 'vitest' {
   interface TaskMeta {

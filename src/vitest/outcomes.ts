@@ -2,12 +2,12 @@
 // plugin collects `RunTest`s from Vitest's reported tasks; everything here
 // works without Vitest, so it is tested on its own and shared by both majors.
 
-import { Findings } from '../findings.js';
-import type { Kind, Level } from '../kinds.js';
-import type { Capability, CapabilityPlan, Plan, RunStatus, Spec } from '../model.js';
-import { clip } from '../spec/text.js';
+import { Findings } from '../model/findings.js';
+import type { Kind, Level } from '../model/kinds.js';
+import type { Capability, CapabilityPlan, Plan, RunStatus, Spec } from '../model/model.js';
+import { clip } from '../util/text.js';
 import { capabilityEntry, partsOf, reportUntested, summarize } from '../plan.js';
-import { tagOf } from '../tags.js';
+import { tagOf } from '../model/tags.js';
 import type { CoverageData } from './coverage.js';
 
 export interface RunTest {

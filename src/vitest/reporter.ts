@@ -6,7 +6,7 @@
 import path from 'node:path';
 import fs from 'node:fs';
 import type { Reporter, TestCase, TestModule, Vitest } from 'vitest/node';
-import { extractTests, type StaticTest } from '../analyze/test-names.js';
+import { extractTests, type StaticTest } from '../checks/links/test-names.js';
 import type { RunResult, RunTest } from './outcomes.js';
 import type { Session } from './session.js';
 import { CoverageCollector } from './coverage.js';

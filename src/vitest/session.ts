@@ -5,17 +5,17 @@
 import path from 'node:path';
 import type { TestProject, Vitest } from 'vitest/node';
 import { resolveConfig, type ResolvedConfig, type UserConfig } from '../config.js';
-import type { Plan } from '../model.js';
+import type { Plan } from '../model/model.js';
 import { createPlan, type SpecCache } from '../plan.js';
-import { ParseCache } from '../cache.js';
-import { companionsOf } from '../spec/formats.js';
+import { ParseCache } from '../artifacts/cache.js';
+import { companionsOf } from '../formats/readers.js';
 import pkg from '../../package.json' with { type: 'json' };
-import { globSet } from '../resolve/globs.js';
-import { writeFileAtomic } from '../files.js';
+import { globSet } from '../util/globs.js';
+import { writeFileAtomic } from '../util/files.js';
 import { loadReporter, type Reporter } from '../../reporters/index.js';
 import { applyRun, type RunResult } from './outcomes.js';
 import type { CoverageData } from './coverage.js';
-import { tagOf } from '../tags.js';
+import { tagOf } from '../model/tags.js';
 
 export interface PluginOutput {
   /** Built-in reporter names or module paths; default `['terminal']`. */

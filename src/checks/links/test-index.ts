@@ -3,9 +3,9 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
-import { extractTests, nameContains, type StaticTest } from '../analyze/test-names.js';
-import type { TestLink } from '../model.js';
-import { ParseCache, contentKey } from '../cache.js';
+import { extractTests, nameContains, type StaticTest } from './test-names.js';
+import type { TestLink } from '../../model/model.js';
+import { ParseCache, contentKey } from '../../artifacts/cache.js';
 
 export type LinkCheck = { ok: true; tests: StaticTest[] } | { ok: false; reason: string };
 

@@ -4,7 +4,7 @@
 // them, it only reads them to say what each would do to capabilities and tests.
 
 import { Fences } from './plain.js';
-import { normalizeText, slugify } from './text.js';
+import { normalizeText, slugify } from '../util/text.js';
 
 export type DeltaOp = 'ADDED' | 'MODIFIED' | 'REMOVED' | 'RENAMED';
 

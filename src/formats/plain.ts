@@ -2,11 +2,11 @@
 // optional frontmatter `targets:` list, fenced code to skip, and `[@test]` links
 // written in a requirement's text.
 
-import type { Target, TestLink } from '../model.js';
+import type { Target, TestLink } from '../model/model.js';
 import { parseFrontmatter, splitFrontmatter } from './frontmatter.js';
 import { findLinks } from './markdown.js';
 import type { SpecProblem } from './problem.js';
-import { normalizeText } from './text.js';
+import { normalizeText } from '../util/text.js';
 import { addTarget, testLink } from './tessl.js';
 
 const FENCE = /^\s{0,3}(`{3,}|~{3,})/;

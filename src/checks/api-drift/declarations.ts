@@ -5,8 +5,8 @@
 
 import { createRequire } from 'node:module';
 import type * as TS from 'typescript';
-import { SdnaError } from '../errors.js';
-import { lineAt, lineStartsOf } from '../spec/text.js';
+import { SdnaError } from '../../util/errors.js';
+import { lineAt, lineStartsOf } from '../../util/text.js';
 
 export type Ts = typeof TS;
 

@@ -10,11 +10,11 @@
 
 import crypto from 'node:crypto';
 import path from 'node:path';
-import type { Capability, Spec } from '../model.js';
+import type { Capability, Spec } from '../model/model.js';
 import { plainText } from './markdown.js';
 import { addTestLinks, Fences, readHead, reportGaps } from './plain.js';
 import type { SpecProblem } from './problem.js';
-import { normalizeText } from './text.js';
+import { normalizeText } from '../util/text.js';
 import type { ReadResult } from './tessl.js';
 
 const REQUIREMENT = /^\s{0,3}###\s+Requirement\s+(\d+)\s*(?::\s*(.*?))?\s*#*\s*$/i;

@@ -4,7 +4,7 @@
 // the type checker settles (mutually assignable types are not drift).
 
 import type { Decl, Member, Param, Signature, Span } from './declarations.js';
-import { plural } from '../spec/text.js';
+import { plural } from '../../util/text.js';
 
 export type Change = 'added' | 'removed' | 'changed';
 

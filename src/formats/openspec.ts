@@ -6,11 +6,11 @@
 // its errors are `spec-error`, its warnings `spec-warning`. Pending changes
 // (`openspec/changes/**`) are not read: a delta is not current truth.
 
-import type { Capability, Spec } from '../model.js';
+import type { Capability, Spec } from '../model/model.js';
 import { plainText } from './markdown.js';
 import { addTestLinks, Fences, readHead } from './plain.js';
 import type { SpecProblem } from './problem.js';
-import { slugify } from './text.js';
+import { slugify } from '../util/text.js';
 import type { ReadResult } from './tessl.js';
 
 const HEADING = /^(#{1,6})\s+(.+)$/;

@@ -4,8 +4,8 @@
 // two cores it slowed spec parsing as much as it saved, so it runs inline.)
 
 import path from 'node:path';
-import { ParseCache, contentKey } from '../cache.js';
-import { FileReader } from '../files.js';
+import { ParseCache, contentKey } from '../../artifacts/cache.js';
+import { FileReader } from '../../util/files.js';
 import { extractTests, type StaticTest } from './test-names.js';
 
 export interface Claim {

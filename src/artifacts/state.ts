@@ -4,8 +4,8 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
-import { SdnaError } from './errors.js';
-import { writeFileAtomic } from './files.js';
+import { SdnaError } from '../util/errors.js';
+import { writeFileAtomic } from '../util/files.js';
 
 export const STATE_FILE = '.sdna/state.json';
 export const STATE_VERSION = 1;

@@ -6,13 +6,13 @@
 //   or alone after a group, `## Dependencies` with `[@use]`, `{ .locked }`.
 
 import path from 'node:path';
-import { resolveFrom } from '../files.js';
-import type { ApiBlock, Capability, Spec, Target, TestLink } from '../model.js';
+import { resolveFrom } from '../util/files.js';
+import type { ApiBlock, Capability, Spec, Target, TestLink } from '../model/model.js';
 import { parseFrontmatter, splitFrontmatter } from './frontmatter.js';
 import { attributes, findLinks, parseBlocks, plainText, type RawLink, type Token } from './markdown.js';
 import type { SpecProblem } from './problem.js';
-import { distance, normalizeText, slugify } from './text.js';
-import { timed } from '../perf.js';
+import { distance, normalizeText, slugify } from '../util/text.js';
+import { timed } from '../util/perf.js';
 
 export interface ReadResult {
   /** Undefined only when nothing usable could be read (e.g. broken frontmatter). */

@@ -5,8 +5,8 @@
 // reader refuses a version it does not know.
 
 import * as z from 'zod/mini';
-import { SdnaError } from './errors.js';
-import type { SpecModel } from './plan.js';
+import { SdnaError } from '../util/errors.js';
+import type { SpecModel } from '../plan.js';
 
 export const INTERCHANGE_VERSION = 1;
 

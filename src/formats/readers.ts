@@ -4,7 +4,7 @@
 // is `.kiro/specs/<feature>/requirements.md`; an OpenSpec capability is
 // `openspec/specs/<capability>/spec.md`.
 
-import type { Format } from '../model.js';
+import type { Format } from '../model/model.js';
 import { kiroIdOf, readKiro } from './kiro.js';
 import { openspecIdOf, readOpenSpec } from './openspec.js';
 import { readSpecKit, speckitIdOf } from './speckit.js';

@@ -3,7 +3,7 @@
 // tree with 2,000 specs never pays specs x files regex tests.
 
 import picomatch from 'picomatch';
-import { filesUnder } from '../files.js';
+import { filesUnder } from './files.js';
 
 export interface CompiledGlob {
   pattern: string;

@@ -8,7 +8,7 @@
 
 import crypto from 'node:crypto';
 import path from 'node:path';
-import { FileReader } from '../files.js';
+import { FileReader } from '../../util/files.js';
 
 export const MARKER = 'GENERATED FROM SPEC - DO NOT EDIT';
 

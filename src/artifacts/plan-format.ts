@@ -3,9 +3,9 @@
 // refuses a version it does not know rather than guess.
 
 import * as z from 'zod/mini';
-import { KIND_NAMES, type Kind } from './kinds.js';
-import { SdnaError } from './errors.js';
-import type { JsonPlan } from '../reporters/json.js';
+import { KIND_NAMES, type Kind } from '../model/kinds.js';
+import { SdnaError } from '../util/errors.js';
+import type { JsonPlan } from '../../reporters/json.js';
 
 export const PLAN_VERSION = 1;
 

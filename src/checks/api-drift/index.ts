@@ -5,12 +5,12 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
-import { contentKey, ParseCache } from '../cache.js';
-import { FileReader } from '../files.js';
-import type { FindingInput } from '../findings.js';
-import type { Spec } from '../model.js';
-import { clip, lineAt, lineStartsOf } from '../spec/text.js';
-import { timed } from '../perf.js';
+import { contentKey, ParseCache } from '../../artifacts/cache.js';
+import { FileReader } from '../../util/files.js';
+import type { FindingInput } from '../../model/findings.js';
+import type { Spec } from '../../model/model.js';
+import { clip, lineAt, lineStartsOf } from '../../util/text.js';
+import { timed } from '../../util/perf.js';
 import { classify, compareApi, type CodeExport, type DeclDrift, type Difference, type Exports } from './compare.js';
 import { runChecks, type CheckJob, type CheckResult } from './checker.js';
 import { loadTypeScript, parseDeclarations, type Decl, type ParsedFile, type Span, type Ts } from './declarations.js';

@@ -7,7 +7,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { writeFileAtomic } from './files.js';
+import { writeFileAtomic } from '../util/files.js';
 
 const FILE = 'parse-cache.json';
 const FORMAT = 1;

@@ -8,9 +8,9 @@
 // `[NEEDS CLARIFICATION: …]` left in the text is a `needs-clarification` finding.
 
 import path from 'node:path';
-import type { Capability, Spec } from '../model.js';
+import type { Capability, Spec } from '../model/model.js';
 import { plainText } from './markdown.js';
-import { normalizeText } from './text.js';
+import { normalizeText } from '../util/text.js';
 import { addTestLinks, Fences, readHead, reportGaps } from './plain.js';
 import type { SpecProblem } from './problem.js';
 import type { ReadResult } from './tessl.js';
