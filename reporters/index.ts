@@ -9,7 +9,7 @@ import { terminal } from './terminal.js';
 import type { Reporter } from './types.js';
 
 export type { Reporter, ReporterOptions } from './types.js';
-export { toJsonPlan, type JsonPlan } from './json.js';
+export { toJsonPlan, type JsonPlan } from '../src/artifacts/plan-format.js';
 
 export const REPORTERS: Record<string, Reporter> = { terminal, json };
 

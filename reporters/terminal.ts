@@ -3,6 +3,7 @@
 
 import { KINDS, SIGNS } from '../src/model/kinds.js';
 import type { Finding, Plan } from '../src/model/model.js';
+import { wordsOf } from '../src/model/words.js';
 import type { Reporter } from './types.js';
 
 const ANSI = { red: 31, green: 32, yellow: 33, bold: 1, dim: 2 } as const;
@@ -30,16 +31,17 @@ function diffLines(diff: string, paint: (s: Style, t: string) => string): string
 function block(f: Finding, paint: (s: Style, t: string) => string): string {
   const sign = SIGNS[f.category];
   const warn = f.severity === 'warn' ? paint('dim', ' (warn)') : '';
+  const words = wordsOf(f);
   const lines = [`${paint(SIGN_STYLE[sign], sign)} ${paint('bold', header(f))}${warn}`];
   if (f.category === 'unspecified') {
-    lines.push(`    impl: ${f.actual}`, '    spec: No specification found');
+    lines.push(`    impl: ${words.impl}`, '    spec: No specification found');
   } else {
-    if (f.expected !== undefined) lines.push(`    spec: ${f.expected}`);
-    lines.push(`    impl: ${f.actual}`);
+    if (words.spec !== undefined) lines.push(`    spec: ${words.spec}`);
+    lines.push(`    impl: ${words.impl}`);
     if (f.file !== undefined) lines.push(`    file: ${f.file}${f.line !== undefined ? `:${f.line}` : ''}`);
-    if (f.diff !== undefined) lines.push(...diffLines(f.diff, paint));
+    if (words.diff !== undefined) lines.push(...diffLines(words.diff, paint));
   }
-  lines.push(`    action: ${KINDS[f.kind].action} - ${f.hint}`);
+  lines.push(`    action: ${KINDS[f.kind].action} - ${words.hint}`);
   return lines.join('\n');
 }
 

@@ -8,7 +8,7 @@ import { CONFIG_FILES, DEFAULTS, resolveConfig, type UserConfig } from './config
 import { SdnaError } from './util/errors.js';
 import { listFiles, writeFileAtomic } from './util/files.js';
 import type { Format } from './model/model.js';
-import { readModel } from './plan.js';
+import { readModel } from './formats/read-model.js';
 import { formatOf } from './formats/readers.js';
 
 export const CONFIG_FILE = 'sdna.config.json';

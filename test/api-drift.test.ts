@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { unifiedDiff } from '../src/checks/api-drift/format.js';
+import { unifiedDiff } from '../src/model/words.js';
 import { normalizeType } from '../src/checks/api-drift/declarations.js';
 import { FIXTURES, REPO, sdna, tempProject, write } from './helpers.js';
 

@@ -74,3 +74,8 @@ export function snapshotTree(dir: string): string {
   walk(dir);
   return out.join('\n');
 }
+
+/** Reader problems as their words: what the message tests compare (codes are tested on their own). */
+export function words<P extends { code: string; subject?: string }>(problems: P[]): Omit<P, 'code' | 'subject'>[] {
+  return problems.map(({ code: _code, subject: _subject, ...rest }) => rest);
+}

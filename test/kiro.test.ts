@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatOf } from '../src/formats/readers.js';
 import { readKiro, textHash } from '../src/formats/kiro.js';
+import { words } from './helpers.js';
 
 const FILE = '.kiro/specs/session-expiry/requirements.md';
 
@@ -39,7 +40,7 @@ describe('readKiro', () => {
 
   it('reads requirements (with their user story) and their criteria as parts, numbered by position', () => {
     const { spec, problems } = readKiro(FILE, SPEC);
-    expect(problems).toEqual([]);
+    expect(words(problems)).toEqual([]);
     expect(spec).toMatchObject({ id: 'session-expiry', format: 'kiro', name: 'session-expiry' });
     expect(spec!.capabilities.map((c) => [c.id, c.name, c.line, c.parent, c.text, c.links.map((l) => l.file)])).toEqual([
       ['session-expiry/1', 'Requirement 1: Session expiry', 9, undefined, 'As a signed-in reader, I want idle sessions to end, so that a shared laptop stays safe.', []],
@@ -55,7 +56,7 @@ describe('readKiro', () => {
   it('checks tasks.md: a reference to a missing requirement, and a requirement no task cites', () => {
     const tasks = '# Implementation Plan\n\n- [ ] 1. Add idle timer\n  - [ ] 1.1 Expire sessions\n    - _Requirements: 1.1, 1.2, 3.1_\n- [ ] 2. Tidy\n  - _Requirements: Requirement 4_\n';
     const { problems } = readKiro(FILE, SPEC, (name) => (name === 'tasks.md' ? tasks : undefined));
-    expect(problems).toEqual([
+    expect(words(problems)).toEqual([
       {
         kind: 'broken-requirement-ref',
         file: '.kiro/specs/session-expiry/tasks.md',
@@ -89,7 +90,7 @@ describe('readKiro', () => {
   it('a requirement number used twice is a problem naming both lines', () => {
     const { spec, problems } = readKiro(FILE, '### Requirement 1\n\nA\n\n### Requirement 1: Again\n\nB\n');
     expect(spec!.capabilities.map((c) => c.id)).toEqual(['session-expiry/1']);
-    expect(problems).toEqual([
+    expect(words(problems)).toEqual([
       {
         line: 5,
         capability: 'session-expiry/1',
@@ -113,14 +114,14 @@ describe('readKiro', () => {
     const { spec, problems } = readKiro(FILE, text);
     expect(performance.now() - start).toBeLessThan(1000);
     expect(spec!.capabilities).toHaveLength(20_000);
-    expect(problems).toEqual([]);
+    expect(words(problems)).toEqual([]);
   });
 });
 
 describe('Kiro numbering', () => {
   it('a gap in requirement numbers is a spec-warning at the first number after it', () => {
     const { problems } = readKiro(FILE, '### Requirement 1\n\nA\n\n### Requirement 3\n\nB\n');
-    expect(problems).toEqual([
+    expect(words(problems)).toEqual([
       { kind: 'spec-warning', line: 5, actual: 'the numbering skips Requirement 2: Requirement 1 is followed by Requirement 3', hint: 'number them without gaps, or say in the spec that the missing ones were dropped' },
     ]);
   });

@@ -7,6 +7,7 @@ import { resolveConfig } from '../src/config.js';
 import type { Plan } from '../src/model/model.js';
 import { createPlan } from '../src/plan.js';
 import { applyRun, lineRanges, type RunTest } from '../src/vitest/outcomes.js';
+import { messageOf } from '../src/model/words.js';
 import { FIXTURES } from './helpers.js';
 
 let plan: Plan;
@@ -52,7 +53,7 @@ describe('applyRun', () => {
   it('one failed test fails the capability, naming the test and its line', () => {
     const p = applyRun(plan, { tests: all({ add2: { state: 'failed', line: 11 } }), ranFiles: new Set(FILES) }, {});
     expect(statuses(p)['cart/add-item']).toBe('failing');
-    expect(p.findings.map((f) => [f.kind, f.capability, `${f.file}:${f.line}`, f.message])).toEqual([
+    expect(p.findings.map((f) => [f.kind, f.capability, `${f.file}:${f.line}`, messageOf(f)])).toEqual([
       [
         'failing-capability',
         'cart/add-item',
@@ -116,7 +117,7 @@ describe('applyRun', () => {
       ]),
     };
     const p = applyRun(plan, { tests: all(), ranFiles: new Set(FILES) }, {}, coverage);
-    expect(p.findings.map((f) => [f.kind, f.severity, `${f.file}:${f.line}`, f.message])).toEqual([
+    expect(p.findings.map((f) => [f.kind, f.severity, `${f.file}:${f.line}`, messageOf(f)])).toEqual([
       [
         'uncovered-code',
         'warn',

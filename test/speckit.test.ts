@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatOf } from '../src/formats/readers.js';
 import { readSpecKit } from '../src/formats/speckit.js';
-import { sdna, tempProject, write } from './helpers.js';
+import { sdna, tempProject, write, words } from './helpers.js';
 
 const FILE = 'specs/012-offline-drafts/spec.md';
 
@@ -44,7 +44,7 @@ describe('readSpecKit', () => {
       ['012-offline-drafts/FR-003', 'FR-003', 9, 'System MUST keep the newest edit when two devices changed the same paragraph', ['test/sync.test.ts#keeps the newest']],
       ['012-offline-drafts/SC-001', 'SC-001', 14, '99% of offline edits reach the server within one minute', []],
     ]);
-    expect(problems).toEqual([
+    expect(words(problems)).toEqual([
       {
         kind: 'needs-clarification',
         line: 8,
@@ -69,7 +69,7 @@ describe('readSpecKit', () => {
   it('a duplicate FR-001 is a problem naming both lines; the first stays', () => {
     const { spec, problems } = readSpecKit(FILE, '- **FR-001**: one\n- **FR-001**: two\n');
     expect(spec!.capabilities.map((c) => c.text)).toEqual(['one']);
-    expect(problems).toEqual([
+    expect(words(problems)).toEqual([
       {
         line: 2,
         capability: '012-offline-drafts/FR-001',
@@ -83,7 +83,7 @@ describe('readSpecKit', () => {
     for (const text of ['', '# Feature Specification: X\n\n## Requirements\n\nTo be written.\n']) {
       const { spec, problems } = readSpecKit(FILE, text);
       expect(spec!.capabilities).toEqual([]);
-      expect(problems).toEqual([
+      expect(words(problems)).toEqual([
         {
           line: 1,
           actual: 'spec has no requirements: no `- **FR-001**: …` or `- **SC-001**: …` line',
@@ -99,7 +99,7 @@ describe('readSpecKit', () => {
     const { spec, problems } = readSpecKit(FILE, text);
     expect(performance.now() - start).toBeLessThan(1000);
     expect(spec!.capabilities).toHaveLength(10_000);
-    expect(problems).toEqual([]);
+    expect(words(problems)).toEqual([]);
   });
 });
 
@@ -151,7 +151,7 @@ describe.concurrent('Spec Kit in sdna plan', () => {
 describe('Spec Kit numbering and tasks', () => {
   it('a gap in FR or SC numbers is a spec-warning at the first number after it', () => {
     const { problems } = readSpecKit(FILE, '- **FR-001**: a\n- **FR-004**: b\n- **SC-001**: c\n- **SC-003**: d\n');
-    expect(problems).toEqual([
+    expect(words(problems)).toEqual([
       { kind: 'spec-warning', line: 2, actual: 'the numbering skips FR-002 to FR-003: FR-001 is followed by FR-004', hint: 'number them without gaps, or say in the spec that the missing ones were dropped' },
       { kind: 'spec-warning', line: 4, actual: 'the numbering skips SC-002: SC-001 is followed by SC-003', hint: 'number them without gaps, or say in the spec that the missing ones were dropped' },
     ]);
@@ -161,7 +161,7 @@ describe('Spec Kit numbering and tasks', () => {
     const spec = '### User Story 1 - Keep typing offline (Priority: P1)\n\n- **FR-001**: System MUST store edits\n';
     const tasks = '# Tasks\n\n- [ ] T001 Create src/drafts/\n- [ ] T002 [P] [US1] Add store\n- [ ] T003 [US2] Sync edits\n';
     const { problems } = readSpecKit(FILE, spec, (name) => (name === 'tasks.md' ? tasks : undefined));
-    expect(problems).toEqual([
+    expect(words(problems)).toEqual([
       {
         kind: 'broken-requirement-ref',
         file: 'specs/012-offline-drafts/tasks.md',

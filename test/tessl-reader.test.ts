@@ -10,6 +10,7 @@ import { attributes, findLinks, plainText } from '../src/formats/markdown.js';
 import type { SpecProblem } from '../src/formats/problem.js';
 import { readTessl, tesslIdOf } from '../src/formats/tessl.js';
 import { distance, normalizeText, slugify } from '../src/util/text.js';
+import { words } from './helpers.js';
 
 const FILE = 'specs/links.spec.md';
 
@@ -18,20 +19,24 @@ function lines(...source: string[]): string {
   return source.join('\n') + '\n';
 }
 
+/** What the reader returns, its problems as their words. */
 function read(source: string, file = FILE) {
-  return readTessl(file, source);
+  const { problems, ...rest } = readTessl(file, source);
+  return { ...rest, problems: words(problems) };
 }
 
 /** The spec of a source that must read without problems. */
 function clean(source: string, file = FILE): Spec {
   const { spec, problems } = readTessl(file, source);
-  expect(problems).toEqual([]);
+  expect(words(problems)).toEqual([]);
   expect(spec).toBeDefined();
   return spec!;
 }
 
-function problemsOf(source: string, file = FILE): SpecProblem[] {
-  return readTessl(file, source).problems;
+type Words = Omit<SpecProblem, 'code' | 'subject'>;
+
+function problemsOf(source: string, file = FILE): Words[] {
+  return words(readTessl(file, source).problems);
 }
 
 /** A test link as the reader builds it (no `fragment` key when there is none). */
@@ -71,17 +76,17 @@ const OUTSIDE_LINK_HINT = 'link a test file inside the project, relative to the 
 const NO_FILE_HINT = 'write `[@test](../test/<file>.test.ts)` or `[@test](<../test/<file>.test.ts#test name>)`';
 const KNOWN_SECTIONS = 'Known sections: ## Capabilities, ## Target, ## API, ## Dependencies';
 
-const NO_NAME: SpecProblem = {
+const NO_NAME: Words = {
   line: 1,
   actual: 'spec has no name',
   hint: 'add `name: <Title>` to the frontmatter or a `# <Title>` heading',
 };
-const NO_CAPABILITIES_SECTION: SpecProblem = {
+const NO_CAPABILITIES_SECTION: Words = {
   line: 1,
   actual: 'spec has no capabilities: no `## Capabilities` section',
   hint: CAPABILITY_FORMS,
 };
-const NO_TARGETS: SpecProblem = { line: 1, actual: 'spec has no targets, so it governs no code', hint: TARGET_HINT };
+const NO_TARGETS: Words = { line: 1, actual: 'spec has no targets, so it governs no code', hint: TARGET_HINT };
 
 // The README's frontmatter example.
 const ESSAY = lines(

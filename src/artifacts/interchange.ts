@@ -6,7 +6,9 @@
 
 import * as z from 'zod/mini';
 import { SdnaError } from '../util/errors.js';
-import type { SpecModel } from '../plan.js';
+import type { SpecModel } from '../formats/read-model.js';
+import { FORMATS } from '../formats/readers.js';
+import { PROBLEM_KINDS } from '../model/kinds.js';
 
 export const INTERCHANGE_VERSION = 1;
 
@@ -25,7 +27,10 @@ const problem = z.strictObject({
   file: inRoot,
   /** When the problem is in a file read beside the spec (Kiro's tasks.md): that file. */
   companion: z.optional(inRoot),
-  kind: z.enum(['spec-error', 'spec-warning', 'needs-clarification', 'broken-requirement-ref', 'unplanned-requirement']),
+  kind: z.enum(PROBLEM_KINDS),
+  /** Stable per kind of problem (`frontmatter-yaml`); with `subject`, the identity of the finding it becomes. */
+  code: z.optional(z.string().check(z.minLength(1))),
+  subject: z.optional(z.string()),
   line,
   capability: z.optional(z.string()),
   actual: z.string(),
@@ -39,7 +44,7 @@ export const interchangeSchema = z.strictObject({
   specs: z.array(
     z.strictObject({
       id: z.string().check(z.minLength(1)),
-      format: z.enum(['tessl', 'kiro', 'speckit', 'openspec']),
+      format: z.enum(FORMATS),
       file: inRoot,
       name: z.string(),
       description: z.optional(z.string()),
@@ -80,6 +85,8 @@ export function toInterchange(model: SpecModel, root: string): Interchange {
       file,
       ...(p.file !== undefined && { companion: p.file }),
       kind: p.kind ?? 'spec-error',
+      code: p.code,
+      ...(p.subject !== undefined && { subject: p.subject }),
       line: p.line,
       ...(p.capability !== undefined && { capability: p.capability }),
       actual: p.actual,
@@ -107,10 +114,20 @@ export function parseInterchange(text: string, where: string): SpecModel {
   }
   return {
     specs: parsed.data.specs,
-    problems: parsed.data.problems.map(({ spec, file, companion, kind, line: l, capability, actual, hint }) => ({
+    problems: parsed.data.problems.map(({ spec, file, companion, kind, code, subject, line: l, capability, actual, hint }) => ({
       spec,
       file,
-      problem: { kind, line: l, ...(companion !== undefined && { file: companion }), ...(capability !== undefined && { capability }), actual, hint },
+      problem: {
+        kind,
+        // Another tool's problem without a code: its text is the only identity it has.
+        code: code ?? 'external',
+        ...(code === undefined ? { subject: actual } : subject !== undefined && { subject }),
+        line: l,
+        ...(companion !== undefined && { file: companion }),
+        ...(capability !== undefined && { capability }),
+        actual,
+        hint,
+      },
     })),
   };
 }

@@ -4,8 +4,9 @@
 
 import * as z from 'zod/mini';
 import { KIND_NAMES, type Kind } from '../model/kinds.js';
+import type { Plan } from '../model/model.js';
+import { messageOf, wordsOf } from '../model/words.js';
 import { SdnaError } from '../util/errors.js';
-import type { JsonPlan } from '../../reporters/json.js';
 
 export const PLAN_VERSION = 1;
 
@@ -54,6 +55,46 @@ export const planSchema = z.strictObject({
   summary: z.strictObject({ drift: nonNegative, unspecified: nonNegative, stale: nonNegative, errors: nonNegative }),
 });
 
+/** The JSON plan (version 1) as other tools read it: documented fields only. */
+export type JsonPlan = z.infer<typeof planSchema>;
+
+/** The plan as its JSON artifact: only the documented fields, in a fixed order. */
+export function toJsonPlan(plan: Plan): JsonPlan {
+  return {
+    version: plan.version,
+    root: plan.root,
+    specs: plan.specs.map(({ id, format, file, name }) => ({ id, format, file, name })),
+    capabilities: plan.capabilities.map(({ id, spec, name, file, line, status, tests, coverage }) => ({
+      id,
+      spec,
+      name,
+      file,
+      line,
+      status,
+      tests: tests.map((t) => (t.name === undefined ? { file: t.file } : { file: t.file, name: t.name })),
+      ...(coverage !== undefined && { coverage }),
+    })),
+    findings: plan.findings.map((f) => {
+      const api = f.kind === 'api-drift' && !('unparsable' in f.data) ? f.data : undefined;
+      return {
+        kind: f.kind,
+        category: f.category,
+        severity: f.severity,
+        ...(f.spec !== undefined && { spec: f.spec }),
+        ...(f.capability !== undefined && { capability: f.capability }),
+        ...(f.file !== undefined && { file: f.file }),
+        ...(f.line !== undefined && { line: f.line }),
+        message: messageOf(f),
+        ...(f.symbol !== undefined && { symbol: f.symbol }),
+        ...(api && { change: api.change }),
+        ...(api?.code && { code: { file: api.code.file, line: api.code.line } }),
+        ...(api && { diff: wordsOf(f).diff }),
+      };
+    }),
+    summary: { ...plan.summary },
+  };
+}
+
 /** Reads a saved JSON plan; throws SdnaError for an unknown version or a malformed plan. */
 export function parsePlan(text: string): JsonPlan {
   let data: unknown;
@@ -71,5 +112,5 @@ export function parsePlan(text: string): JsonPlan {
     const issue = parsed.error.issues[0];
     throw new SdnaError(`malformed plan at ${issue.path.join('.') || '<top>'}: ${issue.code}`);
   }
-  return parsed.data as JsonPlan;
+  return parsed.data;
 }

@@ -43,6 +43,7 @@ export function splitFrontmatter(text: string): Split {
     yamlLine: 0,
     body: text,
     problem: {
+      code: 'frontmatter-unclosed',
       line: 1,
       actual: 'frontmatter opened with `---` on line 1 is never closed',
       hint: 'close it with a line `---` after the last key (name:, description:, targets:)',
@@ -88,6 +89,7 @@ export function parseFrontmatter(text: string, firstLine: number): { fm?: Frontm
         {
           // "End of the stream" errors point past the last line: name the last one instead.
           line: firstLine + Math.min(e.mark?.line ?? 0, text.split('\n').length - 1),
+          code: 'frontmatter-yaml',
           actual: `frontmatter is not valid YAML: ${e.reason ?? e.message.split('\n')[0]}`,
           hint: `write frontmatter as ${RIGHT_FORM}`,
         },
@@ -100,7 +102,7 @@ export function parseFrontmatter(text: string, firstLine: number): { fm?: Frontm
   if (typeof data !== 'object' || Array.isArray(data)) {
     return {
       problems: [
-        { line: firstLine, actual: 'frontmatter is not a YAML mapping of keys to values', hint: `write frontmatter as ${RIGHT_FORM}` },
+        { code: 'frontmatter-not-mapping', line: firstLine, actual: 'frontmatter is not a YAML mapping of keys to values', hint: `write frontmatter as ${RIGHT_FORM}` },
       ],
     };
   }
@@ -122,6 +124,8 @@ export function parseFrontmatter(text: string, firstLine: number): { fm?: Frontm
             : `a single line of text: \`${key}: <text>\``;
         const at = keyLine(lines, key);
         return {
+          code: 'frontmatter-key',
+          subject: key,
           line: firstLine + Math.max(0, at),
           actual: `frontmatter \`${key}\` has the wrong form`,
           hint: `write it as ${expected}`,

@@ -74,6 +74,8 @@ export function readKiro(file: string, source: string, companion: (name: string)
         problems.push({
           line: lineNo,
           capability: `${id}/${n}`,
+          code: 'duplicate-requirement',
+          subject: String(n),
           actual: `\`Requirement ${n}\` is declared twice: ${file}:${prior} and ${file}:${lineNo}`,
           hint: 'number the requirements 1, 2, 3… in order, each once',
         });
@@ -142,6 +144,7 @@ export function readKiro(file: string, source: string, companion: (name: string)
   reportGaps([...requirementLines].map(([n, line]) => ({ n: Number(n), line })), (n) => `Requirement ${n}`, problems);
   if (capabilities.length === 0) {
     problems.push({
+      code: 'no-requirements',
       line: 1,
       actual: 'spec has no requirements: no `### Requirement 1` heading',
       hint: 'write `### Requirement 1: <title>`, a `**User Story:** …` line, then `#### Acceptance Criteria` with a numbered list (`1. WHEN … THEN the system SHALL …`)',
@@ -177,6 +180,8 @@ function checkTasks(tasksFile: string, text: string, capabilities: Capability[],
           kind: 'broken-requirement-ref',
           file: tasksFile,
           line: i + 1,
+          code: 'unknown-requirement',
+          subject: ref,
           actual: `a task cites requirement \`${ref}\`, which ${path.posix.basename(path.posix.dirname(tasksFile))}'s requirements.md does not have`,
           hint: `cite an existing requirement or criterion (${[...ids].slice(0, 6).join(', ')}${ids.size > 6 ? ', …' : ''}) as \`_Requirements: 1.1, 2.3_\``,
         });
@@ -192,6 +197,7 @@ function checkTasks(tasksFile: string, text: string, capabilities: Capability[],
       kind: 'unplanned-requirement',
       capability: cap.id,
       line: cap.line,
+      code: 'no-task',
       actual: `no task in ${tasksFile} cites ${cap.name}`,
       hint: `add a task for it, with \`_Requirements: ${n}.1_\` (or \`${n}\`) under it`,
     });

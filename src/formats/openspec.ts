@@ -50,8 +50,10 @@ export function readOpenSpec(file: string, source: string): ReadResult {
   const id = openspecIdOf(file);
   const title = headings.find((h) => h.level === 1)?.title.replace(/\s+Specification$/i, '');
   const spec: Spec = { id, format: 'openspec', file, name: title || id, targets, capabilities: [], links: [], uses: [], api: [] };
-  const error = (line: number, actual: string, hint: string) => problems.push({ line, actual, hint });
-  const warn = (line: number, actual: string, hint: string) => problems.push({ kind: 'spec-warning', line, actual, hint });
+  const error = (code: string, subject: string | undefined, line: number, actual: string, hint: string) =>
+    problems.push({ code, ...(subject !== undefined && { subject }), line, actual, hint });
+  const warn = (code: string, subject: string | undefined, line: number, actual: string, hint: string) =>
+    problems.push({ kind: 'spec-warning', code, ...(subject !== undefined && { subject }), line, actual, hint });
 
   checkStructure(lines, fenced, problems);
   // A section: its heading and the lines up to the next heading at its level or
@@ -75,24 +77,24 @@ export function readOpenSpec(file: string, source: string): ReadResult {
   const purpose = find('purpose');
   const requirements = find('requirements');
   const purposeText = purpose ? body(purpose).join('\n').trim() : '';
-  if (!purposeText) error(purpose ? purpose.at + 1 : 1, 'spec has no `## Purpose` section, or it is empty', SECTIONS_FORM);
-  if (!requirements) error(1, 'spec has no `## Requirements` section', SECTIONS_FORM);
+  if (!purposeText) error('no-purpose', undefined, purpose ? purpose.at + 1 : 1, 'spec has no `## Purpose` section, or it is empty', SECTIONS_FORM);
+  if (!requirements) error('no-requirements-section', undefined, 1, 'spec has no `## Requirements` section', SECTIONS_FORM);
   if (!purposeText || !requirements) return { spec, problems };
 
   if (/^(?:TBD|TODO)(?![\p{L}\p{N}\p{M}_])/u.test(purposeText) || purposeText.includes('TBD - created by archiving change ')) {
-    warn(purpose!.at + 1, 'the Purpose section is still a placeholder', 'write what this capability is for in `## Purpose`');
+    warn('placeholder-purpose', undefined, purpose!.at + 1, 'the Purpose section is still a placeholder', 'write what this capability is for in `## Purpose`');
   } else if (purposeText.length < MIN_PURPOSE) {
-    warn(purpose!.at + 1, `the Purpose section is too brief (${purposeText.length} characters, fewer than ${MIN_PURPOSE})`, 'say in a sentence or two what this capability is for and why');
+    warn('brief-purpose', undefined, purpose!.at + 1, `the Purpose section is too brief (${purposeText.length} characters, fewer than ${MIN_PURPOSE})`, 'say in a sentence or two what this capability is for and why');
   }
 
   const children = (parent: Heading) => kids.get(parent) ?? [];
   const reqs = children(requirements);
-  if (reqs.length === 0) error(requirements.at + 1, 'spec has no requirements: `## Requirements` holds no `### Requirement:` block', SECTIONS_FORM);
+  if (reqs.length === 0) error('no-requirements', undefined, requirements.at + 1, 'spec has no requirements: `## Requirements` holds no `### Requirement:` block', SECTIONS_FORM);
   const seen = new Set<string>();
   for (const req of reqs) {
     const stray = /^Scenario:\s*(.*)$/i.exec(req.title);
     if (stray) {
-      error(req.at + 1, `scenario "${stray[1].trim()}" is not inside a requirement`, 'put it under the `### Requirement:` block whose behaviour it shows');
+      error('stray-scenario', stray[1].trim(), req.at + 1, `scenario "${stray[1].trim()}" is not inside a requirement`, 'put it under the `### Requirement:` block whose behaviour it shows');
       continue;
     }
     const name = (REQUIREMENT_HEADER.exec(lines[req.at])?.[1] ?? req.title).replace(/[ \t]+#+$/, '').trim();
@@ -112,12 +114,12 @@ export function readOpenSpec(file: string, source: string): ReadResult {
     seen.add(cap.id);
     spec.capabilities.push(cap);
     if (REQUIREMENT_HEADER.test(lines[req.at])) {
-      if (!own) error(req.at + 1, `requirement "${name}" has no text under its header`, 'write what the system SHALL or MUST do on the lines below `### Requirement:`');
-      else if (!/\b(SHALL|MUST)\b/.test(own)) warn(req.at + 1, `requirement "${name}" says neither SHALL nor MUST`, 'state the requirement with SHALL or MUST (RFC 2119), e.g. "The portal SHALL …"');
+      if (!own) error('empty-requirement', name, req.at + 1, `requirement "${name}" has no text under its header`, 'write what the system SHALL or MUST do on the lines below `### Requirement:`');
+      else if (!/\b(SHALL|MUST)\b/.test(own)) warn('no-shall', name, req.at + 1, `requirement "${name}" says neither SHALL nor MUST`, 'state the requirement with SHALL or MUST (RFC 2119), e.g. "The portal SHALL …"');
     }
     const scenarios = children(req).filter((s) => body(s).join('\n').trim().length > 0);
     if (scenarios.length === 0) {
-      error(req.at + 1, `requirement "${name}" has no scenario (a \`####\` heading with text under it)`, 'add `#### Scenario: <name>` with `- **WHEN** …` / `- **THEN** …` lines under it');
+      error('no-scenario', name, req.at + 1, `requirement "${name}" has no scenario (a \`####\` heading with text under it)`, 'add `#### Scenario: <name>` with `- **WHEN** …` / `- **THEN** …` lines under it');
     }
     for (const s of scenarios) {
       const scenarioName = s.title.replace(/^Scenario:\s*/i, '').trim();
@@ -169,6 +171,8 @@ function checkStructure(lines: string[], fenced: boolean[], problems: SpecProble
     if (DELTA_HEADER.test(line)) {
       problems.push({
         line: i + 1,
+        code: 'delta-header',
+        subject: line.trim(),
         actual: `a main spec holds the delta header "${line.trim()}"`,
         hint: 'delta headers belong in openspec/changes/<change>/specs/<capability>/spec.md; here, list requirements under `## Requirements`',
       });
@@ -177,13 +181,13 @@ function checkStructure(lines: string[], fenced: boolean[], problems: SpecProble
     const m = REQUIREMENT_HEADER.exec(line);
     if (!m) return;
     if (start === -1 || i <= start || i >= stop) {
-      problems.push({ line: i + 1, actual: `"${line.trim()}" is outside the \`## Requirements\` section, so OpenSpec does not see it`, hint: 'move it under `## Requirements`' });
+      problems.push({ code: 'outside-requirements', subject: line.trim(), line: i + 1, actual: `"${line.trim()}" is outside the \`## Requirements\` section, so OpenSpec does not see it`, hint: 'move it under `## Requirements`' });
       return;
     }
     const name = m[1].replace(/[ \t]+#+$/, '').trim();
     const prior = names.get(name);
     if (prior !== undefined) {
-      problems.push({ line: i + 1, actual: `requirement "${name}" is declared twice: lines ${prior} and ${i + 1}`, hint: 'give each requirement a unique name' });
+      problems.push({ code: 'duplicate-requirement', subject: name, line: i + 1, actual: `requirement "${name}" is declared twice: lines ${prior} and ${i + 1}`, hint: 'give each requirement a unique name' });
     } else {
       names.set(name, i + 1);
     }

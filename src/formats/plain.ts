@@ -67,6 +67,8 @@ export function reportGaps(numbers: { n: number; line: number }[], label: (n: nu
     const missing = next.n - prev === 2 ? label(prev + 1) : `${label(prev + 1)} to ${label(next.n - 1)}`;
     problems.push({
       kind: 'spec-warning',
+      code: 'numbering-gap',
+      subject: label(next.n),
       line: next.line,
       actual: `the numbering skips ${missing}: ${label(prev)} is followed by ${label(next.n)}`,
       hint: 'number them without gaps, or say in the spec that the missing ones were dropped',

@@ -1,7 +1,13 @@
+import type { ProblemKind } from '../model/kinds.js';
+
 /** Something wrong in one spec file, before it becomes a `spec-error` finding. */
 export interface SpecProblem {
   /** `spec-error` unless the reader says otherwise. */
-  kind?: 'spec-error' | 'spec-warning' | 'needs-clarification' | 'broken-requirement-ref' | 'unplanned-requirement';
+  kind?: ProblemKind;
+  /** Stable per kind of problem (`frontmatter-yaml`, `duplicate-requirement`): with `subject`, its identity. */
+  code: string;
+  /** What it is about, when a spec can have several problems of one code (the heading, the id, the glob). */
+  subject?: string;
   line: number;
   /** The file the problem is in, when not the spec file itself (Kiro's tasks.md). */
   file?: string;

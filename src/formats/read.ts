@@ -23,11 +23,12 @@ export function readSpecFile(root: string, file: string): { text?: string; probl
           : code === 'EACCES' || code === 'EPERM'
             ? `permission denied (${code})`
             : (code ?? String(error));
-    return { problem: { line: 1, actual: `cannot read the spec: ${why}`, hint: 'make it a readable Markdown file, or remove it' } };
+    return { problem: { code: 'unreadable', line: 1, actual: `cannot read the spec: ${why}`, hint: 'make it a readable Markdown file, or remove it' } };
   }
   if (buf.length > MAX_SPEC_BYTES) {
     return {
       problem: {
+        code: 'too-large',
         line: 1,
         actual: `spec is ${(buf.length / 1024 / 1024).toFixed(1)} MB, over the ${MAX_SPEC_BYTES / 1024 / 1024} MB limit, and was not parsed`,
         hint: 'split it into one spec per area (`specs/<area>.spec.md`)',
@@ -36,7 +37,7 @@ export function readSpecFile(root: string, file: string): { text?: string; probl
   }
   if (buf.includes(0)) {
     return {
-      problem: { line: 1, actual: 'spec is not a text file (it contains NUL bytes)', hint: 'a spec is UTF-8 Markdown; rename binary files so they do not end in `.spec.md`' },
+      problem: { code: 'not-text', line: 1, actual: 'spec is not a text file (it contains NUL bytes)', hint: 'a spec is UTF-8 Markdown; rename binary files so they do not end in `.spec.md`' },
     };
   }
   return { text: buf.toString('utf8') };

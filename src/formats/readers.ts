@@ -18,15 +18,18 @@ export interface Reader {
   /** The id a spec gets when it cannot be read (for grouping its errors). */
   idOf: (file: string) => string;
   /** Files beside the spec that the reader also reads: a change to them is a change to the spec. */
-  companions: string[];
+  companions: readonly string[];
 }
 
-const READERS: Record<Format, Reader> = {
+const READERS = {
   tessl: { read: readTessl, idOf: tesslIdOf, companions: [] },
   speckit: { read: readSpecKit, idOf: speckitIdOf, companions: ['tasks.md'] },
   kiro: { read: readKiro, idOf: kiroIdOf, companions: ['tasks.md', 'design.md'] },
   openspec: { read: readOpenSpec, idOf: openspecIdOf, companions: [] },
-};
+} as const satisfies Record<Format, Reader>;
+
+/** Every format sdna reads: the one list, for schemas and messages. */
+export const FORMATS = Object.keys(READERS) as [Format, ...Format[]];
 
 const OPENSPEC = /(?:^|\/)openspec\/specs\/.+\/spec\.md$/;
 const KIRO = /(?:^|\/)\.kiro\/specs\/[^/]+\/requirements\.md$/;
@@ -46,9 +49,9 @@ export function formatOf(file: string): Format | undefined {
 /** The reader for a spec file, or undefined for a file no reader takes. */
 export function readerOf(file: string): Reader | undefined {
   const format = formatOf(file);
-  return format && READERS[format];
+  return format && (READERS[format] as Reader);
 }
 
-export function companionsOf(file: string): string[] {
+export function companionsOf(file: string): readonly string[] {
   return readerOf(file)?.companions ?? [];
 }

@@ -64,6 +64,8 @@ export function readSpecKit(file: string, source: string, companion: (name: stri
         kind: 'needs-clarification',
         line: lineNo,
         capability: current?.cap.id,
+        code: 'needs-clarification',
+        subject: m[1].trim(),
         actual: `open question left in the spec: [NEEDS CLARIFICATION: ${m[1].trim()}]`,
         hint: 'decide it (Spec Kit: `/speckit.clarify`) and write the answer in place of the marker',
       });
@@ -88,6 +90,8 @@ export function readSpecKit(file: string, source: string, companion: (name: stri
         problems.push({
           line: lineNo,
           capability: capId,
+          code: 'duplicate-requirement',
+          subject: reqId,
           actual: `\`${reqId}\` is declared twice: ${file}:${prior} and ${file}:${lineNo}`,
           hint: `give each requirement its own number (the next free one after the last \`${reqId.slice(0, 2)}-\`)`,
         });
@@ -117,6 +121,7 @@ export function readSpecKit(file: string, source: string, companion: (name: stri
   if (tasks !== undefined && stories.size > 0) checkTasks(path.posix.join(path.posix.dirname(file), 'tasks.md'), normalizeText(tasks), stories, problems);
   if (capabilities.length === 0) {
     problems.push({
+      code: 'no-requirements',
       line: 1,
       actual: 'spec has no requirements: no `- **FR-001**: …` or `- **SC-001**: …` line',
       hint: 'list them under `## Requirements` as `- **FR-001**: System MUST …` (and success criteria as `- **SC-001**: …`)',
@@ -145,6 +150,8 @@ function checkTasks(tasksFile: string, text: string, stories: Set<number>, probl
       kind: 'broken-requirement-ref',
       file: tasksFile,
       line: i + 1,
+      code: 'unknown-story',
+      subject: `${m[2]} US${m[4]}`,
       actual: `task ${m[2]} is marked [US${m[4]}], but the spec has no User Story ${m[4]}`,
       hint: `mark it with an existing story (${[...stories].sort((a, b) => a - b).map((n) => `[US${n}]`).join(', ')}), or add \`### User Story ${m[4]} - …\` to spec.md`,
     });

@@ -73,6 +73,7 @@ export function readTessl(file: string, source: string): ReadResult {
   const name = fields.name?.trim() || body.title;
   if (!name) {
     problems.push({
+      code: 'no-name',
       line: 1,
       actual: 'spec has no name',
       hint: 'add `name: <Title>` to the frontmatter or a `# <Title>` heading',
@@ -253,6 +254,7 @@ function checkSections(body: Body, targets: Target[], problems: SpecProblem[]): 
   if (body.drafts.length === 0) {
     const typo = body.typos.find((t) => t.meant === 'capabilities');
     problems.push({
+      code: 'no-capabilities',
       line: typo?.line ?? (body.capabilitiesLine || 1),
       actual: typo
         ? `spec has no capabilities: \`## ${typo.heading}\` is not a known section (did you mean \`## Capabilities\`?)`
@@ -266,6 +268,7 @@ function checkSections(body: Body, targets: Target[], problems: SpecProblem[]): 
   if (targets.length === 0 && !targetsWritten(problems)) {
     const typo = body.typos.find((t) => t.meant === 'target' || t.meant === 'targets');
     problems.push({
+      code: 'no-targets',
       line: typo?.line ?? 1,
       actual: typo
         ? `spec has no targets: \`## ${typo.heading}\` is not a known section (did you mean \`## Target\`?)`
@@ -277,6 +280,8 @@ function checkSections(body: Body, targets: Target[], problems: SpecProblem[]): 
     if (t.meant === 'capabilities' && body.drafts.length === 0) continue;
     if ((t.meant === 'target' || t.meant === 'targets') && targets.length === 0) continue;
     problems.push({
+      code: 'unknown-section',
+      subject: t.heading,
       line: t.line,
       actual: `\`## ${t.heading}\` is not a known section`,
       hint: `did you mean \`## ${SECTION_TITLES[t.meant]}\`? Known sections: ## Capabilities, ## Target, ## API, ## Dependencies`,
@@ -290,6 +295,8 @@ function specId(file: string, written: string | undefined, line: number, problem
   if (written === undefined) return tesslIdOf(file);
   if (/^[\p{L}\p{N}][\p{L}\p{N}._-]*$/u.test(written)) return written;
   problems.push({
+    code: 'invalid-id',
+    subject: written,
     line,
     actual: `spec id \`${written}\` is not a valid id`,
     hint: 'use letters, digits, `.`, `_` and `-`, e.g. `id: payments`',
@@ -305,6 +312,8 @@ function toCapabilities(id: string, file: string, drafts: Draft[], problems: Spe
     const slug = slugify(d.name);
     if (slug === '') {
       problems.push({
+        code: 'unnamed-capability',
+        subject: d.name,
         line: d.line,
         actual: `capability \`${d.name}\` has no letters or digits to make an id from`,
         hint: 'name it in words: `- **Create Link** …` or `### Create Link`',
@@ -326,6 +335,7 @@ function toCapabilities(id: string, file: string, drafts: Draft[], problems: Spe
       problems.push({
         line: d.line,
         capability: cap.id,
+        code: 'duplicate-capability',
         actual: `capability id \`${cap.id}\` is declared twice: ${file}:${prior.line} and ${file}:${d.line}`,
         hint: 'give each capability a distinct name',
       });
@@ -349,6 +359,8 @@ export function testLink(file: string, l: RawLink, problems: SpecProblem[]): Tes
   }
   if (ref.trim() === '') {
     problems.push({
+      code: 'link-without-file',
+      subject: l.target,
       line: l.line,
       actual: `test link \`[@test](${l.target})\` names no file`,
       hint: 'write `[@test](../test/<file>.test.ts)` or `[@test](<../test/<file>.test.ts#test name>)`',
@@ -358,6 +370,8 @@ export function testLink(file: string, l: RawLink, problems: SpecProblem[]): Tes
   const resolved = resolveFrom(file, decode(ref.trim()));
   if (resolved === undefined) {
     problems.push({
+      code: 'link-outside-root',
+      subject: ref.trim(),
       line: l.line,
       actual: `test link \`${ref.trim()}\` resolves outside the project root and was not read`,
       hint: 'link a test file inside the project, relative to the spec file: `[@test](../test/<file>.test.ts)`',
@@ -410,12 +424,14 @@ export function addTarget(
 ): void {
   const g = glob.trim();
   if (g === '') {
-    problems.push({ line, target: true, actual: 'empty target', hint: 'write a glob relative to the spec file: `../src/<file>.ts`' });
+    problems.push({ code: 'empty-target', line, target: true, actual: 'empty target', hint: 'write a glob relative to the spec file: `../src/<file>.ts`' });
     return;
   }
   const pattern = resolveFrom(file, g);
   if (pattern === '') {
     problems.push({
+      code: 'target-is-root',
+      subject: g,
       line,
       target: true,
       actual: `target \`${g}\` names the whole project root`,
@@ -425,6 +441,8 @@ export function addTarget(
   }
   if (pattern === undefined) {
     problems.push({
+      code: 'target-outside-root',
+      subject: g,
       line,
       target: true,
       actual: `target \`${g}\` resolves outside the project root and was not read`,

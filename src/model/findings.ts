@@ -1,41 +1,45 @@
 // Building findings: the kind table gives category and default level, `rules`
-// may change the level or turn a kind off.
+// may change the level or turn a kind off; a sorted list gets its fingerprints.
 
 import { KINDS, type Kind, type Level } from './kinds.js';
-import type { Finding } from './model.js';
+import type { Finding, FindingOf } from './model.js';
+import { fingerprints, identityOf } from './fingerprint.js';
 
-export type FindingInput = Omit<Finding, 'category' | 'severity' | 'message'>;
+/** What a check reports: where, and the kind's data. Level, category and fingerprint are added here. */
+export type FindingInput = { [K in Kind]: Omit<FindingOf<K>, 'category' | 'severity' | 'fingerprint'> }[Kind];
+type Unprinted = Omit<Finding, 'fingerprint'>;
 
 export class Findings {
-  readonly list: Finding[] = [];
+  private readonly list: Unprinted[] = [];
 
   constructor(private readonly rules: Partial<Record<Kind, Level>>) {}
 
   add(input: FindingInput): void {
     const level = this.rules[input.kind] ?? KINDS[input.kind].level;
     if (level === 'off') return;
-    this.list.push({
-      ...input,
-      category: KINDS[input.kind].category,
-      severity: level,
-      message: `${input.actual}; ${input.hint}`,
-    });
+    this.list.push({ ...input, category: KINDS[input.kind].category, severity: level } as Unprinted);
   }
 
   /**
    * Grouped by spec, in the order of the spec files (`specFiles`: id → file),
-   * then by file and line; findings outside every spec come last.
+   * then by file and line; findings outside every spec come last. Each gets its
+   * fingerprint here, where the whole list is known.
    */
   sorted(specFiles: ReadonlyMap<string, string>): Finding[] {
-    const group = (f: Finding) => (f.spec !== undefined ? (specFiles.get(f.spec) ?? '\uffff') : '\uffff\uffff');
-    return [...this.list].sort(
-      (a, b) =>
-        cmp(group(a), group(b)) ||
-        cmp(a.file ?? '', b.file ?? '') ||
-        (a.line ?? 0) - (b.line ?? 0) ||
-        cmp(a.kind, b.kind) ||
-        cmp(a.message, b.message),
-    );
+    const group = (f: Unprinted) => (f.spec !== undefined ? (specFiles.get(f.spec) ?? '\uffff') : '\uffff\uffff');
+    const list = this.list
+      .map((f) => ({ f, id: identityOf(f) }))
+      .sort(
+        (a, b) =>
+          cmp(group(a.f), group(b.f)) ||
+          cmp(a.f.file ?? '', b.f.file ?? '') ||
+          (a.f.line ?? 0) - (b.f.line ?? 0) ||
+          cmp(a.f.kind, b.f.kind) ||
+          cmp(a.id, b.id),
+      )
+      .map(({ f }) => f);
+    const prints = fingerprints(list);
+    return list.map((f, i) => ({ ...f, fingerprint: prints[i] }) as Finding);
   }
 }
 

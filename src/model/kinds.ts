@@ -142,3 +142,68 @@ export const SIGNS: Record<Category, string> = { drift: '~', unspecified: '+', s
 export function isKind(value: string): value is Kind {
   return Object.hasOwn(KINDS, value);
 }
+
+/**
+ * What a reader found wrong in a spec (or a companion such as Kiro's tasks.md).
+ * `code` and `subject` are its identity; `problem` and `fix` are the reader's
+ * own diagnosis (a YAML parser's reason, the right form of a heading), which
+ * only a reader of that format can say.
+ */
+export interface ProblemData {
+  /** Stable per kind of problem: `frontmatter-yaml`, `duplicate-requirement`, … */
+  code: string;
+  /** What the problem is about when a file can have several of one code: the heading, the id, the glob. */
+  subject?: string;
+  problem: string;
+  fix: string;
+}
+
+export interface TestAt {
+  file: string;
+  name: string;
+  line?: number;
+}
+
+/** An `api-drift` finding's facts: the declarations on both sides and how they differ. */
+export type ApiDriftData =
+  | {
+      change: 'added' | 'removed' | 'changed';
+      /** The spec's declaration, printed as d.ts lines. */
+      spec: string[];
+      /** Where the code declares it, printed the same way; absent when no target exports it. */
+      code?: { file: string; line: number; decl: string[] };
+      /** Each difference, as the comparison states it. */
+      differences: string[];
+      /** The spec's target files (named when nothing exports the declaration). */
+      targets: string[];
+    }
+  | {
+      /** A target file that does not parse: its exports could not be compared. */
+      unparsable: string;
+    };
+
+/** Each kind's own facts: what its words are made of, and (with the fields) its identity. */
+export interface KindData {
+  'failing-capability': { promise: string; test: TestAt; more: number };
+  'untested-capability': { promise: string; reason: 'unlinked' | 'links-missing' | 'not-run' };
+  'api-drift': ApiDriftData;
+  'generated-edited': { source: string; stamp: 'sdna' | 'tessl' | 'recorded' };
+  'generated-unrecorded': { source: string };
+  'needs-clarification': ProblemData;
+  'unplanned-requirement': ProblemData;
+  'pending-change': { change: string; op: 'REMOVED' | 'RENAMED' | 'MODIFIED'; requirement: string; to?: string; renamedId?: string; tests: string[] };
+  'semantic-drift': { clause: string; instead: string };
+  'uncovered-code': { source: string; ranges: string[]; lines: number };
+  'unspecified-code': Record<string, never>;
+  'stale-target': { glob: string; pattern: string };
+  'broken-test-link':
+    | { link: string; target: string; fragment?: string; reason: 'missing' | 'unreadable' | 'no-match' }
+    | { claim: string; test: string; near?: string };
+  'broken-requirement-ref': ProblemData;
+  'spec-error': ProblemData;
+  'spec-warning': ProblemData;
+}
+
+/** The kinds a spec reader reports (through `SpecProblem`), each with `ProblemData`. */
+export const PROBLEM_KINDS = ['spec-error', 'spec-warning', 'needs-clarification', 'broken-requirement-ref', 'unplanned-requirement'] as const;
+export type ProblemKind = (typeof PROBLEM_KINDS)[number];

@@ -1,7 +1,7 @@
 // The format-neutral model every spec reader produces, and the plan sdna derives.
 // Paths are relative to the project root with `/` separators; lines are 1-based.
 
-import type { Category, Kind, Severity } from './kinds.js';
+import type { Category, Kind, KindData, Severity } from './kinds.js';
 
 export type Format = 'tessl' | 'kiro' | 'speckit' | 'openspec';
 
@@ -66,30 +66,25 @@ export interface Spec {
   context?: { file: string; headings: { title: string; line: number }[] }[];
 }
 
-export interface Finding {
-  kind: Kind;
+/**
+ * One disagreement, as data: where it is, and its kind's own facts (`data`).
+ * The words (`impl:`, `action:`, the JSON `message`) come from `wordsOf` beside
+ * the kind table; `fingerprint` is its identity across edits (see fingerprint.ts).
+ */
+export type Finding = { [K in Kind]: FindingOf<K> }[Kind];
+
+export interface FindingOf<K extends Kind> {
+  kind: K;
   category: Category;
   severity: Severity;
   spec?: string;
   capability?: string;
   file?: string;
   line?: number;
-  /** What is wrong and what to do, in one line. */
-  message: string;
-  /** What the spec says (the terminal's `spec:` line). */
-  expected?: string;
-  /** What sdna found (the terminal's `impl:` line). */
-  actual: string;
-  /** What to do (the terminal's `action:` line after the kind's label). */
-  hint: string;
   /** `api-drift`: the declaration's name as the spec writes it. */
   symbol?: string;
-  /** `api-drift`: what the code did to the spec's declaration. */
-  change?: 'added' | 'removed' | 'changed';
-  /** `api-drift`: where the code declares it (the finding's file and line are the spec's). */
-  code?: { file: string; line: number };
-  /** `api-drift`: a unified diff, `-` the spec's declaration, `+` the code's. */
-  diff?: string;
+  data: KindData[K];
+  fingerprint: string;
 }
 
 export interface TestRef {
@@ -134,4 +129,6 @@ export interface Plan {
   failed: boolean;
   /** The files each spec's targets match, by spec id. */
   targetFiles: Map<string, string[]>;
+  /** Each spec id and its file (the first by path, for an id that several files share), for grouping findings. */
+  specFiles: Map<string, string>;
 }

@@ -4,6 +4,7 @@
 
 import picomatch from 'picomatch';
 import { filesUnder } from './files.js';
+import { SdnaError } from './errors.js';
 
 export interface CompiledGlob {
   pattern: string;
@@ -73,4 +74,13 @@ export function selectFiles(globs: CompiledGlob[], sorted: string[], set: Set<st
   const out = new Set<string>();
   for (const g of globs) for (const f of matchGlob(g, sorted, set)) out.add(f);
   return out;
+}
+
+/** Compiles globs the config gives (`specs`, `include`, …); SdnaError names the key. */
+export function configGlobs(key: string, patterns: string[]): ReturnType<typeof globSet> {
+  try {
+    return globSet(patterns);
+  } catch (error) {
+    throw new SdnaError(`invalid glob in config \`${key}\`: ${(error as Error).message}`);
+  }
 }

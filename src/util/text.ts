@@ -60,3 +60,18 @@ export function clip(text: string, max = 100): string {
   const one = text.replace(/\s+/g, ' ').trim();
   return one.length > max ? one.slice(0, max - 1).trimEnd() + '…' : one;
 }
+
+/** The nearest of `candidates` to `word`, for "did you mean" hints; only when it is close. */
+export function closest(word: string, candidates: Iterable<string>): string | undefined {
+  let best: string | undefined;
+  let bestD = Math.max(2, Math.floor(word.length / 4)) + 1;
+  for (const candidate of candidates) {
+    if (Math.abs(candidate.length - word.length) >= bestD) continue;
+    const d = distance(word, candidate);
+    if (d < bestD) {
+      best = candidate;
+      bestD = d;
+    }
+  }
+  return best;
+}

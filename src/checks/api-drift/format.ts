@@ -55,33 +55,3 @@ export function formatDecl(d: Decl, show: ShowType): string[] {
       return [`${exp}enum ${d.name} { ${d.type} }`];
   }
 }
-
-/**
- * A unified diff of two short texts, every line in one hunk (a signature is
- * short enough to show whole): `-` the spec's lines, `+` the code's.
- */
-export function unifiedDiff(from: string[], to: string[], fromLabel: string, toLabel: string): string {
-  const n = from.length;
-  const m = to.length;
-  // Longest common subsequence table, from the end.
-  const lcs: number[][] = Array.from({ length: n + 1 }, () => new Array<number>(m + 1).fill(0));
-  for (let i = n - 1; i >= 0; i--) for (let j = m - 1; j >= 0; j--) lcs[i][j] = from[i] === to[j] ? lcs[i + 1][j + 1] + 1 : Math.max(lcs[i + 1][j], lcs[i][j + 1]);
-  const body: string[] = [];
-  let i = 0;
-  let j = 0;
-  while (i < n && j < m) {
-    if (from[i] === to[j]) {
-      body.push(` ${from[i++]}`);
-      j++;
-    } else if (lcs[i + 1][j] >= lcs[i][j + 1]) {
-      // Removals before additions within a changed run, as diff prints them.
-      body.push(`-${from[i++]}`);
-    } else {
-      body.push(`+${to[j++]}`);
-    }
-  }
-  while (i < n) body.push(`-${from[i++]}`);
-  while (j < m) body.push(`+${to[j++]}`);
-  const range = (start: number, count: number) => (count === 1 ? `${start}` : `${count === 0 ? 0 : start},${count}`);
-  return [`--- ${fromLabel}`, `+++ ${toLabel}`, `@@ -${range(1, n)} +${range(1, m)} @@`, ...body].join('\n');
-}

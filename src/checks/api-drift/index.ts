@@ -8,16 +8,17 @@ import path from 'node:path';
 import { contentKey, ParseCache } from '../../artifacts/cache.js';
 import { FileReader } from '../../util/files.js';
 import type { FindingInput } from '../../model/findings.js';
+import { problemFinding } from '../../formats/read-model.js';
 import type { Spec } from '../../model/model.js';
-import { clip, lineAt, lineStartsOf } from '../../util/text.js';
+import { lineAt, lineStartsOf } from '../../util/text.js';
 import { timed } from '../../util/perf.js';
 import { classify, compareApi, type CodeExport, type DeclDrift, type Difference, type Exports } from './compare.js';
 import { runChecks, type CheckJob, type CheckResult } from './checker.js';
 import { loadTypeScript, parseDeclarations, type Decl, type ParsedFile, type Span, type Ts } from './declarations.js';
-import { formatDecl, unifiedDiff } from './format.js';
+import { formatDecl } from './format.js';
 
 /** Bump when the comparison changes what it finds: cached results of older ones are not reused. */
-const RESULT_FORMAT = 1;
+const RESULT_FORMAT = 2;
 
 /** Code sdna can read declarations from. */
 const CODE = /\.(?:[cm]?tsx?|[cm]?jsx?)$/;
@@ -183,14 +184,15 @@ function prepare(ts: Ts, spec: Spec, files: string[], parsed: (file: string) => 
   for (const block of blocks) {
     const result = parseDeclarations(ts, `${spec.file}.api.ts`, block.code, true);
     if (result.problem) {
-      findings.push({
-        kind: 'spec-error',
-        spec: spec.id,
-        file: spec.file,
-        line: block.line + result.problem.line,
-        actual: `the \`## API\` block is not valid TypeScript: ${result.problem.message}`,
-        hint: 'write the block as TypeScript declarations, e.g. `export function take(key: string): boolean;`',
-      });
+      findings.push(
+        problemFinding(spec.id, spec.file, {
+          code: 'invalid-api-block',
+          subject: String(spec.api.indexOf(block)),
+          line: block.line + result.problem.line,
+          actual: `the \`## API\` block is not valid TypeScript: ${result.problem.message}`,
+          hint: 'write the block as TypeScript declarations, e.g. `export function take(key: string): boolean;`',
+        }),
+      );
       continue;
     }
     const starts = lineStartsOf(block.code);
@@ -209,14 +211,7 @@ function prepare(ts: Ts, spec: Spec, files: string[], parsed: (file: string) => 
     }
     if (p.problem) {
       complete = false;
-      findings.push({
-        kind: 'api-drift',
-        spec: spec.id,
-        file,
-        line: p.problem.line,
-        actual: `${file} does not parse as TypeScript (${p.problem.message}), so its exports were not compared with any \`## API\` block`,
-        hint: 'fix the syntax error; the other target files were still compared',
-      });
+      findings.push({ kind: 'api-drift', spec: spec.id, file, line: p.problem.line, data: { unparsable: p.problem.message } });
       continue;
     }
     exportsOf.set(file, p);
@@ -298,29 +293,23 @@ function toFinding(work: SpecWork, drift: DeclDrift, results: Map<Difference, Ch
   }
   if (kept.length === 0) return [];
   const { spec } = work;
-  const change = classify(kept);
-  const specLines = formatDecl(drift.spec, (t) => t ?? 'any');
-  const codeLines = drift.code ? formatDecl(drift.code.decl, (t, at) => shown.get(spanKey(at)) ?? t ?? '(inferred)') : [];
   const codeLine = drift.code && lineAt(lineStartsOf(textOf(drift.code.file) ?? ''), drift.code.decl.start);
-  const where = drift.code ? `${drift.code.file}:${codeLine}` : undefined;
-  const specLine = drift.spec.line ?? 1;
-  const diff = unifiedDiff(specLines, codeLines, `${spec.file}:${specLine} (spec)`, where ? `${where} (code)` : '(no target exports it)');
-  const missing = !drift.code;
   return [
     {
       kind: 'api-drift',
       spec: spec.id,
       file: spec.file,
-      line: specLine,
+      line: drift.spec.line ?? 1,
       symbol: drift.symbol,
-      change,
-      ...(drift.code && { code: { file: drift.code.file, line: codeLine! } }),
-      diff,
-      expected: clip(specLines.join(' ').replace(/\s+/g, ' ')),
-      actual: missing ? `${texts.join('; ')} (targets: ${work.files.join(', ') || 'none'})` : `${tick(drift.symbol)} in ${where} ${change === 'added' ? 'adds to' : 'differs from'} the spec: ${texts.join('; ')}`,
-      hint: missing
-        ? "export it from one of the spec's targets, or take it out of the `## API` block"
-        : 'change the code to match the `## API` block, or update the block if the code is right',
+      data: {
+        change: classify(kept),
+        spec: formatDecl(drift.spec, (t) => t ?? 'any'),
+        ...(drift.code && {
+          code: { file: drift.code.file, line: codeLine!, decl: formatDecl(drift.code.decl, (t, at) => shown.get(spanKey(at)) ?? t ?? '(inferred)') },
+        }),
+        differences: texts,
+        targets: work.files,
+      },
     },
   ];
 }

@@ -7,7 +7,7 @@ import { extractTests, nameContains, type StaticTest } from './test-names.js';
 import type { TestLink } from '../../model/model.js';
 import { ParseCache, contentKey } from '../../artifacts/cache.js';
 
-export type LinkCheck = { ok: true; tests: StaticTest[] } | { ok: false; reason: string };
+export type LinkCheck = { ok: true; tests: StaticTest[] } | { ok: false; reason: 'missing' | 'unreadable' | 'no-match' };
 
 export class TestIndex {
   private readonly texts = new Map<string, string | null>();
@@ -50,13 +50,10 @@ export class TestIndex {
 
   /** Checks a `[@test]` link: the file exists and a fragment names some test in it. */
   check(link: TestLink): LinkCheck {
-    if (!this.exists(link.file)) return { ok: false, reason: `${link.file} does not exist` };
+    if (!this.exists(link.file)) return { ok: false, reason: 'missing' };
     if (link.fragment === undefined) return { ok: true, tests: [] };
-    if (this.text(link.file) === null) return { ok: false, reason: `${link.file} cannot be read` };
+    if (this.text(link.file) === null) return { ok: false, reason: 'unreadable' };
     const tests = this.tests(link.file).filter((t) => nameContains(t.pattern, link.fragment!));
-    if (tests.length === 0) {
-      return { ok: false, reason: `no test in ${link.file} has "${link.fragment}" in its full name` };
-    }
-    return { ok: true, tests };
+    return tests.length === 0 ? { ok: false, reason: 'no-match' } : { ok: true, tests };
   }
 }

@@ -1,0 +1,74 @@
+// Links and claims: each capability's own tests, from its `[@test]` links (a
+// broken one is a finding) and from the tests that claim it (`meta.capabilities`
+// or a tag); a claim of an id no spec declares is a broken link at the test.
+
+import type { FindingInput } from '../../model/findings.js';
+import type { Spec, TestLink, TestRef } from '../../model/model.js';
+import { tagOf } from '../../model/tags.js';
+import { closest } from '../../util/text.js';
+import type { Claim } from './claims.js';
+import type { TestIndex } from './test-index.js';
+
+export interface LinkResult {
+  /** Each capability's own tests (not its parent's), by id. */
+  testsOf: Map<string, TestRef[]>;
+  findings: FindingInput[];
+}
+
+export function checkLinks(specs: Spec[], claims: Claim[], index: TestIndex): LinkResult {
+  const findings: FindingInput[] = [];
+  const claimsOf = sortClaims(specs, claims, findings);
+  const testsOf = new Map<string, TestRef[]>();
+  const checked = (spec: Spec, capability: string | undefined, link: TestLink): boolean => {
+    const check = index.check(link);
+    if (check.ok) return true;
+    findings.push({
+      kind: 'broken-test-link',
+      spec: spec.id,
+      capability,
+      file: spec.file,
+      line: link.line,
+      data: { link: link.raw, target: link.file, ...(link.fragment !== undefined && { fragment: link.fragment }), reason: check.reason },
+    });
+    return false;
+  };
+  for (const spec of specs) {
+    for (const link of spec.links) checked(spec, undefined, link);
+    for (const cap of spec.capabilities) {
+      const tests = new Map<string, TestRef>();
+      const add = (ref: TestRef) => tests.set(`${ref.file}\0${ref.name ?? ''}`, ref);
+      for (const link of cap.links) {
+        if (checked(spec, cap.id, link)) add(link.fragment === undefined ? { file: link.file } : { file: link.file, name: link.fragment });
+      }
+      for (const claim of claimsOf.get(cap.id) ?? []) add({ file: claim.file, name: claim.test });
+      testsOf.set(cap.id, [...tests.values()]);
+    }
+  }
+  return { testsOf, findings };
+}
+
+/** Claims by capability id; claims of ids no spec declares are broken links. */
+function sortClaims(specs: Spec[], claims: Claim[], findings: FindingInput[]): Map<string, Claim[]> {
+  const known = new Set<string>();
+  // A capability's Vitest tag is its id, or the id made tag-safe (see tagOf).
+  const byTag = new Map<string, string>();
+  for (const s of specs) {
+    for (const c of s.capabilities) {
+      known.add(c.id);
+      byTag.set(tagOf(c.id), c.id);
+    }
+  }
+  const claimsOf = new Map<string, Claim[]>();
+  for (const claim of claims) {
+    const id = claim.via === 'tag' ? byTag.get(claim.id) : known.has(claim.id) ? claim.id : undefined;
+    if (id !== undefined) claimsOf.set(id, [...(claimsOf.get(id) ?? []), claim]);
+    // Other tags are the user's own; Vitest's strictTags checks them.
+    else if (claim.via === 'meta') findings.push(unknownClaim(claim.file, claim.line, claim.test, claim.id, closest(claim.id, known)));
+  }
+  return claimsOf;
+}
+
+/** A test's claim of a capability no spec declares (found in its source, or reported by Vitest at run time). */
+export function unknownClaim(file: string, line: number | undefined, test: string, claim: string, near?: string): FindingInput {
+  return { kind: 'broken-test-link', file, line, data: { claim, test, ...(near !== undefined && { near }) } };
+}

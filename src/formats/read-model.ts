@@ -1,0 +1,132 @@
+// The spec model of a project: every spec file read once by its format's
+// reader, the targets sdna.config adds, and every problem found. `sdna export`
+// writes it; `createPlan` plans from it. In watch mode a spec whose stamp (size
+// and mtime, its companions' too) is unchanged comes from the session's cache.
+
+import fs from 'node:fs';
+import path from 'node:path';
+import type { ResolvedConfig } from '../config.js';
+import type { FindingInput } from '../model/findings.js';
+import type { Spec } from '../model/model.js';
+import { configGlobs } from '../util/globs.js';
+import { readSpecFile } from './read.js';
+import { readerOf, type Reader } from './readers.js';
+import type { SpecProblem } from './problem.js';
+import type { ReadResult } from './tessl.js';
+
+/** The specs as read, and what their readers found wrong (each with its spec id and file). */
+export interface SpecModel {
+  specs: Spec[];
+  problems: { spec: string; file: string; problem: SpecProblem }[];
+}
+
+/**
+ * Specs read in an earlier plan of the same session, by file: a spec whose
+ * size and mtime are unchanged is not read again (watch mode re-plans often).
+ */
+export type SpecCache = Map<string, { stamp: string; problem?: SpecProblem; read?: ReadResult }>;
+
+/** Reads every spec file among `files` into the model. */
+export function readModel(config: ResolvedConfig, files: string[], cache?: SpecCache): SpecModel {
+  const isSpec = configGlobs('specs', config.specs).test;
+  const specs: Spec[] = [];
+  const problems: SpecModel['problems'] = [];
+  for (const file of files) {
+    const reader = isSpec(file) ? readerOf(file) : undefined;
+    if (!reader) continue;
+    const fallbackId = reader.idOf(file);
+    const { problem, read } = cache ? cachedRead(config.root, file, reader, cache) : freshRead(config.root, file, reader);
+    if (problem) {
+      problems.push({ spec: fallbackId, file, problem });
+      continue;
+    }
+    const { spec, problems: found } = read!;
+    const id = spec?.id ?? fallbackId;
+    for (const p of found) problems.push({ spec: id, file, problem: p });
+    if (spec) specs.push(spec);
+  }
+  problems.push(...duplicateIds(specs));
+  addConfigTargets(config, specs);
+  return { specs, problems };
+}
+
+/** A problem as the finding it becomes, in the spec (or the companion file) it was found in. */
+export function problemFinding(spec: string, file: string, p: SpecProblem): FindingInput {
+  return {
+    kind: p.kind ?? 'spec-error',
+    spec,
+    capability: p.capability,
+    file: p.file ?? file,
+    line: p.line,
+    data: { code: p.code, ...(p.subject !== undefined && { subject: p.subject }), problem: p.actual, fix: p.hint },
+  };
+}
+
+function duplicateIds(specs: Spec[]): SpecModel['problems'] {
+  const byId = new Map<string, Spec[]>();
+  for (const s of specs) byId.set(s.id, [...(byId.get(s.id) ?? []), s]);
+  const problems: SpecModel['problems'] = [];
+  for (const [id, group] of byId) {
+    if (group.length < 2) continue;
+    for (const s of group) {
+      const others = group.filter((o) => o !== s).map((o) => o.file);
+      problems.push({
+        spec: id,
+        file: s.file,
+        problem: {
+          code: 'duplicate-spec-id',
+          subject: id,
+          line: 1,
+          actual: `spec id \`${id}\` is also the id of ${others.join(', ')}`,
+          hint: 'give each spec a distinct `id:` in its frontmatter (`id: <unique-name>`)',
+        },
+      });
+    }
+  }
+  return problems;
+}
+
+function freshRead(root: string, file: string, reader: Reader): { problem?: SpecProblem; read?: ReadResult } {
+  const { text, problem } = readSpecFile(root, file);
+  const companion = (name: string) => readSpecFile(root, path.posix.join(path.posix.dirname(file), name)).text;
+  return problem ? { problem } : { read: reader.read(file, text!, companion) };
+}
+
+/** Size and mtime of a spec and of the files its reader reads beside it: what says it is unchanged. */
+function stampOf(root: string, file: string, reader: Reader): string | undefined {
+  const parts: string[] = [];
+  for (const f of [file, ...reader.companions.map((name) => path.posix.join(path.posix.dirname(file), name))]) {
+    try {
+      const stat = fs.statSync(path.join(root, f));
+      parts.push(`${stat.size}:${stat.mtimeMs}`);
+    } catch {
+      // A spec that cannot be stat'ed is read fresh, which reports why; a missing companion is a state too.
+      if (f === file) return undefined;
+      parts.push('-');
+    }
+  }
+  return parts.join(' ');
+}
+
+function cachedRead(root: string, file: string, reader: Reader, cache: SpecCache): { problem?: SpecProblem; read?: ReadResult } {
+  const stamp = stampOf(root, file, reader);
+  const hit = cache.get(file);
+  if (stamp !== undefined && hit?.stamp === stamp) return hit;
+  const result = freshRead(root, file, reader);
+  if (stamp !== undefined) cache.set(file, { stamp, ...result });
+  return result;
+}
+
+/** Targets sdna.config gives the specs whose file a `{ path, targets }` entry matches. */
+function addConfigTargets(config: ResolvedConfig, specs: Spec[]): void {
+  for (const entry of config.specTargets) {
+    const matches = configGlobs('specs', [entry.path]).test;
+    for (const spec of specs) {
+      if (!matches(spec.file)) continue;
+      const known = new Set(spec.targets.map((t) => t.pattern));
+      const added = entry.targets.filter((t) => !known.has(t)).map((t) => ({ glob: t, pattern: t, line: 1, via: 'config' as const }));
+      // A cached spec is shared between plans: extend a copy.
+      if (added.length) spec.targets = [...spec.targets, ...added];
+    }
+  }
+}
