@@ -45,6 +45,21 @@ describe.concurrent('sdna export', () => {
     ]);
   });
 
+  it('carries each problem\'s code and subject; a problem from another tool without them is identified by its text', async ({ expect }) => {
+    const root = path.join(FIXTURES, 'kiro');
+    const doc = JSON.parse((await sdna(['export', '--root', root], { root })).stdout);
+    expect(doc.problems.map((p: { code: string; subject?: string }) => [p.code, p.subject])).toEqual([
+      ['unknown-requirement', '3.1'],
+      ['no-task', undefined],
+    ]);
+    const dir = tempProject();
+    const problem = (actual: string) => ({ spec: 'x', file: 'x.spec.md', kind: 'spec-error', line: 1, actual, hint: 'fix it' });
+    write(dir, 'model.json', JSON.stringify({ version: 1, specs: [], problems: [problem('first'), problem('second'), problem('first')] }));
+    const plan = JSON.parse((await sdna(['plan', '--json', '--from', 'model.json'], { cwd: dir })).stdout);
+    const [a, b, c] = plan.findings.map((f: { fingerprint: string }) => f.fingerprint);
+    expect(new Set([a, b, c]).size).toBe(3);
+  });
+
   it('--out writes the file atomically and says what it wrote on stderr', async ({ expect }) => {
     const dir = tempProject('openspec');
     const r = await sdna(['export', '--out', 'model.json'], { cwd: dir });

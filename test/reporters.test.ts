@@ -72,6 +72,7 @@ describe('json reporter', () => {
       line: 9,
       message:
         'test "search > suggests a spelling" claims `search/suggest-speling`, which no spec declares; did you mean `search/suggest-spelling`? Claim an existing capability id (`<spec-id>/<slug>`)',
+      fingerprint: expect.stringMatching(/^[0-9a-f]{16}$/),
     });
   });
 });

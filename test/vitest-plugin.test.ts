@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'vitest';
-import { REPO, snapshotTree, write } from './helpers.js';
+import { REPO, sdna, snapshotTree, write } from './helpers.js';
 import { runNode, runVitest, VITEST_MAJOR, vitestProject } from './vitest-harness.js';
 
 const ALL_PASSING = `Analyzing spec drift for vitest-cart...
@@ -84,6 +84,34 @@ describe.concurrent(`sdna/vitest on Vitest ${VITEST_MAJOR}`, () => {
     expect(r.plans).toEqual([ALL_PASSING]);
     expect(r.stdout).toContain('Tests  6 passed (6)'); // the user's reporter is still there
     expect(r.code).toBe(0);
+  });
+
+  it('a run in which every linked test passes reports the findings of `sdna plan`, with the same fingerprints', async ({ expect }) => {
+    const root = vitestProject('vitest-cart');
+    edit(root, 'specs/cart.spec.md', '  - ../src/*.ts\n', '  - ../src/*.ts\n  - ../src/legacy/*.ts\n');
+    fs.appendFileSync(path.join(root, 'specs/cart.spec.md'), '- **Refund** [@test](../test/refund.test.ts)\n  Refunds a paid cart.\n- **Clear**\n  Empties the cart.\n');
+    write(root, 'lib/stray.ts', 'export const stray = 1;\n');
+    write(root, 'sdna.config.json', JSON.stringify({ include: ['src/**/*.ts', 'lib/**/*.ts'] }));
+    edit(root, 'vitest.config.ts', 'sdna()', "sdna({ reporters: ['terminal', 'json'], outputFile: { json: '.out/run.json' } })");
+    const run = await runVitest(root, ['run']);
+    expect(run.stdout).toContain('Tests  6 passed (6)');
+    expect(run.code).toBe(1);
+    type Found = { kind: string; capability?: string; file?: string; line?: number; message: string; fingerprint: string };
+    const fromRun = JSON.parse(fs.readFileSync(path.join(root, '.out/run.json'), 'utf8')) as { findings: Found[] };
+    const planned = await sdna(['plan', '--json', '--root', root], { root });
+    const fromPlan = JSON.parse(planned.stdout) as { findings: Found[] };
+    const identity = (f: Found) => [f.kind, f.capability ?? f.file, f.line, f.fingerprint];
+    expect(fromRun.findings.map(identity)).toEqual(fromPlan.findings.map(identity));
+    expect(fromPlan.findings.map((f) => `${f.kind} ${f.capability ?? f.file}`)).toEqual([
+      'stale-target specs/cart.spec.md',
+      'broken-test-link cart/refund',
+      'untested-capability cart/refund',
+      'untested-capability cart/clear',
+      'unspecified-code lib/stray.ts',
+    ]);
+    // Words may differ by what each knows (a link to a missing file, a test that did not run); the identity does not.
+    expect(fromRun.findings[2].message).toMatch(/^no test linked to cart\/refund ran;/);
+    expect(fromPlan.findings[2].message).toMatch(/^none of the tests linked to cart\/refund exists;/);
   });
 
   it('a failing test fails its capability (exit 1)', async ({ expect }) => {

@@ -50,6 +50,8 @@ export const planSchema = z.strictObject({
       change: z.optional(z.enum(['added', 'removed', 'changed'])),
       code: z.optional(z.strictObject({ file: z.string(), line })),
       diff: z.optional(z.string()),
+      /** The finding's identity across edits (docs/plan-format.md). Optional for plans written before it existed. */
+      fingerprint: z.optional(z.string().check(z.regex(/^[0-9a-f]{16}$/))),
     }),
   ),
   summary: z.strictObject({ drift: nonNegative, unspecified: nonNegative, stale: nonNegative, errors: nonNegative }),
@@ -89,6 +91,7 @@ export function toJsonPlan(plan: Plan): JsonPlan {
         ...(api && { change: api.change }),
         ...(api?.code && { code: { file: api.code.file, line: api.code.line } }),
         ...(api && { diff: wordsOf(f).diff }),
+        fingerprint: f.fingerprint,
       };
     }),
     summary: { ...plan.summary },
