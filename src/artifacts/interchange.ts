@@ -5,7 +5,7 @@
 // reader refuses a version it does not know.
 
 import * as z from 'zod/mini';
-import { SdnaError } from '../util/errors.js';
+import { parseVersioned } from './versioned.js';
 import type { SpecModel } from '../formats/read-model.js';
 import { FORMATS } from '../formats/readers.js';
 import { PROBLEM_KINDS } from '../model/kinds.js';
@@ -97,24 +97,17 @@ export function toInterchange(model: SpecModel, root: string): Interchange {
 
 /** Reads an interchange document; SdnaError (exit 2) for an unknown version or a malformed one. */
 export function parseInterchange(text: string, where: string): SpecModel {
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (error) {
-    throw new SdnaError(`${where} is not JSON: ${(error as Error).message}`);
-  }
-  const version = (data as { version?: unknown } | null)?.version;
-  if (version !== INTERCHANGE_VERSION) {
-    throw new SdnaError(`${where}: unsupported interchange version ${JSON.stringify(version)}; this sdna reads version ${INTERCHANGE_VERSION} (write it with \`sdna export\`)`);
-  }
-  const parsed = interchangeSchema.safeParse(data);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new SdnaError(`${where} is not a valid interchange file: at ${issue.path.join('.') || '<top>'}: ${issue.message}`);
-  }
+  const doc = parseVersioned(text, {
+    version: INTERCHANGE_VERSION,
+    schema: interchangeSchema,
+    notJson: (reason) => `${where} is not JSON: ${reason}`,
+    badVersion: (found) =>
+      `${where}: unsupported interchange version ${JSON.stringify(found)}; this sdna reads version ${INTERCHANGE_VERSION} (write it with \`sdna export\`)`,
+    invalid: (issue) => `${where} is not a valid interchange file: at ${issue.path}: ${issue.message}`,
+  });
   return {
-    specs: parsed.data.specs,
-    problems: parsed.data.problems.map(({ spec, file, companion, kind, code, subject, line: l, capability, actual, hint }) => ({
+    specs: doc.specs,
+    problems: doc.problems.map(({ spec, file, companion, kind, code, subject, line: l, capability, actual, hint }) => ({
       spec,
       file,
       problem: {

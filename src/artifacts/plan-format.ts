@@ -6,7 +6,7 @@ import * as z from 'zod/mini';
 import { KIND_NAMES, type Kind } from '../model/kinds.js';
 import type { Plan } from '../model/model.js';
 import { messageOf, wordsOf } from '../model/words.js';
-import { SdnaError } from '../util/errors.js';
+import { parseVersioned } from './versioned.js';
 
 export const PLAN_VERSION = 1;
 
@@ -100,20 +100,11 @@ export function toJsonPlan(plan: Plan): JsonPlan {
 
 /** Reads a saved JSON plan; throws SdnaError for an unknown version or a malformed plan. */
 export function parsePlan(text: string): JsonPlan {
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (error) {
-    throw new SdnaError(`not a JSON plan: ${(error as Error).message}`);
-  }
-  const version = (data as { version?: unknown } | null)?.version;
-  if (version !== PLAN_VERSION) {
-    throw new SdnaError(`unsupported plan version ${JSON.stringify(version)}: this sdna reads version ${PLAN_VERSION}`);
-  }
-  const parsed = planSchema.safeParse(data);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new SdnaError(`malformed plan at ${issue.path.join('.') || '<top>'}: ${issue.code}`);
-  }
-  return parsed.data;
+  return parseVersioned(text, {
+    version: PLAN_VERSION,
+    schema: planSchema,
+    notJson: (reason) => `not a JSON plan: ${reason}`,
+    badVersion: (found) => `unsupported plan version ${JSON.stringify(found)}: this sdna reads version ${PLAN_VERSION}`,
+    invalid: (issue) => `malformed plan at ${issue.path}: ${issue.code}`,
+  });
 }
