@@ -1,22 +1,24 @@
 // The plan as `terraform plan` shows infrastructure: `~` drift, `+` unspecified,
 // `-` stale, `!` spec errors, each with spec:/impl:/file:/action: lines.
 
-import { KINDS, SIGNS } from '../src/model/kinds.js';
+import { styleText } from 'node:util';
+import { KINDS, SIGNS, type KindInfo } from '../src/model/kinds.js';
 import type { Finding, Plan } from '../src/model/model.js';
 import { wordsOf } from '../src/model/words.js';
+import { plural } from '../src/util/text.js';
 import type { Reporter } from './types.js';
 
-const ANSI = { red: 31, green: 32, yellow: 33, bold: 1, dim: 2 } as const;
-type Style = keyof typeof ANSI;
+type Style = 'red' | 'green' | 'yellow' | 'bold' | 'dim';
 
 const SIGN_STYLE: Record<string, Style> = { '~': 'yellow', '+': 'green', '-': 'red', '!': 'red' };
 
 /** Findings about one file are headed by the file, as `+ src/x.ts` in the essay. */
-const FILE_KINDS = new Set(['unspecified-code', 'generated-edited', 'generated-unrecorded', 'uncovered-code']);
+
 
 function header(f: Finding): string {
   if (f.symbol !== undefined) return `${f.spec}: ${f.symbol}`;
-  return f.capability ?? (FILE_KINDS.has(f.kind) ? f.file : f.spec) ?? f.file ?? '(project)';
+  const info: KindInfo = KINDS[f.kind];
+  return f.capability ?? (info.aboutFile ? f.file : f.spec) ?? f.file ?? '(project)';
 }
 
 const DIFF_STYLE: Record<string, Style> = { '-': 'red', '+': 'green', '@': 'dim' };
@@ -64,12 +66,13 @@ export function closingLine(plan: Plan): string {
   const s = plan.summary;
   // Spec errors at level `error`; a spec warning is not counted as one.
   const n = plan.findings.filter((f) => f.category === 'error' && f.severity === 'error').length;
-  const errors = n > 0 ? `, ${n} error${n === 1 ? '' : 's'}` : '';
+  const errors = n > 0 ? `, ${plural(n, 'error')}` : '';
   return `Plan: ${s.drift} drift, ${s.unspecified} unspecified, ${s.stale} potentially stale${errors}.`;
 }
 
 export const terminal: Reporter = (plan, options) => {
-  const paint = (style: Style, text: string) => (options.color ? `\u001b[${ANSI[style]}m${text}\u001b[0m` : text);
+  // The caller decides on colour (a TTY, NO_COLOR): styleText must not check stdout again.
+  const paint = (style: Style, text: string) => (options.color ? styleText(style, text, { validateStream: false }) : text);
   const shown = options.quiet ? plan.findings.filter((f) => f.severity === 'error') : plan.findings;
   const out: string[] = [];
   if (!options.quiet) out.push(`Analyzing spec drift for ${plan.project}...`, '');

@@ -2,6 +2,7 @@
 // key and (later) the Vitest plugin's options. Validated strictly: a typo in a
 // key is an error naming the key, never silently ignored.
 
+import { FORMATS, READERS } from './formats/readers.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -50,9 +51,8 @@ const sameShape: [UserConfig, z.infer<typeof configSchema>] = [{} as z.infer<typ
 void sameShape;
 
 export const DEFAULTS = {
-  // Tessl specs anywhere; Spec Kit features (`specs/NNN-<feature>/spec.md`); Kiro
-  // features; OpenSpec capabilities (which may nest).
-  specs: ['**/*.spec.md', '**/specs/*/spec.md', '**/.kiro/specs/*/requirements.md', '**/openspec/specs/**/spec.md'],
+  // Every format's specs, wherever they are.
+  specs: FORMATS.map((f) => READERS[f].glob),
   include: ['src/**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs}'],
   exclude: [
     '**/*.d.ts',

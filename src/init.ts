@@ -2,9 +2,11 @@
 // sdna.config.json for them. It never replaces a config the user wrote unless
 // told to (`--force`, for sdna.config.json only), and writes atomically.
 
+import { FORMATS, READERS } from './formats/readers.js';
 import fs from 'node:fs';
 import path from 'node:path';
-import { CONFIG_FILES, DEFAULTS, resolveConfig, type UserConfig } from './config.js';
+import { CONFIG_FILES, resolveConfig, type UserConfig } from './config.js';
+import { numbered } from './util/text.js';
 import { SdnaError } from './util/errors.js';
 import { listFiles, writeFileAtomic } from './util/files.js';
 import type { Format } from './model/model.js';
@@ -12,21 +14,6 @@ import { readModel } from './formats/read-model.js';
 import { formatOf } from './formats/readers.js';
 
 export const CONFIG_FILE = 'sdna.config.json';
-
-/** The default spec glob that finds each format. */
-const GLOBS: Record<Format, string> = {
-  tessl: DEFAULTS.specs[0],
-  speckit: DEFAULTS.specs[1],
-  kiro: DEFAULTS.specs[2],
-  openspec: DEFAULTS.specs[3],
-};
-
-export const FORMAT_NAMES: Record<Format, [one: string, many: string]> = {
-  tessl: ['Tessl spec', 'Tessl specs'],
-  speckit: ['Spec Kit feature', 'Spec Kit features'],
-  kiro: ['Kiro feature', 'Kiro features'],
-  openspec: ['OpenSpec capability', 'OpenSpec capabilities'],
-};
 
 export interface InitResult {
   /** How many spec files of each format the project has. */
@@ -46,7 +33,7 @@ export function initProject(root: string, force: boolean): InitResult {
   const inPackage = hasPackageConfig(root);
   const other = [...existing.filter((f) => f !== CONFIG_FILE), ...(inPackage ? ['package.json ("sdna")'] : [])];
   if (other.length > 0) {
-    throw new SdnaError(`${other.join(' and ')} already configure${other.length === 1 ? 's' : ''} sdna in ${root}: edit it, or remove it and run \`sdna init\` again`);
+    throw new SdnaError(`${other.join(' and ')} already ${numbered(other.length, 'configures', 'configure')} sdna in ${root}: edit it, or remove it and run \`sdna init\` again`);
   }
   const replaced = existing.includes(CONFIG_FILE);
   if (replaced && !force) {
@@ -59,9 +46,9 @@ export function initProject(root: string, force: boolean): InitResult {
     const format = formatOf(f);
     if (format) found[format] = (found[format] ?? 0) + 1;
   }
-  const formats = (Object.keys(GLOBS) as Format[]).filter((f) => found[f]);
+  const formats = FORMATS.filter((f) => found[f]);
   // Read the specs as the new config will, to see which ones govern no code yet.
-  const specs: NonNullable<UserConfig['specs']> = formats.length ? formats.map((f) => GLOBS[f]) : [GLOBS.tessl];
+  const specs: NonNullable<UserConfig['specs']> = formats.length ? formats.map((f) => READERS[f].glob) : [READERS.tessl.glob];
   const model = readModel(resolveConfig({ specs }, undefined, root), files);
   const untargeted = model.specs.filter((s) => s.targets.length === 0).map((s) => s.file).sort();
   for (const file of untargeted) specs.push({ path: file, targets: [] });

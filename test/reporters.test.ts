@@ -17,9 +17,9 @@ describe('terminal reporter', () => {
     const plain = REPORTERS.terminal(demo, { color: false, quiet: false });
     const painted = REPORTERS.terminal(demo, { color: true, quiet: false });
     expect(plain).not.toContain('\u001b[');
-    expect(painted).toContain('\u001b[33m~\u001b[0m \u001b[1mpayments/void-authorization\u001b[0m');
-    expect(painted).toContain('\u001b[32m+\u001b[0m \u001b[1msrc/webhooks/handler.ts\u001b[0m');
-    expect(painted).toContain('\u001b[31m-\u001b[0m \u001b[1mpayments\u001b[0m');
+    expect(painted).toContain('\u001b[33m~\u001b[39m \u001b[1mpayments/void-authorization\u001b[22m');
+    expect(painted).toContain('\u001b[32m+\u001b[39m \u001b[1msrc/webhooks/handler.ts\u001b[22m');
+    expect(painted).toContain('\u001b[31m-\u001b[39m \u001b[1mpayments\u001b[22m');
     expect(painted.replace(/\u001b\[\d+m/g, '')).toBe(plain);
   });
 
@@ -51,7 +51,7 @@ describe('the CLI and colour', () => {
     }).stdout;
 
   it('colours on a terminal', async () => {
-    expect(inTty('')).toContain('\u001b[33m~\u001b[0m');
+    expect(inTty('')).toContain('\u001b[33m~\u001b[39m');
   });
 
   it('never colours with NO_COLOR, even on a terminal', async () => {

@@ -3,8 +3,9 @@
 // refuses a version it does not know rather than guess.
 
 import * as z from 'zod/mini';
-import { KIND_NAMES, type Kind } from '../model/kinds.js';
-import type { Plan } from '../model/model.js';
+import { CATEGORIES, KIND_NAMES, type Kind } from '../model/kinds.js';
+import { FORMATS } from '../formats/readers.js';
+import { STATUSES, type Plan } from '../model/model.js';
 import { messageOf, wordsOf } from '../model/words.js';
 import { parseVersioned } from './versioned.js';
 
@@ -19,7 +20,7 @@ export const planSchema = z.strictObject({
   specs: z.array(
     z.strictObject({
       id: z.string(),
-      format: z.enum(['tessl', 'kiro', 'speckit', 'openspec']),
+      format: z.enum(FORMATS),
       file: z.string(),
       name: z.string(),
     }),
@@ -31,7 +32,7 @@ export const planSchema = z.strictObject({
       name: z.string(),
       file: z.string(),
       line,
-      status: z.enum(['linked', 'untested', 'passing', 'failing', 'skipped', 'not-run']),
+      status: z.enum(STATUSES),
       tests: z.array(z.strictObject({ file: z.string(), name: z.optional(z.string()) })),
       coverage: z.optional(z.number().check(z.minimum(0), z.maximum(100))),
     }),
@@ -39,7 +40,7 @@ export const planSchema = z.strictObject({
   findings: z.array(
     z.strictObject({
       kind: z.enum(KIND_NAMES as [Kind, ...Kind[]]),
-      category: z.enum(['drift', 'unspecified', 'stale', 'error']),
+      category: z.enum(CATEGORIES),
       severity: z.enum(['error', 'warn']),
       spec: z.optional(z.string()),
       capability: z.optional(z.string()),

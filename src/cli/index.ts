@@ -14,6 +14,8 @@ import { KINDS, KIND_NAMES } from '../model/kinds.js';
 import { createPlan } from '../plan.js';
 import { readModel } from '../formats/read-model.js';
 import { listFiles, writeFileAtomic } from '../util/files.js';
+import { numbered, plural } from '../util/text.js';
+import { FORMATS, READERS } from '../formats/readers.js';
 import { enablePerformance, performanceReport, timed, timedAsync } from '../util/perf.js';
 import { loadReporter, REPORTERS } from '../../reporters/index.js';
 
@@ -99,20 +101,21 @@ async function runExport(flags: { root?: string; config?: string; out?: string }
   const out = path.resolve(process.cwd(), flags.out);
   writeFileAtomic(out, text);
   const caps = model.specs.reduce((n, s) => n + s.capabilities.length, 0);
-  process.stderr.write(`sdna: exported ${model.specs.length} spec${model.specs.length === 1 ? '' : 's'} (${caps} capabilit${caps === 1 ? 'y' : 'ies'}, ${model.problems.length} problem${model.problems.length === 1 ? '' : 's'}) to ${path.relative(process.cwd(), out) || out}\n`);
+  process.stderr.write(`sdna: exported ${plural(model.specs.length, 'spec')} (${plural(caps, 'capability', 'capabilities')}, ${plural(model.problems.length, 'problem')}) to ${path.relative(process.cwd(), out) || out}\n`);
 }
 
 async function runInit(root: string, force: boolean): Promise<void> {
-  const { initProject, CONFIG_FILE, FORMAT_NAMES } = await import('../init.js');
+  const { initProject, CONFIG_FILE } = await import('../init.js');
   const r = initProject(root, force);
-  const formats = (Object.keys(FORMAT_NAMES) as (keyof typeof FORMAT_NAMES)[]).filter((f) => r.found[f]).map((f) => `${r.found[f]} ${FORMAT_NAMES[f][r.found[f] === 1 ? 0 : 1]}`);
+  const formats = FORMATS.filter((f) => r.found[f]).map((f) => plural(r.found[f]!, ...READERS[f].names));
   const where = path.relative(process.cwd(), path.join(root, CONFIG_FILE)) || CONFIG_FILE;
   const lines = [
     formats.length ? `sdna: found ${formats.join(', ')}` : 'sdna: found no specs yet; the config reads Tessl `*.spec.md` files',
     `sdna: ${r.replaced ? 'replaced' : 'wrote'} ${where}`,
   ];
   if (r.untargeted.length > 0) {
-    lines.push(`sdna: ${r.untargeted.length} spec${r.untargeted.length === 1 ? ' names' : 's name'} no code; fill in "targets" for ${r.untargeted.length === 1 ? 'it' : 'them'} in ${CONFIG_FILE}:`);
+    const n = r.untargeted.length;
+    lines.push(`sdna: ${plural(n, 'spec names', 'specs name')} no code; fill in "targets" for ${numbered(n, 'it', 'them')} in ${CONFIG_FILE}:`);
     for (const f of r.untargeted) lines.push(`  ${f}`);
   }
   if (r.pluginAdded) lines.push('', `${r.vitestConfig} already uses the plugin.`, '', 'Run `npx sdna plan` (or `npx vitest`).');
@@ -158,10 +161,10 @@ function main(argv: string[]): void {
       const { acceptGenerated } = await import('../accept.js');
       const config = await loadConfig(flags.root ?? process.cwd(), flags.config);
       const r = acceptGenerated(config, files, process.cwd());
-      const lines = [`sdna: recorded ${r.recorded.length} generated file${r.recorded.length === 1 ? '' : 's'} in ${STATE_FILE}`];
+      const lines = [`sdna: recorded ${plural(r.recorded.length, 'generated file')} in ${STATE_FILE}`];
       for (const f of r.recorded) lines.push(`  + ${f}`);
       for (const f of r.dropped) lines.push(`  - ${f} (gone)`);
-      if (r.stamped.length > 0) lines.push(`  (${r.stamped.length} carr${r.stamped.length === 1 ? 'ies its' : 'y their'} own stamp: ${r.stamped.join(', ')})`);
+      if (r.stamped.length > 0) lines.push(`  (${plural(r.stamped.length, 'carries its', 'carry their')} own stamp: ${r.stamped.join(', ')})`);
       process.stdout.write(lines.join('\n') + '\n');
     });
   cli

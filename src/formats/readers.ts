@@ -19,16 +19,23 @@ export interface Reader {
   idOf: (file: string) => string;
   /** Files beside the spec that the reader also reads: a change to them is a change to the spec. */
   companions: readonly string[];
+  /** The default `specs` glob that finds the format's specs anywhere in a project. */
+  glob: string;
+  /** What one spec of the format is called, and many: `Kiro feature`, `Kiro features`. */
+  names: readonly [one: string, many: string];
 }
 
-const READERS = {
-  tessl: { read: readTessl, idOf: tesslIdOf, companions: [] },
-  speckit: { read: readSpecKit, idOf: speckitIdOf, companions: ['tasks.md'] },
-  kiro: { read: readKiro, idOf: kiroIdOf, companions: ['tasks.md', 'design.md'] },
-  openspec: { read: readOpenSpec, idOf: openspecIdOf, companions: [] },
-} as const satisfies Record<Format, Reader>;
+/** The one table of spec formats: schemas, the default `specs` globs, `sdna init` and its messages derive from it. */
+export const READERS: Record<Format, Reader> = {
+  tessl: { read: readTessl, idOf: tesslIdOf, companions: [], glob: '**/*.spec.md', names: ['Tessl spec', 'Tessl specs'] },
+  // Spec Kit features: `specs/NNN-<feature>/spec.md`.
+  speckit: { read: readSpecKit, idOf: speckitIdOf, companions: ['tasks.md'], glob: '**/specs/*/spec.md', names: ['Spec Kit feature', 'Spec Kit features'] },
+  kiro: { read: readKiro, idOf: kiroIdOf, companions: ['tasks.md', 'design.md'], glob: '**/.kiro/specs/*/requirements.md', names: ['Kiro feature', 'Kiro features'] },
+  // OpenSpec capabilities may nest.
+  openspec: { read: readOpenSpec, idOf: openspecIdOf, companions: [], glob: '**/openspec/specs/**/spec.md', names: ['OpenSpec capability', 'OpenSpec capabilities'] },
+};
 
-/** Every format sdna reads: the one list, for schemas and messages. */
+/** Every format sdna reads, in the table's order. */
 export const FORMATS = Object.keys(READERS) as [Format, ...Format[]];
 
 const OPENSPEC = /(?:^|\/)openspec\/specs\/.+\/spec\.md$/;
@@ -49,7 +56,7 @@ export function formatOf(file: string): Format | undefined {
 /** The reader for a spec file, or undefined for a file no reader takes. */
 export function readerOf(file: string): Reader | undefined {
   const format = formatOf(file);
-  return format && (READERS[format] as Reader);
+  return format && READERS[format];
 }
 
 export function companionsOf(file: string): readonly string[] {

@@ -1,7 +1,8 @@
 // The one table of finding kinds. The CLI, the config schema, the docs and every
 // reporter read it; a kind's name is a stable identifier users write in config.
 
-export type Category = 'drift' | 'unspecified' | 'stale' | 'error';
+export const CATEGORIES = ['drift', 'unspecified', 'stale', 'error'] as const;
+export type Category = (typeof CATEGORIES)[number];
 export type Level = 'error' | 'warn' | 'off';
 export type Severity = Exclude<Level, 'off'>;
 
@@ -15,6 +16,10 @@ export interface KindInfo {
   meaning: string;
   /** False for kinds that need a test run or a later part of sdna; `sdna plan` never emits them. */
   static: boolean;
+  /** The README's description (its table of kinds is generated from this one). */
+  doc: string;
+  /** A finding about one file as a whole: reporters head it by the file. */
+  aboutFile?: true;
 }
 
 export const KINDS = {
@@ -24,6 +29,7 @@ export const KINDS = {
     action: 'FAILING CAPABILITY',
     meaning: 'a linked test failed',
     static: false,
+    doc: 'a test linked to the capability (or claiming it) failed; Vitest plugin only',
   },
   'untested-capability': {
     category: 'drift',
@@ -31,6 +37,7 @@ export const KINDS = {
     action: 'UNTESTED CAPABILITY',
     meaning: 'no test is linked, or no linked test ran and passed',
     static: true,
+    doc: 'no test is linked to the capability and no test claims it (`meta.capabilities` or a tag), or every linked test is missing; inside a test run, no linked test ran (a capability whose tests the run left out is `not-run`)',
   },
   'api-drift': {
     category: 'drift',
@@ -38,6 +45,7 @@ export const KINDS = {
     action: 'API DRIFT',
     meaning: "the spec's `## API` block and the exported code disagree",
     static: true,
+    doc: "a declaration of the spec's `## API` block that no target exports, or that the code declares differently (parameters, return type, members); also a target file that does not parse",
   },
   'generated-edited': {
     category: 'drift',
@@ -45,6 +53,8 @@ export const KINDS = {
     action: 'GENERATED CODE EDITED',
     meaning: 'a file marked `GENERATED FROM SPEC - DO NOT EDIT` was changed by hand',
     static: true,
+    doc: 'a `GENERATED FROM SPEC - DO NOT EDIT` file no longer matches its stamp or its recorded hash: edited by hand',
+    aboutFile: true,
   },
   'generated-unrecorded': {
     category: 'drift',
@@ -52,6 +62,8 @@ export const KINDS = {
     action: 'GENERATED CODE UNRECORDED',
     meaning: 'a file marked as generated carries no hash and none is recorded (`sdna accept`)',
     static: true,
+    doc: 'a file marked as generated carries no stamp and no hash is recorded (`sdna accept`)',
+    aboutFile: true,
   },
   'needs-clarification': {
     category: 'drift',
@@ -59,6 +71,7 @@ export const KINDS = {
     action: 'NEEDS CLARIFICATION',
     meaning: 'an open `[NEEDS CLARIFICATION: …]` question left in a spec',
     static: true,
+    doc: 'an open `[NEEDS CLARIFICATION: …]` question left in a spec (Spec Kit)',
   },
   'unplanned-requirement': {
     category: 'drift',
@@ -66,6 +79,7 @@ export const KINDS = {
     action: 'UNPLANNED REQUIREMENT',
     meaning: "a Kiro requirement that no task in the feature's tasks.md cites (`_Requirements: …_`)",
     static: true,
+    doc: 'a Kiro requirement that no task in its tasks.md cites',
   },
   'pending-change': {
     category: 'drift',
@@ -73,6 +87,7 @@ export const KINDS = {
     action: 'PENDING CHANGE',
     meaning: 'an OpenSpec change would remove, rename or modify a requirement whose tests do not follow yet',
     static: true,
+    doc: 'an OpenSpec change would remove or rename a requirement that tests still prove, or modifies one whose tests did not change since',
   },
   'semantic-drift': {
     category: 'drift',
@@ -80,6 +95,7 @@ export const KINDS = {
     action: 'DRIFT DETECTED',
     meaning: "the semantic check judged that code breaks a capability's text",
     static: false,
+    doc: "the semantic check judged that code breaks a capability's text (a reserved name, valid in `rules`; not yet released)",
   },
   'uncovered-code': {
     category: 'drift',
@@ -87,6 +103,8 @@ export const KINDS = {
     action: 'UNCOVERED CODE',
     meaning: "lines of a spec's targets that none of its linked tests execute",
     static: false,
+    doc: "target lines that none of the spec's linked tests execute; Vitest plugin with v8 coverage",
+    aboutFile: true,
   },
   'unspecified-code': {
     category: 'unspecified',
@@ -94,6 +112,8 @@ export const KINDS = {
     action: 'UNSPECIFIED CODE',
     meaning: 'a source file in scope that no spec targets',
     static: true,
+    doc: 'a source file in scope that no spec targets',
+    aboutFile: true,
   },
   'stale-target': {
     category: 'stale',
@@ -101,6 +121,7 @@ export const KINDS = {
     action: 'STALE TARGET',
     meaning: 'a target glob that matches no file',
     static: true,
+    doc: 'a target glob that matches no file',
   },
   'broken-test-link': {
     category: 'stale',
@@ -108,6 +129,7 @@ export const KINDS = {
     action: 'BROKEN TEST LINK',
     meaning: 'a `@test` link to a missing file, a fragment that matches no test, or a claim of an unknown capability',
     static: true,
+    doc: "a `@test` link to a missing file, a fragment that matches no test's full name, or a `meta.capabilities` claim of a capability no spec declares",
   },
   'broken-requirement-ref': {
     category: 'stale',
@@ -115,6 +137,7 @@ export const KINDS = {
     action: 'BROKEN REQUIREMENT REFERENCE',
     meaning: 'a task that cites a requirement or acceptance criterion the spec does not have',
     static: true,
+    doc: 'a Kiro task that cites (`_Requirements: …_`) a requirement or criterion the spec does not have; a Spec Kit task marked with a user story the spec does not have',
   },
   'spec-error': {
     category: 'error',
@@ -122,6 +145,7 @@ export const KINDS = {
     action: 'SPEC ERROR',
     meaning: 'a spec that cannot be read (bad frontmatter, bad link, path outside the root)',
     static: true,
+    doc: 'a spec that cannot be read: bad frontmatter, no name, no capabilities, no targets, a duplicate id, a path outside the root, an invalid glob, a binary or over-1-MB file, an `## API` block that is not TypeScript',
   },
   'spec-warning': {
     category: 'error',
@@ -129,6 +153,7 @@ export const KINDS = {
     action: 'SPEC WARNING',
     meaning: 'a spec that breaks a rule its format only warns about (OpenSpec: a short Purpose, no SHALL/MUST; a gap in requirement numbers)',
     static: true,
+    doc: 'a spec that breaks a rule its format only warns about (OpenSpec: a Purpose under 50 characters or a placeholder, a requirement without SHALL/MUST; Spec Kit and Kiro: a gap in requirement numbers)',
   },
 } as const satisfies Record<string, KindInfo>;
 

@@ -92,8 +92,10 @@ export interface TestRef {
   name?: string;
 }
 
+/** Every status a capability can have: `linked`/`untested` before a run, the rest after one. */
+export const STATUSES = ['linked', 'untested', 'passing', 'failing', 'skipped', 'not-run'] as const;
 export type StaticStatus = 'linked' | 'untested';
-export type RunStatus = 'passing' | 'failing' | 'untested' | 'skipped' | 'not-run';
+export type RunStatus = Exclude<(typeof STATUSES)[number], 'linked'>;
 
 export interface CapabilityPlan {
   id: string;

@@ -3,7 +3,7 @@
 // them; nothing in sdna reads a finding's words back.
 
 import { structuredPatch } from 'diff';
-import { clip, plural } from '../util/text.js';
+import { clip, numbered, plural } from '../util/text.js';
 import { STATE_FILE } from '../artifacts/state.js';
 import type { Kind } from './kinds.js';
 import type { Finding, FindingOf } from './model.js';
@@ -82,7 +82,7 @@ const WORDS: { [K in Kind]: (f: FindingOf<K>) => Words } = {
     if (d.op === 'REMOVED') {
       return {
         spec,
-        impl: `change \`${d.change}\` removes requirement "${d.requirement}", which ${plural(d.tests.length, 'test file')} still prove${d.tests.length === 1 ? 's' : ''}: ${tests}`,
+        impl: `change \`${d.change}\` removes requirement "${d.requirement}", which ${plural(d.tests.length, 'test file')} still ${numbered(d.tests.length, 'proves', 'prove')}: ${tests}`,
         hint: 'when the change is archived, delete those tests or point them at what replaces the requirement',
       };
     }
@@ -106,7 +106,7 @@ const WORDS: { [K in Kind]: (f: FindingOf<K>) => Words } = {
   }),
   'uncovered-code': ({ spec, file, data: d }) => ({
     spec: `targets of ${spec} (${d.source})`,
-    impl: `${file}:${d.ranges.join(', ')} run${d.lines === 1 ? 's' : ''} in no test linked to ${spec}`,
+    impl: `${file}:${d.ranges.join(', ')} ${numbered(d.lines, 'runs', 'run')} in no test linked to ${spec}`,
     hint: "link a test that exercises these lines to one of its capabilities, or move the code out of the spec's targets",
   }),
   'unspecified-code': ({ file }) => ({

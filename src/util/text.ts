@@ -50,9 +50,14 @@ export function lineStartsOf(text: string): number[] {
   return starts;
 }
 
-/** `1 file`, `2 files`. */
-export function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
+/** `1 file`, `2 files`; `plural(2, 'capability', 'capabilities')` for other plurals. */
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${numbered(n, one, many)}`;
+}
+
+/** The form of a word (or a phrase: `'proves'`, `'prove'`) for a count, without the count. */
+export function numbered(n: number, one: string, many = `${one}s`): string {
+  return n === 1 ? one : many;
 }
 
 /** Shortens prose for one terminal line. */
