@@ -1,20 +1,23 @@
 // Built-in reporters by name; anything else is a path to a module whose default
-// export is a Reporter.
+// export is a Reporter. `writeReports` runs a plan through several reporters,
+// for the CLI and the Vitest plugin alike.
 
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import type { Plan } from '../src/model/model.js';
 import { SdnaError } from '../src/util/errors.js';
+import { writeFileAtomic } from '../src/util/files.js';
 import { json } from './json.js';
 import { terminal } from './terminal.js';
-import type { Reporter } from './types.js';
+import type { BuiltinReporterName, Reporter, ReporterOptions, ReportRequest } from './types.js';
 
-export type { Reporter, ReporterOptions } from './types.js';
+export type { BuiltinReporterName, BuiltinReporterOptions, Reporter, ReporterOptions, ReportRequest } from './types.js';
 export { toJsonPlan, type JsonPlan } from '../src/artifacts/plan-format.js';
 
-export const REPORTERS: Record<string, Reporter> = { terminal, json };
+export const REPORTERS: { [K in BuiltinReporterName]: Reporter } = { terminal, json };
 
 export async function loadReporter(name: string, cwd: string): Promise<Reporter> {
-  const builtin = Object.hasOwn(REPORTERS, name) ? REPORTERS[name] : undefined;
+  const builtin = Object.hasOwn(REPORTERS, name) ? REPORTERS[name as BuiltinReporterName] : undefined;
   if (builtin) return builtin;
   const looksLikePath = /[./\\]/.test(name);
   if (!looksLikePath) {
@@ -31,4 +34,50 @@ export async function loadReporter(name: string, cwd: string): Promise<Reporter>
     throw new SdnaError(`reporter ${name} must export a default function (plan, options) => string`);
   }
   return mod.default as Reporter;
+}
+
+/**
+ * `name` or `name:file` (`--reporter json:reports/plan.json`). A colon that
+ * belongs to a Windows drive (`C:\…`) does not split.
+ */
+export function parseReporterArg(arg: string): ReportRequest {
+  const colon = arg.search(/:(?![\\/])/);
+  if (colon <= 0) return { name: arg };
+  const file = arg.slice(colon + 1);
+  const name = arg.slice(0, colon);
+  if (file === '') throw new SdnaError(`reporter "${arg}" names no file: write ${name}:<file>, or ${name} to print the plan`);
+  return { name, file };
+}
+
+export interface LoadedReporter {
+  request: ReportRequest;
+  reporter: Reporter;
+}
+
+export async function loadReporters(requests: ReportRequest[], cwd: string): Promise<LoadedReporter[]> {
+  return Promise.all(requests.map(async (request) => ({ request, reporter: await loadReporter(request.name, cwd) })));
+}
+
+export interface WriteContext {
+  /** Colour for text that goes to the console; a file never gets it. */
+  color: boolean;
+  quiet: boolean;
+  /** Files are relative to this folder. */
+  cwd: string;
+}
+
+/**
+ * Runs every reporter on the plan: a reporter with a file writes it atomically,
+ * the others' text is returned, in order, for the caller to print.
+ */
+export function writeReports(plan: Plan, reporters: LoadedReporter[], context: WriteContext): { name: string; text: string }[] {
+  const printed: { name: string; text: string }[] = [];
+  for (const { request, reporter } of reporters) {
+    const options: ReporterOptions = { color: context.color && request.file === undefined, quiet: context.quiet, ...request.options };
+    const text = reporter(plan, options);
+    if (typeof text !== 'string') throw new SdnaError(`reporter ${request.name} returned no text (a reporter returns a string)`);
+    if (request.file !== undefined) writeFileAtomic(path.resolve(context.cwd, request.file), text);
+    else printed.push({ name: request.name, text });
+  }
+  return printed;
 }

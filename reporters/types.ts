@@ -1,11 +1,31 @@
 import type { Plan } from '../src/model/model.js';
 
+/** What every reporter is given. */
 export interface ReporterOptions {
-  /** ANSI colours; the CLI turns them on only on a TTY without NO_COLOR. */
+  /** ANSI colours; the CLI turns them on only on a TTY without NO_COLOR, never for a file. */
   color: boolean;
   /** Only findings at level `error` and the closing line. */
   quiet: boolean;
 }
 
-/** A reporter turns a plan into text; it never prints or exits. */
-export type Reporter = (plan: Plan, options: ReporterOptions) => string;
+/** A reporter turns a plan into text; it never prints or exits. `Own` is its own options. */
+export type Reporter<Own extends object = object> = (plan: Plan, options: ReporterOptions & Own) => string;
+
+/**
+ * Each built-in reporter's own options, by name: what `reporters: [['name', { … }]]`
+ * in the plugin accepts for it.
+ */
+export interface BuiltinReporterOptions {
+  terminal: Record<string, never>;
+  json: Record<string, never>;
+}
+
+export type BuiltinReporterName = keyof BuiltinReporterOptions;
+
+/**
+ * One reporter to run: a built-in's name or a module's path, where its text
+ * goes (`file`, else stdout), and its own options.
+ */
+export type ReportRequest =
+  | { [K in BuiltinReporterName]: { name: K; file?: string; options?: BuiltinReporterOptions[K] } }[BuiltinReporterName]
+  | { name: string; file?: string; options?: Record<string, unknown> };

@@ -8,5 +8,18 @@ export { KINDS, KIND_NAMES, SIGNS, type Kind, type Category, type Level, type Se
 export { SdnaError } from './util/errors.js';
 export { extractTests, nameContains, type StaticTest } from './checks/links/test-names.js';
 export type * from './model/model.js';
-export { REPORTERS, loadReporter, toJsonPlan, type Reporter, type ReporterOptions, type JsonPlan } from '../reporters/index.js';
+export {
+  REPORTERS,
+  loadReporter,
+  loadReporters,
+  parseReporterArg,
+  writeReports,
+  toJsonPlan,
+  type Reporter,
+  type ReporterOptions,
+  type ReportRequest,
+  type BuiltinReporterOptions,
+  type JsonPlan,
+} from '../reporters/index.js';
+export { wordsOf, messageOf, type Words } from './model/words.js';
 export { parsePlan, PLAN_VERSION } from './artifacts/plan-format.js';

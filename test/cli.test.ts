@@ -1,6 +1,7 @@
 // The built CLI on each fixture project: exact terminal and JSON output, exit codes.
 
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'vitest';
 import { CLI, FIXTURES, sdna, snapshotTree, tempProject, write } from './helpers.js';
@@ -63,6 +64,17 @@ describe.concurrent('sdna plan options', () => {
     expect(b.stdout).toBe(a.stdout);
   });
 
+  it('--reporter is repeatable: one prints, the others write their :file atomically', async ({ expect }) => {
+    const dir = tempProject('demo');
+    const r = await sdna(['plan', '--reporter', 'terminal', '--reporter', 'json:reports/plan.json', '--reporter', 'json:plan-copy.json'], { cwd: dir });
+    const json = await sdna(['plan', '--json'], { cwd: dir });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe((await sdna(['plan'], { cwd: dir })).stdout);
+    expect(fs.readFileSync(path.join(dir, 'reports/plan.json'), 'utf8')).toBe(json.stdout);
+    expect(fs.readFileSync(path.join(dir, 'plan-copy.json'), 'utf8')).toBe(json.stdout);
+    expect(fs.readdirSync(path.join(dir, 'reports'))).toEqual(['plan.json']);
+  });
+
   it('loads a reporter module by path', async ({ expect }) => {
     const r = await sdna(['plan', '--root', root, '--reporter', 'test/reporters/count.mjs']);
     expect(r.stdout).toBe('5 findings, 4 capabilities\n');
@@ -122,6 +134,18 @@ describe.concurrent('sdna plan cannot run: exit 2 with one line on stderr', () =
     const r = await sdna(['plan', '--root', 'fixtures/demo', '--reporter', 'fancy']);
     expect(r.code).toBe(2);
     expect(r.stderr).toBe('sdna: unknown reporter "fancy" (expected one of: terminal, json, or a path to a module)\n');
+  });
+
+  it('two reporters printing to stdout', async ({ expect }) => {
+    const r = await sdna(['plan', '--root', 'fixtures/demo', '--reporter', 'json', '--reporter', 'terminal']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('sdna: --reporter json and terminal would both print to stdout: give all but one a file (--reporter terminal:<file>)\n');
+  });
+
+  it('a reporter with a colon but no file', async ({ expect }) => {
+    const r = await sdna(['plan', '--root', 'fixtures/demo', '--reporter', 'json:']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('sdna: reporter "json:" names no file: write json:<file>, or json to print the plan\n');
   });
 
   it('--json with another reporter', async ({ expect }) => {

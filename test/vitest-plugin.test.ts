@@ -92,7 +92,7 @@ describe.concurrent(`sdna/vitest on Vitest ${VITEST_MAJOR}`, () => {
     fs.appendFileSync(path.join(root, 'specs/cart.spec.md'), '- **Refund** [@test](../test/refund.test.ts)\n  Refunds a paid cart.\n- **Clear**\n  Empties the cart.\n');
     write(root, 'lib/stray.ts', 'export const stray = 1;\n');
     write(root, 'sdna.config.json', JSON.stringify({ include: ['src/**/*.ts', 'lib/**/*.ts'] }));
-    edit(root, 'vitest.config.ts', 'sdna()', "sdna({ reporters: ['terminal', 'json'], outputFile: { json: '.out/run.json' } })");
+    edit(root, 'vitest.config.ts', 'sdna()', "sdna({ reporters: ['terminal', 'json:.out/run.json'] })");
     const run = await runVitest(root, ['run']);
     expect(run.stdout).toContain('Tests  6 passed (6)');
     expect(run.code).toBe(1);
@@ -203,7 +203,7 @@ Plan: 1 drift, 0 unspecified, 0 potentially stale.
 
   it('maps outcomes onto OpenSpec scenarios; a requirement passes only when each scenario does (exit 1)', async ({ expect }) => {
     const root = vitestProject('openspec');
-    edit(root, 'vitest.config.ts', 'sdna()', "sdna({ reporters: ['terminal', 'json'], outputFile: { json: 'sdna-plan.json' } })");
+    edit(root, 'vitest.config.ts', 'sdna()', "sdna({ reporters: ['terminal', ['json', { file: 'sdna-plan.json' }]] })");
     const r = await runVitest(root, ['run']);
     const plan = JSON.parse(fs.readFileSync(path.join(root, 'sdna-plan.json'), 'utf8')) as { capabilities: { id: string; status: string }[] };
     expect(plan.capabilities.map((c) => [c.id, c.status])).toEqual([

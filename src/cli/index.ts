@@ -17,12 +17,13 @@ import { listFiles, writeFileAtomic } from '../util/files.js';
 import { numbered, plural } from '../util/text.js';
 import { FORMATS, READERS } from '../formats/readers.js';
 import { enablePerformance, performanceReport, timed, timedAsync } from '../util/perf.js';
-import { loadReporter, REPORTERS } from '../../reporters/index.js';
+import { loadReporters, parseReporterArg, REPORTERS, writeReports, type ReportRequest } from '../../reporters/index.js';
 
 interface PlanFlags {
   root?: string;
   config?: string;
-  reporter?: string;
+  /** `--reporter name[:file]`, once or more. */
+  reporter?: string | string[];
   json?: boolean;
   quiet?: boolean;
   performance?: boolean;
@@ -54,22 +55,36 @@ function colorWanted(): boolean {
   return Boolean(process.stdout.isTTY) && !('NO_COLOR' in process.env) && process.env.TERM !== 'dumb';
 }
 
-async function runPlan(flags: PlanFlags): Promise<number> {
-  if (flags.json && flags.reporter && flags.reporter !== 'json') {
-    throw new SdnaError(`--json and --reporter ${flags.reporter} disagree: pick one`);
+/** The reporters `--reporter` (repeatable) and `--json` ask for; at most one prints to stdout. */
+function reportRequests(flags: PlanFlags): ReportRequest[] {
+  const given = flags.reporter === undefined ? [] : Array.isArray(flags.reporter) ? flags.reporter : [flags.reporter];
+  const requests = given.map((r) => parseReporterArg(String(r)));
+  if (flags.json) {
+    const other = requests.find((r) => r.file === undefined && r.name !== 'json');
+    if (other) throw new SdnaError(`--json and --reporter ${other.name} disagree: pick one`);
+    if (!requests.some((r) => r.file === undefined)) requests.push({ name: 'json' });
   }
+  const printing = requests.filter((r) => r.file === undefined);
+  if (printing.length > 1) {
+    throw new SdnaError(
+      `--reporter ${printing.map((r) => r.name).join(' and ')} would both print to stdout: give all but one a file (--reporter ${printing[1].name}:<file>)`,
+    );
+  }
+  return requests.length > 0 ? requests : [{ name: 'terminal' }];
+}
+
+async function runPlan(flags: PlanFlags): Promise<number> {
   if (flags.performance) enablePerformance();
   const cwd = process.cwd();
-  const reporter = await loadReporter(flags.json ? 'json' : (flags.reporter ?? 'terminal'), cwd);
+  const reporters = await loadReporters(reportRequests(flags), cwd);
   const config = await loadConfig(flags.root ?? cwd, flags.config);
   const cacheDir = flags.cache === false ? undefined : flags.cacheDir ? path.resolve(cwd, flags.cacheDir) : ParseCache.defaultDir(config.root);
   const cache = ParseCache.open(cacheDir, pkg.version);
   const model = flags.from === undefined ? undefined : await readInterchange(path.resolve(cwd, flags.from));
   const plan = await timedAsync('plan', () => createPlan(config, { cache, model }));
   timed('save cache', () => cache.save());
-  const out = timed('report', () => reporter(plan, { color: colorWanted(), quiet: Boolean(flags.quiet) }));
-  if (typeof out !== 'string') throw new SdnaError('the reporter returned no text (a reporter returns a string)');
-  process.stdout.write(out);
+  const printed = timed('report', () => writeReports(plan, reporters, { color: colorWanted(), quiet: Boolean(flags.quiet), cwd }));
+  for (const { text } of printed) process.stdout.write(text);
   if (flags.performance) {
     const where = cacheDir ? `${path.relative(cwd, cacheDir) || '.'}: ${cache.hits} hits, ${cache.misses} misses` : 'off';
     process.stderr.write(performanceReport() + `  parse cache: ${where}\n`);
@@ -137,7 +152,7 @@ function main(argv: string[]): void {
     .command('plan', 'Compare specs, code and tests without running tests; exit 1 when the gate fails')
     .option('--root <dir>', 'Project root (default: the current folder)')
     .option('--config <file>', 'Config file (default: sdna.config.{ts,mts,js,mjs,json} or "sdna" in package.json)')
-    .option('--reporter <name>', `Output: ${Object.keys(REPORTERS).join(', ')}, or a path to a module (default: terminal)`)
+    .option('--reporter <name[:file]>', `Output: ${Object.keys(REPORTERS).join(', ')}, or a path to a module (default: terminal); repeatable, each to stdout or to its :file`)
     .option('--json', 'Print the JSON plan (same as --reporter json)')
     .option('--quiet', 'Print only findings at level "error" and the closing line')
     .option('--performance', 'Print the time each phase took to stderr')
@@ -147,6 +162,7 @@ function main(argv: string[]): void {
     .example('  $ sdna plan')
     .example('  $ sdna plan --root fixtures/demo')
     .example('  $ sdna plan --json > plan.json')
+    .example('  $ sdna plan --reporter terminal --reporter json:reports/sdna-plan.json')
     .example('  $ sdna plan --quiet   # in a pre-commit hook')
     .action(async (flags: PlanFlags) => {
       process.exitCode = await runPlan(flags);

@@ -29,7 +29,7 @@ export type SdnaOptions = UserConfig & PluginOutput;
 
 const optionsSchema = z.strictObject({
   ...configSchema.def.shape,
-  reporters: z.optional(z.array(z.string().check(z.minLength(1)))),
+  reporters: z.optional(z.array(z.union([z.string().check(z.minLength(1)), z.tuple([z.string().check(z.minLength(1)), z.looseObject({ file: z.optional(z.string().check(z.minLength(1))) })])]))),
   outputFile: z.optional(z.union([z.string(), z.record(z.string(), z.string())])),
 });
 

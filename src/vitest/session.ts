@@ -12,16 +12,18 @@ import { ParseCache } from '../artifacts/cache.js';
 import { companionsOf } from '../formats/readers.js';
 import pkg from '../../package.json' with { type: 'json' };
 import { globSet } from '../util/globs.js';
-import { writeFileAtomic } from '../util/files.js';
-import { loadReporter, type Reporter } from '../../reporters/index.js';
+import { loadReporters, parseReporterArg, writeReports, type LoadedReporter, type ReportRequest } from '../../reporters/index.js';
 import { applyRun, type RunResult } from './outcomes.js';
 import type { CoverageData } from './coverage.js';
 import { tagOf } from '../model/tags.js';
 
+/** A reporter in the plugin's options: `name`, `name:file`, or `[name, options]` (its own options, and `file`). */
+export type PluginReporter = string | [name: string, options: { file?: string; [option: string]: unknown }];
+
 export interface PluginOutput {
-  /** Built-in reporter names or module paths; default `['terminal']`. */
-  reporters?: string[];
-  /** Where a reporter writes instead of the console: one path, or one per reporter name. */
+  /** Built-in reporter names or module paths, as `sdna plan --reporter` takes them; default `['terminal']`. */
+  reporters?: PluginReporter[];
+  /** Where a reporter writes instead of the console: one path (for every reporter but `terminal`), or one per reporter name. */
   outputFile?: string | Record<string, string>;
 }
 
@@ -33,7 +35,7 @@ export class Session {
   lastCoverage?: CoverageData;
   private readonly specCache: SpecCache = new Map();
   private cache?: ParseCache;
-  private reporters: { name: string; reporter: Reporter }[] = [];
+  private reporters: LoadedReporter[] = [];
   private isSpec: (file: string) => boolean = () => false;
 
   constructor(
@@ -49,9 +51,7 @@ export class Session {
     const merged = { ...fromFile, ...overrides, rules: { ...fromFile.rules, ...overrides.rules } };
     this.config = resolveConfig(merged, this.fileConfig.file, this.vitest.config.root);
     this.isSpec = globSet(this.config.specs).test;
-    this.reporters = await Promise.all(
-      (reporters ?? ['terminal']).map(async (name) => ({ name, reporter: await loadReporter(name, this.config.root) })),
-    );
+    this.reporters = await loadReporters((reporters ?? ['terminal']).map((r) => this.request(r)), this.config.root);
     await this.replan();
   }
 
@@ -97,14 +97,22 @@ export class Session {
     return applyRun(this.plan, run, this.config.rules, coverage);
   }
 
+  /** A reporter as the options give it; `outputFile` names the file of one that gives none. */
+  private request(given: PluginReporter): ReportRequest {
+    const [name, own] = typeof given === 'string' ? [given, {}] : given;
+    const { file: ownFile, ...options } = own;
+    const parsed = parseReporterArg(name);
+    const outputFile = this.options.outputFile;
+    const fallback = typeof outputFile === 'string' ? (parsed.name === 'terminal' ? undefined : outputFile) : outputFile?.[parsed.name];
+    const file = ownFile ?? parsed.file ?? fallback;
+    return { name: parsed.name, ...(file !== undefined && { file }), options };
+  }
+
   /** Prints or writes the plan with every configured reporter. */
   output(plan: Plan): void {
     const color = Boolean(process.stdout.isTTY) && !('NO_COLOR' in process.env);
-    for (const { name, reporter } of this.reporters) {
-      const file = typeof this.options.outputFile === 'string' && name !== 'terminal' ? this.options.outputFile : (this.options.outputFile as Record<string, string> | undefined)?.[name];
-      const text = reporter(plan, { color: color && !file, quiet: false });
-      if (file) writeFileAtomic(path.resolve(this.config.root, file), text);
-      else this.vitest.logger.log(text.replace(/\n$/, ''));
+    for (const { text } of writeReports(plan, this.reporters, { color, quiet: false, cwd: this.config.root })) {
+      this.vitest.logger.log(text.replace(/\n$/, ''));
     }
   }
 }
