@@ -43,9 +43,21 @@ function checkDefects(dir, plan) {
   const problems = [];
   const report = {};
 
-  // stale-target: exactly the injected globs, no other.
-  const stale = new Set(byKind('stale-target').map((f) => `${f.file} ${f.message.match(/target `([^`]+)`/)[1]}`));
-  const wantStale = new Set(expected.defects['stale-target'].items.map((i) => `${i.spec} ${i.glob}`));
+  // stale-target: exactly the injected globs, no other. A finding is at the line
+  // of the spec that writes its target; the glob is read there, not from the message.
+  const specLines = new Map();
+  const lineOf = (file, line) => {
+    if (!specLines.has(file)) specLines.set(file, fs.readFileSync(path.join(dir, file), 'utf8').split('\n'));
+    return specLines.get(file)[line - 1] ?? '';
+  };
+  const wantItems = expected.defects['stale-target'].items;
+  const stale = new Set(
+    byKind('stale-target').map((f) => {
+      const item = wantItems.find((i) => i.spec === f.file && lineOf(f.file, f.line).includes(i.glob));
+      return item ? `${item.spec} ${item.glob}` : `${f.file}:${f.line}`;
+    }),
+  );
+  const wantStale = new Set(wantItems.map((i) => `${i.spec} ${i.glob}`));
   const missStale = [...wantStale].filter((x) => !stale.has(x));
   const extraStale = [...stale].filter((x) => !wantStale.has(x));
   report['stale-target'] = `${stale.size} reported / ${wantStale.size} injected`;

@@ -7,7 +7,7 @@ import { parseFrontmatter, splitFrontmatter } from './frontmatter.js';
 import { findLinks } from './markdown.js';
 import type { SpecProblem } from './problem.js';
 import { normalizeText } from '../util/text.js';
-import { addTarget, testLink } from './tessl.js';
+import { addTarget, testLink } from './links.js';
 
 const FENCE = /^\s{0,3}(`{3,}|~{3,})/;
 

@@ -6,11 +6,11 @@
 //   or alone after a group, `## Dependencies` with `[@use]`, `{ .locked }`.
 
 import path from 'node:path';
-import { resolveFrom } from '../util/files.js';
 import type { ApiBlock, Capability, Spec, Target, TestLink } from '../model/model.js';
 import { parseFrontmatter, splitFrontmatter } from './frontmatter.js';
-import { attributes, findLinks, parseBlocks, plainText, type RawLink, type Token } from './markdown.js';
+import { attributes, findLinks, parseBlocks, plainText, type Token } from './markdown.js';
 import type { SpecProblem } from './problem.js';
+import { addTarget, testLink } from './links.js';
 import { distance, normalizeText, slugify } from '../util/text.js';
 import { timed } from '../util/perf.js';
 
@@ -348,49 +348,6 @@ function toCapabilities(id: string, file: string, drafts: Draft[], problems: Spe
   return capabilities;
 }
 
-/** A `[@test](path#fragment)` link resolved against the spec's folder; a problem when it names no file or leaves the root. */
-export function testLink(file: string, l: RawLink, problems: SpecProblem[]): TestLink | undefined {
-  const hash = l.target.indexOf('#');
-  const ref = hash === -1 ? l.target : l.target.slice(0, hash);
-  let fragment = hash === -1 ? undefined : l.target.slice(hash + 1);
-  if (fragment !== undefined) {
-    fragment = decode(fragment);
-    if (fragment.trim() === '') fragment = undefined;
-  }
-  if (ref.trim() === '') {
-    problems.push({
-      code: 'link-without-file',
-      subject: l.target,
-      line: l.line,
-      actual: `test link \`[@test](${l.target})\` names no file`,
-      hint: 'write `[@test](../test/<file>.test.ts)` or `[@test](<../test/<file>.test.ts#test name>)`',
-    });
-    return undefined;
-  }
-  const resolved = resolveFrom(file, decode(ref.trim()));
-  if (resolved === undefined) {
-    problems.push({
-      code: 'link-outside-root',
-      subject: ref.trim(),
-      line: l.line,
-      actual: `test link \`${ref.trim()}\` resolves outside the project root and was not read`,
-      hint: 'link a test file inside the project, relative to the spec file: `[@test](../test/<file>.test.ts)`',
-    });
-    return undefined;
-  }
-  return { raw: l.target, file: resolved, fragment, line: l.line };
-}
-
-/** Percent-decodes a link part; a stray `%` is part of the name, not an escape. */
-function decode(text: string): string {
-  if (!text.includes('%')) return text;
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return text;
-  }
-}
-
 /** A top-level bullet under `## Capabilities` without `###` headings is one capability. */
 function bulletCapability(content: string, line: number): Draft | undefined {
   const firstLine = content.split('\n', 1)[0];
@@ -412,43 +369,4 @@ function bulletCapability(content: string, line: number): Draft | undefined {
 
 function targetsWritten(problems: SpecProblem[]): boolean {
   return problems.some((p) => p.target);
-}
-
-export function addTarget(
-  file: string,
-  glob: string,
-  line: number,
-  via: Target['via'],
-  targets: Target[],
-  problems: SpecProblem[],
-): void {
-  const g = glob.trim();
-  if (g === '') {
-    problems.push({ code: 'empty-target', line, target: true, actual: 'empty target', hint: 'write a glob relative to the spec file: `../src/<file>.ts`' });
-    return;
-  }
-  const pattern = resolveFrom(file, g);
-  if (pattern === '') {
-    problems.push({
-      code: 'target-is-root',
-      subject: g,
-      line,
-      target: true,
-      actual: `target \`${g}\` names the whole project root`,
-      hint: 'name the folders or files this spec governs: `../src/<area>/**/*.ts`',
-    });
-    return;
-  }
-  if (pattern === undefined) {
-    problems.push({
-      code: 'target-outside-root',
-      subject: g,
-      line,
-      target: true,
-      actual: `target \`${g}\` resolves outside the project root and was not read`,
-      hint: 'name files inside the project, relative to the spec file: `../src/<area>/*.ts`',
-    });
-    return;
-  }
-  targets.push({ glob: g, pattern, line, via });
 }
