@@ -10,7 +10,7 @@ import { numbered } from './util/text.js';
 import { SdnaError } from './util/errors.js';
 import { listFiles, writeFileAtomic } from './util/files.js';
 import type { Format } from './model/model.js';
-import { readModel } from './formats/read-model.js';
+import { readModel } from './read-model.js';
 import { formatOf } from './formats/readers.js';
 
 export const CONFIG_FILE = 'sdna.config.json';

@@ -6,7 +6,7 @@
 
 import * as z from 'zod/mini';
 import { parseVersioned } from './versioned.js';
-import type { SpecModel } from '../formats/read-model.js';
+import type { SpecModel } from '../read-model.js';
 import { FORMATS } from '../formats/readers.js';
 import { PROBLEM_KINDS } from '../model/kinds.js';
 

@@ -9,7 +9,9 @@ import { SdnaError } from '../util/errors.js';
 import { parseVersioned } from './versioned.js';
 import { writeFileAtomic } from '../util/files.js';
 
-export const STATE_FILE = '.sdna/state.json';
+import { STATE_FILE } from '../model/model.js';
+
+export { STATE_FILE };
 export const STATE_VERSION = 1;
 
 const stateSchema = z.object({

@@ -4,7 +4,7 @@
 import type { FindingInput } from '../model/findings.js';
 import type { Spec } from '../model/model.js';
 import { compileGlob, matchGlob, selectFiles, type CompiledGlob } from '../util/globs.js';
-import { problemFinding } from '../formats/read-model.js';
+import { problemFinding } from '../formats/problem.js';
 
 export interface Listing {
   /** Every listed file, root-relative and sorted. */

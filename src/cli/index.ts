@@ -12,7 +12,7 @@ import { ParseCache } from '../artifacts/cache.js';
 import { SdnaError } from '../util/errors.js';
 import { KINDS, KIND_NAMES } from '../model/kinds.js';
 import { createPlan } from '../plan.js';
-import { readModel } from '../formats/read-model.js';
+import { readModel } from '../read-model.js';
 import { listFiles, writeFileAtomic } from '../util/files.js';
 import { numbered, plural } from '../util/text.js';
 import { FORMATS, READERS } from '../formats/readers.js';

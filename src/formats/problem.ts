@@ -1,3 +1,4 @@
+import type { FindingInput } from '../model/findings.js';
 import type { ProblemKind } from '../model/kinds.js';
 
 /** Something wrong in one spec file, before it becomes a `spec-error` finding. */
@@ -18,4 +19,16 @@ export interface SpecProblem {
   capability?: string;
   /** The problem is a target the spec wrote (so the spec is not target-less). */
   target?: boolean;
+}
+
+/** A problem as the finding it becomes, in the spec (or the companion file) it was found in. */
+export function problemFinding(spec: string, file: string, p: SpecProblem): FindingInput {
+  return {
+    kind: p.kind ?? 'spec-error',
+    spec,
+    capability: p.capability,
+    file: p.file ?? file,
+    line: p.line,
+    data: { code: p.code, ...(p.subject !== undefined && { subject: p.subject }), problem: p.actual, fix: p.hint },
+  };
 }

@@ -3,6 +3,9 @@
 
 import type { Category, Kind, KindData, Severity } from './kinds.js';
 
+/** Where sdna keeps committed project state (`sdna accept` writes it): a declared output, like the cache. */
+export const STATE_FILE = '.sdna/state.json';
+
 export type Format = 'tessl' | 'kiro' | 'speckit' | 'openspec';
 
 export interface Target {

@@ -4,9 +4,8 @@
 
 import { structuredPatch } from 'diff';
 import { clip, numbered, plural } from '../util/text.js';
-import { STATE_FILE } from '../artifacts/state.js';
 import type { Kind } from './kinds.js';
-import type { Finding, FindingOf } from './model.js';
+import { STATE_FILE, type Finding, type FindingOf } from './model.js';
 
 export interface Words {
   /** What the spec says (the terminal's `spec:` line). */

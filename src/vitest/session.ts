@@ -7,7 +7,7 @@ import type { TestProject, Vitest } from 'vitest/node';
 import { resolveConfig, type ResolvedConfig, type UserConfig } from '../config.js';
 import type { Plan } from '../model/model.js';
 import { createPlan } from '../plan.js';
-import type { SpecCache } from '../formats/read-model.js';
+import type { SpecCache } from '../read-model.js';
 import { ParseCache } from '../artifacts/cache.js';
 import { companionsOf } from '../formats/readers.js';
 import pkg from '../../package.json' with { type: 'json' };

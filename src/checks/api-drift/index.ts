@@ -8,7 +8,7 @@ import path from 'node:path';
 import { contentKey, ParseCache } from '../../artifacts/cache.js';
 import { FileReader } from '../../util/files.js';
 import type { FindingInput } from '../../model/findings.js';
-import { problemFinding } from '../../formats/read-model.js';
+import { problemFinding } from '../../formats/problem.js';
 import type { Spec } from '../../model/model.js';
 import { lineAt, lineStartsOf } from '../../util/text.js';
 import { timed } from '../../util/perf.js';

@@ -5,14 +5,13 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
-import type { ResolvedConfig } from '../config.js';
-import type { FindingInput } from '../model/findings.js';
-import type { Spec } from '../model/model.js';
-import { configGlobs } from '../util/globs.js';
-import { readSpecFile } from './read.js';
-import { readerOf, type Reader } from './readers.js';
-import type { SpecProblem } from './problem.js';
-import type { ReadResult } from './tessl.js';
+import type { ResolvedConfig } from './config.js';
+import type { Spec } from './model/model.js';
+import { configGlobs } from './util/globs.js';
+import { readSpecFile } from './formats/read.js';
+import { readerOf, type Reader } from './formats/readers.js';
+import type { SpecProblem } from './formats/problem.js';
+import type { ReadResult } from './formats/tessl.js';
 
 /** The specs as read, and what their readers found wrong (each with its spec id and file). */
 export interface SpecModel {
@@ -48,18 +47,6 @@ export function readModel(config: ResolvedConfig, files: string[], cache?: SpecC
   problems.push(...duplicateIds(specs));
   addConfigTargets(config, specs);
   return { specs, problems };
-}
-
-/** A problem as the finding it becomes, in the spec (or the companion file) it was found in. */
-export function problemFinding(spec: string, file: string, p: SpecProblem): FindingInput {
-  return {
-    kind: p.kind ?? 'spec-error',
-    spec,
-    capability: p.capability,
-    file: p.file ?? file,
-    line: p.line,
-    data: { code: p.code, ...(p.subject !== undefined && { subject: p.subject }), problem: p.actual, fix: p.hint },
-  };
 }
 
 function duplicateIds(specs: Spec[]): SpecModel['problems'] {
