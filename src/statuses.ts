@@ -183,8 +183,8 @@ export function gate(
 }
 
 /**
- * The plan after a run: the static findings stand (their levels already
- * applied), except `untested-capability`, which the run decides.
+ * The plan after a run: the static findings stand (at the levels the same
+ * `rules` give them), except `untested-capability`, which the run decides.
  */
 export function runPlan(plan: Plan, rules: Partial<Record<Kind, Level>>, capabilities: CapabilityPlan[], found: FindingInput[]): Plan {
   const kept = plan.findings
