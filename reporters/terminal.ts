@@ -53,6 +53,7 @@ const RUN_STATUSES = [
   ['untested', 'untested'],
   ['skipped', 'skipped'],
   ['not-run', 'not run'],
+  ['removed', 'removed'],
 ] as const;
 
 /** After a test run: how many capabilities ended in each status. Undefined for a static plan. */

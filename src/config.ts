@@ -9,11 +9,15 @@ import { pathToFileURL } from 'node:url';
 import * as z from 'zod/mini';
 import { KIND_NAMES, LEVELS, type Kind, type Level } from './model/kinds.js';
 import { SdnaError } from './util/errors.js';
+import { configGlobs } from './util/globs.js';
+import type { Override } from './model/levels.js';
 
 const globs = z.array(z.string().check(z.minLength(1)));
 const nonEmpty = z.string().check(z.minLength(1));
 /** A spec glob, or `{ path, targets }`: specs whose format carries no targets get them here. */
 const specEntry = z.union([nonEmpty, z.strictObject({ path: nonEmpty, targets: z.array(nonEmpty) })]);
+
+const rulesSchema = z.partialRecord(z.enum(KIND_NAMES as [Kind, ...Kind[]]), z.enum(LEVELS));
 
 export const configSchema = z.strictObject({
   $schema: z.optional(z.string()),
@@ -22,7 +26,8 @@ export const configSchema = z.strictObject({
   include: z.optional(globs),
   exclude: z.optional(globs),
   tests: z.optional(globs),
-  rules: z.optional(z.partialRecord(z.enum(KIND_NAMES as [Kind, ...Kind[]]), z.enum(LEVELS))),
+  rules: z.optional(rulesSchema),
+  overrides: z.optional(z.array(z.strictObject({ capabilities: z.array(nonEmpty).check(z.minLength(1)), rules: rulesSchema }))),
 });
 
 /** The config as users write it (sdna.config.*, package.json "sdna", or plugin options). */
@@ -43,6 +48,11 @@ export interface UserConfig {
   tests?: string[];
   /** The level of each finding kind. */
   rules?: Partial<Record<Kind, Level>>;
+  /**
+   * Levels for some capabilities only: globs over capability and spec ids, and
+   * the rules for the findings about them. Later entries win.
+   */
+  overrides?: Override[];
 }
 
 // Written out so that the published types need no zod; this line fails to
@@ -50,9 +60,12 @@ export interface UserConfig {
 const sameShape: [UserConfig, z.infer<typeof configSchema>] = [{} as z.infer<typeof configSchema>, {} as UserConfig];
 void sameShape;
 
+/** Specs under test fixtures describe example projects, not this one. */
+export const FIXTURE_SPECS = ['!**/fixtures/**', '!**/__fixtures__/**'];
+
 export const DEFAULTS = {
-  // Every format's specs, wherever they are.
-  specs: FORMATS.map((f) => READERS[f].glob),
+  // Every format's specs, wherever they are, except in test fixtures.
+  specs: [...FORMATS.map((f) => READERS[f].glob), ...FIXTURE_SPECS],
   include: ['src/**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs}'],
   exclude: [
     '**/*.d.ts',
@@ -75,6 +88,7 @@ export interface ResolvedConfig {
   exclude: string[];
   tests: string[];
   rules: Partial<Record<Kind, Level>>;
+  overrides: Override[];
 }
 
 export const CONFIG_FILES = [
@@ -97,7 +111,7 @@ export function describeIssues(issues: readonly z.core.$ZodIssue[], keys: readon
       switch (issue.code) {
         case 'unrecognized_keys': {
           const where = at ? `${at}.` : '';
-          const allowed = at === 'rules' ? KIND_NAMES : keys;
+          const allowed = /(?:^|\.)rules$/.test(at) ? KIND_NAMES : /^overrides\.\d+$/.test(at) ? ['capabilities', 'rules'] : keys;
           return `unknown key ${issue.keys.map((k) => `"${where}${k}"`).join(', ')} (expected one of: ${allowed.join(', ')})`;
         }
         case 'invalid_value':
@@ -185,6 +199,8 @@ export function resolveConfig(raw: unknown, file: string | undefined, dir: strin
   const parsed = configSchema.safeParse(raw);
   if (!parsed.success) throw new SdnaError(`invalid config in ${where}: ${describeIssues(parsed.error.issues)}`);
   const c = parsed.data;
+  // A glob that cannot compile stops sdna here, naming where it is written.
+  c.overrides?.forEach((o, i) => configGlobs(`overrides.${i}.capabilities`, o.capabilities));
   for (const entry of c.specs ?? []) {
     if (typeof entry === 'string') continue;
     const outside = entry.targets.find((t) => path.isAbsolute(t) || path.posix.normalize(t).startsWith('../') || t === '..');
@@ -201,5 +217,6 @@ export function resolveConfig(raw: unknown, file: string | undefined, dir: strin
     exclude: c.exclude ?? [...DEFAULTS.exclude],
     tests: c.tests ?? [...DEFAULTS.tests],
     rules: c.rules ?? {},
+    overrides: c.overrides ?? [],
   };
 }

@@ -5,7 +5,7 @@
 import { FORMATS, READERS } from './formats/readers.js';
 import fs from 'node:fs';
 import path from 'node:path';
-import { CONFIG_FILES, resolveConfig, type UserConfig } from './config.js';
+import { CONFIG_FILES, FIXTURE_SPECS, resolveConfig, type UserConfig } from './config.js';
 import { numbered } from './util/text.js';
 import { SdnaError } from './util/errors.js';
 import { listFiles, writeFileAtomic } from './util/files.js';
@@ -48,7 +48,7 @@ export function initProject(root: string, force: boolean): InitResult {
   }
   const formats = FORMATS.filter((f) => found[f]);
   // Read the specs as the new config will, to see which ones govern no code yet.
-  const specs: NonNullable<UserConfig['specs']> = formats.length ? formats.map((f) => READERS[f].glob) : [READERS.tessl.glob];
+  const specs: NonNullable<UserConfig['specs']> = [...(formats.length ? formats.map((f) => READERS[f].glob) : [READERS.tessl.glob]), ...FIXTURE_SPECS];
   const model = readModel(resolveConfig({ specs }, undefined, root), files);
   const untargeted = model.specs.filter((s) => s.targets.length === 0).map((s) => s.file).sort();
   for (const file of untargeted) specs.push({ path: file, targets: [] });

@@ -5,8 +5,9 @@
 // assembled here too: findings sorted and fingerprinted, summed up, gated.
 
 import { Findings, type FindingInput } from './model/findings.js';
-import type { Kind, Level } from './model/kinds.js';
+import type { LevelOf } from './model/levels.js';
 import type { Capability, CapabilityPlan, Finding, Plan, RunStatus, Spec, Summary, TestRef } from './model/model.js';
+import { isRemoved } from './formats/removed.js';
 
 /** The parts of each capability that has any, by parent id. */
 export function partsOf(spec: Spec): Map<string, Capability[]> {
@@ -20,15 +21,18 @@ export function partsOf(spec: Spec): Map<string, Capability[]> {
  * parent's parts') and its status: `leaf` judges a capability without parts,
  * `combine` a parent from its parts' statuses.
  */
-function judge<T, S>(
+function judge<T, S extends string>(
   spec: Spec,
   own: (id: string) => readonly T[],
   key: (t: T) => unknown,
   leaf: (cap: Capability, tests: T[]) => S,
   combine: (parts: S[]) => S,
-): Map<string, { status: S; tests: T[] }> {
+): Map<string, { status: S | 'removed'; tests: T[] }> {
   const parts = partsOf(spec);
-  const out = new Map<string, { status: S; tests: T[] }>();
+  const byId = new Map(spec.capabilities.map((c) => [c.id, c]));
+  // A removed requirement's parts are removed with it.
+  const removed = (cap: Capability) => isRemoved(cap) || (cap.parent !== undefined && byId.has(cap.parent) && isRemoved(byId.get(cap.parent)!));
+  const out = new Map<string, { status: S | 'removed'; tests: T[] }>();
   // Parents last: their status is their parts'.
   for (const cap of [...spec.capabilities].sort((a, b) => Number(parts.has(a.id)) - Number(parts.has(b.id)))) {
     const children = parts.get(cap.id);
@@ -37,7 +41,8 @@ function judge<T, S>(
       if (!tests.has(key(t))) tests.set(key(t), t);
     }
     const list = [...tests.values()];
-    const status = children ? combine(children.map((c) => out.get(c.id)!.status)) : leaf(cap, list);
+    const live = (children ?? []).map((c) => out.get(c.id)!.status).filter((st): st is S => st !== 'removed');
+    const status = removed(cap) ? 'removed' : children ? (live.length > 0 ? combine(live) : 'removed') : leaf(cap, list);
     out.set(cap.id, { status, tests: list });
   }
   return out;
@@ -82,7 +87,7 @@ export interface Outcome {
   filtered: boolean;
 }
 
-/** A parent's status from its parts': passing only when every part passes. */
+/** A parent's status from its parts' (removed ones left out): passing only when every part passes. */
 function combined(parts: RunStatus[]): RunStatus {
   for (const status of ['failing', 'untested', 'not-run', 'skipped'] as const) if (parts.includes(status)) return status;
   return 'passing';
@@ -172,11 +177,11 @@ export function summarize(findings: readonly Finding[]): Summary {
 
 /** Findings at their levels, sorted and fingerprinted, with the summary and the gate. */
 export function gate(
-  rules: Partial<Record<Kind, Level>>,
+  levelOf: LevelOf,
   specFiles: ReadonlyMap<string, string>,
   inputs: Iterable<FindingInput>,
 ): Pick<Plan, 'findings' | 'summary' | 'failed'> {
-  const collected = new Findings(rules);
+  const collected = new Findings(levelOf);
   for (const f of inputs) collected.add(f);
   const findings = collected.sorted(specFiles);
   return { findings, summary: summarize(findings), failed: findings.some((f) => f.severity === 'error') };
@@ -184,11 +189,11 @@ export function gate(
 
 /**
  * The plan after a run: the static findings stand (at the levels the same
- * `rules` give them), except `untested-capability`, which the run decides.
+ * rules give them), except `untested-capability`, which the run decides.
  */
-export function runPlan(plan: Plan, rules: Partial<Record<Kind, Level>>, capabilities: CapabilityPlan[], found: FindingInput[]): Plan {
+export function runPlan(plan: Plan, levelOf: LevelOf, capabilities: CapabilityPlan[], found: FindingInput[]): Plan {
   const kept = plan.findings
     .filter((f) => f.kind !== 'untested-capability')
     .map(({ category: _c, severity: _s, fingerprint: _f, ...f }) => f as FindingInput);
-  return { ...plan, mode: 'run', capabilities, ...gate(rules, plan.specFiles, [...kept, ...found]) };
+  return { ...plan, mode: 'run', capabilities, ...gate(levelOf, plan.specFiles, [...kept, ...found]) };
 }

@@ -112,7 +112,7 @@ describe.concurrent('config errors: exit 2, one line on stderr', () => {
       'unknown key',
       'sdna.config.json',
       '{ "rulez": {} }',
-      'sdna: invalid config in sdna.config.json: unknown key "rulez" (expected one of: $schema, root, specs, include, exclude, tests, rules)\n',
+      'sdna: invalid config in sdna.config.json: unknown key "rulez" (expected one of: $schema, root, specs, include, exclude, tests, rules, overrides)\n',
     ],
     [
       'unknown finding kind in rules',
@@ -160,7 +160,7 @@ describe.concurrent('config errors: exit 2, one line on stderr', () => {
       'bad key in package.json',
       'package.json',
       '{ "name": "x", "sdna": { "spec": [] } }',
-      'sdna: invalid config in package.json ("sdna"): unknown key "spec" (expected one of: $schema, root, specs, include, exclude, tests, rules)\n',
+      'sdna: invalid config in package.json ("sdna"): unknown key "spec" (expected one of: $schema, root, specs, include, exclude, tests, rules, overrides)\n',
     ],
     [
       'a module that throws',

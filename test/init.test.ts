@@ -46,6 +46,8 @@ describe.concurrent('sdna init', () => {
         '**/specs/*/spec.md',
         '**/.kiro/specs/*/requirements.md',
         '**/openspec/specs/**/spec.md',
+        '!**/fixtures/**',
+        '!**/__fixtures__/**',
         { path: 'openspec/specs/auth/spec.md', targets: [] },
         { path: 'specs/012-offline-drafts/spec.md', targets: [] },
       ],
@@ -65,7 +67,7 @@ describe.concurrent('sdna init', () => {
     const forced = await sdna(['init', '--force'], { cwd: root });
     expect(forced.code).toBe(0);
     expect(forced.stdout).toContain('sdna: replaced sdna.config.json\n');
-    expect(JSON.parse(fs.readFileSync(path.join(root, 'sdna.config.json'), 'utf8')).specs).toHaveLength(5);
+    expect(JSON.parse(fs.readFileSync(path.join(root, 'sdna.config.json'), 'utf8')).specs).toHaveLength(7);
     expect(fs.readdirSync(root).filter((f) => f.includes('.tmp'))).toEqual([]);
   });
 
@@ -90,6 +92,6 @@ describe.concurrent('sdna init', () => {
     const empty = tempProject();
     const e = await sdna(['init', '--root', empty]);
     expect(e.stdout.split('\n')[0]).toBe('sdna: found no specs yet; the config reads Tessl `*.spec.md` files');
-    expect(JSON.parse(fs.readFileSync(path.join(empty, 'sdna.config.json'), 'utf8')).specs).toEqual(['**/*.spec.md']);
+    expect(JSON.parse(fs.readFileSync(path.join(empty, 'sdna.config.json'), 'utf8')).specs).toEqual(['**/*.spec.md', '!**/fixtures/**', '!**/__fixtures__/**']);
   });
 });

@@ -8,6 +8,7 @@ import type { Plan } from '../src/model/model.js';
 import { createPlan } from '../src/plan.js';
 import { applyRun, lineRanges, type RunTest } from '../src/vitest/outcomes.js';
 import { messageOf } from '../src/model/words.js';
+import { levels } from '../src/model/levels.js';
 import { FIXTURES } from './helpers.js';
 
 let plan: Plan;
@@ -37,7 +38,7 @@ const statuses = (p: Plan) => Object.fromEntries(p.capabilities.map((c) => [c.id
 
 describe('applyRun', () => {
   it('maps file links, fragment links, claims and tags onto passing capabilities', () => {
-    const p = applyRun(plan, { tests: all(), ranFiles: new Set(FILES) }, {});
+    const p = applyRun(plan, { tests: all(), ranFiles: new Set(FILES) }, levels({}));
     expect(statuses(p)).toEqual({
       'cart/add-item': 'passing',
       'cart/remove-item': 'passing',
@@ -51,7 +52,7 @@ describe('applyRun', () => {
   });
 
   it('one failed test fails the capability, naming the test and its line', () => {
-    const p = applyRun(plan, { tests: all({ add2: { state: 'failed', line: 11 } }), ranFiles: new Set(FILES) }, {});
+    const p = applyRun(plan, { tests: all({ add2: { state: 'failed', line: 11 } }), ranFiles: new Set(FILES) }, levels({}));
     expect(statuses(p)['cart/add-item']).toBe('failing');
     expect(p.findings.map((f) => [f.kind, f.capability, `${f.file}:${f.line}`, messageOf(f)])).toEqual([
       [
@@ -75,14 +76,14 @@ describe('applyRun', () => {
         }),
         ranFiles: new Set(FILES),
       },
-      {},
+      levels({}),
     );
     expect(statuses(p)).toMatchObject({ 'cart/add-item': 'not-run', 'cart/remove-item': 'skipped' });
     expect(p.failed).toBe(false);
   });
 
   it('tests in files this run left out make not-run', () => {
-    const p = applyRun(plan, { tests: all().filter((t) => t.file === 'test/add.test.ts'), ranFiles: new Set(['test/add.test.ts']) }, {});
+    const p = applyRun(plan, { tests: all().filter((t) => t.file === 'test/add.test.ts'), ranFiles: new Set(['test/add.test.ts']) }, levels({}));
     expect(statuses(p)).toEqual({
       'cart/add-item': 'passing',
       'cart/remove-item': 'not-run',
@@ -96,12 +97,12 @@ describe('applyRun', () => {
 
   it('a run-time claim of an unknown id is a broken link, once', () => {
     const tests = all({ total: { capabilities: ['cart/total', 'cart/totl'], line: 4 } });
-    const p = applyRun(plan, { tests, ranFiles: new Set(FILES) }, {});
+    const p = applyRun(plan, { tests, ranFiles: new Set(FILES) }, levels({}));
     expect(p.findings.map((f) => [f.kind, `${f.file}:${f.line}`])).toEqual([['broken-test-link', 'test/total.test.ts:4']]);
   });
 
   it('rules decide levels: a failing capability at warn does not fail the gate', () => {
-    const p = applyRun(plan, { tests: all({ discount: { state: 'failed' } }), ranFiles: new Set(FILES) }, { 'failing-capability': 'warn' });
+    const p = applyRun(plan, { tests: all({ discount: { state: 'failed' } }), ranFiles: new Set(FILES) }, levels({ 'failing-capability': 'warn' }));
     expect(p.findings.map((f) => f.severity)).toEqual(['warn']);
     expect(p.failed).toBe(false);
   });
@@ -116,7 +117,7 @@ describe('applyRun', () => {
         ['test/remove.test.ts', new Map([['src/cart.ts', hits([1, 2])]])],
       ]),
     };
-    const p = applyRun(plan, { tests: all(), ranFiles: new Set(FILES) }, {}, coverage);
+    const p = applyRun(plan, { tests: all(), ranFiles: new Set(FILES) }, levels({}), coverage);
     expect(p.findings.map((f) => [f.kind, f.severity, `${f.file}:${f.line}`, messageOf(f)])).toEqual([
       [
         'uncovered-code',

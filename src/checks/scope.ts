@@ -3,7 +3,7 @@
 
 import type { FindingInput } from '../model/findings.js';
 import type { Spec } from '../model/model.js';
-import { compileGlob, matchGlob, selectFiles, type CompiledGlob } from '../util/globs.js';
+import { compileGlob, matchGlob, selectFiles, type CompiledGlob, type GlobSet } from '../util/globs.js';
 import { problemFinding } from '../formats/problem.js';
 
 export interface Listing {
@@ -46,10 +46,10 @@ export function matchTargets(specs: Spec[], listing: Listing): { targetFiles: Ma
 }
 
 /** `unspecified-code`: files the scope includes, that no exclude takes out and no spec targets. */
-export function checkScope(include: CompiledGlob[], excluded: (file: string) => boolean, listing: Listing, targeted: Set<string>): FindingInput[] {
+export function checkScope(include: GlobSet, excluded: (file: string) => boolean, listing: Listing, targeted: Set<string>): FindingInput[] {
   const findings: FindingInput[] = [];
-  for (const file of selectFiles(include, listing.files, listing.set)) {
-    if (targeted.has(file) || excluded(file)) continue;
+  for (const file of selectFiles(include.globs, listing.files, listing.set)) {
+    if (targeted.has(file) || excluded(file) || include.negated(file)) continue;
     findings.push({ kind: 'unspecified-code', file, data: {} });
   }
   return findings;

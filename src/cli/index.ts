@@ -38,13 +38,15 @@ const KIND_HELP = KIND_NAMES.filter((k) => KINDS[k].static)
   .join('\n');
 
 const CONFIG_HELP = `Config (optional): sdna.config.{ts,mts,js,mjs,json} or "sdna" in package.json
-  specs    globs of spec files             default ${JSON.stringify(DEFAULTS.specs)}
-           ({ "path": <glob>, "targets": [<globs>] } also gives those specs targets)
-  include  globs of source files in scope  default ${JSON.stringify(DEFAULTS.include)}
-  exclude  globs left out of the scope     default: tests, *.d.ts, __mocks__, fixtures
-  tests    globs of test files             default: Vitest's ${JSON.stringify(DEFAULTS.tests)}
-  rules    { "<kind>": "error" | "warn" | "off" }
-  root     project root, relative to the config file`;
+  specs      globs of spec files             default ${JSON.stringify(DEFAULTS.specs)}
+             ({ "path": <glob>, "targets": [<globs>] } also gives those specs targets)
+  include    globs of source files in scope  default ${JSON.stringify(DEFAULTS.include)}
+  exclude    globs left out of the scope     default: tests, *.d.ts, __mocks__, fixtures
+  tests      globs of test files             default: Vitest's ${JSON.stringify(DEFAULTS.tests)}
+  rules      { "<kind>": "error" | "warn" | "off" }
+  overrides  [{ "capabilities": [<globs of capability or spec ids>], "rules": { … } }]: levels for some only
+  root       project root, relative to the config file
+  A glob that starts with ! takes files back out (specs, include, exclude).`;
 
 const EXIT_HELP = `Exit codes:
   0  no finding at level "error"

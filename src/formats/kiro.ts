@@ -12,7 +12,7 @@ import crypto from 'node:crypto';
 import path from 'node:path';
 import type { Capability, Spec } from '../model/model.js';
 import { plainText } from './markdown.js';
-import { addTestLinks, Fences, readHead, reportGaps } from './plain.js';
+import { addTestLinks, Fences, readHead } from './plain.js';
 import type { SpecProblem } from './problem.js';
 import { normalizeText } from '../util/text.js';
 import type { ReadResult } from './tessl.js';
@@ -141,7 +141,6 @@ export function readKiro(file: string, source: string, companion: (name: string)
     }
   }
   close();
-  reportGaps([...requirementLines].map(([n, line]) => ({ n: Number(n), line })), (n) => `Requirement ${n}`, problems);
   if (capabilities.length === 0) {
     problems.push({
       code: 'no-requirements',

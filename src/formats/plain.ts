@@ -53,25 +53,3 @@ export function addTestLinks(file: string, text: string, line: number, links: Te
     if (link) links.push(link);
   }
 }
-
-/**
- * Numbers that skip one (FR-001, FR-003): a `spec-warning` at the first number
- * after the gap. A requirement may have been dropped on purpose, so it is not an error.
- */
-export function reportGaps(numbers: { n: number; line: number }[], label: (n: number) => string, problems: SpecProblem[]): void {
-  const sorted = [...numbers].sort((a, b) => a.n - b.n);
-  for (let i = 1; i < sorted.length; i++) {
-    const prev = sorted[i - 1].n;
-    const next = sorted[i];
-    if (next.n <= prev + 1) continue;
-    const missing = next.n - prev === 2 ? label(prev + 1) : `${label(prev + 1)} to ${label(next.n - 1)}`;
-    problems.push({
-      kind: 'spec-warning',
-      code: 'numbering-gap',
-      subject: label(next.n),
-      line: next.line,
-      actual: `the numbering skips ${missing}: ${label(prev)} is followed by ${label(next.n)}`,
-      hint: 'number them without gaps, or say in the spec that the missing ones were dropped',
-    });
-  }
-}

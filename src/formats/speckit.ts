@@ -11,11 +11,13 @@ import path from 'node:path';
 import type { Capability, Spec } from '../model/model.js';
 import { plainText } from './markdown.js';
 import { normalizeText } from '../util/text.js';
-import { addTestLinks, Fences, readHead, reportGaps } from './plain.js';
+import { addTestLinks, Fences, readHead } from './plain.js';
 import type { SpecProblem } from './problem.js';
 import type { ReadResult } from './tessl.js';
 
-const REQUIREMENT = /^\s*[-*]\s+\*\*((?:FR|SC)-\d{3,}[a-z]?)\*\*\s*:?\s*(.*)$/;
+// `FR-009.1`: a requirement split into numbered sub-requirements.
+// `- ~~**FR-005**: …~~`: struck through as a whole, a removed requirement.
+const REQUIREMENT = /^\s*[-*]\s+(~~)?\*\*((?:FR|SC)-\d{3,}[a-z]?(?:\.\d+)*)\*\*\s*:?\s*(.*)$/;
 const STORY = /^###\s+User Story\s+(\d+)\b/i;
 const TASK = /^\s*-\s*\[([ xX])\]\s+(T\d{3,})\s+(\[P\]\s+)?(?:\[US(\d+)\]\s+)?(.*)$/;
 const CLARIFICATION = /\[NEEDS CLARIFICATION:?\s*([^\]]*)\]/g;
@@ -83,7 +85,7 @@ export function readSpecKit(file: string, source: string, companion: (name: stri
     const req = REQUIREMENT.exec(line);
     if (req) {
       close();
-      const reqId = req[1];
+      const reqId = req[2];
       const capId = `${id}/${reqId}`;
       const prior = seen.get(reqId);
       if (prior !== undefined) {
@@ -100,8 +102,8 @@ export function readSpecKit(file: string, source: string, companion: (name: stri
       seen.set(reqId, lineNo);
       const cap: Capability = { id: capId, spec: id, name: reqId, text: '', file, line: lineNo, links: [], locked: false };
       capabilities.push(cap);
-      current = { cap, parts: [req[2]] };
-      addTestLinks(file, req[2], lineNo, cap.links, problems);
+      current = { cap, parts: [`${req[1] ?? ''}${req[3]}`] };
+      addTestLinks(file, req[3], lineNo, cap.links, problems);
       return;
     }
     // An indented line continues the requirement above; anything else ends it.
@@ -113,10 +115,6 @@ export function readSpecKit(file: string, source: string, companion: (name: stri
     }
   }
   close();
-  for (const prefix of ['FR', 'SC']) {
-    const numbered = capabilities.filter((c) => c.name.startsWith(`${prefix}-`) && /^\w+-\d+$/.test(c.name));
-    reportGaps(numbered.map((c) => ({ n: Number(c.name.slice(3)), line: c.line })), (n) => `${prefix}-${String(n).padStart(3, '0')}`, problems);
-  }
   const tasks = companion('tasks.md');
   if (tasks !== undefined && stories.size > 0) checkTasks(path.posix.join(path.posix.dirname(file), 'tasks.md'), normalizeText(tasks), stories, problems);
   if (capabilities.length === 0) {

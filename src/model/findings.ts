@@ -1,7 +1,8 @@
 // Building findings: the kind table gives category and default level, `rules`
 // may change the level or turn a kind off; a sorted list gets its fingerprints.
 
-import { KINDS, type Kind, type Level } from './kinds.js';
+import { KINDS, type Kind } from './kinds.js';
+import type { LevelOf } from './levels.js';
 import type { Finding, FindingOf } from './model.js';
 import { fingerprints, identityOf } from './fingerprint.js';
 
@@ -12,10 +13,10 @@ type Unprinted = Omit<Finding, 'fingerprint'>;
 export class Findings {
   private readonly list: Unprinted[] = [];
 
-  constructor(private readonly rules: Partial<Record<Kind, Level>>) {}
+  constructor(private readonly levelOf: LevelOf) {}
 
   add(input: FindingInput): void {
-    const level = this.rules[input.kind] ?? KINDS[input.kind].level;
+    const level = this.levelOf(input);
     if (level === 'off') return;
     this.list.push({ ...input, category: KINDS[input.kind].category, severity: level } as Unprinted);
   }

@@ -151,9 +151,9 @@ export const KINDS = {
     category: 'error',
     level: 'warn',
     action: 'SPEC WARNING',
-    meaning: 'a spec that breaks a rule its format only warns about (OpenSpec: a short Purpose, no SHALL/MUST; a gap in requirement numbers)',
+    meaning: 'a spec that breaks a rule its format only warns about (OpenSpec: a short Purpose, no SHALL/MUST)',
     static: true,
-    doc: 'a spec that breaks a rule its format only warns about (OpenSpec: a Purpose under 50 characters or a placeholder, a requirement without SHALL/MUST; Spec Kit and Kiro: a gap in requirement numbers)',
+    doc: 'a spec that breaks a rule its format only warns about (OpenSpec: a Purpose under 50 characters or a placeholder, a requirement without SHALL/MUST)',
   },
 } as const satisfies Record<string, KindInfo>;
 

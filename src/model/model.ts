@@ -96,8 +96,9 @@ export interface TestRef {
 }
 
 /** Every status a capability can have: `linked`/`untested` before a run, the rest after one. */
-export const STATUSES = ['linked', 'untested', 'passing', 'failing', 'skipped', 'not-run'] as const;
-export type StaticStatus = 'linked' | 'untested';
+export const STATUSES = ['linked', 'untested', 'passing', 'failing', 'skipped', 'not-run', 'removed'] as const;
+/** `removed`: its spec marks it removed or deprecated; never untested, never a finding. */
+export type StaticStatus = 'linked' | 'untested' | 'removed';
 export type RunStatus = Exclude<(typeof STATUSES)[number], 'linked'>;
 
 export interface CapabilityPlan {

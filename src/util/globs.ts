@@ -63,10 +63,28 @@ export function matchGlob(glob: CompiledGlob, sorted: string[], set: Set<string>
   return filesUnder(sorted, glob.base).filter((f) => glob.test(f));
 }
 
-/** Compiles a list of config globs into one predicate over root-relative paths. */
-export function globSet(patterns: readonly string[]): { test: (file: string) => boolean; globs: CompiledGlob[] } {
-  const globs = patterns.map(compileGlob);
-  return { globs, test: (file) => globs.some((g) => (g.literal ? file === g.pattern || file.startsWith(g.pattern + '/') : g.test(file))) };
+export interface GlobSet {
+  /** The patterns that add files (without the `!` ones). */
+  globs: CompiledGlob[];
+  /** True for a file some pattern adds and no `!` pattern takes back out. */
+  test: (file: string) => boolean;
+  /** True for a file a `!` pattern takes out. */
+  negated: (file: string) => boolean;
+}
+
+/**
+ * Compiles a list of config globs into one predicate over root-relative paths.
+ * A pattern that starts with `!` takes files back out of what the others match,
+ * wherever it stands in the list.
+ */
+export function globSet(patterns: readonly string[]): GlobSet {
+  const compile = (list: readonly string[]) => list.map(compileGlob);
+  const globs = compile(patterns.filter((p) => !p.startsWith('!')));
+  const negative = compile(patterns.filter((p) => p.startsWith('!')).map((p) => p.slice(1)));
+  const matches = (list: CompiledGlob[], file: string) =>
+    list.some((g) => (g.literal ? file === g.pattern || file.startsWith(g.pattern + '/') : g.test(file)));
+  const negated = negative.length === 0 ? () => false : (file: string) => matches(negative, file);
+  return { globs, negated, test: (file) => matches(globs, file) && !negated(file) };
 }
 
 /** The files of `sorted` matched by any of `globs`, each looked for only below its base. */
@@ -77,7 +95,7 @@ export function selectFiles(globs: CompiledGlob[], sorted: string[], set: Set<st
 }
 
 /** Compiles globs the config gives (`specs`, `include`, …); SdnaError names the key. */
-export function configGlobs(key: string, patterns: string[]): ReturnType<typeof globSet> {
+export function configGlobs(key: string, patterns: string[]): GlobSet {
   try {
     return globSet(patterns);
   } catch (error) {

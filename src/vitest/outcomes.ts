@@ -3,7 +3,7 @@
 // works without Vitest, so it is tested on its own and shared by both majors.
 
 import type { FindingInput } from '../model/findings.js';
-import type { Kind, Level } from '../model/kinds.js';
+import type { LevelOf } from '../model/levels.js';
 import type { CapabilityPlan, Plan } from '../model/model.js';
 import { tagOf } from '../model/tags.js';
 import { unknownClaim } from '../checks/links/index.js';
@@ -29,7 +29,7 @@ export interface RunResult {
  * (by file link, fragment, claim or tag), judged by the status rules; claims
  * made at run time and, with coverage, uncovered target lines become findings.
  */
-export function applyRun(plan: Plan, run: RunResult, rules: Partial<Record<Kind, Level>>, coverage?: CoverageData): Plan {
+export function applyRun(plan: Plan, run: RunResult, levelOf: LevelOf, coverage?: CoverageData): Plan {
   const byFile = new Map<string, RunTest[]>();
   const byClaim = new Map<string, RunTest[]>();
   for (const t of run.tests) {
@@ -54,7 +54,7 @@ export function applyRun(plan: Plan, run: RunResult, rules: Partial<Record<Kind,
   const judged = runStatuses(plan, (id) => own.get(id) ?? [], run.ranFiles);
   const found = [...judged.findings, ...runtimeClaims(plan, run)];
   if (coverage) found.push(...mapCoverage(plan, judged.capabilities, judged.testFilesOf, coverage));
-  return runPlan(plan, rules, judged.capabilities, found);
+  return runPlan(plan, levelOf, judged.capabilities, found);
 }
 
 /** Claims made at run time (e.g. `task.meta.capabilities = [...]`) of ids no spec declares. */

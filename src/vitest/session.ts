@@ -14,6 +14,7 @@ import pkg from '../../package.json' with { type: 'json' };
 import { globSet } from '../util/globs.js';
 import { loadReporters, parseReporterArg, writeReports, type LoadedReporter, type ReportRequest } from '../../reporters/index.js';
 import { applyRun, type RunResult } from './outcomes.js';
+import { levels } from '../model/levels.js';
 import type { CoverageData } from './coverage.js';
 import { tagOf } from '../model/tags.js';
 
@@ -94,7 +95,7 @@ export class Session {
   runPlan(run: RunResult, coverage?: CoverageData): Plan {
     this.lastRun = run;
     this.lastCoverage = coverage;
-    return applyRun(this.plan, run, this.config.rules, coverage);
+    return applyRun(this.plan, run, levels(this.config.rules, this.config.overrides), coverage);
   }
 
   /** A reporter as the options give it; `outputFile` names the file of one that gives none. */

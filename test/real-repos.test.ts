@@ -1,0 +1,127 @@
+// What real repositories showed (issue: adopt a real repository as it is):
+// fixture specs are not the project's, `!` negations work, exemptions by
+// capability id, and requirements a spec marks as removed are not untested.
+
+import { describe, expect, it } from 'vitest';
+import { sdna, tempProject, write } from './helpers.js';
+
+interface JsonPlan {
+  specs: { id: string; file: string }[];
+  capabilities: { id: string; status: string }[];
+  findings: { kind: string; severity: string; capability?: string; file?: string }[];
+}
+
+async function plan(root: string, args: string[] = []): Promise<{ code: number | null; plan: JsonPlan; stderr: string }> {
+  const r = await sdna(['plan', '--json', '--root', root, ...args], { root });
+  return { code: r.code, plan: JSON.parse(r.stdout || '{}') as JsonPlan, stderr: r.stderr };
+}
+
+const FEATURE = [
+  '# Feature Specification: Signup',
+  '',
+  '## Requirements',
+  '',
+  '- **FR-001**: System MUST create an account.',
+  '- **FR-002**: System MUST reject an empty name.',
+  '- ~~**FR-003**: System MUST send a fax.~~',
+  '- **FR-004**: [REMOVED] System MUST print a receipt.',
+  '- **FR-005**: (Deprecated in v2) System MUST ask for a phone number.',
+  '- **SC-001**: 95% of signups finish in a minute.',
+  '- **SC-002**: Nobody complains.',
+  '',
+].join('\n');
+
+function project(): string {
+  const root = tempProject();
+  write(root, 'package.json', '{ "name": "signup" }\n');
+  write(root, 'specs/001-signup/spec.md', FEATURE);
+  write(root, 'src/signup.ts', 'export const signup = 1;\n');
+  write(root, 'src/legacy/old.ts', 'export const old = 1;\n');
+  // An example project the tests use: its spec is not this project's.
+  write(root, 'test/fixtures/demo/specs/001-demo/spec.md', '- **FR-001**: Demo MUST demo.\n');
+  write(root, 'packages/a/__fixtures__/x.spec.md', '# X\n');
+  return root;
+}
+
+describe('specs sdna reads by default', () => {
+  it('leaves out specs under fixtures and __fixtures__', async () => {
+    const { plan: p } = await plan(project());
+    expect(p.specs.map((s) => s.file)).toEqual(['specs/001-signup/spec.md']);
+  });
+
+  it('`!` negations in specs, include and exclude take files back out (or back in)', async () => {
+    const root = project();
+    write(root, 'specs/002-draft/spec.md', '- **FR-001**: Draft MUST draft.\n');
+    write(
+      root,
+      'sdna.config.json',
+      JSON.stringify({ specs: ['**/specs/*/spec.md', '!specs/002-*/**', '!**/fixtures/**'], include: ['src/**/*.ts', '!src/legacy/**'], exclude: ['src/**', '!src/signup.ts'] }),
+    );
+    const { plan: p } = await plan(root);
+    expect(p.specs.map((s) => s.file)).toEqual(['specs/001-signup/spec.md']);
+    // src/legacy is out of scope (include), and exclude keeps src/signup.ts in it.
+    expect(p.findings.filter((f) => f.kind === 'unspecified-code').map((f) => f.file)).toEqual(['src/signup.ts']);
+  });
+});
+
+describe('removed requirements', () => {
+  it('struck through or marked removed or deprecated: status removed, never untested', async () => {
+    const { plan: p } = await plan(project());
+    expect(Object.fromEntries(p.capabilities.map((c) => [c.id, c.status]))).toEqual({
+      '001-signup/FR-001': 'untested',
+      '001-signup/FR-002': 'untested',
+      '001-signup/FR-003': 'removed',
+      '001-signup/FR-004': 'removed',
+      '001-signup/FR-005': 'removed',
+      '001-signup/SC-001': 'untested',
+      '001-signup/SC-002': 'untested',
+    });
+    expect(p.findings.filter((f) => f.kind === 'untested-capability').map((f) => f.capability)).toEqual([
+      '001-signup/FR-001',
+      '001-signup/FR-002',
+      '001-signup/SC-001',
+      '001-signup/SC-002',
+    ]);
+  });
+});
+
+describe('overrides', () => {
+  it('set levels for the capabilities (or specs) their globs match; later entries win', async () => {
+    const root = project();
+    write(
+      root,
+      'sdna.config.json',
+      JSON.stringify({
+        rules: { 'unspecified-code': 'off' },
+        overrides: [
+          { capabilities: ['001-signup/SC-*'], rules: { 'untested-capability': 'off' } },
+          { capabilities: ['001-signup'], rules: { 'untested-capability': 'warn' } },
+          { capabilities: ['001-signup/FR-002'], rules: { 'untested-capability': 'error' } },
+        ],
+      }),
+    );
+    const { code, plan: p } = await plan(root);
+    expect(p.findings.map((f) => [f.capability, f.severity])).toEqual([
+      ['001-signup/FR-001', 'warn'],
+      ['001-signup/FR-002', 'error'],
+      ['001-signup/SC-001', 'warn'],
+      ['001-signup/SC-002', 'warn'],
+    ]);
+    expect(code).toBe(1);
+  });
+
+  it('are validated like the rest of the config', async () => {
+    const root = project();
+    const cases: [unknown, string][] = [
+      [[{ capabilities: ['x/*'], rules: { 'untested-capabilty': 'off' } }], 'sdna: invalid config in sdna.config.json: unknown key "overrides.0.rules.untested-capabilty" (expected one of: '],
+      [[{ capabilities: ['x/*'], rules: {}, rule: {} }], 'sdna: invalid config in sdna.config.json: unknown key "overrides.0.rule" (expected one of: capabilities, rules)'],
+      [[{ capabilities: ['x/[a'], rules: {} }], 'sdna: invalid glob in config `overrides.0.capabilities`: '],
+    ];
+    for (const [overrides, message] of cases) {
+      write(root, 'sdna.config.json', JSON.stringify({ overrides }));
+      const r = await plan(root);
+      expect(r.code).toBe(2);
+      expect(r.stderr.startsWith(message), r.stderr).toBe(true);
+    }
+  });
+});
