@@ -5,7 +5,7 @@ import { styleText } from 'node:util';
 import { KINDS, SIGNS, type KindInfo } from '../src/model/kinds.js';
 import type { Finding, Plan } from '../src/model/model.js';
 import { wordsOf } from '../src/model/words.js';
-import { plural } from '../src/util/text.js';
+import { numbered, plural } from '../src/util/text.js';
 import type { Reporter } from './types.js';
 
 type Style = 'red' | 'green' | 'yellow' | 'bold' | 'dim';
@@ -63,10 +63,20 @@ function runStatusLine(plan: Plan): string | undefined {
   return `Capabilities: ${counts.filter(([n]) => n > 0).map(([n, label]) => `${n} ${label}`).join(', ')}.`;
 }
 
+function baselineLines(b: NonNullable<Plan['baseline']>): string[] {
+  const lines = [`Baseline: ${plural(b.baselined, 'finding')} in ${b.file} not shown.`];
+  if (b.gone.length > 0) {
+    const about = (e: (typeof b.gone)[number]) => `${e.kind} ${e.symbol !== undefined ? `${e.spec}: ${e.symbol}` : (e.capability ?? e.file ?? e.spec ?? '')}`.trimEnd();
+    lines.push(`${plural(b.gone.length, 'baselined finding is', 'baselined findings are')} gone (run \`sdna baseline --prune\` to drop ${numbered(b.gone.length, 'it', 'them')}):`);
+    for (const e of b.gone) lines.push(`  - ${about(e)}`);
+  }
+  return lines;
+}
+
 export function closingLine(plan: Plan): string {
   const s = plan.summary;
   // Spec errors at level `error`; a spec warning is not counted as one.
-  const n = plan.findings.filter((f) => f.category === 'error' && f.severity === 'error').length;
+  const n = plan.findings.filter((f) => f.category === 'error' && f.severity === 'error' && !f.baselined).length;
   const errors = n > 0 ? `, ${plural(n, 'error')}` : '';
   return `Plan: ${s.drift} drift, ${s.unspecified} unspecified, ${s.stale} potentially stale${errors}.`;
 }
@@ -74,15 +84,18 @@ export function closingLine(plan: Plan): string {
 export const terminal: Reporter = (plan, options) => {
   // The caller decides on colour (a TTY, NO_COLOR): styleText must not check stdout again.
   const paint = (style: Style, text: string) => (options.color ? styleText(style, text, { validateStream: false }) : text);
-  const shown = options.quiet ? plan.findings.filter((f) => f.severity === 'error') : plan.findings;
+  // Baselined findings were accepted when the team adopted sdna: counted below, not shown.
+  const current = plan.findings.filter((f) => !f.baselined);
+  const shown = options.quiet ? current.filter((f) => f.severity === 'error') : current;
   const out: string[] = [];
   if (!options.quiet) out.push(`Analyzing spec drift for ${plan.project}...`, '');
   for (const f of shown) out.push(block(f, paint), '');
   if (plan.specs.length === 0 && plan.summary.errors === 0 && !options.quiet) {
     out.push('No specs found: sdna reads `*.spec.md` files (set `specs` in sdna.config to say where yours are).', '');
-  } else if (plan.findings.length === 0 && !options.quiet) {
-    out.push('No changes. Specs, code and tests agree.', '');
+  } else if (current.length === 0 && !options.quiet) {
+    out.push(plan.findings.length === 0 ? 'No changes. Specs, code and tests agree.' : 'No changes beyond the baseline.', '');
   }
+  if (plan.baseline) out.push(...baselineLines(plan.baseline));
   const statuses = runStatusLine(plan);
   if (statuses) out.push(statuses);
   out.push(closingLine(plan));

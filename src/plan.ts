@@ -18,12 +18,15 @@ import { TestIndex } from './checks/links/test-index.js';
 import { checkPendingChanges } from './checks/pending-changes.js';
 import { gate, staticStatuses } from './statuses.js';
 import { levels } from './model/levels.js';
+import { BASELINE_FILE, readBaseline } from './artifacts/baseline.js';
 import { SdnaError } from './util/errors.js';
 import { listFiles } from './util/files.js';
 import { configGlobs } from './util/globs.js';
 import { timed, timedAsync } from './util/perf.js';
 
 export interface PlanOptions {
+  /** Plan without `.sdna/baseline.json`: every finding counts (`sdna baseline` itself plans so). */
+  ignoreBaseline?: boolean;
   specCache?: SpecCache;
   /** Parse results by content hash, kept between runs; the caller saves it. */
   cache?: ParseCache;
@@ -66,6 +69,7 @@ export async function createPlan(config: ResolvedConfig, options: PlanOptions = 
   found.push(...timed('pending changes', () => checkPendingChanges(root, listing.files, capabilities)));
 
   const specFiles = specFilesOf(model);
+  const entries = options.ignoreBaseline ? undefined : readBaseline(root);
   return {
     version: 1,
     mode: 'static',
@@ -73,7 +77,7 @@ export async function createPlan(config: ResolvedConfig, options: PlanOptions = 
     project: projectName(root),
     specs: [...specs].sort((a, b) => cmp(a.file, b.file)),
     capabilities,
-    ...gate(levels(rules, config.overrides), specFiles, found),
+    ...gate(levels(rules, config.overrides), specFiles, found, entries && { file: BASELINE_FILE, entries }),
     targetFiles,
     specFiles,
   };

@@ -6,7 +6,7 @@
 
 import { Findings, type FindingInput } from './model/findings.js';
 import type { LevelOf } from './model/levels.js';
-import type { Capability, CapabilityPlan, Finding, Plan, RunStatus, Spec, Summary, TestRef } from './model/model.js';
+import type { BaselineEntry, Capability, CapabilityPlan, Finding, Plan, RunStatus, Spec, Summary, TestRef } from './model/model.js';
 import { isRemoved } from './formats/removed.js';
 
 /** The parts of each capability that has any, by parent id. */
@@ -166,25 +166,38 @@ function uniqueRefs(tests: { file: string; name: string }[]): TestRef[] {
   });
 }
 
+/** Counts the findings by category; baselined ones are not counted. */
 export function summarize(findings: readonly Finding[]): Summary {
   const s: Summary = { drift: 0, unspecified: 0, stale: 0, errors: 0 };
   for (const f of findings) {
+    if (f.baselined) continue;
     if (f.category === 'error') s.errors++;
     else s[f.category]++;
   }
   return s;
 }
 
-/** Findings at their levels, sorted and fingerprinted, with the summary and the gate. */
+/**
+ * Findings at their levels, sorted and fingerprinted, with the summary and the
+ * gate. With a baseline, the findings it holds are marked and do not fail it.
+ */
 export function gate(
   levelOf: LevelOf,
   specFiles: ReadonlyMap<string, string>,
   inputs: Iterable<FindingInput>,
-): Pick<Plan, 'findings' | 'summary' | 'failed'> {
+  baseline?: { file: string; entries: ReadonlyMap<string, BaselineEntry> },
+): Pick<Plan, 'findings' | 'summary' | 'failed' | 'baseline' | 'baselineEntries'> {
   const collected = new Findings(levelOf);
   for (const f of inputs) collected.add(f);
-  const findings = collected.sorted(specFiles);
-  return { findings, summary: summarize(findings), failed: findings.some((f) => f.severity === 'error') };
+  let findings = collected.sorted(specFiles);
+  let report: Pick<Plan, 'baseline' | 'baselineEntries'> = {};
+  if (baseline) {
+    findings = findings.map((f) => (baseline.entries.has(f.fingerprint) ? { ...f, baselined: true as const } : f));
+    const found = new Set(findings.map((f) => f.fingerprint));
+    const gone = [...baseline.entries.values()].filter((e) => !found.has(e.fingerprint));
+    report = { baseline: { file: baseline.file, baselined: findings.filter((f) => f.baselined).length, gone }, baselineEntries: baseline.entries };
+  }
+  return { findings, summary: summarize(findings), failed: findings.some((f) => f.severity === 'error' && !f.baselined), ...report };
 }
 
 /**
@@ -194,6 +207,7 @@ export function gate(
 export function runPlan(plan: Plan, levelOf: LevelOf, capabilities: CapabilityPlan[], found: FindingInput[]): Plan {
   const kept = plan.findings
     .filter((f) => f.kind !== 'untested-capability')
-    .map(({ category: _c, severity: _s, fingerprint: _f, ...f }) => f as FindingInput);
-  return { ...plan, mode: 'run', capabilities, ...gate(levelOf, plan.specFiles, [...kept, ...found]) };
+    .map(({ category: _c, severity: _s, fingerprint: _f, baselined: _b, ...f }) => f as FindingInput);
+  const baseline = plan.baseline && plan.baselineEntries ? { file: plan.baseline.file, entries: plan.baselineEntries } : undefined;
+  return { ...plan, mode: 'run', capabilities, ...gate(levelOf, plan.specFiles, [...kept, ...found], baseline) };
 }

@@ -114,6 +114,20 @@ describe.concurrent(`sdna/vitest on Vitest ${VITEST_MAJOR}`, () => {
     expect(fromPlan.findings[2].message).toMatch(/^none of the tests linked to cart\/refund exists;/);
   });
 
+  it('honours the baseline: an untested capability in it does not fail the run, a new one does', async ({ expect }) => {
+    const root = vitestProject('vitest-cart');
+    fs.appendFileSync(path.join(root, 'specs/cart.spec.md'), '- **Clear**\n  Empties the cart.\n');
+    expect((await sdna(['baseline', '--root', root])).code).toBe(0);
+    const run = await runVitest(root, ['run']);
+    expect(run.plans[0]).toContain('Baseline: 1 finding in .sdna/baseline.json not shown.\n');
+    expect(run.code).toBe(0);
+    fs.appendFileSync(path.join(root, 'specs/cart.spec.md'), '- **Share**\n  Shares the cart.\n');
+    const again = await runVitest(root, ['run']);
+    expect(again.plans[0]).toContain('~ cart/share\n');
+    expect(again.plans[0]).not.toContain('~ cart/clear\n');
+    expect(again.code).toBe(1);
+  });
+
   it('a failing test fails its capability (exit 1)', async ({ expect }) => {
     const root = vitestProject('vitest-cart');
     edit(root, 'src/cart.ts', 'Math.round(', 'Math.floor(');

@@ -53,9 +53,28 @@ export const planSchema = z.strictObject({
       diff: z.optional(z.string()),
       /** The finding's identity across edits (docs/plan-format.md). Optional for plans written before it existed. */
       fingerprint: z.optional(z.string().check(z.regex(/^[0-9a-f]{16}$/))),
+      /** In the project's baseline: it does not fail the gate and is not counted in `summary`. */
+      baselined: z.optional(z.literal(true)),
     }),
   ),
   summary: z.strictObject({ drift: nonNegative, unspecified: nonNegative, stale: nonNegative, errors: nonNegative }),
+  /** With a baseline (`.sdna/baseline.json`): how many findings it holds, and which of its findings are gone. */
+  baseline: z.optional(
+    z.strictObject({
+      file: z.string(),
+      baselined: nonNegative,
+      gone: z.array(
+        z.strictObject({
+          fingerprint: z.string(),
+          kind: z.enum(KIND_NAMES as [Kind, ...Kind[]]),
+          spec: z.optional(z.string()),
+          capability: z.optional(z.string()),
+          file: z.optional(z.string()),
+          symbol: z.optional(z.string()),
+        }),
+      ),
+    }),
+  ),
 });
 
 /** The JSON plan (version 1) as other tools read it: documented fields only. */
@@ -93,9 +112,11 @@ export function toJsonPlan(plan: Plan): JsonPlan {
         ...(api?.code && { code: { file: api.code.file, line: api.code.line } }),
         ...(api && { diff: wordsOf(f).diff }),
         fingerprint: f.fingerprint,
+        ...(f.baselined && { baselined: true as const }),
       };
     }),
     summary: { ...plan.summary },
+    ...(plan.baseline && { baseline: { file: plan.baseline.file, baselined: plan.baseline.baselined, gone: plan.baseline.gone.map((e) => ({ ...e })) } }),
   };
 }
 

@@ -105,6 +105,33 @@ async function readInterchange(file: string) {
   return parseInterchange(text, path.relative(process.cwd(), file) || file);
 }
 
+async function runBaseline(flags: { root?: string; config?: string; prune?: boolean }): Promise<void> {
+  const { BASELINE_FILE, baselineEntry, readBaseline, writeBaseline } = await import('../artifacts/baseline.js');
+  const config = await loadConfig(flags.root ?? process.cwd(), flags.config);
+  // A baseline that cannot be read stops here: it is never overwritten silently.
+  const before = readBaseline(config.root);
+  if (flags.prune && !before) {
+    process.stdout.write(`sdna: no ${BASELINE_FILE} to prune; run \`sdna baseline\` to write one\n`);
+    return;
+  }
+  const cache = ParseCache.open(ParseCache.defaultDir(config.root), pkg.version);
+  const plan = await createPlan(config, { cache, ignoreBaseline: true });
+  cache.save();
+  const now = new Map(plan.findings.map((f) => [f.fingerprint, baselineEntry(f)]));
+  if (flags.prune) {
+    const kept = [...before!.values()].filter((e) => now.has(e.fingerprint));
+    writeBaseline(config.root, kept);
+    process.stdout.write(`sdna: dropped ${plural(before!.size - kept.length, 'gone finding')} from ${BASELINE_FILE}; ${kept.length} remain\n`);
+    return;
+  }
+  writeBaseline(config.root, now.values());
+  const added = [...now.keys()].filter((k) => !before?.has(k)).length;
+  const dropped = before ? [...before.keys()].filter((k) => !now.has(k)).length : 0;
+  process.stdout.write(
+    `sdna: recorded ${plural(now.size, 'finding')} in ${BASELINE_FILE}${before ? ` (${added} new, ${dropped} gone)` : ''}; \`sdna plan\` and the Vitest plugin now fail only on findings not in it\n`,
+  );
+}
+
 async function runExport(flags: { root?: string; config?: string; out?: string }): Promise<void> {
   const { toInterchange } = await import('../artifacts/interchange.js');
   const config = await loadConfig(flags.root ?? process.cwd(), flags.config);
@@ -184,6 +211,16 @@ function main(argv: string[]): void {
       for (const f of r.dropped) lines.push(`  - ${f} (gone)`);
       if (r.stamped.length > 0) lines.push(`  (${plural(r.stamped.length, 'carries its', 'carry their')} own stamp: ${r.stamped.join(', ')})`);
       process.stdout.write(lines.join('\n') + '\n');
+    });
+  cli
+    .command('baseline', 'Record today\'s findings in .sdna/baseline.json: the gate then fails only on new ones')
+    .option('--root <dir>', 'Project root (default: the current folder)')
+    .option('--config <file>', 'Config file (default: sdna.config.{ts,mts,js,mjs,json} or "sdna" in package.json)')
+    .option('--prune', 'Only drop the baselined findings that are gone; add none')
+    .example('  $ sdna baseline          # adopt sdna on an existing repository; commit the file')
+    .example('  $ sdna baseline --prune  # after fixing baselined findings')
+    .action(async (flags: { root?: string; config?: string; prune?: boolean }) => {
+      await runBaseline(flags);
     });
   cli
     .command('export', 'Write the model of every spec (all formats) as versioned JSON (docs/interchange.md)')

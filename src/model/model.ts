@@ -88,6 +88,27 @@ export interface FindingOf<K extends Kind> {
   symbol?: string;
   data: KindData[K];
   fingerprint: string;
+  /** In `.sdna/baseline.json`: shown in the JSON plan, left out of the gate, the summary and the terminal detail. */
+  baselined?: true;
+}
+
+/** A finding as a baseline records it: its fingerprint and what it was about. */
+export interface BaselineEntry {
+  fingerprint: string;
+  kind: Kind;
+  spec?: string;
+  capability?: string;
+  file?: string;
+  symbol?: string;
+}
+
+export interface BaselineReport {
+  /** The baseline file, relative to the root. */
+  file: string;
+  /** How many of this plan's findings the baseline holds. */
+  baselined: number;
+  /** Baselined findings this plan no longer has (`sdna baseline --prune` drops them). */
+  gone: BaselineEntry[];
 }
 
 export interface TestRef {
@@ -131,8 +152,12 @@ export interface Plan {
   capabilities: CapabilityPlan[];
   findings: Finding[];
   summary: Summary;
-  /** True when a finding at level `error` remains: `sdna plan` exits 1. */
+  /** True when a finding at level `error` remains that no baseline holds: `sdna plan` exits 1. */
   failed: boolean;
+  /** With a baseline: what it holds of this plan. */
+  baseline?: BaselineReport;
+  /** The baseline's entries by fingerprint, to apply again after a test run. */
+  baselineEntries?: ReadonlyMap<string, BaselineEntry>;
   /** The files each spec's targets match, by spec id. */
   targetFiles: Map<string, string[]>;
   /** Each spec id and its file (the first by path, for an id that several files share), for grouping findings. */
