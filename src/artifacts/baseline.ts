@@ -4,14 +4,12 @@
 // findings not in it. Versioned, sorted, one object per finding, written
 // atomically and only by `sdna baseline`.
 
-import fs from 'node:fs';
 import path from 'node:path';
 import * as z from 'zod/mini';
 import { KIND_NAMES, type Kind } from '../model/kinds.js';
 import type { BaselineEntry, Finding } from '../model/model.js';
-import { SdnaError } from '../util/errors.js';
 import { writeFileAtomic } from '../util/files.js';
-import { parseVersioned } from './versioned.js';
+import { newerOr, readProjectFile } from './versioned.js';
 
 export const BASELINE_FILE = '.sdna/baseline.json';
 export type { BaselineEntry };
@@ -42,24 +40,14 @@ const RECOVER = 'fix it, or delete it and run `sdna baseline` to record the curr
 
 /** The baseline by fingerprint, or undefined when there is none; SdnaError (exit 2) when it cannot be trusted. */
 export function readBaseline(root: string): Baseline | undefined {
-  let text: string;
-  try {
-    text = fs.readFileSync(path.join(root, BASELINE_FILE), 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new SdnaError(`cannot read ${BASELINE_FILE}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
-  }
-  const doc = parseVersioned(text, {
+  const doc = readProjectFile(root, BASELINE_FILE, {
     version: BASELINE_VERSION,
     schema: baselineSchema,
     notJson: (reason) => `${BASELINE_FILE} is not valid JSON (${reason}); ${RECOVER}`,
-    badVersion: (found) =>
-      typeof found === 'number' && found > BASELINE_VERSION
-        ? `${BASELINE_FILE} was written by a newer sdna (baseline version ${found}); upgrade sdna to read it`
-        : `${BASELINE_FILE} has no \`"version": ${BASELINE_VERSION}\`; ${RECOVER}`,
+    badVersion: newerOr(BASELINE_FILE, 'baseline', BASELINE_VERSION, `${BASELINE_FILE} has no \`"version": ${BASELINE_VERSION}\`; ${RECOVER}`),
     invalid: (issue) => `${BASELINE_FILE} is not a valid baseline (at ${issue.path}: ${issue.message}); ${RECOVER}`,
   });
-  return new Map(doc.findings.map((e) => [e.fingerprint, e]));
+  return doc && new Map(doc.findings.map((e) => [e.fingerprint, e]));
 }
 
 export function baselineEntry(f: Finding): BaselineEntry {

@@ -2,11 +2,9 @@
 // command says so (`sdna accept`). Versioned, keys sorted, one entry a line,
 // written atomically, so that it diffs and merges cleanly.
 
-import fs from 'node:fs';
 import path from 'node:path';
 import * as z from 'zod/mini';
-import { SdnaError } from '../util/errors.js';
-import { parseVersioned } from './versioned.js';
+import { newerOr, readProjectFile } from './versioned.js';
 import { writeFileAtomic } from '../util/files.js';
 
 import { STATE_FILE } from '../model/model.js';
@@ -27,24 +25,14 @@ const FORM = `does not have the expected form ({ "version": 1, "generated": { "<
 
 /** The state, or an empty one when the file does not exist; throws SdnaError when it cannot be trusted. */
 export function readState(root: string): State {
-  let text: string;
-  try {
-    text = fs.readFileSync(path.join(root, STATE_FILE), 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { version: STATE_VERSION, generated: {} };
-    throw new SdnaError(`cannot read ${STATE_FILE}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
-  }
-  const { version, generated } = parseVersioned(text, {
+  const state = readProjectFile(root, STATE_FILE, {
     version: STATE_VERSION,
     schema: stateSchema,
     notJson: (reason) => `${STATE_FILE} is not valid JSON (${reason}); ${RECOVER}`,
-    badVersion: (found) =>
-      typeof found === 'number' && found > STATE_VERSION
-        ? `${STATE_FILE} was written by a newer sdna (state version ${found}); upgrade sdna to read it`
-        : `${STATE_FILE} ${FORM}`,
+    badVersion: newerOr(STATE_FILE, 'state', STATE_VERSION, `${STATE_FILE} ${FORM}`),
     invalid: () => `${STATE_FILE} ${FORM}`,
   });
-  return { version, generated };
+  return state ? { version: state.version, generated: state.generated } : { version: STATE_VERSION, generated: {} };
 }
 
 export function formatState(state: State): string {

@@ -3,6 +3,8 @@
 // refuse a version this sdna does not know, validate with zod, and say what is
 // wrong and how to recover, in the file's own words.
 
+import fs from 'node:fs';
+import path from 'node:path';
 import type * as z from 'zod/mini';
 import { SdnaError } from '../util/errors.js';
 
@@ -33,4 +35,25 @@ export function parseVersioned<T>(text: string, format: VersionedFormat<T>): T {
     throw new SdnaError(format.invalid({ path: issue.path.join('.') || '<top>', code: issue.code, message: issue.message }));
   }
   return parsed.data;
+}
+
+/**
+ * A versioned file sdna keeps in the project (`.sdna/…`, root-relative): its
+ * content validated, or undefined when the file does not exist.
+ */
+export function readProjectFile<T>(root: string, file: string, format: VersionedFormat<T>): T | undefined {
+  let text: string;
+  try {
+    text = fs.readFileSync(path.join(root, file), 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new SdnaError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+  }
+  return parseVersioned(text, format);
+}
+
+/** A file whose `version` is newer than this sdna reads says so; any other is `otherwise`. */
+export function newerOr(file: string, what: string, version: number, otherwise: string): (found: unknown) => string {
+  return (found) =>
+    typeof found === 'number' && found > version ? `${file} was written by a newer sdna (${what} version ${found}); upgrade sdna to read it` : otherwise;
 }
