@@ -16,7 +16,7 @@ import { checkLinks } from './checks/links/index.js';
 import { scanClaims } from './checks/links/claims.js';
 import { TestIndex } from './checks/links/test-index.js';
 import { checkPendingChanges } from './checks/pending-changes.js';
-import { gate, staticStatuses } from './statuses.js';
+import { gate, staticStatuses, testDirOf } from './statuses.js';
 import { levels } from './model/levels.js';
 import { BASELINE_FILE, readBaseline } from './artifacts/baseline.js';
 import { SdnaError } from './util/errors.js';
@@ -61,10 +61,12 @@ export async function createPlan(config: ResolvedConfig, options: PlanOptions = 
     const { checkApi } = await import('./checks/api-drift/index.js');
     found.push(...(await timedAsync('api', () => checkApi({ root, specs: withApi, targetFiles, cache: options.cache }))));
   }
-  const scan = timed('claims', () => scanClaims(root, listing.files.filter(isTest), options.cache));
+  const testFiles = listing.files.filter(isTest);
+  const testDir = testDirOf(testFiles);
+  const scan = timed('claims', () => scanClaims(root, testFiles, options.cache));
   const links = timed('links', () => checkLinks(specs, scan.claims, new TestIndex(root, listing.set, scan.parsed, options.cache)));
   found.push(...links.findings);
-  const { capabilities, findings: untested } = staticStatuses(specs, links.testsOf);
+  const { capabilities, findings: untested } = staticStatuses(specs, links.testsOf, testDir);
   found.push(...untested);
   found.push(...timed('pending changes', () => checkPendingChanges(root, listing.files, capabilities)));
 
@@ -80,6 +82,7 @@ export async function createPlan(config: ResolvedConfig, options: PlanOptions = 
     ...gate(levels(rules, config.overrides), specFiles, found, entries && { file: BASELINE_FILE, entries }),
     targetFiles,
     specFiles,
+    testDir,
   };
 }
 

@@ -4,6 +4,7 @@
 // from its tests, and an untested or failing leaf is a finding. The plan is
 // assembled here too: findings sorted and fingerprinted, summed up, gated.
 
+import path from 'node:path';
 import { Findings, type FindingInput } from './model/findings.js';
 import type { LevelOf } from './model/levels.js';
 import type { BaselineEntry, Capability, CapabilityPlan, Finding, Plan, RunStatus, Spec, Summary, TestRef } from './model/model.js';
@@ -52,12 +53,34 @@ function entry(spec: Spec, cap: Capability, status: CapabilityPlan['status'], te
   return { id: cap.id, spec: spec.id, name: cap.name, file: cap.file, line: cap.line, status, tests };
 }
 
-function untested(spec: Spec, cap: Capability, reason: 'unlinked' | 'links-missing' | 'not-run'): FindingInput {
-  return { kind: 'untested-capability', spec: spec.id, capability: cap.id, file: spec.file, line: cap.line, data: { promise: cap.text || cap.name, reason } };
+function untested(spec: Spec, cap: Capability, reason: 'unlinked' | 'links-missing' | 'not-run', testDir: string): FindingInput {
+  // The hint's link is written from the spec's folder, as every link in it is.
+  const fromSpec = path.posix.relative(path.posix.dirname(spec.file), testDir) || '.';
+  return {
+    kind: 'untested-capability',
+    spec: spec.id,
+    capability: cap.id,
+    file: spec.file,
+    line: cap.line,
+    data: { promise: cap.text || cap.name, reason, testDir: fromSpec },
+  };
+}
+
+/** The folder that holds the most test files, root-relative: where a new test would go. */
+export function testDirOf(testFiles: readonly string[]): string {
+  const counts = new Map<string, number>();
+  for (const f of testFiles) {
+    const top = f.includes('/') ? f.slice(0, f.indexOf('/')) : '';
+    counts.set(top, (counts.get(top) ?? 0) + 1);
+  }
+  let best = 'test';
+  let most = 0;
+  for (const [dir, n] of counts) if (n > most || (n === most && dir < best)) [best, most] = [dir, n];
+  return best;
 }
 
 /** Before any test runs: a capability is `linked` when it has tests (each part, for a parent), else `untested`. */
-export function staticStatuses(specs: Spec[], testsOf: Map<string, TestRef[]>): { capabilities: CapabilityPlan[]; findings: FindingInput[] } {
+export function staticStatuses(specs: Spec[], testsOf: Map<string, TestRef[]>, testDir: string): { capabilities: CapabilityPlan[]; findings: FindingInput[] } {
   const capabilities: CapabilityPlan[] = [];
   const findings: FindingInput[] = [];
   for (const spec of specs) {
@@ -67,7 +90,7 @@ export function staticStatuses(specs: Spec[], testsOf: Map<string, TestRef[]>): 
       (t) => `${t.file}\0${t.name ?? ''}`,
       (cap, tests): 'linked' | 'untested' => {
         if (tests.length > 0) return 'linked';
-        findings.push(untested(spec, cap, cap.links.length > 0 ? 'links-missing' : 'unlinked'));
+        findings.push(untested(spec, cap, cap.links.length > 0 ? 'links-missing' : 'unlinked', testDir));
         return 'untested';
       },
       (parts) => (parts.every((s) => s === 'linked') ? 'linked' : 'untested'),
@@ -139,7 +162,7 @@ export function runStatuses(plan: Plan, outcomesOf: (id: string) => readonly Out
             data: { promise: cap.text || cap.name, test: { file: first.file, name: first.fullName, ...(first.line !== undefined && { line: first.line }) }, more: failed.length - 1 },
           });
         } else if (status === 'untested') {
-          findings.push(untested(spec, cap, written.length > 0 || cap.links.length > 0 ? 'not-run' : 'unlinked'));
+          findings.push(untested(spec, cap, written.length > 0 || cap.links.length > 0 ? 'not-run' : 'unlinked', plan.testDir));
         }
         return status;
       },

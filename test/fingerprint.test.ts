@@ -96,7 +96,7 @@ describe('fingerprint', () => {
       capability,
       file: 'specs/links.spec.md',
       line: 18,
-      data: { promise: 'Forgets links after a day.', reason },
+      data: { promise: 'Forgets links after a day.', reason, testDir: '../test' },
     });
     const [unlinked, other] = fingerprints([untested('unlinked'), untested('unlinked', 'links/resolve-link')]);
     expect(fingerprints([untested('not-run')])).toEqual([unlinked]);

@@ -45,13 +45,13 @@ const SPECKIT_PLAN = `Analyzing spec drift for offline-drafts...
     spec: "System MUST sync stored edits within [NEEDS CLARIFICATION: acceptable delay?]"
     impl: no test is linked to 012-offline-drafts/FR-002 or claims it
     file: specs/012-offline-drafts/spec.md:30
-    action: UNTESTED CAPABILITY - link one with [@test](../test/<file>.test.ts), or claim it in a test: { meta: { capabilities: ['012-offline-drafts/FR-002'] } }
+    action: UNTESTED CAPABILITY - link one with [@test](../../test/<file>.test.ts), or claim it in a test: { meta: { capabilities: ['012-offline-drafts/FR-002'] } }
 
 ~ 012-offline-drafts/FR-004
     spec: "System MUST show how many edits wait to be sent"
     impl: no test is linked to 012-offline-drafts/FR-004 or claims it
     file: specs/012-offline-drafts/spec.md:33
-    action: UNTESTED CAPABILITY - link one with [@test](../test/<file>.test.ts), or claim it in a test: { meta: { capabilities: ['012-offline-drafts/FR-004'] } }
+    action: UNTESTED CAPABILITY - link one with [@test](../../test/<file>.test.ts), or claim it in a test: { meta: { capabilities: ['012-offline-drafts/FR-004'] } }
 
 Capabilities: 3 passing, 2 untested.
 Plan: 3 drift, 0 unspecified, 0 potentially stale.

@@ -210,7 +210,8 @@ export type ApiDriftData =
 /** Each kind's own facts: what its words are made of, and (with the fields) its identity. */
 export interface KindData {
   'failing-capability': { promise: string; test: TestAt; more: number };
-  'untested-capability': { promise: string; reason: 'unlinked' | 'links-missing' | 'not-run' };
+  /** `testDir`: the project's test folder, relative to the spec's folder (for the hint). */
+  'untested-capability': { promise: string; reason: 'unlinked' | 'links-missing' | 'not-run'; testDir: string };
   'api-drift': ApiDriftData;
   'generated-edited': { source: string; stamp: 'sdna' | 'tessl' | 'recorded' };
   'generated-unrecorded': { source: string };

@@ -162,4 +162,6 @@ export interface Plan {
   targetFiles: Map<string, string[]>;
   /** Each spec id and its file (the first by path, for an id that several files share), for grouping findings. */
   specFiles: Map<string, string>;
+  /** The folder most of the project's test files are in (root-relative; `test` when there are none), for hints. */
+  testDir: string;
 }

@@ -36,7 +36,7 @@ const WORDS: { [K in Kind]: (f: FindingOf<K>) => Words } = {
         : d.reason === 'not-run'
           ? `no test linked to ${capability} ran`
           : `no test is linked to ${capability} or claims it`,
-    hint: `link one with [@test](../test/<file>.test.ts), or claim it in a test: { meta: { capabilities: ['${capability}'] } }`,
+    hint: `link one with [@test](${d.testDir}/<file>.test.ts), or claim it in a test: { meta: { capabilities: ['${capability}'] } }`,
   }),
   'api-drift': (f) => {
     const d = f.data;
