@@ -104,16 +104,34 @@ function cachedRead(root: string, file: string, reader: Reader, cache: SpecCache
   return result;
 }
 
-/** Targets sdna.config gives the specs whose file a `{ path, targets }` entry matches. */
+/** Targets sdna.config gives the specs whose file a `{ path, targets }` entry matches, at their line in the config file. */
 function addConfigTargets(config: ResolvedConfig, specs: Spec[]): void {
+  if (config.specTargets.length === 0) return;
+  const where = configLines(config);
   for (const entry of config.specTargets) {
     const matches = configGlobs('specs', [entry.path]).test;
     for (const spec of specs) {
       if (!matches(spec.file)) continue;
       const known = new Set(spec.targets.map((t) => t.pattern));
-      const added = entry.targets.filter((t) => !known.has(t)).map((t) => ({ glob: t, pattern: t, line: 1, via: 'config' as const }));
+      const added = entry.targets.filter((t) => !known.has(t)).map((t) => ({ glob: t, pattern: t, via: 'config' as const, ...where(t) }));
       // A cached spec is shared between plans: extend a copy.
       if (added.length) spec.targets = [...spec.targets, ...added];
     }
   }
+}
+
+/** Where a config target is written: the config file and the line of its first mention (line 1 of the spec without a file). */
+function configLines(config: ResolvedConfig): (glob: string) => { line: number; file?: string } {
+  if (config.source === undefined) return () => ({ line: 1 });
+  let text = '';
+  try {
+    text = fs.readFileSync(path.join(config.root, config.source), 'utf8');
+  } catch {
+    // The config was read a moment ago; if it is gone now, line 1 will do.
+  }
+  const file = config.source;
+  return (glob) => {
+    const at = [JSON.stringify(glob), `'${glob}'`].map((q) => text.indexOf(q)).find((i) => i >= 0);
+    return { file, line: at === undefined ? 1 : text.slice(0, at).split('\n').length };
+  };
 }

@@ -125,3 +125,24 @@ describe('overrides', () => {
     }
   });
 });
+
+describe('targets written in the config', () => {
+  it('a stale one is reported at its line in the config file', async () => {
+    const root = project();
+    write(
+      root,
+      'sdna.config.json',
+      ['{', '  "specs": [', '    "**/specs/*/spec.md",', '    { "path": "specs/001-signup/spec.md", "targets": ["src/signup.ts", "src/gone/**"] }', '  ]', '}', ''].join('\n'),
+    );
+    const r = await sdna(['plan', '--root', root], { root });
+    expect(r.stdout).toContain(
+      [
+        '- 001-signup',
+        '    spec: targets src/gone/**',
+        '    impl: no file matches target `src/gone/**` (src/gone/**)',
+        '    file: sdna.config.json:4',
+        '    action: STALE TARGET - remove the target, or restore the code it named',
+      ].join('\n'),
+    );
+  });
+});

@@ -48,7 +48,7 @@ export const interchangeSchema = z.strictObject({
       file: inRoot,
       name: z.string(),
       description: z.optional(z.string()),
-      targets: z.array(z.strictObject({ glob: z.string(), pattern: inRoot, line, via: z.enum(['target', 'generate', 'describe', 'config']) })),
+      targets: z.array(z.strictObject({ glob: z.string(), pattern: inRoot, line, via: z.enum(['target', 'generate', 'describe', 'config']), file: z.optional(inRoot) })),
       capabilities: z.array(
         z.strictObject({
           id: z.string().check(z.minLength(1)),

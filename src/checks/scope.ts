@@ -37,7 +37,7 @@ export function matchTargets(specs: Spec[], listing: Listing): { targetFiles: Ma
       const matched = matchGlob(glob, listing.files, listing.set);
       for (const f of matched) targeted.add(f);
       if (matched.length === 0) {
-        findings.push({ kind: 'stale-target', spec: spec.id, file: spec.file, line: target.line, data: { glob: target.glob, pattern: target.pattern } });
+        findings.push({ kind: 'stale-target', spec: spec.id, file: target.file ?? spec.file, line: target.line, data: { glob: target.glob, pattern: target.pattern } });
       }
     }
     targetFiles.set(spec.id, [...targeted].sort());

@@ -16,6 +16,8 @@ export interface Target {
   line: number;
   /** `target` from frontmatter, `generate`/`describe` from `[@generate]`/`[@describe]` links, `config` from sdna.config. */
   via: 'target' | 'generate' | 'describe' | 'config';
+  /** Where it is written when that is not the spec: the config file (`line` is then that file's). */
+  file?: string;
 }
 
 export interface TestLink {
