@@ -224,6 +224,18 @@ describe.concurrent('api-drift: texts that differ but mean the same are not drif
       '`load` in src/mod.ts:5 differs from the spec: the return type is `Remote` in the spec, `Other` in the code',
     ]);
   });
+
+  it('union members in another order are the same type, even where no target resolves a name', async () => {
+    const { findings } = await apiFindings(
+      project(
+        'export function load(id: string): Promise<Remote | null>;\nexport function pick(r: Remote | undefined, n: number | string): void;\nexport function keep(r: Remote | null): void;',
+        "import type { Remote } from 'elsewhere';\nexport function load(id: string): Promise<null | Remote> {\n  return null!;\n}\nexport function pick(r: undefined | Remote, n: string | number): void {}\nexport function keep(r: Remote | undefined): void {}\n",
+      ),
+    );
+    expect(findings.map((f) => f.message.split('; ')[0])).toEqual([
+      '`keep` in src/mod.ts:6 differs from the spec: the type of parameter `r` is `Remote | null` in the spec, `Remote | undefined` in the code',
+    ]);
+  });
 });
 
 describe.concurrent('api-drift: bad input', () => {

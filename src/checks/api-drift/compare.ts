@@ -5,6 +5,7 @@
 
 import type { Decl, Member, Param, Signature, Span } from './declarations.js';
 import { plural } from '../../util/text.js';
+import { canonicalType } from './canonical.js';
 
 export type Change = 'added' | 'removed' | 'changed';
 
@@ -163,6 +164,8 @@ function pushType(
 ): void {
   // A type the spec leaves out is not a promise; an interface member always has one written.
   if (spec === undefined || spec === code) return;
+  // Union and intersection members in another order are the same type, resolvable or not.
+  if (code !== undefined && canonicalType(spec) === canonicalType(code)) return;
   diffs.push({ change: 'changed', check: { label, spec, specScope, code, codeScope, at, how } });
 }
 

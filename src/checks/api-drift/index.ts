@@ -18,7 +18,7 @@ import { loadTypeScript, parseDeclarations, type Decl, type ParsedFile, type Spa
 import { formatDecl } from './format.js';
 
 /** Bump when the comparison changes what it finds: cached results of older ones are not reused. */
-const RESULT_FORMAT = 2;
+const RESULT_FORMAT = 3;
 
 /** Code sdna can read declarations from. */
 const CODE = /\.(?:[cm]?tsx?|[cm]?jsx?)$/;
