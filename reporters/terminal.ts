@@ -6,15 +6,13 @@ import { KINDS, SIGNS, type KindInfo } from '../src/model/kinds.js';
 import type { Finding, Plan } from '../src/model/model.js';
 import { wordsOf } from '../src/model/words.js';
 import { numbered, plural } from '../src/util/text.js';
-import type { Reporter } from './types.js';
+import type { Reporter, TerminalOptions } from './types.js';
 
 type Style = 'red' | 'green' | 'yellow' | 'bold' | 'dim';
 
 const SIGN_STYLE: Record<string, Style> = { '~': 'yellow', '+': 'green', '-': 'red', '!': 'red' };
 
 /** Findings about one file are headed by the file, as `+ src/x.ts` in the essay. */
-
-
 function header(f: Finding): string {
   if (f.symbol !== undefined) return `${f.spec}: ${f.symbol}`;
   const info: KindInfo = KINDS[f.kind];
@@ -81,15 +79,66 @@ export function closingLine(plan: Plan): string {
   return `Plan: ${s.drift} drift, ${s.unspecified} unspecified, ${s.stale} potentially stale${errors}.`;
 }
 
-export const terminal: Reporter = (plan, options) => {
+/** How many findings of one kind the plan shows before `… and N more` (`--full` shows all): about a screenful. */
+export const PER_KIND = 8;
+/** Rows of the table of specs before `… and N more specs`. */
+export const TABLE_ROWS = 20;
+
+/**
+ * With more than one spec, the plan opens with a table: each spec's capabilities
+ * by status, the ones with the most failing and untested first.
+ */
+function specTable(plan: Plan, full: boolean): string[] {
+  if (new Set(plan.specs.map((s) => s.id)).size < 2) return [];
+  const statuses = plan.mode === 'run' ? (['passing', 'failing', 'untested', 'skipped', 'not-run', 'removed'] as const) : (['linked', 'untested', 'removed'] as const);
+  const counts = new Map(plan.specs.map((s) => [s.id, new Map<string, number>()]));
+  for (const c of plan.capabilities) {
+    const row = counts.get(c.spec);
+    if (row) row.set(c.status, (row.get(c.status) ?? 0) + 1);
+  }
+  const columns = statuses.filter((st) => [...counts.values()].some((row) => row.has(st)));
+  const bad = (id: string) => (counts.get(id)!.get('failing') ?? 0) + (counts.get(id)!.get('untested') ?? 0);
+  // One row per spec id (a duplicated id is a spec-error of its own).
+  const specs = [...new Map(plan.specs.map((s) => [s.id, s])).values()].sort((a, b) => bad(b.id) - bad(a.id));
+  const shown = full ? specs : specs.slice(0, TABLE_ROWS);
+  const width = Math.max(4, ...shown.map((s) => s.id.length));
+  const cell = (text: string, w: number) => text.padStart(w);
+  const lines = [`${'spec'.padEnd(width)}  ${['capabilities', ...columns].map((c) => c.replace('-', ' ')).join('  ')}`];
+  for (const s of shown) {
+    const row = counts.get(s.id)!;
+    const total = [...row.values()].reduce((a, b) => a + b, 0);
+    lines.push(`${s.id.padEnd(width)}  ${cell(String(total), 'capabilities'.length)}  ${columns.map((c) => cell(String(row.get(c) ?? 0), c.length)).join('  ')}`);
+  }
+  if (shown.length < specs.length) lines.push(`… and ${plural(specs.length - shown.length, 'more spec')} (--full shows them all)`);
+  return [...lines, ''];
+}
+
+/** The findings to detail: at most PER_KIND of each kind, unless `full`; and how many of each kind were left out. */
+function detail(findings: Finding[], full: boolean): { shown: Finding[]; more: Map<string, number> } {
+  if (full) return { shown: findings, more: new Map() };
+  const seen = new Map<string, number>();
+  const shown = findings.filter((f) => {
+    const n = (seen.get(f.kind) ?? 0) + 1;
+    seen.set(f.kind, n);
+    return n <= PER_KIND;
+  });
+  return { shown, more: new Map([...seen].filter(([, n]) => n > PER_KIND).map(([kind, n]) => [kind, n - PER_KIND])) };
+}
+
+export const terminal: Reporter<TerminalOptions> = (plan, options) => {
   // The caller decides on colour (a TTY, NO_COLOR): styleText must not check stdout again.
   const paint = (style: Style, text: string) => (options.color ? styleText(style, text, { validateStream: false }) : text);
+  const full = Boolean(options.full);
   // Baselined findings were accepted when the team adopted sdna: counted below, not shown.
   const current = plan.findings.filter((f) => !f.baselined);
-  const shown = options.quiet ? current.filter((f) => f.severity === 'error') : current;
+  const { shown, more } = detail(options.quiet ? current.filter((f) => f.severity === 'error') : current, full);
   const out: string[] = [];
-  if (!options.quiet) out.push(`Analyzing spec drift for ${plan.project}...`, '');
+  if (!options.quiet) out.push(`Analyzing spec drift for ${plan.project}...`, '', ...specTable(plan, full));
   for (const f of shown) out.push(block(f, paint), '');
+  if (more.size > 0) {
+    for (const [kind, n] of more) out.push(`… and ${n} more ${kind} (--full shows them all; --json lists every finding)`);
+    out.push('');
+  }
   if (plan.specs.length === 0 && plan.summary.errors === 0 && !options.quiet) {
     out.push('No specs found: sdna reads `*.spec.md` files (set `specs` in sdna.config to say where yours are).', '');
   } else if (current.length === 0 && !options.quiet) {

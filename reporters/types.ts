@@ -15,8 +15,13 @@ export type Reporter<Own extends object = object> = (plan: Plan, options: Report
  * Each built-in reporter's own options, by name: what `reporters: [['name', { … }]]`
  * in the plugin accepts for it.
  */
+export interface TerminalOptions {
+  /** Every finding and every spec, not a screenful of each kind (`sdna plan --full`). */
+  full?: boolean;
+}
+
 export interface BuiltinReporterOptions {
-  terminal: Record<string, never>;
+  terminal: TerminalOptions;
   json: Record<string, never>;
 }
 

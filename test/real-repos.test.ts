@@ -146,3 +146,32 @@ describe('targets written in the config', () => {
     );
   });
 });
+
+describe('a plan that scales', () => {
+  function many(): string {
+    const root = tempProject();
+    const caps = (n: number) => Array.from({ length: n }, (_, i) => `- **Rule ${i + 1}**\n  Rule ${i + 1} holds.`).join('\n');
+    write(root, 'specs/a.spec.md', `---\nname: A\ntargets: ../src/a.ts\n---\n# A\n\n## Capabilities\n\n${caps(3)}\n`);
+    write(root, 'specs/b.spec.md', `---\nname: B\ntargets: ../src/b.ts\n---\n# B\n\n## Capabilities\n\n${caps(7)}\n`);
+    write(root, 'src/a.ts', 'export const a = 1;\n');
+    write(root, 'src/b.ts', 'export const b = 1;\n');
+    return root;
+  }
+
+  it('opens with a table of specs (most untested first) and shows at most 8 findings of a kind', async () => {
+    const r = await sdna(['plan', '--root', many()], {});
+    expect(r.stdout.split('\n').slice(2, 6)).toEqual(['spec  capabilities  untested', 'b                7         7', 'a                3         3', '']);
+    expect(r.stdout.match(/^~ /gm)).toHaveLength(8);
+    expect(r.stdout).toContain('\n… and 2 more untested-capability (--full shows them all; --json lists every finding)\n\nPlan: 10 drift, 0 unspecified, 0 potentially stale.\n');
+    expect(r.code).toBe(1);
+  });
+
+  it('--full shows every finding; the JSON plan always has them all', async () => {
+    const root = many();
+    const r = await sdna(['plan', '--full', '--root', root], {});
+    expect(r.stdout.match(/^~ /gm)).toHaveLength(10);
+    expect(r.stdout).not.toContain('more untested-capability');
+    const json = JSON.parse((await sdna(['plan', '--json', '--root', root], {})).stdout);
+    expect(json.findings).toHaveLength(10);
+  });
+});

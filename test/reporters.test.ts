@@ -36,7 +36,7 @@ describe('terminal reporter', () => {
 
   it('says so when nothing disagrees', async () => {
     expect(REPORTERS.terminal(await plan('clean'), { color: false, quiet: false })).toBe(
-      'Analyzing spec drift for short-links...\n\nNo changes. Specs, code and tests agree.\n\nPlan: 0 drift, 0 unspecified, 0 potentially stale.\n',
+      'Analyzing spec drift for short-links...\n\nspec     capabilities  linked\nlimiter             2       2\nlinks               3       3\n\nNo changes. Specs, code and tests agree.\n\nPlan: 0 drift, 0 unspecified, 0 potentially stale.\n',
     );
   });
 });

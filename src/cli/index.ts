@@ -26,6 +26,7 @@ interface PlanFlags {
   reporter?: string | string[];
   json?: boolean;
   quiet?: boolean;
+  full?: boolean;
   performance?: boolean;
   /** `--no-cache` sets it false. */
   cache?: boolean;
@@ -72,7 +73,9 @@ function reportRequests(flags: PlanFlags): ReportRequest[] {
       `--reporter ${printing.map((r) => r.name).join(' and ')} would both print to stdout: give all but one a file (--reporter ${printing[1].name}:<file>)`,
     );
   }
-  return requests.length > 0 ? requests : [{ name: 'terminal' }];
+  const all = requests.length > 0 ? requests : [{ name: 'terminal' }];
+  // `--full` is the terminal reporter's own option.
+  return flags.full ? all.map((r) => (r.name === 'terminal' ? { ...r, options: { ...r.options, full: true } } : r)) : all;
 }
 
 async function runPlan(flags: PlanFlags): Promise<number> {
@@ -184,6 +187,7 @@ function main(argv: string[]): void {
     .option('--reporter <name[:file]>', `Output: ${Object.keys(REPORTERS).join(', ')}, or a path to a module (default: terminal); repeatable, each to stdout or to its :file`)
     .option('--json', 'Print the JSON plan (same as --reporter json)')
     .option('--quiet', 'Print only findings at level "error" and the closing line')
+    .option('--full', 'Print every finding and every spec (default: at most 8 of each kind, 20 specs, then "… and N more")')
     .option('--performance', 'Print the time each phase took to stderr')
     .option('--cache-dir <dir>', 'Where parse results are cached (default: node_modules/.cache/sdna, when node_modules exists)')
     .option('--cache', 'Read and write the parse cache (--no-cache: neither)', { default: true })
