@@ -84,7 +84,7 @@ describe.concurrent('bad input', () => {
 
   it('frontmatter targets of the wrong form', async ({ expect }) => {
     const root = project();
-    write(root, 'specs/form.spec.md', '---\nname: Form\ntargets:\n  glob: ../src/app.ts\n---\n# Form\n');
+    write(root, 'specs/form.spec.md', '---\nname: Form\ntargets:\n  glob: ../src/app.ts\n---\n# Form\n\n## Capabilities\n\n- **Works**\n');
     expect(await specErrors(expect, root)).toEqual([
       {
         kind: 'spec-error',

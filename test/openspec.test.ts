@@ -82,6 +82,14 @@ describe('readOpenSpec', () => {
     ]);
   });
 
+  it('a spec without a Purpose is an error, and its requirements are still read', () => {
+    const text = SPEC.replace(/## Purpose\n[\s\S]*?(?=## Requirements)/, '');
+    const { spec, problems } = readOpenSpec(FILE, text);
+    expect(problems.map((p) => [p.kind ?? 'spec-error', p.code])).toEqual([['spec-error', 'no-purpose']]);
+    expect(spec!.capabilities.length).toBe(readOpenSpec(FILE, SPEC).spec!.capabilities.length);
+    expect(spec!.capabilities.length).toBeGreaterThan(0);
+  });
+
   it('an empty file is one problem per missing section', () => {
     expect(readOpenSpec(FILE, '').problems.map((p) => p.actual)).toEqual(['spec has no `## Purpose` section, or it is empty', 'spec has no `## Requirements` section']);
   });

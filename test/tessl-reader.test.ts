@@ -783,28 +783,32 @@ describe('paths', () => {
 });
 
 describe('problems', () => {
-  it('reports YAML that does not parse, on the line where it breaks, and reads nothing else', () => {
-    expect(read(lines('---', 'name: Links', 'targets: [../src/a.ts', '---', '# Links', '## Capabilities', '- **A**'))).toEqual({
-      problems: [
-        {
-          line: 3,
-          actual: 'frontmatter is not valid YAML: unexpected end of the stream within a flow collection',
-          hint: FRONTMATTER_FORM,
-        },
-      ],
-    });
+  /** A body that reads cleanly, so that only the frontmatter's problem shows. */
+  const BODY = ['# Links', '## Capabilities', '- **A**'];
+
+  it('reports YAML that does not parse, on the line where it breaks, and keeps the capabilities below it', () => {
+    const { spec, problems } = read(lines('---', 'name: Links', 'targets: [../src/a.ts', '---', '# Links', '## Capabilities', '- **A**'));
+    expect(problems).toEqual([
+      {
+        line: 3,
+        actual: 'frontmatter is not valid YAML: unexpected end of the stream within a flow collection',
+        hint: FRONTMATTER_FORM,
+      },
+    ]);
+    // Its keys are lost (the targets with them, and no "no targets" is added); the promises are not.
+    expect([spec!.name, spec!.targets, spec!.capabilities.map((c) => c.id)]).toEqual(['Links', [], ['links/a']]);
   });
 
   it('reports bad YAML indentation on its own line', () => {
-    expect(problemsOf(lines('---', 'name: Links', 'targets: ../src/a.ts', 'bad: : :', '  - oops', '---'))).toEqual([
+    expect(problemsOf(lines('---', 'name: Links', 'targets: ../src/a.ts', 'bad: : :', '  - oops', '---', ...BODY))).toEqual([
       { line: 4, actual: 'frontmatter is not valid YAML: bad indentation of a mapping entry', hint: FRONTMATTER_FORM },
     ]);
   });
 
   it('reports frontmatter that is not a mapping', () => {
-    expect(read(lines('---', '- a', '- b', '---', '# Links'))).toEqual({
-      problems: [{ line: 2, actual: 'frontmatter is not a YAML mapping of keys to values', hint: FRONTMATTER_FORM }],
-    });
+    expect(problemsOf(lines('---', '- a', '- b', '---', ...BODY))).toEqual([
+      { line: 2, actual: 'frontmatter is not a YAML mapping of keys to values', hint: FRONTMATTER_FORM },
+    ]);
   });
 
   it('reports frontmatter that is never closed, and reads nothing else', () => {
@@ -821,14 +825,14 @@ describe('problems', () => {
 
   it('reports `targets` of the wrong form on the line of the key', () => {
     const wrong = { actual: 'frontmatter `targets` has the wrong form', hint: TARGETS_FORM };
-    expect(problemsOf(lines('---', 'name: Links', 'targets: 5', '---'))).toEqual([{ line: 3, ...wrong }]);
-    expect(problemsOf(lines('---', 'name: Links', 'description: d', 'targets:', '  - 1', '---'))).toEqual([{ line: 4, ...wrong }]);
-    expect(problemsOf(lines('---', 'name: Links', 'targets:', '---'))).toEqual([{ line: 3, ...wrong }]);
-    expect(problemsOf(lines('---', 'name: Links', 'targets: { a: b }', '---'))).toEqual([{ line: 3, ...wrong }]);
+    expect(problemsOf(lines('---', 'name: Links', 'targets: 5', '---', ...BODY))).toEqual([{ line: 3, ...wrong }]);
+    expect(problemsOf(lines('---', 'name: Links', 'description: d', 'targets:', '  - 1', '---', ...BODY))).toEqual([{ line: 4, ...wrong }]);
+    expect(problemsOf(lines('---', 'name: Links', 'targets:', '---', ...BODY))).toEqual([{ line: 3, ...wrong }]);
+    expect(problemsOf(lines('---', 'name: Links', 'targets: { a: b }', '---', ...BODY))).toEqual([{ line: 3, ...wrong }]);
   });
 
   it('reports a `name` that is not text', () => {
-    expect(problemsOf(lines('---', 'targets: ../src/a.ts', 'name: [a, b]', '---'))).toEqual([
+    expect(problemsOf(lines('---', 'targets: ../src/a.ts', 'name: [a, b]', '---', ...BODY))).toEqual([
       { line: 3, actual: 'frontmatter `name` has the wrong form', hint: 'write it as a single line of text: `name: <text>`' },
     ]);
   });

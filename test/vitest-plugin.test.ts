@@ -294,6 +294,15 @@ Plan: 1 drift, 0 unspecified, 0 potentially stale.
     expect(r.plans).toEqual([
       `Analyzing spec drift for vitest-cart...
 
+spec    capabilities  passing  untested
+cart               4        3         1
+broken             0        0         0
+
+! broken
+    impl: spec has no capabilities: no \`## Capabilities\` section
+    file: specs/broken.spec.md:1
+    action: SPEC ERROR - add \`## Capabilities\` with bullets \`- **<Name>** [@test](../test/<file>.test.ts)\` or \`### <Name>\` headings
+
 ! broken
     impl: frontmatter is not valid YAML: unexpected end of the stream within a flow collection
     file: specs/broken.spec.md:2
@@ -312,7 +321,7 @@ Plan: 1 drift, 0 unspecified, 0 potentially stale.
     action: BROKEN TEST LINK - did you mean \`cart/total\`? Claim an existing capability id (\`<spec-id>/<slug>\`)
 
 Capabilities: 3 passing, 1 untested.
-Plan: 1 drift, 0 unspecified, 1 potentially stale, 1 error.
+Plan: 1 drift, 0 unspecified, 1 potentially stale, 2 errors.
 `,
     ]);
     expect(r.code).toBe(1);

@@ -79,9 +79,12 @@ export function readOpenSpec(file: string, source: string): ReadResult {
   const purposeText = purpose ? body(purpose).join('\n').trim() : '';
   if (!purposeText) error('no-purpose', undefined, purpose ? purpose.at + 1 : 1, 'spec has no `## Purpose` section, or it is empty', SECTIONS_FORM);
   if (!requirements) error('no-requirements-section', undefined, 1, 'spec has no `## Requirements` section', SECTIONS_FORM);
-  if (!purposeText || !requirements) return { spec, problems };
+  // A missing Purpose is an error, but the requirements are still read: they are the promises.
+  if (!requirements) return { spec, problems };
 
-  if (/^(?:TBD|TODO)(?![\p{L}\p{N}\p{M}_])/u.test(purposeText) || purposeText.includes('TBD - created by archiving change ')) {
+  if (!purposeText) {
+    // Reported above; there is nothing to judge.
+  } else if (/^(?:TBD|TODO)(?![\p{L}\p{N}\p{M}_])/u.test(purposeText) || purposeText.includes('TBD - created by archiving change ')) {
     warn('placeholder-purpose', undefined, purpose!.at + 1, 'the Purpose section is still a placeholder', 'write what this capability is for in `## Purpose`');
   } else if (purposeText.length < MIN_PURPOSE) {
     warn('brief-purpose', undefined, purpose!.at + 1, `the Purpose section is too brief (${purposeText.length} characters, fewer than ${MIN_PURPOSE})`, 'say in a sentence or two what this capability is for and why');

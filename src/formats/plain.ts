@@ -11,7 +11,11 @@ import { addTarget, testLink } from './links.js';
 
 const FENCE = /^\s{0,3}(`{3,}|~{3,})/;
 
-/** The body's lines (frontmatter blanked, so numbers hold) and the frontmatter's targets; undefined when the frontmatter is broken. */
+/**
+ * The body's lines (frontmatter blanked, so numbers hold) and the frontmatter's
+ * targets; undefined when the frontmatter is never closed. Frontmatter that does
+ * not parse loses its targets, not the requirements below it.
+ */
 export function readHead(file: string, source: string, problems: SpecProblem[]): { lines: string[]; targets: Target[] } | undefined {
   const split = splitFrontmatter(normalizeText(source));
   if (split.problem) {
@@ -21,11 +25,8 @@ export function readHead(file: string, source: string, problems: SpecProblem[]):
   const targets: Target[] = [];
   if (split.yaml !== undefined) {
     const { fm, problems: fmProblems } = parseFrontmatter(split.yaml, split.yamlLine);
-    if (!fm) {
-      problems.push(...fmProblems);
-      return undefined;
-    }
-    for (const t of fm.targets) addTarget(file, t.value, t.line, 'target', targets, problems);
+    problems.push(...fmProblems);
+    for (const t of fm?.targets ?? []) addTarget(file, t.value, t.line, 'target', targets, problems);
   }
   return { lines: split.body.split('\n'), targets };
 }

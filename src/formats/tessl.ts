@@ -61,17 +61,23 @@ export function readTessl(file: string, source: string): ReadResult {
   let fields: { name?: string; description?: string; id?: string } = {};
   let idLine = 1;
   const targets: Target[] = [];
+  // Frontmatter that does not parse loses its keys, not the capabilities below it.
+  let unreadHead = false;
   if (split.yaml !== undefined) {
     const { fm, problems: fmProblems } = timed('  frontmatter', () => parseFrontmatter(split.yaml!, split.yamlLine));
-    if (!fm) return { problems: fmProblems };
-    fields = fm.fields;
-    idLine = fm.keyLine('id');
-    for (const t of fm.targets) addTarget(file, t.value, t.line, 'target', targets, problems);
+    if (!fm) {
+      // It may have held the name and the targets: say nothing of their absence.
+      problems.push(...fmProblems);
+      unreadHead = true;
+    }
+    fields = fm?.fields ?? {};
+    idLine = fm?.keyLine('id') ?? 1;
+    for (const t of fm?.targets ?? []) addTarget(file, t.value, t.line, 'target', targets, problems);
   }
 
   const body = walkBody(file, timed('  markdown', () => parseBlocks(split.body)), targets, problems);
   const name = fields.name?.trim() || body.title;
-  if (!name) {
+  if (!name && !unreadHead) {
     problems.push({
       code: 'no-name',
       line: 1,
@@ -80,7 +86,7 @@ export function readTessl(file: string, source: string): ReadResult {
     });
   }
   const id = specId(file, fields.id, idLine, problems);
-  checkSections(body, targets, problems);
+  checkSections(body, targets, problems, unreadHead);
   const capabilities = toCapabilities(id, file, body.drafts, problems);
 
   return {
@@ -250,7 +256,7 @@ function walkBody(file: string, tokens: Token[], targets: Target[], problems: Sp
 }
 
 /** Problems of structure: no capabilities, no targets, misspelt section headings. */
-function checkSections(body: Body, targets: Target[], problems: SpecProblem[]): void {
+function checkSections(body: Body, targets: Target[], problems: SpecProblem[], unreadHead: boolean): void {
   if (body.drafts.length === 0) {
     const typo = body.typos.find((t) => t.meant === 'capabilities');
     problems.push({
@@ -265,7 +271,7 @@ function checkSections(body: Body, targets: Target[], problems: SpecProblem[]): 
     });
   }
   // Only a spec that names no target at all is told to add one; a bad target has its own error.
-  if (targets.length === 0 && !targetsWritten(problems)) {
+  if (targets.length === 0 && !targetsWritten(problems) && !unreadHead) {
     const typo = body.typos.find((t) => t.meant === 'target' || t.meant === 'targets');
     problems.push({
       code: 'no-targets',
