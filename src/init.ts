@@ -12,6 +12,8 @@ import { listFiles, writeFileAtomic } from './util/files.js';
 import type { Format } from './model/model.js';
 import { readModel } from './read-model.js';
 import { formatOf } from './formats/readers.js';
+import { namedPaths } from './formats/named-paths.js';
+import { configGlobs } from './util/globs.js';
 
 export const CONFIG_FILE = 'sdna.config.json';
 
@@ -19,8 +21,10 @@ export interface InitResult {
   /** How many spec files of each format the project has. */
   found: Partial<Record<Format, number>>;
   config: UserConfig;
-  /** Spec files that name no targets: the config lists them to be filled in. */
+  /** Spec files that name no targets and whose documents name no source file: the config lists them to be filled in. */
   untargeted: string[];
+  /** Spec files given the source files their documents (the spec, tasks.md, design.md, plan.md) name, to review. */
+  inferred: { file: string; targets: string[] }[];
   /** The Vitest config file to add the plugin to, if the project has one. */
   vitestConfig?: string;
   /** The Vitest config already imports `sdna/vitest`. */
@@ -40,7 +44,7 @@ export function initProject(root: string, force: boolean): InitResult {
     throw new SdnaError(`${CONFIG_FILE} already exists in ${root} and was left as it is: pass --force to replace it`);
   }
 
-  const { files } = listFiles(root);
+  const { files, set } = listFiles(root);
   const found: InitResult['found'] = {};
   for (const f of files) {
     const format = formatOf(f);
@@ -49,9 +53,18 @@ export function initProject(root: string, force: boolean): InitResult {
   const formats = FORMATS.filter((f) => found[f]);
   // Read the specs as the new config will, to see which ones govern no code yet.
   const specs: NonNullable<UserConfig['specs']> = [...(formats.length ? formats.map((f) => READERS[f].glob) : [READERS.tessl.glob]), ...FIXTURE_SPECS];
-  const model = readModel(resolveConfig({ specs }, undefined, root), files);
-  const untargeted = model.specs.filter((s) => s.targets.length === 0).map((s) => s.file).sort();
-  for (const file of untargeted) specs.push({ path: file, targets: [] });
+  const resolved = resolveConfig({ specs }, undefined, root);
+  const model = readModel(resolved, files);
+  const included = configGlobs('include', resolved.include).test;
+  const excluded = configGlobs('exclude', resolved.exclude).test;
+  const untargeted: string[] = [];
+  const inferred: InitResult['inferred'] = [];
+  for (const file of model.specs.filter((s) => s.targets.length === 0).map((s) => s.file).sort()) {
+    const targets = namedPaths(root, file, set, (f) => included(f) && !excluded(f)).map((p) => p.file);
+    specs.push({ path: file, targets });
+    if (targets.length > 0) inferred.push({ file, targets });
+    else untargeted.push(file);
+  }
   const config: UserConfig = { $schema: './node_modules/sdna/schema/config.schema.json', specs };
 
   writeFileAtomic(path.join(root, CONFIG_FILE), JSON.stringify(config, null, 2) + '\n');
@@ -60,7 +73,7 @@ export function initProject(root: string, force: boolean): InitResult {
     .filter((f) => /^vitest\.config\.[cm]?[jt]s$/.test(f) || /^vite\.config\.[cm]?[jt]s$/.test(f))
     .sort((a, b) => Number(b.startsWith('vitest')) - Number(a.startsWith('vitest')))[0];
   const pluginAdded = vitestConfig !== undefined && fs.readFileSync(path.join(root, vitestConfig), 'utf8').includes('sdna/vitest');
-  return { found, config, untargeted, vitestConfig, pluginAdded, replaced };
+  return { found, config, untargeted, inferred, vitestConfig, pluginAdded, replaced };
 }
 
 function hasPackageConfig(root: string): boolean {

@@ -94,4 +94,31 @@ describe.concurrent('sdna init', () => {
     expect(e.stdout.split('\n')[0]).toBe('sdna: found no specs yet; the config reads Tessl `*.spec.md` files');
     expect(JSON.parse(fs.readFileSync(path.join(empty, 'sdna.config.json'), 'utf8')).specs).toEqual(['**/*.spec.md', '!**/fixtures/**', '!**/__fixtures__/**']);
   });
+
+  it('gives a spec that names no code the source files its tasks.md, design.md or plan.md name', async ({ expect }) => {
+    const root = mixedProject();
+    write(
+      root,
+      'specs/012-offline-drafts/tasks.md',
+      [
+        '# Tasks',
+        '- [ ] T001 Create `src/drafts/store.ts` with the queue',
+        '- [ ] T002 [P] Sync loop in src/drafts/sync.ts (calls ./src/drafts/store.ts)',
+        '- [ ] T003 Test in tests/drafts.test.ts',
+        '- [ ] T004 Remove src/drafts/legacy.ts',
+        '',
+      ].join('\n'),
+    );
+    write(root, 'specs/012-offline-drafts/plan.md', '# Plan\n\nTouches `src/drafts/sync.ts` and `package.json`.\n');
+    write(root, 'src/drafts/store.ts', 'export const store = 1;\n');
+    write(root, 'src/drafts/sync.ts', 'export const sync = 1;\n');
+    write(root, 'tests/drafts.test.ts', "import { it } from 'vitest';\nit('syncs', () => {});\n");
+    const r = await sdna(['init'], { cwd: root });
+    expect(r.stdout).toContain(
+      'sdna: 1 spec gets the source files its tasks.md, design.md or plan.md name as targets; review them in sdna.config.json:\n  specs/012-offline-drafts/spec.md: src/drafts/store.ts, src/drafts/sync.ts\n',
+    );
+    const config = JSON.parse(fs.readFileSync(path.join(root, 'sdna.config.json'), 'utf8'));
+    expect(config.specs).toContainEqual({ path: 'specs/012-offline-drafts/spec.md', targets: ['src/drafts/store.ts', 'src/drafts/sync.ts'] });
+    expect(config.specs).toContainEqual({ path: 'openspec/specs/auth/spec.md', targets: [] });
+  });
 });

@@ -160,6 +160,11 @@ async function runInit(root: string, force: boolean): Promise<void> {
     formats.length ? `sdna: found ${formats.join(', ')}` : 'sdna: found no specs yet; the config reads Tessl `*.spec.md` files',
     `sdna: ${r.replaced ? 'replaced' : 'wrote'} ${where}`,
   ];
+  if (r.inferred.length > 0) {
+    const n = r.inferred.length;
+    lines.push(`sdna: ${plural(n, 'spec gets', 'specs get')} the source files ${numbered(n, 'its', 'their')} tasks.md, design.md or plan.md name as targets; review them in ${CONFIG_FILE}:`);
+    for (const { file, targets } of r.inferred) lines.push(`  ${file}: ${targets.join(', ')}`);
+  }
   if (r.untargeted.length > 0) {
     const n = r.untargeted.length;
     lines.push(`sdna: ${plural(n, 'spec names', 'specs name')} no code; fill in "targets" for ${numbered(n, 'it', 'them')} in ${CONFIG_FILE}:`);
