@@ -416,6 +416,7 @@ Plan: 1 drift, 0 unspecified, 0 potentially stale.
     ]);
   });
 
+  // Two runs of tsc over a project: slow on a loaded machine, not a hang.
   it('meta.capabilities type-checks through sdna/vitest, and a misspelt key does not', async ({ expect }) => {
     const root = vitestProject('vitest-cart');
     const tsconfig = (types: string[]) =>
@@ -434,7 +435,7 @@ Plan: 1 drift, 0 unspecified, 0 potentially stale.
     const typo = await tsc();
     expect(typo.out).toMatch(/'capabilitys' does not exist in type '(Partial<)?TaskMeta/);
     expect(typo.code).toBe(2);
-  });
+  }, 90_000);
 
   it("watch mode: an edit of a Kiro feature's tasks.md alone re-plans", async ({ expect }) => {
     const root = vitestProject('kiro');
