@@ -66,12 +66,13 @@ export async function createPlan(config: ResolvedConfig, options: PlanOptions = 
   const scan = timed('claims', () => scanClaims(root, testFiles, options.cache));
   const links = timed('links', () => checkLinks(specs, scan.claims, new TestIndex(root, listing.set, scan.parsed, options.cache)));
   found.push(...links.findings);
-  const { capabilities, findings: untested } = staticStatuses(specs, links.testsOf, testDir);
+  const { capabilities, findings: untested } = timed('statuses', () => staticStatuses(specs, links.testsOf, testDir));
   found.push(...untested);
   found.push(...timed('pending changes', () => checkPendingChanges(root, listing.files, capabilities)));
 
   const specFiles = specFilesOf(model);
   const entries = options.ignoreBaseline ? undefined : readBaseline(root);
+  const gated = timed('gate', () => gate(levels(rules, config.overrides), specFiles, found, entries && { file: BASELINE_FILE, entries }));
   return {
     version: 1,
     mode: 'static',
@@ -79,7 +80,7 @@ export async function createPlan(config: ResolvedConfig, options: PlanOptions = 
     project: projectName(root),
     specs: [...specs].sort((a, b) => cmp(a.file, b.file)),
     capabilities,
-    ...gate(levels(rules, config.overrides), specFiles, found, entries && { file: BASELINE_FILE, entries }),
+    ...gated,
     targetFiles,
     specFiles,
     testDir,

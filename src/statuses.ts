@@ -53,9 +53,12 @@ function entry(spec: Spec, cap: Capability, status: CapabilityPlan['status'], te
   return { id: cap.id, spec: spec.id, name: cap.name, file: cap.file, line: cap.line, status, tests };
 }
 
-function untested(spec: Spec, cap: Capability, reason: 'unlinked' | 'links-missing' | 'not-run', testDir: string): FindingInput {
-  // The hint's link is written from the spec's folder, as every link in it is.
-  const fromSpec = path.posix.relative(path.posix.dirname(spec.file), testDir) || '.';
+/** The project's test folder as a link in `spec` writes it: from the spec's folder. */
+function testDirFrom(spec: Spec, testDir: string): string {
+  return path.posix.relative(path.posix.dirname(spec.file), testDir) || '.';
+}
+
+function untested(spec: Spec, cap: Capability, reason: 'unlinked' | 'links-missing' | 'not-run', fromSpec: string): FindingInput {
   return {
     kind: 'untested-capability',
     spec: spec.id,
@@ -84,13 +87,14 @@ export function staticStatuses(specs: Spec[], testsOf: Map<string, TestRef[]>, t
   const capabilities: CapabilityPlan[] = [];
   const findings: FindingInput[] = [];
   for (const spec of specs) {
+    const fromSpec = testDirFrom(spec, testDir);
     const judged = judge(
       spec,
       (id) => testsOf.get(id) ?? [],
       (t) => `${t.file}\0${t.name ?? ''}`,
       (cap, tests): 'linked' | 'untested' => {
         if (tests.length > 0) return 'linked';
-        findings.push(untested(spec, cap, cap.links.length > 0 ? 'links-missing' : 'unlinked', testDir));
+        findings.push(untested(spec, cap, cap.links.length > 0 ? 'links-missing' : 'unlinked', fromSpec));
         return 'untested';
       },
       (parts) => (parts.every((s) => s === 'linked') ? 'linked' : 'untested'),
@@ -143,6 +147,7 @@ export function runStatuses(plan: Plan, outcomesOf: (id: string) => readonly Out
   const findings: FindingInput[] = [];
   const testFilesOf = new Map<string, Set<string>>();
   for (const spec of plan.specs) {
+    const fromSpec = testDirFrom(spec, plan.testDir);
     const judged = judge(
       spec,
       outcomesOf,
@@ -162,7 +167,7 @@ export function runStatuses(plan: Plan, outcomesOf: (id: string) => readonly Out
             data: { promise: cap.text || cap.name, test: { file: first.file, name: first.fullName, ...(first.line !== undefined && { line: first.line }) }, more: failed.length - 1 },
           });
         } else if (status === 'untested') {
-          findings.push(untested(spec, cap, written.length > 0 || cap.links.length > 0 ? 'not-run' : 'unlinked', plan.testDir));
+          findings.push(untested(spec, cap, written.length > 0 || cap.links.length > 0 ? 'not-run' : 'unlinked', fromSpec));
         }
         return status;
       },

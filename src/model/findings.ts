@@ -28,7 +28,7 @@ export class Findings {
    */
   sorted(specFiles: ReadonlyMap<string, string>): Finding[] {
     const group = (f: Unprinted) => (f.spec !== undefined ? (specFiles.get(f.spec) ?? '\uffff') : '\uffff\uffff');
-    const list = this.list
+    const sorted = this.list
       .map((f) => ({ f, id: identityOf(f) }))
       .sort(
         (a, b) =>
@@ -37,9 +37,9 @@ export class Findings {
           (a.f.line ?? 0) - (b.f.line ?? 0) ||
           cmp(a.f.kind, b.f.kind) ||
           cmp(a.id, b.id),
-      )
-      .map(({ f }) => f);
-    const prints = fingerprints(list);
+      );
+    const list = sorted.map(({ f }) => f);
+    const prints = fingerprints(list, sorted.map(({ id }) => id));
     return list.map((f, i) => ({ ...f, fingerprint: prints[i] }) as Finding);
   }
 }

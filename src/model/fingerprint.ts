@@ -43,10 +43,10 @@ export function identityOf(f: Located & { kind: Kind; data: unknown }): string {
  * (a heading written twice, a link repeated) are told apart by their order
  * among themselves, which inserting lines above them keeps.
  */
-export function fingerprints(findings: readonly (Located & { kind: Kind; data: unknown })[]): string[] {
+export function fingerprints(findings: readonly (Located & { kind: Kind; data: unknown })[], ids = findings.map(identityOf)): string[] {
   const seen = new Map<string, number>();
-  return findings.map((f) => {
-    const id = identityOf(f);
+  return findings.map((_, i) => {
+    const id = ids[i];
     const n = (seen.get(id) ?? 0) + 1;
     seen.set(id, n);
     return createHash('sha256')
