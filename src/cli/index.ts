@@ -8,6 +8,7 @@ import { cac } from 'cac';
 import pkg from '../../package.json' with { type: 'json' };
 import { DEFAULTS, loadConfig } from '../config.js';
 import { STATE_FILE } from '../artifacts/state.js';
+import { BASELINE_FILE, baselineEntry, readBaseline, writeBaseline } from '../artifacts/baseline.js';
 import { ParseCache } from '../artifacts/cache.js';
 import { SdnaError } from '../util/errors.js';
 import { KINDS, KIND_NAMES } from '../model/kinds.js';
@@ -109,7 +110,6 @@ async function readInterchange(file: string) {
 }
 
 async function runBaseline(flags: { root?: string; config?: string; prune?: boolean }): Promise<void> {
-  const { BASELINE_FILE, baselineEntry, readBaseline, writeBaseline } = await import('../artifacts/baseline.js');
   const config = await loadConfig(flags.root ?? process.cwd(), flags.config);
   // A baseline that cannot be read stops here: it is never overwritten silently.
   const before = readBaseline(config.root);
@@ -183,12 +183,16 @@ async function runInit(root: string, force: boolean): Promise<void> {
   process.stdout.write(lines.join('\n') + '\n');
 }
 
+/** The options every command that reads a project takes. */
+const ROOT_OPTION = ['--root <dir>', 'Project root (default: the current folder)'] as const;
+const CONFIG_OPTION = ['--config <file>', 'Config file (default: sdna.config.{ts,mts,js,mjs,json} or "sdna" in package.json)'] as const;
+
 function main(argv: string[]): void {
   const cli = cac('sdna');
   cli
     .command('plan', 'Compare specs, code and tests without running tests; exit 1 when the gate fails')
-    .option('--root <dir>', 'Project root (default: the current folder)')
-    .option('--config <file>', 'Config file (default: sdna.config.{ts,mts,js,mjs,json} or "sdna" in package.json)')
+    .option(...ROOT_OPTION)
+    .option(...CONFIG_OPTION)
     .option('--reporter <name[:file]>', `Output: ${Object.keys(REPORTERS).join(', ')}, or a path to a module (default: terminal); repeatable, each to stdout or to its :file`)
     .option('--json', 'Print the JSON plan (same as --reporter json)')
     .option('--quiet', 'Print only findings at level "error" and the closing line')
@@ -207,8 +211,8 @@ function main(argv: string[]): void {
     });
   cli
     .command('accept [...files]', `Record the hash of generated files (after a generator ran) in ${STATE_FILE}`)
-    .option('--root <dir>', 'Project root (default: the current folder)')
-    .option('--config <file>', 'Config file (default: sdna.config.{ts,mts,js,mjs,json} or "sdna" in package.json)')
+    .option(...ROOT_OPTION)
+    .option(...CONFIG_OPTION)
     .example('  $ sdna accept                    # every generated file; rebuilds the record')
     .example('  $ sdna accept src/api/client.ts  # just this one, after regenerating it')
     .action(async (files: string[], flags: { root?: string; config?: string }) => {
@@ -222,9 +226,9 @@ function main(argv: string[]): void {
       process.stdout.write(lines.join('\n') + '\n');
     });
   cli
-    .command('baseline', 'Record today\'s findings in .sdna/baseline.json: the gate then fails only on new ones')
-    .option('--root <dir>', 'Project root (default: the current folder)')
-    .option('--config <file>', 'Config file (default: sdna.config.{ts,mts,js,mjs,json} or "sdna" in package.json)')
+    .command('baseline', `Record today's findings in ${BASELINE_FILE}: the gate then fails only on new ones`)
+    .option(...ROOT_OPTION)
+    .option(...CONFIG_OPTION)
     .option('--prune', 'Only drop the baselined findings that are gone; add none')
     .example('  $ sdna baseline          # adopt sdna on an existing repository; commit the file')
     .example('  $ sdna baseline --prune  # after fixing baselined findings')
@@ -233,8 +237,8 @@ function main(argv: string[]): void {
     });
   cli
     .command('export', 'Write the model of every spec (all formats) as versioned JSON (docs/interchange.md)')
-    .option('--root <dir>', 'Project root (default: the current folder)')
-    .option('--config <file>', 'Config file (default: sdna.config.{ts,mts,js,mjs,json} or "sdna" in package.json)')
+    .option(...ROOT_OPTION)
+    .option(...CONFIG_OPTION)
     .option('--out <file>', 'Write it to this file (atomically) instead of stdout')
     .example('  $ sdna export --out specs.json')
     .example('  $ sdna plan --from specs.json   # the same plan, from the file')
@@ -243,7 +247,7 @@ function main(argv: string[]): void {
     });
   cli
     .command('init', 'Write a starter sdna.config.json for the spec formats this project uses')
-    .option('--root <dir>', 'Project root (default: the current folder)')
+    .option(...ROOT_OPTION)
     .option('--force', 'Replace an existing sdna.config.json')
     .example('  $ sdna init')
     .action(async (flags: { root?: string; force?: boolean }) => {
