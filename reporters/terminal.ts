@@ -45,20 +45,18 @@ function block(f: Finding, paint: (s: Style, t: string) => string): string {
   return lines.join('\n');
 }
 
-const RUN_STATUSES = [
-  ['passing', 'passing'],
-  ['failing', 'failing'],
-  ['untested', 'untested'],
-  ['skipped', 'skipped'],
-  ['not-run', 'not run'],
-  ['removed', 'removed'],
-] as const;
+/** The statuses a plan shows, in the order it shows them: after a test run, and before one. */
+const STATUS_ORDER = {
+  run: ['passing', 'failing', 'untested', 'skipped', 'not-run', 'removed'],
+  static: ['linked', 'untested', 'removed'],
+} as const;
+const label = (status: string) => status.replace('-', ' ');
 
 /** After a test run: how many capabilities ended in each status. Undefined for a static plan. */
 function runStatusLine(plan: Plan): string | undefined {
   if (plan.mode !== 'run' || plan.capabilities.length === 0) return undefined;
-  const counts = RUN_STATUSES.map(([status, label]) => [plan.capabilities.filter((c) => c.status === status).length, label] as const);
-  return `Capabilities: ${counts.filter(([n]) => n > 0).map(([n, label]) => `${n} ${label}`).join(', ')}.`;
+  const counts = STATUS_ORDER.run.map((status) => [plan.capabilities.filter((c) => c.status === status).length, label(status)] as const);
+  return `Capabilities: ${counts.filter(([n]) => n > 0).map(([n, name]) => `${n} ${name}`).join(', ')}.`;
 }
 
 function baselineLines(b: NonNullable<Plan['baseline']>): string[] {
@@ -80,9 +78,9 @@ export function closingLine(plan: Plan): string {
 }
 
 /** How many findings of one kind the plan shows before `… and N more` (`--full` shows all): about a screenful. */
-export const PER_KIND = 8;
+const PER_KIND = 8;
 /** Rows of the table of specs before `… and N more specs`. */
-export const TABLE_ROWS = 20;
+const TABLE_ROWS = 20;
 
 /**
  * With more than one spec, the plan opens with a table: each spec's capabilities
@@ -90,7 +88,7 @@ export const TABLE_ROWS = 20;
  */
 function specTable(plan: Plan, full: boolean): string[] {
   if (new Set(plan.specs.map((s) => s.id)).size < 2) return [];
-  const statuses = plan.mode === 'run' ? (['passing', 'failing', 'untested', 'skipped', 'not-run', 'removed'] as const) : (['linked', 'untested', 'removed'] as const);
+  const statuses: readonly string[] = STATUS_ORDER[plan.mode];
   const counts = new Map(plan.specs.map((s) => [s.id, new Map<string, number>()]));
   for (const c of plan.capabilities) {
     const row = counts.get(c.spec);
@@ -103,7 +101,7 @@ function specTable(plan: Plan, full: boolean): string[] {
   const shown = full ? specs : specs.slice(0, TABLE_ROWS);
   const width = Math.max(4, ...shown.map((s) => s.id.length));
   const cell = (text: string, w: number) => text.padStart(w);
-  const lines = [`${'spec'.padEnd(width)}  ${['capabilities', ...columns].map((c) => c.replace('-', ' ')).join('  ')}`];
+  const lines = [`${'spec'.padEnd(width)}  ${['capabilities', ...columns].map(label).join('  ')}`];
   for (const s of shown) {
     const row = counts.get(s.id)!;
     const total = [...row.values()].reduce((a, b) => a + b, 0);

@@ -11,7 +11,7 @@ import type { BaselineEntry, Capability, CapabilityPlan, Finding, Plan, RunStatu
 import { isRemoved } from './formats/removed.js';
 
 /** The parts of each capability that has any, by parent id. */
-export function partsOf(spec: Spec): Map<string, Capability[]> {
+function partsOf(spec: Spec): Map<string, Capability[]> {
   const parts = new Map<string, Capability[]>();
   for (const c of spec.capabilities) if (c.parent !== undefined) parts.set(c.parent, [...(parts.get(c.parent) ?? []), c]);
   return parts;
@@ -195,7 +195,7 @@ function uniqueRefs(tests: { file: string; name: string }[]): TestRef[] {
 }
 
 /** Counts the findings by category; baselined ones are not counted. */
-export function summarize(findings: readonly Finding[]): Summary {
+function summarize(findings: readonly Finding[]): Summary {
   const s: Summary = { drift: 0, unspecified: 0, stale: 0, errors: 0 };
   for (const f of findings) {
     if (f.baselined) continue;

@@ -14,7 +14,7 @@ import pkg from '../../package.json' with { type: 'json' };
 import { globSet } from '../util/globs.js';
 import { loadReporters, parseReporterArg, writeReports, type LoadedReporter, type ReportRequest } from '../../reporters/index.js';
 import { applyRun, type RunResult } from './outcomes.js';
-import { levels } from '../model/levels.js';
+import { levels, type LevelOf } from '../model/levels.js';
 import type { CoverageData } from './coverage.js';
 import { tagOf } from '../model/tags.js';
 
@@ -38,6 +38,8 @@ export class Session {
   private cache?: ParseCache;
   private reporters: LoadedReporter[] = [];
   private isSpec: (file: string) => boolean = () => false;
+  /** The level of each finding (rules and overrides), compiled once. */
+  private levelOf: LevelOf = levels({});
 
   constructor(
     readonly vitest: Vitest,
@@ -52,6 +54,7 @@ export class Session {
     const merged = { ...fromFile, ...overrides, rules: { ...fromFile.rules, ...overrides.rules } };
     this.config = resolveConfig(merged, this.fileConfig.file, this.vitest.config.root);
     this.isSpec = globSet(this.config.specs).test;
+    this.levelOf = levels(this.config.rules, this.config.overrides);
     this.reporters = await loadReporters((reporters ?? ['terminal']).map((r) => this.request(r)), this.config.root);
     await this.replan();
   }
@@ -95,7 +98,7 @@ export class Session {
   runPlan(run: RunResult, coverage?: CoverageData): Plan {
     this.lastRun = run;
     this.lastCoverage = coverage;
-    return applyRun(this.plan, run, levels(this.config.rules, this.config.overrides), coverage);
+    return applyRun(this.plan, run, this.levelOf, coverage);
   }
 
   /** A reporter as the options give it; `outputFile` names the file of one that gives none. */
