@@ -5,6 +5,7 @@ import { styleText } from 'node:util';
 import { KINDS, SIGNS, type KindInfo } from '../src/model/kinds.js';
 import type { Finding, Plan } from '../src/model/model.js';
 import { wordsOf } from '../src/model/words.js';
+import { READERS } from '../src/formats/readers.js';
 import { numbered, plural } from '../src/util/text.js';
 import type { Reporter, TerminalOptions } from './types.js';
 
@@ -123,15 +124,52 @@ function detail(findings: Finding[], full: boolean): { shown: Finding[]; more: M
   return { shown, more: new Map([...seen].filter(([, n]) => n > PER_KIND).map(([kind, n]) => [kind, n - PER_KIND])) };
 }
 
+/**
+ * Specs whose format has no link syntax, with nothing linked: every capability
+ * untested for the same reason. Each gets one line instead of a block per capability.
+ */
+function unlinkable(plan: Plan, findings: Finding[]): Map<string, number> {
+  const linked = new Set(plan.capabilities.filter((c) => c.tests.length > 0).map((c) => c.spec));
+  const counts = new Map<string, number>();
+  for (const f of findings) {
+    if (f.kind === 'untested-capability' && f.data.reason === 'unlinked' && f.spec !== undefined && !linked.has(f.spec)) counts.set(f.spec, (counts.get(f.spec) ?? 0) + 1);
+  }
+  const format = new Map(plan.specs.map((s) => [s.id, s.format]));
+  for (const spec of counts.keys()) if (format.get(spec) === undefined || READERS[format.get(spec)!].linkSyntax) counts.delete(spec);
+  // As many as the table counts (a parent and its parts are each untested).
+  for (const spec of counts.keys()) counts.set(spec, plan.capabilities.filter((c) => c.spec === spec && c.status === 'untested').length);
+  return counts;
+}
+
+function unlinkableLines(plan: Plan, counts: Map<string, number>, paint: (s: Style, t: string) => string): string[] {
+  if (counts.size === 0) return [];
+  const format = new Map(plan.specs.map((s) => [s.id, s.format]));
+  const lines = [...counts].map(
+    ([spec, n]) => `${paint('red', '~')} ${paint('bold', spec)}: ${plural(n, 'capability is', 'capabilities are')} untested: ${READERS[format.get(spec)!].names[1]} have no link syntax and nothing is recorded; run \`sdna import\` to infer links from the tests`,
+  );
+  return [...lines, ''];
+}
+
+/** With links `sdna import` recorded: how many capabilities rest on them alone. */
+function inferredLine(plan: Plan): string | undefined {
+  const linked = plan.capabilities.filter((c) => c.tests.length > 0);
+  const inferred = linked.filter((c) => c.tests.every((t) => t.inferred)).length;
+  if (inferred === 0) return undefined;
+  return `Inferred: ${plural(inferred, 'capability is', 'capabilities are')} linked only by links \`sdna import\` recorded (.sdna/links.json); --json marks each such test "inferred".`;
+}
+
 export const terminal: Reporter<TerminalOptions> = (plan, options) => {
   // The caller decides on colour (a TTY, NO_COLOR): styleText must not check stdout again.
   const paint = (style: Style, text: string) => (options.color ? styleText(style, text, { validateStream: false }) : text);
   const full = Boolean(options.full);
   // Baselined findings were accepted when the team adopted sdna: counted below, not shown.
-  const current = plan.findings.filter((f) => !f.baselined);
+  const all = plan.findings.filter((f) => !f.baselined);
+  const collapsed = full ? new Map<string, number>() : unlinkable(plan, all);
+  const current = all.filter((f) => !(f.kind === 'untested-capability' && f.spec !== undefined && collapsed.has(f.spec)));
   const { shown, more } = detail(options.quiet ? current.filter((f) => f.severity === 'error') : current, full);
   const out: string[] = [];
   if (!options.quiet) out.push(`Analyzing spec drift for ${plan.project}...`, '', ...specTable(plan, full));
+  out.push(...unlinkableLines(plan, collapsed, paint));
   for (const f of shown) out.push(block(f, paint), '');
   if (more.size > 0) {
     for (const [kind, n] of more) out.push(`… and ${n} more ${kind} (--full shows them all; --json lists every finding)`);
@@ -143,6 +181,8 @@ export const terminal: Reporter<TerminalOptions> = (plan, options) => {
     out.push(plan.findings.length === 0 ? 'No changes. Specs, code and tests agree.' : 'No changes beyond the baseline.', '');
   }
   if (plan.baseline) out.push(...baselineLines(plan.baseline));
+  const inferred = inferredLine(plan);
+  if (inferred && !options.quiet) out.push(inferred);
   const statuses = runStatusLine(plan);
   if (statuses) out.push(statuses);
   out.push(closingLine(plan));

@@ -1,11 +1,11 @@
-// Writes schema/config.schema.json, plan.schema.json and interchange.schema.json from the zod
+// Writes schema/config.schema.json, plan.schema.json, interchange.schema.json and import.schema.json from the zod
 // schemas in the built package (run `npm run build` first). A test checks that
 // the committed files match, so they cannot drift from the code.
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as z from 'zod/mini';
-import { configSchema, interchangeSchema, planSchema } from '../dist/schemas.js';
+import { configSchema, importSchema, interchangeSchema, planSchema } from '../dist/schemas.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -22,7 +22,12 @@ export function schemas() {
     ...z.toJSONSchema(interchangeSchema),
     title: 'sdna interchange: the specs of a project (version 1)',
   };
+  const proposals = {
+    ...z.toJSONSchema(importSchema),
+    title: 'sdna import --json: inferred links and targets (version 1)',
+  };
   return {
+    'import.schema.json': JSON.stringify(proposals, null, 2) + '\n',
     'config.schema.json': JSON.stringify(config, null, 2) + '\n',
     'plan.schema.json': JSON.stringify(plan, null, 2) + '\n',
     'interchange.schema.json': JSON.stringify(interchange, null, 2) + '\n',

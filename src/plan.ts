@@ -13,6 +13,7 @@ import { problemFinding } from './formats/problem.js';
 import { checkScope, matchTargets } from './checks/scope.js';
 import { checkGenerated } from './checks/generated/index.js';
 import { checkLinks } from './checks/links/index.js';
+import { applyRecords } from './checks/links/recorded.js';
 import { scanClaims } from './checks/links/claims.js';
 import { TestIndex } from './checks/links/test-index.js';
 import { checkPendingChanges } from './checks/pending-changes.js';
@@ -45,8 +46,11 @@ export async function createPlan(config: ResolvedConfig, options: PlanOptions = 
 
   const listing = timed('list files', () => listFiles(root));
   const model = options.model ?? timed('specs', () => readModel(config, listing.files, options.specCache));
-  const { specs } = model;
   const found: FindingInput[] = model.problems.map(({ spec, file, problem }) => problemFinding(spec, file, problem));
+  // Links and targets `sdna import --write` recorded count like written ones.
+  const recorded = timed('recorded links', () => applyRecords(root, model.specs));
+  const { specs } = recorded;
+  found.push(...recorded.findings);
 
   const { targetFiles, findings: targetFindings } = timed('match targets', () => matchTargets(specs, listing));
   found.push(...targetFindings);

@@ -4,3 +4,4 @@
 export { configSchema } from './config.js';
 export { planSchema } from './artifacts/plan-format.js';
 export { interchangeSchema } from './artifacts/interchange.js';
+export { importSchema } from './artifacts/import-format.js';

@@ -118,7 +118,7 @@ describe.concurrent('config errors: exit 2, one line on stderr', () => {
       'unknown finding kind in rules',
       'sdna.config.json',
       '{ "rules": { "untested": "off" } }',
-      'sdna: invalid config in sdna.config.json: unknown key "rules.untested" (expected one of: failing-capability, untested-capability, api-drift, generated-edited, generated-unrecorded, needs-clarification, unplanned-requirement, pending-change, semantic-drift, uncovered-code, unspecified-code, stale-target, broken-test-link, broken-requirement-ref, spec-error, spec-warning)\n',
+      'sdna: invalid config in sdna.config.json: unknown key "rules.untested" (expected one of: failing-capability, untested-capability, api-drift, generated-edited, generated-unrecorded, needs-clarification, unplanned-requirement, pending-change, semantic-drift, uncovered-code, unspecified-code, stale-target, broken-test-link, outdated-link, bad-link-record, broken-requirement-ref, spec-error, spec-warning)\n',
     ],
     [
       'bad level',

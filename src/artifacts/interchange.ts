@@ -79,7 +79,14 @@ export function toInterchange(model: SpecModel, root: string): Interchange {
   return {
     version: INTERCHANGE_VERSION,
     root,
-    specs: [...model.specs].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0)),
+    // What the specs say: links and targets `sdna import` recorded live in .sdna/links.json, not here.
+    specs: [...model.specs]
+      .sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0))
+      .map((s) => ({
+        ...s,
+        targets: s.targets.filter((t): t is Interchange['specs'][number]['targets'][number] => t.via !== 'import'),
+        capabilities: s.capabilities.map((c) => ({ ...c, links: c.links.filter((l) => !l.inferred) })),
+      })),
     problems: model.problems.map(({ spec, file, problem: p }) => ({
       spec,
       file,

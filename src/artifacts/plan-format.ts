@@ -33,7 +33,7 @@ export const planSchema = z.strictObject({
       file: z.string(),
       line,
       status: z.enum(STATUSES),
-      tests: z.array(z.strictObject({ file: z.string(), name: z.optional(z.string()) })),
+      tests: z.array(z.strictObject({ file: z.string(), name: z.optional(z.string()), inferred: z.optional(z.literal(true)) })),
       coverage: z.optional(z.number().check(z.minimum(0), z.maximum(100))),
     }),
   ),
@@ -93,7 +93,7 @@ export function toJsonPlan(plan: Plan): JsonPlan {
       file,
       line,
       status,
-      tests: tests.map((t) => (t.name === undefined ? { file: t.file } : { file: t.file, name: t.name })),
+      tests: tests.map((t) => ({ file: t.file, ...(t.name !== undefined && { name: t.name }), ...(t.inferred && { inferred: true as const }) })),
       ...(coverage !== undefined && { coverage }),
     })),
     findings: plan.findings.map((f) => {

@@ -18,6 +18,7 @@ import { listFiles, writeFileAtomic } from '../util/files.js';
 import { numbered, plural } from '../util/text.js';
 import { FORMATS, READERS } from '../formats/readers.js';
 import { enablePerformance, performanceReport, timed, timedAsync } from '../util/perf.js';
+import type { ImportFlags } from './import.js';
 import { loadReporters, parseReporterArg, REPORTERS, writeReports, type ReportRequest } from '../../reporters/index.js';
 
 interface PlanFlags {
@@ -234,6 +235,22 @@ function main(argv: string[]): void {
     .example('  $ sdna baseline --prune  # after fixing baselined findings')
     .action(async (flags: { root?: string; config?: string; prune?: boolean }) => {
       await runBaseline(flags);
+    });
+  cli
+    .command('import', 'Infer test links and targets from what the repository has; --write records them in .sdna/links.json')
+    .option(...ROOT_OPTION)
+    .option(...CONFIG_OPTION)
+    .option('--json', 'Print every proposal as versioned JSON (docs/import-format.md)')
+    .option('--write', 'Record the proposals at or above --min-confidence in .sdna/links.json (adds; never removes)')
+    .option('--min-confidence <n>', 'The least confidence (0-1) to show as recommended and to record', { default: undefined })
+    .option('--full', 'Show every proposal (default: the best 8 links and targets of each spec)')
+    .option('--performance', 'Print the time each phase took to stderr')
+    .example('  $ sdna import                  # what sdna would link; writes nothing')
+    .example('  $ sdna import --write          # record it; review .sdna/links.json in the pull request')
+    .example('  $ sdna import --json --min-confidence 0 > proposals.json')
+    .action(async (flags: ImportFlags) => {
+      const { runImport } = await import('./import.js');
+      await runImport(flags, colorWanted());
     });
   cli
     .command('export', 'Write the model of every spec (all formats) as versioned JSON (docs/interchange.md)')

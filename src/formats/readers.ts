@@ -23,16 +23,18 @@ export interface Reader {
   glob: string;
   /** What one spec of the format is called, and many: `Kiro feature`, `Kiro features`. */
   names: readonly [one: string, many: string];
+  /** Whether a spec can link its own tests (Tessl's `[@test]`); the others rely on claims and `sdna import`. */
+  linkSyntax: boolean;
 }
 
 /** The one table of spec formats: schemas, the default `specs` globs, `sdna init` and its messages derive from it. */
 export const READERS: Record<Format, Reader> = {
-  tessl: { read: readTessl, idOf: tesslIdOf, companions: [], glob: '**/*.spec.md', names: ['Tessl spec', 'Tessl specs'] },
+  tessl: { read: readTessl, idOf: tesslIdOf, companions: [], glob: '**/*.spec.md', names: ['Tessl spec', 'Tessl specs'], linkSyntax: true },
   // Spec Kit features: `specs/NNN-<feature>/spec.md`.
-  speckit: { read: readSpecKit, idOf: speckitIdOf, companions: ['tasks.md'], glob: '**/specs/*/spec.md', names: ['Spec Kit feature', 'Spec Kit features'] },
-  kiro: { read: readKiro, idOf: kiroIdOf, companions: ['tasks.md', 'design.md'], glob: '**/.kiro/specs/*/requirements.md', names: ['Kiro feature', 'Kiro features'] },
+  speckit: { read: readSpecKit, idOf: speckitIdOf, companions: ['tasks.md'], glob: '**/specs/*/spec.md', names: ['Spec Kit feature', 'Spec Kit features'], linkSyntax: false },
+  kiro: { read: readKiro, idOf: kiroIdOf, companions: ['tasks.md', 'design.md'], glob: '**/.kiro/specs/*/requirements.md', names: ['Kiro feature', 'Kiro features'], linkSyntax: false },
   // OpenSpec capabilities may nest.
-  openspec: { read: readOpenSpec, idOf: openspecIdOf, companions: [], glob: '**/openspec/specs/**/spec.md', names: ['OpenSpec capability', 'OpenSpec capabilities'] },
+  openspec: { read: readOpenSpec, idOf: openspecIdOf, companions: [], glob: '**/openspec/specs/**/spec.md', names: ['OpenSpec capability', 'OpenSpec capabilities'], linkSyntax: false },
 };
 
 /** Every format sdna reads, in the table's order. */

@@ -26,6 +26,8 @@ const IDENTITY: { [K in Kind]: (f: Located & { data: FindingOf<K>['data'] }) => 
   'uncovered-code': (f) => [f.spec, f.file],
   'unspecified-code': (f) => [f.file],
   'stale-target': (f) => [f.spec, f.data.glob],
+  'outdated-link': (f) => [f.capability, f.data.test],
+  'bad-link-record': (f) => [f.file, f.data.entry],
   'broken-test-link': (f) => ('claim' in f.data ? [f.file, f.data.test, f.data.claim] : [f.spec, f.capability, f.data.link]),
   'broken-requirement-ref': problem,
   'spec-error': problem,

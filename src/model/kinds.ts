@@ -131,6 +131,23 @@ export const KINDS = {
     static: true,
     doc: "a `@test` link to a missing file, a fragment that matches no test's full name, or a `meta.capabilities` claim of a capability no spec declares",
   },
+  'outdated-link': {
+    category: 'stale',
+    level: 'warn',
+    action: 'OUTDATED LINK',
+    meaning: 'a link `sdna import` recorded for a capability whose promise has changed since, or that no spec declares now',
+    static: true,
+    doc: 'a link in `.sdna/links.json` whose capability\'s words changed after it was recorded (it no longer counts until someone checks the test still verifies the promise), or whose capability no spec declares now',
+  },
+  'bad-link-record': {
+    category: 'error',
+    level: 'error',
+    action: 'BAD LINK RECORD',
+    meaning: 'an entry of .sdna/links.json that cannot be read (the others still count)',
+    static: true,
+    doc: 'an entry of `.sdna/links.json` that is not valid JSON or not of the right form, reported at its line; the other entries still count',
+    aboutFile: true,
+  },
   'broken-requirement-ref': {
     category: 'stale',
     level: 'error',
@@ -225,6 +242,8 @@ export interface KindData {
   'broken-test-link':
     | { link: string; target: string; fragment?: string; reason: 'missing' | 'unreadable' | 'no-match' }
     | { claim: string; test: string; near?: string };
+  'outdated-link': { test: string; reason: 'changed' | 'gone'; text?: string };
+  'bad-link-record': { entry: string; problem: string };
   'broken-requirement-ref': ProblemData;
   'spec-error': ProblemData;
   'spec-warning': ProblemData;

@@ -14,9 +14,9 @@ export interface Target {
   /** Resolved against the spec's folder, relative to the root. */
   pattern: string;
   line: number;
-  /** `target` from frontmatter, `generate`/`describe` from `[@generate]`/`[@describe]` links, `config` from sdna.config. */
-  via: 'target' | 'generate' | 'describe' | 'config';
-  /** Where it is written when that is not the spec: the config file (`line` is then that file's). */
+  /** `target` from frontmatter, `generate`/`describe` from `[@generate]`/`[@describe]` links, `config` from sdna.config, `import` from `.sdna/links.json`. */
+  via: 'target' | 'generate' | 'describe' | 'config' | 'import';
+  /** Where it is written when that is not the spec: the config or links file (`line` is then that file's). */
   file?: string;
 }
 
@@ -27,6 +27,9 @@ export interface TestLink {
   file: string;
   fragment?: string;
   line: number;
+  /** Recorded by `sdna import --write` in `in` (`.sdna/links.json`, where `line` is), not written in the spec. */
+  inferred?: true;
+  in?: string;
 }
 
 export interface ApiBlock {
@@ -116,6 +119,8 @@ export interface BaselineReport {
 export interface TestRef {
   file: string;
   name?: string;
+  /** Linked only by a link `sdna import` recorded (`.sdna/links.json`). */
+  inferred?: true;
 }
 
 /** Every status a capability can have: `linked`/`untested` before a run, the rest after one. */

@@ -117,6 +117,22 @@ const WORDS: { [K in Kind]: (f: FindingOf<K>) => Words } = {
     impl: `no file matches target \`${d.glob}\` (${d.pattern})`,
     hint: 'remove the target, or restore the code it named',
   }),
+  'outdated-link': ({ capability, data: d }) =>
+    d.reason === 'changed'
+      ? {
+          spec: `${capability} (changed since the link was recorded)`,
+          impl: `the recorded link to ${d.test} no longer counts: the capability's words changed`,
+          hint: `check that the test still verifies the promise, then set its "text" to "${d.text}" (or delete the line)`,
+        }
+      : {
+          spec: `${capability} (no spec declares it now)`,
+          impl: `a link to ${d.test} is recorded for a capability that is gone`,
+          hint: 'delete the line, or link the test to the capability that replaced it (`sdna import` proposes one)',
+        },
+  'bad-link-record': ({ data: d }) => ({
+    impl: `${d.problem}: ${d.entry}`,
+    hint: 'fix the entry or delete its line; the other recorded links and targets still count',
+  }),
   'broken-test-link': ({ data: d }) => {
     if ('claim' in d) {
       return {

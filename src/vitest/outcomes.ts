@@ -37,21 +37,32 @@ export function applyRun(plan: Plan, run: RunResult, levelOf: LevelOf, coverage?
     for (const id of new Set([...t.capabilities, ...t.tags])) byClaim.set(id, [...(byClaim.get(id) ?? []), t]);
   }
   const own = new Map<string, RunTest[]>();
+  // Tests mapped onto a capability by nothing but a link `sdna import` recorded: shown as inferred.
+  const inferredOnly = new Set<string>();
   for (const spec of plan.specs) {
     for (const cap of spec.capabilities) {
       const mapped = new Set<RunTest>();
+      const written = new Set<RunTest>();
       for (const link of cap.links) {
         for (const t of byFile.get(link.file) ?? []) {
-          if (link.fragment === undefined || t.fullName.includes(link.fragment)) mapped.add(t);
+          if (link.fragment !== undefined && !t.fullName.includes(link.fragment)) continue;
+          mapped.add(t);
+          if (!link.inferred) written.add(t);
         }
       }
-      for (const t of byClaim.get(cap.id) ?? []) mapped.add(t);
+      for (const t of byClaim.get(cap.id) ?? []) written.add(mapped.add(t) && t);
       const tag = tagOf(cap.id);
-      if (tag !== cap.id) for (const t of byClaim.get(tag) ?? []) mapped.add(t);
+      if (tag !== cap.id) for (const t of byClaim.get(tag) ?? []) written.add(mapped.add(t) && t);
+      for (const t of mapped) if (!written.has(t)) inferredOnly.add(`${cap.id}\0${t.file}\0${t.fullName}`);
       own.set(cap.id, [...mapped]);
     }
   }
   const judged = runStatuses(plan, (id) => own.get(id) ?? [], run.ranFiles);
+  if (inferredOnly.size > 0) {
+    for (const c of judged.capabilities) {
+      c.tests = c.tests.map((t) => (t.inferred || !inferredOnly.has(`${c.id}\0${t.file}\0${t.name}`) ? t : { ...t, inferred: true }));
+    }
+  }
   const found = [...judged.findings, ...runtimeClaims(plan, run)];
   if (coverage) found.push(...mapCoverage(plan, judged.capabilities, judged.testFilesOf, coverage));
   return runPlan(plan, levelOf, judged.capabilities, found);

@@ -26,7 +26,7 @@ export function checkLinks(specs: Spec[], claims: Claim[], index: TestIndex): Li
       kind: 'broken-test-link',
       spec: spec.id,
       capability,
-      file: spec.file,
+      file: link.in ?? spec.file,
       line: link.line,
       data: { link: link.raw, target: link.file, ...(link.fragment !== undefined && { fragment: link.fragment }), reason: check.reason },
     });
@@ -38,7 +38,12 @@ export function checkLinks(specs: Spec[], claims: Claim[], index: TestIndex): Li
       const tests = new Map<string, TestRef>();
       const add = (ref: TestRef) => tests.set(`${ref.file}\0${ref.name ?? ''}`, ref);
       for (const link of cap.links) {
-        if (checked(spec, cap.id, link)) add(link.fragment === undefined ? { file: link.file } : { file: link.file, name: link.fragment });
+        if (!checked(spec, cap.id, link)) continue;
+        const ref: TestRef = link.fragment === undefined ? { file: link.file } : { file: link.file, name: link.fragment };
+        // A test written in the spec and also recorded is written.
+        const key = `${ref.file}\0${ref.name ?? ''}`;
+        if (link.inferred && !tests.has(key)) add({ ...ref, inferred: true });
+        else if (!link.inferred) add(ref);
       }
       for (const claim of claimsOf.get(cap.id) ?? []) add({ file: claim.file, name: claim.test });
       testsOf.set(cap.id, [...tests.values()]);

@@ -1,0 +1,44 @@
+// The versioned JSON `sdna import --json` prints (docs/import-format.md; its
+// JSON Schema is schema/import.schema.json, generated from this one).
+
+import * as z from 'zod/mini';
+import type { ImportResult } from '../checks/import/types.js';
+
+export const IMPORT_VERSION = 1;
+
+const evidence = z.array(z.strictObject({ kind: z.enum(['ids', 'names', 'paths', 'imports']), detail: z.string() }));
+const confidence = z.number().check(z.gte(0), z.lte(1));
+
+export const importSchema = z.strictObject({
+  version: z.literal(IMPORT_VERSION),
+  links: z.array(
+    z.strictObject({
+      capability: z.string(),
+      file: z.string(),
+      name: z.optional(z.string()),
+      confidence,
+      evidence,
+    }),
+  ),
+  targets: z.array(
+    z.strictObject({
+      spec: z.string(),
+      capability: z.optional(z.string()),
+      glob: z.string(),
+      confidence,
+      evidence,
+    }),
+  ),
+});
+
+export type JsonImport = z.infer<typeof importSchema>;
+
+/** Only the documented fields, in a stable order. */
+export function toJsonImport(result: ImportResult): JsonImport {
+  const ev = (list: ImportResult['links'][number]['evidence']) => list.map(({ kind, detail }) => ({ kind, detail }));
+  return {
+    version: IMPORT_VERSION,
+    links: result.links.map((l) => ({ capability: l.capability, file: l.file, ...(l.name !== undefined && { name: l.name }), confidence: l.confidence, evidence: ev(l.evidence) })),
+    targets: result.targets.map((t) => ({ spec: t.spec, ...(t.capability !== undefined && { capability: t.capability }), glob: t.glob, confidence: t.confidence, evidence: ev(t.evidence) })),
+  };
+}

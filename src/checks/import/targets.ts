@@ -1,0 +1,141 @@
+// Which source files a spec is about, from two kinds of evidence:
+//   paths    files its spec, tasks.md, design.md or plan.md name, and files named
+//            like the spec's folder (`session-expiry` → src/session/expiry.ts);
+//   imports  the source files its capabilities' tests import (relative imports
+//            and tsconfig `paths`), weighed by how few other specs' tests do.
+
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Spec } from '../../model/model.js';
+import { namedPaths } from '../../formats/named-paths.js';
+import { resolveFrom } from '../../util/files.js';
+import { specWords } from './capabilities.js';
+import { round } from './links.js';
+import type { CorpusFile } from './test-corpus.js';
+import { tokenize } from './tokens.js';
+import type { Evidence, TargetProposal } from './types.js';
+
+export interface TargetInputs {
+  root: string;
+  specs: readonly Spec[];
+  listed: ReadonlySet<string>;
+  /** Source files in scope: included, not excluded, not tests. */
+  sources: readonly string[];
+  /** Files each spec's targets match already. */
+  targeted: Map<string, string[]>;
+  /** Test files linked to each spec's capabilities (written, recorded, or proposed), by spec id. */
+  testsOf: Map<string, Set<string>>;
+  corpus: ReadonlyMap<string, CorpusFile>;
+}
+
+export function guessTargets(inputs: TargetInputs): TargetProposal[] {
+  const { root, specs, listed, sources, targeted } = inputs;
+  const inScope = new Set(sources);
+  const found = new Map<string, { spec: string; glob: string; evidence: Evidence[] }>();
+  const add = (spec: string, file: string, e: Evidence) => {
+    if (targeted.get(spec)?.includes(file)) return;
+    const key = `${spec}\0${file}`;
+    const entry = found.get(key) ?? found.set(key, { spec, glob: file, evidence: [] }).get(key)!;
+    entry.evidence.push(e);
+  };
+
+  for (const spec of specs) {
+    for (const { file, in: doc } of namedPaths(root, spec.file, listed as Set<string>, (f) => inScope.has(f))) {
+      add(spec.id, file, { kind: 'paths', detail: `named in ${doc}`, weight: /tasks\.md$/.test(doc) || doc === spec.file ? 0.9 : 0.8 });
+    }
+    const words = specWords(spec);
+    const folder = new Set(tokenize(spec.id.replace(/^\d+[-_]/, '')));
+    if (folder.size > 0) {
+      for (const file of sources) {
+        const base = new Set(tokenize(path.posix.basename(file).replace(/\.[^.]+$/, '')));
+        const tail = new Set(tokenize(file.split('/').slice(-2).join(' ').replace(/\.[^.]+$/, '')));
+        if (base.size > 0 && [...base].every((w) => words.has(w)) && [...folder].every((w) => tail.has(w))) {
+          add(spec.id, file, { kind: 'paths', detail: `named like the spec's folder (${spec.id})`, weight: 0.65 });
+        }
+      }
+    }
+  }
+
+  // Which specs' tests import each source file: a file every spec's tests import (a shared helper) says little.
+  const resolve = importResolver(root, listed);
+  const importers = new Map<string, Map<string, number>>();
+  for (const [spec, tests] of inputs.testsOf) {
+    for (const test of tests) {
+      const corpusFile = inputs.corpus.get(test);
+      if (!corpusFile) continue;
+      for (const specifier of corpusFile.imports) {
+        const file = resolve(test, specifier);
+        if (file === undefined || !inScope.has(file)) continue;
+        const bySpec = importers.get(file) ?? importers.set(file, new Map()).get(file)!;
+        bySpec.set(spec, (bySpec.get(spec) ?? 0) + 1);
+      }
+    }
+  }
+  for (const [file, bySpec] of importers) {
+    for (const [spec, n] of bySpec) {
+      const of = inputs.testsOf.get(spec)!.size;
+      const weight = 0.45 + (0.4 * (n / of)) / bySpec.size;
+      add(spec, file, { kind: 'imports', detail: `imported by ${n} of its ${of} test file${of === 1 ? '' : 's'}${bySpec.size > 1 ? ` (and by ${bySpec.size - 1} other spec${bySpec.size > 2 ? 's' : ''}' tests)` : ''}`, weight });
+    }
+  }
+
+  for (const t of found.values()) t.evidence.sort((x, y) => y.weight! - x.weight!);
+  return [...found.values()].map(({ spec, glob, evidence }) => ({
+    spec,
+    glob,
+    confidence: round(Math.min(0.99, 1 - evidence.reduce((p, e) => p * (1 - e.weight!), 1))),
+    evidence: evidence.map(({ kind, detail }) => ({ kind, detail })),
+  }));
+}
+
+const EXTENSIONS = ['', '.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs', '/index.ts', '/index.tsx', '/index.js'];
+
+/** Resolves a test's import to a root-relative file the listing has, or undefined (a package, a missing file). */
+export function importResolver(root: string, listed: ReadonlySet<string>): (from: string, specifier: string) => string | undefined {
+  const aliases = tsconfigPaths(root);
+  const find = (base: string): string | undefined => {
+    // `./a.js` written for `a.ts` (TypeScript's ESM convention).
+    const stripped = base.replace(/\.(?:js|jsx|mjs|cjs)$/, '');
+    for (const b of stripped === base ? [base] : [base, stripped]) {
+      for (const ext of EXTENSIONS) if (listed.has(b + ext)) return b + ext;
+    }
+    return undefined;
+  };
+  return (from, specifier) => {
+    if (specifier.startsWith('.')) {
+      const base = resolveFrom(from, specifier);
+      return base === undefined ? undefined : find(base);
+    }
+    for (const { prefix, suffix, to } of aliases) {
+      if (!specifier.startsWith(prefix) || !specifier.endsWith(suffix) || specifier.length < prefix.length + suffix.length) continue;
+      const middle = specifier.slice(prefix.length, specifier.length - suffix.length);
+      for (const target of to) {
+        const file = find(path.posix.normalize(target.replace('*', middle)));
+        if (file !== undefined && !file.startsWith('..')) return file;
+      }
+    }
+    return undefined;
+  };
+}
+
+/** tsconfig.json `compilerOptions.paths` (against `baseUrl`), as prefix/suffix pairs; none when absent or unreadable. */
+function tsconfigPaths(root: string): { prefix: string; suffix: string; to: string[] }[] {
+  let config: { compilerOptions?: { baseUrl?: string; paths?: Record<string, string[]> } };
+  try {
+    const text = fs.readFileSync(path.join(root, 'tsconfig.json'), 'utf8');
+    // JSON with comments and trailing commas, as tsconfig allows.
+    config = JSON.parse(text.replace(/("(?:[^"\\]|\\.)*")|\/\/[^\n]*|\/\*[\s\S]*?\*\//g, (_, s: string | undefined) => s ?? '').replace(/,(\s*[}\]])/g, '$1'));
+  } catch {
+    return [];
+  }
+  const base = config.compilerOptions?.baseUrl ?? '.';
+  const paths = config.compilerOptions?.paths;
+  if (!paths || typeof paths !== 'object') return [];
+  return Object.entries(paths).flatMap(([pattern, to]) => {
+    if (!Array.isArray(to)) return [];
+    const star = pattern.indexOf('*');
+    const prefix = star === -1 ? pattern : pattern.slice(0, star);
+    const suffix = star === -1 ? '' : pattern.slice(star + 1);
+    return [{ prefix, suffix, to: to.filter((t): t is string => typeof t === 'string').map((t) => path.posix.join(base, t)) }];
+  });
+}
