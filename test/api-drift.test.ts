@@ -238,6 +238,33 @@ describe.concurrent('api-drift: texts that differ but mean the same are not drif
   });
 });
 
+describe.concurrent('api-drift: a type the targets declare, spelled another way', () => {
+  it('the spec names `User`; the code writes `models.User` or imports it under another name: not drift', async () => {
+    const { findings } = await apiFindings(
+      project(
+        'export function get(id: string): Promise<User | null>;\nexport function save(user: User): void;\nexport function find(id: string): Account;',
+        [
+          "import * as models from './models';",
+          "import type { User as Person } from './models';",
+          'export async function get(id: string): Promise<null | models.User> {',
+          '  return null;',
+          '}',
+          'export function save(user: Person): void {}',
+          'export function find(id: string): models.User {',
+          '  return null!;',
+          '}',
+          '',
+        ].join('\n'),
+        { 'src/models.ts': 'export interface User {\n  id: string;\n}\nexport interface Account {\n  id: string;\n  owner: string;\n}\n' },
+      ),
+    );
+    // `Account` is a different type the targets declare: still drift.
+    expect(findings.map((f) => f.message.split('; ')[0])).toEqual([
+      '`find` in src/mod.ts:7 differs from the spec: the return type is `Account` in the spec, `models.User` in the code',
+    ]);
+  });
+});
+
 describe.concurrent('api-drift: bad input', () => {
   it('an `## API` block that is not TypeScript is a spec-error at its line; other specs are still compared', async () => {
     const root = project('export function take(key: string): boolean;', 'export function take(key: number): boolean {\n  return true;\n}\n');

@@ -112,7 +112,8 @@ describe('sdna import', () => {
       ['001-signup/FR-002', 'signup > should reject an empty display name'],
       ['001-signup/FR-003', 'signup > sends the welcome message'],
     ]);
-    const byCap = new Map(p.links.map((l) => [l.capability, l]));
+    // Each capability's strongest proposal.
+    const byCap = new Map([...p.links].sort((a, b) => a.confidence - b.confidence).map((l) => [l.capability, l]));
     expect(byCap.get('001-signup/FR-001')!.evidence[0]).toEqual({ kind: 'ids', detail: "`FR-001` in the test's name" });
     expect(byCap.get('001-signup/FR-002')!.evidence[0].kind).toBe('names');
     expect(byCap.get('001-signup/FR-003')!.evidence[0]).toEqual({ kind: 'ids', detail: "`FR-003` in the test's comment" });
@@ -215,13 +216,38 @@ describe('sdna import', () => {
       ['# Requirements Document', '', '### Requirement 1: Sessions', '', '#### Acceptance Criteria', '', ...criteria.map((c, i) => `${i + 1}. ${c}`), ''].join('\n');
     const expiry = 'WHEN a session is idle for 30 minutes THEN the system SHALL end it';
     write(root, '.kiro/specs/sessions/requirements.md', requirements([expiry]));
-    write(root, 'test/sessions.test.ts', "import { it } from 'vitest';\n// Requirements: 1.1\nit('ends an idle session', () => {});\n");
+    // Kiro's property-test convention names the feature and the criteria.
+    write(root, 'test/sessions.test.ts', "import { it } from 'vitest';\n// Feature: sessions, Property 1: idle sessions end\n// Validates: Requirements 1.1\nit('ends an idle session', () => {});\n");
     await sdna(['import', '--write', '--root', root], { root });
     expect(fs.readFileSync(path.join(root, '.sdna/links.json'), 'utf8')).toContain('"capability":"sessions/1.1"');
     write(root, '.kiro/specs/sessions/requirements.md', requirements(['WHEN a user signs in THEN the system SHALL start a session', expiry]));
     const { plan: p } = await plan(root);
     expect(p.capabilities.find((c) => c.id === 'sessions/1.2')).toMatchObject({ status: 'linked', tests: [{ file: 'test/sessions.test.ts', inferred: true }] });
     expect(p.findings.filter((f) => f.kind === 'outdated-link')).toEqual([]);
+  });
+});
+
+describe('sdna import: which spec an id means', () => {
+  it('`FR-001` that two specs declare: the spec the test file is named after, else none', async () => {
+    const root = project();
+    write(root, 'specs/002-billing/spec.md', '# Feature Specification: Billing\n\n- **FR-001**: System MUST issue an invoice.\n');
+    write(root, 'test/billing.test.ts', "import { it } from 'vitest';\nit('FR-001 issues an invoice', () => {});\n");
+    write(root, 'test/misc.test.ts', "import { it } from 'vitest';\nit('FR-001 works', () => {});\n");
+    const p = await proposals(root);
+    const fr001 = p.links.filter((l) => l.capability.endsWith('/FR-001') && l.evidence.some((e) => e.kind === 'ids'));
+    expect(fr001.map((l) => [l.capability, l.file])).toEqual([
+      ['001-signup/FR-001', 'test/signup.test.ts'],
+      ['002-billing/FR-001', 'test/billing.test.ts'],
+    ]);
+  });
+
+  it('Kiro criteria cited under a feature no spec has now (an archived one) are not linked', async () => {
+    const root = tempProject();
+    write(root, 'package.json', '{ "name": "k" }\n');
+    write(root, '.kiro/specs/sessions/requirements.md', '# Requirements Document\n\n### Requirement 1: Sessions\n\n#### Acceptance Criteria\n\n1. WHEN idle THEN the system SHALL end it\n');
+    write(root, 'test/old.test.ts', "import { it } from 'vitest';\n// Feature: old-sessions, Property 1\n// Validates: Requirements 1.1\nit('works', () => {});\n");
+    const p = await proposals(root);
+    expect(p.links.filter((l) => l.evidence.some((e) => e.kind === 'ids'))).toEqual([]);
   });
 });
 

@@ -220,8 +220,29 @@ function prepare(ts: Ts, spec: Spec, files: string[], parsed: (file: string) => 
   if (!exports.complete) complete = false;
   const drifts = compareApi(specDecls, { get: exports.get, complete });
   const specModule = `${spec.file}.__sdna_api__.ts`;
-  return { spec, files, findings, drifts, specModule, specText: textParts.join('\n') };
+  const imports = targetTypeImports(specModule, textParts.join('\n'), new Set(specDecls.map((d) => d.decl.name)), exports.get);
+  return { spec, files, findings, drifts, specModule, specText: [...imports, ...textParts].join('\n') };
 }
+
+/**
+ * Types the spec names without declaring them, that a target declares: the spec
+ * means the targets' own `User`, however the code spells it (`models.User`, an
+ * alias on import), so the spec's module imports it from there for the checker.
+ */
+function targetTypeImports(specModule: string, text: string, declared: Set<string>, get: Exports['get']): string[] {
+  const from = path.posix.dirname(specModule);
+  const out: string[] = [];
+  for (const name of new Set(text.match(/(?<![\w$.])[A-Za-z_$][\w$]*/g) ?? [])) {
+    if (declared.has(name)) continue;
+    const found = get(name);
+    if (!found || 'opaque' in found || !TYPE_KINDS.has(found.decl.kind)) continue;
+    const rel = path.posix.relative(from, found.file);
+    out.push(`import type { ${name} } from '${rel.startsWith('.') ? rel : `./${rel}`}';`);
+  }
+  return out;
+}
+
+const TYPE_KINDS = new Set(['interface', 'type', 'class', 'enum']);
 
 /** Lines in the spec file (the fence is on line `fence`, the block's code starts after it). */
 function withLines(decl: Decl, fence: number, lineOf: (offset: number) => number): Decl {

@@ -47,7 +47,7 @@ export function guessLinks(candidates: readonly Candidate[], files: readonly Cor
     const weighed = file.tests.map((test) => {
       const context = new Set([...fileWords, ...tokenize(test.fullName.split(' > ').slice(0, -1).join(' '))]);
       const affinity = (c: Candidate) => share(specWordsOf.get(c.spec.id)!, context);
-      return { test, ids: idEvidence(test, byId, byLocal, affinity), names: nameEvidence(test, candidates, index, affinity) };
+      return { test, ids: idEvidence(test, byId, byLocal, affinity), names: nameMatches(test, candidates, index, affinity) };
     });
     // The specs the file is about: those its tests' best name matches mostly fall in. A name
     // match into another spec is more often a shared word than a test of that spec.
@@ -55,17 +55,24 @@ export function guessLinks(candidates: readonly Candidate[], files: readonly Cor
     let cast = 0;
     for (const { names } of weighed) {
       const best = names[0];
-      if (best) {
-        votes.set(best[0].spec.id, (votes.get(best[0].spec.id) ?? 0) + best[1].weight!);
-        cast += best[1].weight!;
-      }
+      if (!best) continue;
+      const w = (best.nameShare + best.titleShare) / 2;
+      votes.set(best.c.spec.id, (votes.get(best.c.spec.id) ?? 0) + w);
+      cast += w;
     }
-    const about = (spec: string) => (votes.get(spec) ?? 0) >= 0.25 * cast;
     for (const { test, ids, names } of weighed) {
       const found = new Map<Candidate, Evidence[]>();
       const add = (c: Candidate, e: Evidence) => found.set(c, [...(found.get(c) ?? []), e]);
       for (const [c, e] of ids) add(c, e);
-      for (const [c, e] of names) add(c, { ...e, weight: about(c.spec.id) ? Math.min(0.95, e.weight! * BOOST) : e.weight! * 0.6 });
+      for (const m of names) {
+        const prior = Math.max(m.affinity, cast > 0 ? (votes.get(m.c.spec.id) ?? 0) / cast : 0);
+        // Words weigh most; whether the file is about the spec decides close calls.
+        const words = 0.45 * m.nameShare + 0.35 * m.titleShare;
+        const weight = Math.min(0.95, m.clear * (words + 0.3 * prior) * (prior < 0.25 ? 0.7 : 1));
+        if (weight < FLOOR) continue;
+        const why = m.affinity >= 0.5 ? "; the test's file or suite is named like the spec" : prior >= 0.5 ? "; most of the file's tests are about this spec" : '';
+        add(m.c, { kind: 'names', detail: `shares ${m.shared.slice(0, 5).join(', ')} with ${m.c.local}${why}`, weight });
+      }
       for (const [candidate, evidence] of found) {
         const confidence = Math.min(0.99, 1 - evidence.reduce((p, e) => p * (1 - e.weight!), 1));
         evidence.sort((x, y) => y.weight! - x.weight!);
@@ -122,38 +129,51 @@ function pickSpec(options: Candidate[], affinity: (c: Candidate) => number): { c
   return { candidate: scored[0].c, certainty: 0.7 };
 }
 
-function nameEvidence(test: CorpusTest, candidates: readonly Candidate[], index: Bm25, affinity: (c: Candidate) => number): [Candidate, Evidence][] {
+interface NameMatch {
+  c: Candidate;
+  /** How much of the test's own name the promise explains (by rarity of words). */
+  nameShare: number;
+  /** How much of the promise's title the test's name, comments and body say. */
+  titleShare: number;
+  /** 0.8 when a capability outside this one's family ranks about as high. */
+  clear: number;
+  /** How much of the spec's name the test's file and suite names hold. */
+  affinity: number;
+  shared: string[];
+}
+
+function nameMatches(test: CorpusTest, candidates: readonly Candidate[], index: Bm25, affinity: (c: Candidate) => number): NameMatch[] {
   const name = new Set(tokenize(test.fullName.split(' > ').pop() ?? ''));
   const suite = new Set(tokenize(test.fullName));
   const comments = new Set(tokenize(test.comments));
   const body = new Set(tokenize(test.body));
   const weightOf = (t: string) => (name.has(t) ? 1 : suite.has(t) ? 0.6 : comments.has(t) ? 0.6 : 0.25);
-  const ranked = [...index.scores([...suite, ...comments, ...body], weightOf)].sort((a, b) => b[1] - a[1]);
-  if (ranked.length === 0) return [];
+  // One more than weighed, so that the last weighed has a rival to be measured against.
+  const ranked = index.top([...suite, ...comments, ...body], RANKED + 1, weightOf, (w) => (w >= 0.6 ? 0.25 : 0.02));
+  if (ranked.length === 0 || name.size === 0) return [];
   const all = new Set([...suite, ...comments, ...body]);
   const rarity = (terms: Iterable<string>) => {
     let sum = 0;
     for (const t of terms) sum += index.idf(t);
     return sum;
   };
-  const out: [Candidate, Evidence][] = [];
+  const out: NameMatch[] = [];
   for (const [doc, score] of ranked.slice(0, RANKED)) {
     const c = candidates[doc];
     const words = new Set(c.words);
     const title = new Set(c.title);
-    if (title.size === 0 || name.size === 0) continue;
+    if (title.size === 0) continue;
     const shared = [...name].filter((t) => words.has(t));
-    // How much of the test's own name the promise explains, and how much of the promise's title the test says.
-    const nameShare = rarity(shared) / rarity(name);
-    const titleShare = rarity([...title].filter((t) => all.has(t))) / rarity(title);
-    // A rival that scores as high and is not of this capability's family makes the guess uncertain.
+    const said = [...title].filter((t) => all.has(t));
     const rival = ranked.find(([d]) => d !== doc && !c.family.has(candidates[d].cap.id));
-    const clear = rival === undefined || rival[1] < 0.85 * score ? 1 : 0.8;
-    const a = affinity(c);
-    const weight = (0.5 * nameShare + 0.5 * titleShare) * clear * (0.8 + 0.2 * a);
-    if (weight < FLOOR) continue;
-    const words3 = shared.slice(0, 5).join(', ');
-    out.push([c, { kind: 'names', detail: `shares ${words3 || [...title].filter((t) => all.has(t)).slice(0, 5).join(', ')} with ${c.local}${a > 0 ? `; the test's file or suite is named like the spec` : ''}`, weight }]);
+    out.push({
+      c,
+      nameShare: rarity(shared) / rarity(name),
+      titleShare: rarity(said) / rarity(title),
+      clear: rival === undefined || rival[1] < 0.85 * score ? 1 : 0.8,
+      affinity: affinity(c),
+      shared: shared.length > 0 ? shared : said,
+    });
   }
   return out;
 }
@@ -168,6 +188,3 @@ function share(of: Set<string>, among: Set<string>): number {
 export function round(x: number): number {
   return Math.round(x * 100) / 100;
 }
-
-
-const BOOST = 1.1;

@@ -39,19 +39,27 @@ export function guessTargets(inputs: TargetInputs): TargetProposal[] {
     entry.evidence.push(e);
   };
 
+  // Each source file's words: of its name, and of its folder and name; indexed by the latter.
+  const named = new Map<string, { base: Set<string>; tail: Set<string> }>();
+  const byTailWord = new Map<string, string[]>();
+  for (const file of sources) {
+    const stem = file.replace(/\.[^./]+$/, '');
+    const tail = new Set(tokenize(stem.split('/').slice(-2).join(' ')));
+    named.set(file, { base: new Set(tokenize(path.posix.basename(stem))), tail });
+    for (const w of tail) (byTailWord.get(w) ?? byTailWord.set(w, []).get(w)!).push(file);
+  }
   for (const spec of specs) {
     for (const { file, in: doc } of namedPaths(root, spec.file, listed as Set<string>, (f) => inScope.has(f))) {
       add(spec.id, file, { kind: 'paths', detail: `named in ${doc}`, weight: /tasks\.md$/.test(doc) || doc === spec.file ? 0.9 : 0.8 });
     }
     const words = specWords(spec);
-    const folder = new Set(tokenize(spec.id.replace(/^\d+[-_]/, '')));
-    if (folder.size > 0) {
-      for (const file of sources) {
-        const base = new Set(tokenize(path.posix.basename(file).replace(/\.[^.]+$/, '')));
-        const tail = new Set(tokenize(file.split('/').slice(-2).join(' ').replace(/\.[^.]+$/, '')));
-        if (base.size > 0 && [...base].every((w) => words.has(w)) && [...folder].every((w) => tail.has(w))) {
-          add(spec.id, file, { kind: 'paths', detail: `named like the spec's folder (${spec.id})`, weight: 0.65 });
-        }
+    const folder = [...new Set(tokenize(spec.id.replace(/^\d+[-_]/, '')))];
+    // Files whose folder and name hold every word of the spec's folder, and whose name only words of the spec.
+    const first = folder.length > 0 ? byTailWord.get(folder[0]) : undefined;
+    for (const file of first ?? []) {
+      const { base, tail } = named.get(file)!;
+      if (base.size > 0 && [...base].every((w) => words.has(w)) && folder.every((w) => tail.has(w))) {
+        add(spec.id, file, { kind: 'paths', detail: `named like the spec's folder (${spec.id})`, weight: 0.65 });
       }
     }
   }
