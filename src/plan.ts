@@ -106,7 +106,7 @@ function checkRoot(root: string): void {
   }
 }
 
-function projectName(root: string): string {
+export function projectName(root: string): string {
   try {
     const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { name?: unknown };
     if (typeof pkg.name === 'string' && pkg.name) return pkg.name;

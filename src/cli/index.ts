@@ -14,6 +14,7 @@ import { SdnaError } from '../util/errors.js';
 import { KINDS, KIND_NAMES } from '../model/kinds.js';
 import { createPlan } from '../plan.js';
 import { readModel } from '../read-model.js';
+import { createWorkspacePlan, selectPackages, workspacePackages } from '../workspace.js';
 import { listFiles, writeFileAtomic } from '../util/files.js';
 import { numbered, plural } from '../util/text.js';
 import { FORMATS, READERS } from '../formats/readers.js';
@@ -34,6 +35,8 @@ interface PlanFlags {
   cache?: boolean;
   cacheDir?: string;
   from?: string;
+  /** `--workspace <name>`, once or more. */
+  workspace?: string | string[];
 }
 
 const KIND_HELP = KIND_NAMES.filter((k) => KINDS[k].static)
@@ -88,7 +91,15 @@ async function runPlan(flags: PlanFlags): Promise<number> {
   const cacheDir = flags.cache === false ? undefined : flags.cacheDir ? path.resolve(cwd, flags.cacheDir) : ParseCache.defaultDir(config.root);
   const cache = ParseCache.open(cacheDir, pkg.version);
   const model = flags.from === undefined ? undefined : await readInterchange(path.resolve(cwd, flags.from));
-  const plan = await timedAsync('plan', () => createPlan(config, { cache, model }));
+  const wanted = flags.workspace === undefined ? undefined : [flags.workspace].flat().map(String);
+  // A workspace root without a config of its own plans each package as the package would.
+  const packages = config.source === undefined && model === undefined ? workspacePackages(config.root) : undefined;
+  if (wanted && !packages) throw new SdnaError(`--workspace: ${config.root} is not the root of an npm or pnpm workspace without an sdna config of its own (no "workspaces" in package.json, no pnpm-workspace.yaml)`);
+  const plan = await timedAsync('plan', () =>
+    packages && packages.length > 0
+      ? createWorkspacePlan(wanted ? undefined : config, config.root, selectPackages(packages, wanted), { cache })
+      : createPlan(config, { cache, model }),
+  );
   timed('save cache', () => cache.save());
   const printed = timed('report', () => writeReports(plan, reporters, { color: colorWanted(), quiet: Boolean(flags.quiet), cwd }));
   for (const { text } of printed) process.stdout.write(text);
@@ -202,11 +213,13 @@ function main(argv: string[]): void {
     .option('--cache-dir <dir>', 'Where parse results are cached (default: node_modules/.cache/sdna, when node_modules exists)')
     .option('--cache', 'Read and write the parse cache (--no-cache: neither)', { default: true })
     .option('--from <file>', 'Plan from an interchange file (`sdna export`) instead of reading the spec files')
+    .option('--workspace <name>', 'In an npm or pnpm workspace: plan only this package (its name or folder); repeatable. Without it, every package')
     .example('  $ sdna plan')
     .example('  $ sdna plan --root fixtures/demo')
     .example('  $ sdna plan --json > plan.json')
     .example('  $ sdna plan --reporter terminal --reporter json:reports/sdna-plan.json')
     .example('  $ sdna plan --quiet   # in a pre-commit hook')
+    .example('  $ sdna plan --workspace @acme/api   # one package of a workspace')
     .action(async (flags: PlanFlags) => {
       process.exitCode = await runPlan(flags);
     });

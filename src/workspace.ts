@@ -1,0 +1,128 @@
+// npm and pnpm workspaces: `sdna plan` at a workspace's root plans each package
+// with its own specs and config (as if run in it) and merges the plans into
+// one, each path made relative to the workspace root.
+
+import fs from 'node:fs';
+import path from 'node:path';
+import picomatch from 'picomatch';
+import yaml from 'js-yaml';
+import { loadConfig, type ResolvedConfig } from './config.js';
+import type { Plan } from './model/model.js';
+import { createPlan, projectName, type PlanOptions } from './plan.js';
+import { cmp } from './model/findings.js';
+import { SdnaError } from './util/errors.js';
+import { listFiles } from './util/files.js';
+
+export interface WorkspacePackage {
+  /** package.json `name`, else its folder. */
+  name: string;
+  /** Root-relative folder. */
+  dir: string;
+}
+
+/** The packages `workspaces` (package.json) or pnpm-workspace.yaml name, sorted by folder; undefined when the root is no workspace. */
+export function workspacePackages(root: string): WorkspacePackage[] | undefined {
+  const globs = workspaceGlobs(root);
+  if (!globs) return undefined;
+  const include = globs.filter((g) => !g.startsWith('!')).map((g) => picomatch(g.replace(/\/+$/, '')));
+  const exclude = globs.filter((g) => g.startsWith('!')).map((g) => picomatch(g.slice(1).replace(/\/+$/, '')));
+  const out: WorkspacePackage[] = [];
+  for (const file of listFiles(root).files) {
+    // The root itself (pnpm's `'.'`) is planned as the root.
+    if (!file.endsWith('/package.json')) continue;
+    const dir = file.slice(0, -'/package.json'.length);
+    if (!include.some((m) => m(dir)) || exclude.some((m) => m(dir))) continue;
+    let name = dir;
+    try {
+      const pkg = JSON.parse(fs.readFileSync(path.join(root, file), 'utf8')) as { name?: unknown };
+      if (typeof pkg.name === 'string' && pkg.name) name = pkg.name;
+    } catch {
+      // An unreadable package.json still names a package: by its folder.
+    }
+    out.push({ name, dir });
+  }
+  return out.sort((a, b) => cmp(a.dir, b.dir));
+}
+
+function workspaceGlobs(root: string): string[] | undefined {
+  try {
+    const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { workspaces?: unknown };
+    const w = pkg.workspaces;
+    const list = Array.isArray(w) ? w : (w as { packages?: unknown } | undefined)?.packages;
+    if (Array.isArray(list)) return list.filter((g): g is string => typeof g === 'string');
+  } catch {
+    // No package.json, or not JSON: maybe pnpm.
+  }
+  try {
+    const doc = yaml.load(fs.readFileSync(path.join(root, 'pnpm-workspace.yaml'), 'utf8')) as { packages?: unknown } | null;
+    if (Array.isArray(doc?.packages)) return doc.packages.filter((g): g is string => typeof g === 'string');
+  } catch {
+    // None.
+  }
+  return undefined;
+}
+
+/** Picks the packages `--workspace` names (by name or folder); all of them without it. */
+export function selectPackages(packages: WorkspacePackage[], wanted: string[] | undefined): WorkspacePackage[] {
+  if (!wanted || wanted.length === 0) return packages;
+  return wanted.map((w) => {
+    const found = packages.find((p) => p.name === w || p.dir === w.replace(/\/+$/, ''));
+    if (!found) throw new SdnaError(`--workspace ${w}: no such package in this workspace (${packages.map((p) => p.name).join(', ') || 'it has none'})`);
+    return found;
+  });
+}
+
+/**
+ * Plans each package as if run in its folder, and the root (given its config)
+ * without the packages' folders, and merges the plans.
+ */
+export async function createWorkspacePlan(
+  rootConfig: ResolvedConfig | undefined,
+  root: string,
+  packages: WorkspacePackage[],
+  options: Pick<PlanOptions, 'cache'> = {},
+): Promise<Plan> {
+  const parts: { dir: string; plan: Plan }[] = [];
+  if (rootConfig) {
+    const out = packages.map((p) => `!${p.dir}/**`);
+    const own = { ...rootConfig, specs: [...rootConfig.specs, ...out], include: [...rootConfig.include, ...out], tests: [...rootConfig.tests, ...out] };
+    parts.push({ dir: '', plan: await createPlan(own, options) });
+  }
+  for (const p of packages) {
+    const config = await loadConfig(path.join(root, p.dir));
+    parts.push({ dir: p.dir, plan: await createPlan(config, options) });
+  }
+  return mergePlans(root, parts);
+}
+
+function mergePlans(root: string, parts: { dir: string; plan: Plan }[]): Plan {
+  const merged: Plan = {
+    version: 1,
+    mode: 'static',
+    root,
+    project: projectName(root),
+    specs: [],
+    capabilities: [],
+    findings: [],
+    summary: { drift: 0, unspecified: 0, stale: 0, errors: 0 },
+    failed: false,
+    targetFiles: new Map(),
+    specFiles: new Map(),
+    testDir: parts[0]?.plan.testDir ?? 'test',
+  };
+  for (const { dir, plan } of parts) {
+    const at = (file: string) => (dir === '' ? file : `${dir}/${file}`);
+    merged.specs.push(...plan.specs.map((s) => ({ ...s, file: at(s.file) })));
+    merged.capabilities.push(...plan.capabilities.map((c) => ({ ...c, file: at(c.file), tests: c.tests.map((t) => ({ ...t, file: at(t.file) })) })));
+    merged.findings.push(...plan.findings.map((f) => (f.file === undefined ? f : { ...f, file: at(f.file) })));
+    for (const key of ['drift', 'unspecified', 'stale', 'errors'] as const) merged.summary[key] += plan.summary[key];
+    merged.failed ||= plan.failed;
+    for (const [id, files] of plan.targetFiles) merged.targetFiles.set(id, files.map(at));
+    for (const [id, file] of plan.specFiles) merged.specFiles.set(id, at(file));
+    if (plan.baseline) {
+      const b = merged.baseline ?? { file: '.sdna/baseline.json', baselined: 0, gone: [] };
+      merged.baseline = { file: b.file, baselined: b.baselined + plan.baseline.baselined, gone: [...b.gone, ...plan.baseline.gone] };
+    }
+  }
+  return merged;
+}
