@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'vitest';
 import { REPO, sdna, snapshotTree, write } from './helpers.js';
+import { capabilityHash } from '../src/artifacts/links.js';
 import { runNode, runVitest, VITEST_MAJOR, vitestProject } from './vitest-harness.js';
 
 const ALL_PASSING = `Analyzing spec drift for vitest-cart...
@@ -201,6 +202,28 @@ Plan: 1 drift, 0 unspecified, 0 potentially stale.
     expect(r.plans).toEqual([SPECKIT_PLAN]);
     expect(r.stdout).toContain('Tests  3 passed (3)');
     expect(r.code).toBe(1);
+  });
+
+  it('counts links `sdna import` recorded, and marks their tests inferred', async ({ expect }) => {
+    const root = vitestProject('speckit');
+    edit(root, 'vitest.config.ts', 'sdna()', "sdna({ reporters: ['terminal', ['json', { file: 'sdna-plan.json' }]] })");
+    const model = JSON.parse((await sdna(['export', '--root', root], { root })).stdout) as { specs: { capabilities: { id: string; name: string; text: string }[] }[] };
+    const fr004 = model.specs.flatMap((s) => s.capabilities).find((c) => c.id === '012-offline-drafts/FR-004')!;
+    const record = { capability: fr004.id, text: capabilityHash(fr004), file: 'test/sync.test.ts', name: 'sync > sync keeps the newest edit' };
+    write(root, '.sdna/links.json', `{\n  "version": 1,\n  "links": [\n    ${JSON.stringify(record)}\n  ],\n  "targets": []\n}\n`);
+    const r = await runVitest(root, ['run']);
+    const plan = JSON.parse(fs.readFileSync(path.join(root, 'sdna-plan.json'), 'utf8')) as { capabilities: { id: string; status: string; tests: unknown[] }[] };
+    expect(plan.capabilities.find((c) => c.id === fr004.id)).toEqual({
+      id: fr004.id,
+      spec: '012-offline-drafts',
+      name: 'FR-004',
+      file: 'specs/012-offline-drafts/spec.md',
+      line: 33,
+      status: 'passing',
+      tests: [{ file: 'test/sync.test.ts', name: 'sync > sync keeps the newest edit', inferred: true }],
+    });
+    expect(r.plans[0]).toContain('Inferred: 1 capability is linked only by links `sdna import` recorded (.sdna/links.json)');
+    expect(r.plans[0]).toContain('Capabilities: 4 passing, 1 untested.');
   });
 
   it('maps outcomes onto Kiro criteria, and a requirement passes when each of its criteria does (exit 1)', async ({ expect }) => {
