@@ -37,7 +37,7 @@ export function formatImport(report: ImportReport, options: ImportOptions): stri
     const shown = options.full ? own : own.slice(0, PER_SPEC);
     for (const l of shown) {
       const local = l.capability.slice(spec.id.length + 1) || l.capability;
-      const test = l.name === undefined ? l.file : `${l.file} › ${l.name.split(' > ').pop()}`;
+      const test = l.name === undefined ? l.file : `${l.file} › ${l.name}`;
       out.push(`  ${paint('green', '+')} ${local} ← ${test}  ${l.confidence.toFixed(2)}  ${paint('dim', `${l.evidence[0].kind}: ${l.evidence[0].detail}`)}`);
     }
     if (shown.length < own.length) out.push(paint('dim', `  … and ${plural(own.length - shown.length, 'more link')} (--full shows them all)`));

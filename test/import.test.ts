@@ -140,7 +140,7 @@ describe('sdna import', () => {
     expect(r.code).toBe(0);
     expect(fs.existsSync(path.join(root, '.sdna'))).toBe(false);
     expect(r.stdout).toContain('001-signup (specs/001-signup/spec.md): 3 links to 3 capabilities of 4, 2 targets');
-    expect(r.stdout).toContain("  + FR-001 ← test/signup.test.ts › FR-001: creates an account  0.98  ids: `FR-001` in the test's name");
+    expect(r.stdout).toContain("  + FR-001 ← test/signup.test.ts › signup > FR-001: creates an account  0.98  ids: `FR-001` in the test's name");
     expect(r.stdout).toContain('Nothing written. Run `sdna import --write` to record them in .sdna/links.json.');
   });
 
@@ -228,6 +228,17 @@ describe('sdna import', () => {
 });
 
 describe('sdna import: which spec an id means', () => {
+  it('a code name the promise quotes, named or called by a test', async () => {
+    const root = tempProject();
+    write(root, 'package.json', '{ "name": "codes" }\n');
+    write(root, 'specs/001-codes/spec.md', '# Feature Specification: Codes\n\n- **FR-001**: `parseShortCode()` MUST accept six letters.\n- **FR-002**: Codes MUST expire.\n');
+    write(root, 'test/a.test.ts', "import { it, expect } from 'vitest';\nit('works for the happy path', () => {\n  expect(parseShortCode('abcdef')).toBe(true);\n});\n");
+    const p = await proposals(root);
+    expect(p.links.map((l) => [l.capability, l.evidence[0]])).toEqual([
+      ['001-codes/FR-001', { kind: 'names', detail: 'the promise names `parseShortCode`, which the test uses' }],
+    ]);
+  });
+
   it('`FR-001` that two specs declare: the spec the test file is named after, else none', async () => {
     const root = project();
     write(root, 'specs/002-billing/spec.md', '# Feature Specification: Billing\n\n- **FR-001**: System MUST issue an invoice.\n');

@@ -15,6 +15,23 @@ export interface Candidate {
   title: string[];
   /** Its parent and its parts: a test of one is about the others too. */
   family: Set<string>;
+  /** Code names its promise quotes (`isDataNotFoundError()`, `skillsDir`): a test that names or calls one is about it. */
+  symbols: string[];
+}
+
+/** In backticks, a name with a capital inside or an underscore (`getDefaultDataPath`, `MAX_RETRIES`): not a plain word. */
+const CODE_SPAN = /`([^`\n]+)`/g;
+const SYMBOL = /[A-Za-z_$][\w$]*/g;
+
+function symbolsOf(text: string): string[] {
+  const out = new Set<string>();
+  for (const span of text.matchAll(CODE_SPAN)) {
+    for (const m of span[1].matchAll(SYMBOL)) {
+      const name = m[0];
+      if (name.length >= 6 && (/[a-z][A-Z]/.test(name) || (name.includes('_') && /[A-Za-z]/.test(name.replace(/_/g, ''))))) out.add(name);
+    }
+  }
+  return [...out];
 }
 
 /** A name that is only a position or a code (`1.2`, `FR-001`, `Requirement 3`) says nothing about the promise. */
@@ -36,7 +53,7 @@ export function candidates(specs: readonly Spec[]): Candidate[] {
       const name = cap.name.replace(/^requirement\s+\d+(?:\.\d+)*\s*:\s*/i, '');
       const named = !ID_LIKE.test(name.trim());
       const title = tokenize(named ? name : cap.text);
-      out.push({ cap, spec, local, title, words: named ? [...title, ...tokenize(cap.text)] : title, family: familyOf(cap.id) });
+      out.push({ cap, spec, local, title, words: named ? [...title, ...tokenize(cap.text)] : title, family: familyOf(cap.id), symbols: symbolsOf(`${cap.name}\n${cap.text}`) });
     }
   }
   return out;

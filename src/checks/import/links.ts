@@ -40,6 +40,10 @@ export function guessLinks(candidates: readonly Candidate[], files: readonly Cor
   const specWordsOf = new Map<string, Set<string>>();
   for (const c of candidates) if (!specWordsOf.has(c.spec.id)) specWordsOf.set(c.spec.id, specWords(c.spec));
   const index = new Bm25(candidates.map((c) => c.words));
+  // Code names that few promises quote: one most promises quote tells nothing apart.
+  const bySymbol = new Map<string, Candidate[]>();
+  for (const c of candidates) for (const name of c.symbols) bySymbol.set(name, [...(bySymbol.get(name) ?? []), c]);
+  for (const [name, list] of bySymbol) if (new Set(list.map((c) => c.spec.id)).size > 1 || list.length > 3) bySymbol.delete(name);
 
   const guesses: LinkGuess[] = [];
   for (const file of files) {
@@ -47,7 +51,7 @@ export function guessLinks(candidates: readonly Candidate[], files: readonly Cor
     const weighed = file.tests.map((test) => {
       const context = new Set([...fileWords, ...tokenize(test.fullName.split(' > ').slice(0, -1).join(' '))]);
       const affinity = (c: Candidate) => share(specWordsOf.get(c.spec.id)!, context);
-      return { test, ids: idEvidence(test, byId, byLocal, affinity), names: nameMatches(test, candidates, index, affinity) };
+      return { test, ids: [...idEvidence(test, byId, byLocal, affinity), ...symbolEvidence(test, bySymbol)], names: nameMatches(test, candidates, index, affinity) };
     });
     // The specs the file is about: those its tests' best name matches mostly fall in. A name
     // match into another spec is more often a shared word than a test of that spec.
@@ -68,7 +72,8 @@ export function guessLinks(candidates: readonly Candidate[], files: readonly Cor
         const prior = Math.max(m.affinity, cast > 0 ? (votes.get(m.c.spec.id) ?? 0) / cast : 0);
         // Words weigh most; whether the file is about the spec decides close calls.
         const words = 0.45 * m.nameShare + 0.35 * m.titleShare;
-        const weight = Math.min(0.95, m.clear * (words + 0.3 * prior) * (prior < 0.25 ? 0.7 : 1));
+        // A test name that shares one word with the promise (`other errors`) is a coincidence as often as a link.
+        const weight = Math.min(m.sharedName < 2 ? 0.65 : 0.95, m.clear * (words + 0.3 * prior) * (prior < 0.25 ? 0.7 : 1));
         if (weight < FLOOR) continue;
         const why = m.affinity >= 0.5 ? "; the test's file or suite is named like the spec" : prior >= 0.5 ? "; most of the file's tests are about this spec" : '';
         add(m.c, { kind: 'names', detail: `shares ${m.shared.slice(0, 5).join(', ')} with ${m.c.local}${why}`, weight });
@@ -81,6 +86,25 @@ export function guessLinks(candidates: readonly Candidate[], files: readonly Cor
     }
   }
   return guesses;
+}
+
+const IDENTIFIER = /[A-Za-z_$][\w$]{5,}/g;
+
+/** The test names, or calls, a code name the promise quotes. */
+function symbolEvidence(test: CorpusTest, bySymbol: Map<string, Candidate[]>): [Candidate, Evidence][] {
+  if (bySymbol.size === 0) return [];
+  const out: [Candidate, Evidence][] = [];
+  const seen = new Set<Candidate>();
+  const inName = new Set(test.fullName.match(IDENTIFIER) ?? []);
+  for (const name of new Set([...inName, ...(test.body.match(IDENTIFIER) ?? [])])) {
+    for (const c of bySymbol.get(name) ?? []) {
+      if (seen.has(c)) continue;
+      seen.add(c);
+      const named = inName.has(name);
+      out.push([c, { kind: 'names', detail: `the promise names \`${name}\`, which the test ${named ? 'names' : 'uses'}`, weight: named ? 0.6 : 0.4 }]);
+    }
+  }
+  return out;
 }
 
 function idEvidence(
@@ -140,6 +164,8 @@ interface NameMatch {
   /** How much of the spec's name the test's file and suite names hold. */
   affinity: number;
   shared: string[];
+  /** How many words of the test's own name the promise has. */
+  sharedName: number;
 }
 
 function nameMatches(test: CorpusTest, candidates: readonly Candidate[], index: Bm25, affinity: (c: Candidate) => number): NameMatch[] {
@@ -173,6 +199,7 @@ function nameMatches(test: CorpusTest, candidates: readonly Candidate[], index: 
       clear: rival === undefined || rival[1] < 0.85 * score ? 1 : 0.8,
       affinity: affinity(c),
       shared: shared.length > 0 ? shared : said,
+      sharedName: shared.length,
     });
   }
   return out;
