@@ -11,6 +11,7 @@
 
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -25,13 +26,17 @@ const labels = JSON.parse(fs.readFileSync(labelsFile, 'utf8'));
 const head = spawnSync('git', ['-C', checkout, 'rev-parse', 'HEAD'], { encoding: 'utf8' }).stdout.trim();
 if (head && head !== labels.commit) console.error(`warning: ${checkout} is at ${head}, the labels at ${labels.commit}`);
 
+// A labels file may say how the repository is configured (`tests`: the files its Vitest runs), as its user would.
+const config = labels.config ? path.join(os.tmpdir(), `sdna-score-${process.pid}.json`) : undefined;
+if (config) fs.writeFileSync(config, JSON.stringify(labels.config));
 const run = (args) => {
-  const r = spawnSync(process.execPath, [cli, ...args, '--root', checkout], { encoding: 'utf8', maxBuffer: 1 << 30 });
+  const r = spawnSync(process.execPath, [cli, ...args, '--root', checkout, ...(config ? ['--config', config] : [])], { encoding: 'utf8', maxBuffer: 1 << 30 });
   if (r.status !== 0 && r.status !== 1) throw new Error(`sdna ${args.join(' ')}: ${r.stderr}`);
   return JSON.parse(r.stdout);
 };
 const proposals = run(['import', '--json', '--min-confidence', '0']);
 const model = run(['export']);
+if (config) fs.rmSync(config);
 const family = new Map();
 for (const spec of model.specs) {
   for (const c of spec.capabilities) {

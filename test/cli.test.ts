@@ -180,6 +180,12 @@ describe.concurrent('help and version', () => {
     await expect(r.stdout).toMatchFileSnapshot('__snapshots__/plan-help.txt');
   });
 
+  it('sdna import --help lists options, the evidence, where records go and its exit codes', async ({ expect }) => {
+    const r = await sdna(['import', '--help']);
+    expect(r.code).toBe(0);
+    await expect(r.stdout).toMatchFileSnapshot('__snapshots__/import-help.txt');
+  });
+
   it('sdna with no command prints help', async ({ expect }) => {
     expect((await sdna([])).stdout).toBe((await sdna(['--help'])).stdout);
   });

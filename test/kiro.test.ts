@@ -87,6 +87,23 @@ describe('readKiro', () => {
     expect(other.spec!.capabilities.map((c) => [c.id, c.line, c.text])).toEqual(plain);
   });
 
+  it('reads a spec Kiro wrote in Japanese, Chinese or Korean', () => {
+    const specs: [string, string][] = [
+      ['### 要件1: 招待\n\n#### 受入基準\n\n1. WHEN 管理者が招待する THEN システムはトークンを生成しなければならない\n2. WHEN 期限切れ THEN 拒否しなければならない\n', 'Requirement 1: 招待'],
+      ['### 需求 1：截图\n\n#### 验收标准\n\n1. 当用户按下快捷键时，系统应当截图\n2. 当截图失败时，系统应当提示\n', 'Requirement 1: 截图'],
+      ['### 요구사항 1: 초대\n\n#### 수용 기준\n\n1. WHEN 관리자가 초대하면 THEN 시스템은 토큰을 생성해야 한다\n2. WHEN 만료되면 THEN 거부해야 한다\n', 'Requirement 1: 초대'],
+    ];
+    for (const [text, name] of specs) {
+      const r = readKiro(FILE, `# 文書\n\n${text}`);
+      expect(r.problems).toEqual([]);
+      expect(r.spec!.capabilities.map((c) => [c.id, c.name])).toEqual([
+        ['session-expiry/1', name],
+        ['session-expiry/1.1', '1.1'],
+        ['session-expiry/1.2', '1.2'],
+      ]);
+    }
+  });
+
   it('a requirement number used twice is a problem naming both lines', () => {
     const { spec, problems } = readKiro(FILE, '### Requirement 1\n\nA\n\n### Requirement 1: Again\n\nB\n');
     expect(spec!.capabilities.map((c) => c.id)).toEqual(['session-expiry/1']);
@@ -108,11 +125,10 @@ describe('readKiro', () => {
     }
   });
 
-  it('reads 10,000 requirements in well under a second', () => {
+  // Speed is measured by `npm run bench:plan`; here only that 10,000 read at all, within the time-out.
+  it('reads 10,000 requirements', () => {
     const text = Array.from({ length: 10_000 }, (_, i) => `### Requirement ${i + 1}\n\n#### Acceptance Criteria\n\n1. WHEN ${i} THEN the system SHALL work\n`).join('\n');
-    const start = performance.now();
     const { spec, problems } = readKiro(FILE, text);
-    expect(performance.now() - start).toBeLessThan(1000);
     expect(spec!.capabilities).toHaveLength(20_000);
     expect(words(problems)).toEqual([]);
   });

@@ -93,11 +93,10 @@ describe('readSpecKit', () => {
     }
   });
 
-  it('reads 10,000 requirements in well under a second', () => {
+  // Speed is measured by `npm run bench:plan`; here only that 10,000 read at all, within the time-out.
+  it('reads 10,000 requirements', () => {
     const text = Array.from({ length: 10_000 }, (_, i) => `- **FR-${String(i + 1).padStart(5, '0')}**: System MUST do thing ${i + 1}`).join('\n');
-    const start = performance.now();
     const { spec, problems } = readSpecKit(FILE, text);
-    expect(performance.now() - start).toBeLessThan(1000);
     expect(spec!.capabilities).toHaveLength(10_000);
     expect(words(problems)).toEqual([]);
   });

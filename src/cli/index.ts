@@ -20,6 +20,7 @@ import { numbered, plural } from '../util/text.js';
 import { FORMATS, READERS } from '../formats/readers.js';
 import { enablePerformance, performanceReport, timed, timedAsync } from '../util/perf.js';
 import type { ImportFlags } from './import.js';
+import { DEFAULT_MIN_CONFIDENCE } from '../checks/import/defaults.js';
 import { loadReporters, parseReporterArg, REPORTERS, writeReports, type ReportRequest } from '../../reporters/index.js';
 
 interface PlanFlags {
@@ -58,6 +59,18 @@ const EXIT_HELP = `Exit codes:
   0  no finding at level "error"
   1  the gate failed: at least one finding at level "error"
   2  sdna could not run (bad config, unreadable root); one line on stderr`;
+
+const IMPORT_HELP = `Evidence (each proposal shows its strongest):
+  ids      the test's name, tags or a comment cites the capability's id, FR-001, or Kiro's "Requirements 2.3"
+  names    words the test shares with the promise (BM25), code names the promise quotes and the test uses
+  paths    files the spec, its tasks.md, design.md or plan.md names (targets)
+  imports  source files the capability's tests import (targets)
+Records: .sdna/links.json, sorted, one entry per line; sdna plan and the Vitest plugin count them
+  (marked "inferred"). Format: docs/import-format.md
+
+Exit codes:
+  0  proposals shown (and, with --write, recorded)
+  2  sdna could not run (bad config, a bad entry in .sdna/links.json with --write); one line on stderr`;
 
 function colorWanted(): boolean {
   return Boolean(process.stdout.isTTY) && !('NO_COLOR' in process.env) && process.env.TERM !== 'dumb';
@@ -255,12 +268,12 @@ function main(argv: string[]): void {
     .option(...CONFIG_OPTION)
     .option('--json', 'Print every proposal as versioned JSON (docs/import-format.md)')
     .option('--write', 'Record the proposals at or above --min-confidence in .sdna/links.json (adds; never removes)')
-    .option('--min-confidence <n>', 'The least confidence (0-1) to show as recommended and to record', { default: undefined })
+    .option('--min-confidence <n>', `The least confidence (0-1) to show as recommended and to record (default: ${DEFAULT_MIN_CONFIDENCE}, measured; see README)`)
     .option('--full', 'Show every proposal (default: the best 8 links and targets of each spec)')
     .option('--performance', 'Print the time each phase took to stderr')
     .example('  $ sdna import                  # what sdna would link; writes nothing')
     .example('  $ sdna import --write          # record it; review .sdna/links.json in the pull request')
-    .example('  $ sdna import --json --min-confidence 0 > proposals.json')
+    .example('  $ sdna import --json > proposals.json   # every proposal, whatever its confidence')
     .action(async (flags: ImportFlags) => {
       const { runImport } = await import('./import.js');
       await runImport(flags, colorWanted());
@@ -285,6 +298,10 @@ function main(argv: string[]): void {
     });
   cli.help((sections: { title?: string; body: string }[]) => {
     const isPlan = argv.includes('plan');
+    if (argv.includes('import')) {
+      sections.push({ body: IMPORT_HELP });
+      return sections;
+    }
     sections.push({ body: EXIT_HELP });
     if (isPlan) {
       sections.push({ title: 'Finding kinds (kind, category, default level, meaning)', body: KIND_HELP });

@@ -17,7 +17,9 @@ import type { SpecProblem } from './problem.js';
 import { normalizeText } from '../util/text.js';
 import type { ReadResult } from './tessl.js';
 
-const REQUIREMENT = /^\s{0,3}###\s+Requirement\s+(\d+)\s*(?::\s*(.*?))?\s*#*\s*$/i;
+// Kiro writes a spec in its user's language: `### 要件1: …`, `### 需求 1：…`, `#### 受入基準`.
+const REQUIREMENT = /^\s{0,3}###\s+(?:Requirement\s+|要件\s*|需求\s*|要求\s*|요구\s*사항\s*)(\d+)\s*(?:[:：]\s*(.*?))?\s*#*\s*$/i;
+const CRITERIA = /^(?:acceptance criteria|受入基準|受け入れ基準|验收标准|驗收標準|验收准则|수용\s*기준|인수\s*기준)$/i;
 const HEADING = /^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$/;
 const CRITERION = /^\s{0,3}(\d+)[.)]\s+(.*)$/;
 const TASK = /^\s*[-*]\s*\[([ xX-])\]\*?\s*(\d+(?:\.\d+)*)\.?\s+(.*)$/;
@@ -106,7 +108,7 @@ export function readKiro(file: string, source: string, companion: (name: string)
       const level = heading[1].length;
       if (level === 1 && title === undefined) title = heading[2];
       if (level <= 3) requirement = undefined;
-      inCriteria = requirement !== undefined && /^acceptance criteria$/i.test(heading[2].trim());
+      inCriteria = requirement !== undefined && CRITERIA.test(heading[2].trim());
       continue;
     }
     if (!requirement) continue;

@@ -15,6 +15,7 @@ import { matchTargets } from '../scope.js';
 import { scanClaims } from '../links/claims.js';
 import { applyRecords } from '../links/recorded.js';
 import { candidates } from './capabilities.js';
+import { DEFAULT_MIN_CONFIDENCE } from './defaults.js';
 import { guessLinks } from './links.js';
 import { guessTargets } from './targets.js';
 import { readTestCorpus } from './test-corpus.js';
@@ -22,12 +23,7 @@ import type { Evidence, ImportResult, LinkProposal } from './types.js';
 
 export type { ImportResult, LinkProposal, TargetProposal, Evidence } from './types.js';
 
-/**
- * The lowest confidence at which links were right at least 8 times in 10 on
- * three hand-labelled repositories (README, "How well import works"): a wrong
- * recorded link hides an untested capability, a missing one shows it.
- */
-export const DEFAULT_MIN_CONFIDENCE = 0.85;
+export { DEFAULT_MIN_CONFIDENCE };
 
 export interface ImportReport extends ImportResult {
   /** The specs as read, for grouping the proposals. */
