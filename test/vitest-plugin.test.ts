@@ -87,6 +87,15 @@ describe.concurrent(`sdna/vitest on Vitest ${VITEST_MAJOR}`, () => {
     expect(r.code).toBe(0);
   });
 
+  it('loads from vitest.config.ts in a CommonJS package (no "type": "module")', async ({ expect }) => {
+    const root = vitestProject('vitest-cart');
+    write(root, 'package.json', JSON.stringify({ name: 'vitest-cart', private: true }));
+    const r = await runVitest(root, ['run']);
+    expect(r.stderr).not.toContain('ESM only');
+    expect(r.plans).toEqual([ALL_PASSING]);
+    expect(r.code).toBe(0);
+  });
+
   it('a run in which every linked test passes reports the findings of `sdna plan`, with the same fingerprints', async ({ expect }) => {
     const root = vitestProject('vitest-cart');
     edit(root, 'specs/cart.spec.md', '  - ../src/*.ts\n', '  - ../src/*.ts\n  - ../src/legacy/*.ts\n');
