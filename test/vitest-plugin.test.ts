@@ -7,7 +7,7 @@ import path from 'node:path';
 import { describe, it } from 'vitest';
 import { REPO, sdna, snapshotTree, write } from './helpers.js';
 import { capabilityHash } from '../src/artifacts/links.js';
-import { runNode, runVitest, VITEST_MAJOR, vitestProject } from './vitest-harness.js';
+import { plansIn, runNode, runVitest, VITEST_MAJOR, vitestProject } from './vitest-harness.js';
 
 const ALL_PASSING = `Analyzing spec drift for vitest-cart...
 
@@ -399,6 +399,24 @@ Plan: 1 drift, 0 unspecified, 1 potentially stale, 2 errors.
     const r = await runVitest(root, ['run', '--reporter=dot']);
     expect(r.plans).toEqual([ALL_PASSING]);
     expect(r.stdout).toContain('······');
+  });
+
+  it('a JSON or JUnit report on stdout: the plan goes to stderr, and stdout still parses', async ({ expect }) => {
+    const root = vitestProject('vitest-cart');
+    // `stdout: true` prints the report on Vitest 5 (which writes it to .vitest/ otherwise); Vitest 4 prints it anyway.
+    edit(root, 'vitest.config.ts', 'test: {', "test: { reporters: [['json', { stdout: true }]],");
+    const json = await runVitest(root, ['run']);
+    expect((JSON.parse(json.stdout) as { numPassedTests: number }).numPassedTests).toBe(6);
+    expect(plansIn(json.stderr)).toEqual([ALL_PASSING]);
+    expect(json.code).toBe(0);
+    edit(root, 'vitest.config.ts', "'json', { stdout: true }", "'junit', { stdout: true }");
+    const junit = await runVitest(root, ['run']);
+    expect(junit.stdout.trimStart()).toMatch(/^<\?xml[^>]*>\s*<testsuites[\s\S]*<\/testsuites>\s*$/);
+    expect(plansIn(junit.stderr)).toEqual([ALL_PASSING]);
+    // With the report in a file, the plan stays on stdout.
+    const file = await runVitest(root, ['run', '--reporter=json', '--outputFile=report.json']);
+    expect(file.plans).toEqual([ALL_PASSING]);
+    expect(fs.existsSync(path.join(root, 'report.json'))).toBe(true);
   });
 
   it('maps tests from every project of a multi-project config', async ({ expect }) => {

@@ -14,6 +14,7 @@ import pkg from '../../package.json' with { type: 'json' };
 import { globSet } from '../util/globs.js';
 import { loadReporters, parseReporterArg, writeReports, type LoadedReporter, type ReportRequest } from '../../reporters/index.js';
 import { applyRun, type RunResult } from './outcomes.js';
+import { machineOnStdout } from './machine-stdout.js';
 import { levels, type LevelOf } from '../model/levels.js';
 import type { CoverageData } from './coverage.js';
 import { tagOf } from '../model/tags.js';
@@ -112,11 +113,17 @@ export class Session {
     return { name: parsed.name, ...(file !== undefined && { file }), options };
   }
 
-  /** Prints or writes the plan with every configured reporter. */
+  /**
+   * Prints or writes the plan with every configured reporter. Printed to stderr
+   * when a Vitest reporter prints JSON, JUnit or TAP to stdout (`--reporter=json`).
+   */
   output(plan: Plan): void {
-    const color = Boolean(process.stdout.isTTY) && !('NO_COLOR' in process.env);
+    const toStderr = machineOnStdout(this.vitest);
+    const stream = toStderr ? process.stderr : process.stdout;
+    const color = Boolean(stream.isTTY) && !('NO_COLOR' in process.env);
     for (const { text } of writeReports(plan, this.reporters, { color, quiet: false, cwd: this.config.root })) {
-      this.vitest.logger.log(text.replace(/\n$/, ''));
+      if (toStderr) this.vitest.logger.error(text.replace(/\n$/, ''));
+      else this.vitest.logger.log(text.replace(/\n$/, ''));
     }
   }
 }
