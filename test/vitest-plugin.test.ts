@@ -176,6 +176,8 @@ Plan: 1 drift, 0 unspecified, 0 potentially stale.
 `,
     ]);
     expect(r.stdout).toContain('Tests  6 passed (6)');
+    // Every test passed: the last line says why the run fails anyway.
+    expect(r.stderr.trimEnd().split('\n').pop()).toBe('sdna: the run fails on the spec gate: 1 untested-capability (1 finding at level "error")');
     expect(r.code).toBe(1);
   });
 

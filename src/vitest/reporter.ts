@@ -10,6 +10,16 @@ import { extractTests, type StaticTest } from '../checks/links/test-names.js';
 import type { RunResult, RunTest } from './outcomes.js';
 import type { Session } from './session.js';
 import { CoverageCollector } from './coverage.js';
+import type { Plan } from '../model/model.js';
+import { plural } from '../util/text.js';
+
+/** `2 untested-capability, 1 api-drift (findings at level "error")`: what failed the gate, by kind. */
+export function gateReasons(plan: Plan): string {
+  const counts = new Map<string, number>();
+  for (const f of plan.findings) if (f.severity === 'error' && !f.baselined) counts.set(f.kind, (counts.get(f.kind) ?? 0) + 1);
+  const total = [...counts.values()].reduce((a, b) => a + b, 0);
+  return `${[...counts].map(([kind, n]) => `${n} ${kind}`).join(', ')} (${plural(total, 'finding')} at level "error")`;
+}
 
 export class SdnaReporter implements Reporter {
   private vitest!: Vitest;
@@ -53,7 +63,7 @@ export class SdnaReporter implements Reporter {
       const coverage = await this.coverage.collect().catch(() => undefined);
       const plan = this.session.runPlan(this.collect(testModules), coverage);
       this.session.output(plan);
-      if (plan.failed) this.failRun();
+      if (plan.failed) this.failRun(plan);
     } catch (error) {
       // Never throw from here (it would end watch mode); say what went wrong and fail the run.
       this.vitest.logger.error(`sdna: ${error instanceof Error ? error.message : String(error)}`);
@@ -65,8 +75,10 @@ export class SdnaReporter implements Reporter {
    * `vitest run` exits 1. In watch mode the exit code shows nothing, so the
    * error also turns Vitest's own summary red ("FAIL Tests failed").
    */
-  private failRun(): void {
+  private failRun(plan: Plan): void {
     process.exitCode = 1;
+    // The last line says why, also when every test passed (Vitest's own summary is green then).
+    this.vitest.logger.error(`sdna: the run fails on the spec gate: ${gateReasons(plan)}`);
     if (this.vitest.config.watch) {
       this.vitest.state.catchError(new Error('sdna: the spec gate failed; see the plan above'), 'sdna');
     }
