@@ -8,6 +8,7 @@ import { SdnaError } from './util/errors.js';
 import { listFiles } from './util/files.js';
 import { findGenerated, sha256 } from './checks/generated/stamp.js';
 import { readState, writeState, STATE_FILE } from './artifacts/state.js';
+import { withLock } from './util/lock.js';
 
 export interface AcceptResult {
   /** Files whose hash is now recorded. */
@@ -22,8 +23,13 @@ export interface AcceptResult {
  * `files` (relative to `cwd`) names what to accept; none means every generated
  * file in the project, and the state is rebuilt from them.
  */
-export function acceptGenerated(config: ResolvedConfig, files: string[], cwd: string): AcceptResult {
+export async function acceptGenerated(config: ResolvedConfig, files: string[], cwd: string): Promise<AcceptResult> {
   const root = path.resolve(config.root);
+  // Under a lock from read to write: concurrent `sdna accept` runs each keep their entries.
+  return withLock(path.join(root, STATE_FILE), STATE_FILE, 'sdna accept', () => accept(root, files, cwd));
+}
+
+function accept(root: string, files: string[], cwd: string): AcceptResult {
   const state = readState(root);
   const named = files.map((f) => {
     const rel = path.relative(root, path.resolve(cwd, f)).split(path.sep).join('/');

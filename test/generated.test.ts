@@ -136,3 +136,19 @@ describe.concurrent('sdna accept and the state file', () => {
     });
   }
 });
+
+describe('sdna accept run concurrently', () => {
+  it('six at once, each naming its own file, keep all six entries (20 rounds)', async () => {
+    for (let round = 0; round < 20; round++) {
+      const root = tempProject();
+      write(root, 'package.json', '{ "name": "gen" }\n');
+      const files = Array.from({ length: 6 }, (_, i) => `src/gen${i}.ts`);
+      for (const f of files) write(root, f, `// GENERATED FROM SPEC - DO NOT EDIT\n${BODY}`);
+      const runs = await Promise.all(files.map((f) => sdna(['accept', f], { cwd: root })));
+      expect(runs.map((r) => r.code)).toEqual([0, 0, 0, 0, 0, 0]);
+      const state = JSON.parse(fs.readFileSync(path.join(root, '.sdna/state.json'), 'utf8')) as { generated: Record<string, string> };
+      expect(Object.keys(state.generated).sort()).toEqual(files);
+      expect(fs.existsSync(path.join(root, '.sdna/state.json.lock'))).toBe(false);
+    }
+  }, 180_000);
+});

@@ -12,6 +12,7 @@ import type { Capability } from '../model/model.js';
 import { textHash } from '../formats/kiro.js';
 import { SdnaError } from '../util/errors.js';
 import { writeFileAtomic } from '../util/files.js';
+import { withLock } from '../util/lock.js';
 import { newerOr } from './versioned.js';
 import fs from 'node:fs';
 
@@ -187,17 +188,7 @@ export function formatRecords(records: Records): string {
  */
 export async function addRecords(root: string, add: Records): Promise<{ links: number; targets: number }> {
   const file = path.join(root, LINKS_FILE);
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  // A CommonJS package: bundled, its functions are on the default export.
-  const lockfile = await import('proper-lockfile');
-  const lock = lockfile.lock ?? (lockfile as unknown as { default: typeof lockfile }).default.lock;
-  let release: () => Promise<void>;
-  try {
-    release = await lock(path.dirname(file), { lockfilePath: `${file}.lock`, retries: { retries: 50, minTimeout: 20, maxTimeout: 200 }, stale: 10_000 });
-  } catch (error) {
-    throw new SdnaError(`cannot lock ${LINKS_FILE} (${(error as Error).message}); is another \`sdna import --write\` stuck? Delete ${LINKS_FILE}.lock if not`);
-  }
-  try {
+  return withLock(file, LINKS_FILE, 'sdna import --write', () => {
     let text: string | undefined;
     try {
       text = fs.readFileSync(file, 'utf8');
@@ -218,7 +209,5 @@ export async function addRecords(root: string, add: Records): Promise<{ links: n
     for (const t of add.targets) if (!targets.has(targetKey(t)) && targets.set(targetKey(t), t)) addedTargets++;
     if (addedLinks + addedTargets > 0 || text === undefined) writeFileAtomic(file, formatRecords({ links: [...links.values()], targets: [...targets.values()] }));
     return { links: addedLinks, targets: addedTargets };
-  } finally {
-    await release();
-  }
+  });
 }

@@ -245,7 +245,7 @@ function main(argv: string[]): void {
     .action(async (files: string[], flags: { root?: string; config?: string }) => {
       const { acceptGenerated } = await import('../accept.js');
       const config = await loadConfig(flags.root ?? process.cwd(), flags.config);
-      const r = acceptGenerated(config, files, process.cwd());
+      const r = await acceptGenerated(config, files, process.cwd());
       const lines = [`sdna: recorded ${plural(r.recorded.length, 'generated file')} in ${STATE_FILE}`];
       for (const f of r.recorded) lines.push(`  + ${f}`);
       for (const f of r.dropped) lines.push(`  - ${f} (gone)`);
