@@ -154,6 +154,12 @@ describe.concurrent('sdna plan cannot run: exit 2 with one line on stderr', () =
     expect(r.stderr).toBe('sdna: --json and --reporter terminal disagree: pick one\n');
   });
 
+  it('--json with --quiet says which wins', async ({ expect }) => {
+    const r = await sdna(['plan', '--json', '--quiet']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('sdna: --json and --quiet disagree: the JSON plan always lists every finding; drop --quiet (it shortens the terminal plan only)\n');
+  });
+
   it('unknown option', async ({ expect }) => {
     const r = await sdna(['plan', '--jsn']);
     expect(r.code).toBe(2);
@@ -184,6 +190,14 @@ describe.concurrent('help and version', () => {
     const r = await sdna(['import', '--help']);
     expect(r.code).toBe(0);
     await expect(r.stdout).toMatchFileSnapshot('__snapshots__/import-help.txt');
+  });
+
+  it('commands without a gate list no exit code 1', async ({ expect }) => {
+    for (const command of ['accept', 'baseline', 'export', 'init']) {
+      const r = await sdna([command, '--help']);
+      expect(r.stdout).toContain('Exit codes:\n  0  done\n  2  sdna could not run');
+      expect(r.stdout).not.toMatch(/^ {2}1 {2}/m);
+    }
   });
 
   it('sdna with no command prints help', async ({ expect }) => {

@@ -11,7 +11,7 @@ import { STATE_FILE } from '../artifacts/state.js';
 import { BASELINE_FILE, baselineEntry, readBaseline, writeBaseline } from '../artifacts/baseline.js';
 import { ParseCache } from '../artifacts/cache.js';
 import { SdnaError } from '../util/errors.js';
-import { KINDS, KIND_NAMES } from '../model/kinds.js';
+import { KINDS, KIND_NAMES, type KindInfo } from '../model/kinds.js';
 import { createPlan } from '../plan.js';
 import { readModel } from '../read-model.js';
 import { createWorkspacePlan, selectPackages, workspacePackages } from '../workspace.js';
@@ -40,8 +40,11 @@ interface PlanFlags {
   workspace?: string | string[];
 }
 
-const KIND_HELP = KIND_NAMES.filter((k) => KINDS[k].static)
-  .map((k) => `  ${k.padEnd(22)} ${KINDS[k].category.padEnd(12)} ${KINDS[k].level.padEnd(6)} ${KINDS[k].meaning}`)
+const KIND_HELP = KIND_NAMES.filter((k) => KINDS[k].static || (KINDS[k] as KindInfo).plugin)
+  .map((k) => {
+    const info = KINDS[k] as KindInfo;
+    return `  ${k.padEnd(22)} ${info.category.padEnd(12)} ${info.level.padEnd(6)} ${info.meaning}${info.plugin ? ' (Vitest plugin, after a run)' : ''}`;
+  })
   .join('\n');
 
 const CONFIG_HELP = `Config (optional): sdna.config.{ts,mts,js,mjs,json} or "sdna" in package.json
@@ -59,6 +62,16 @@ const EXIT_HELP = `Exit codes:
   0  no finding at level "error"
   1  the gate failed: at least one finding at level "error"
   2  sdna could not run (bad config, unreadable root); one line on stderr`;
+
+/** For every command but `plan` (and `import`, which has its own): they have no gate. */
+const DONE_HELP = `Exit codes:
+  0  done
+  2  sdna could not run (bad config, unreadable root, a file it cannot write); one line on stderr`;
+
+const GLOBAL_EXIT_HELP = `Exit codes:
+  0  done (sdna plan: no finding at level "error")
+  1  sdna plan: the gate failed
+  2  sdna could not run; one line on stderr`;
 
 const IMPORT_HELP = `Evidence (each proposal shows its strongest):
   ids      the test's name, tags or a comment cites the capability's id, FR-001, or Kiro's "Requirements 2.3"
@@ -83,6 +96,8 @@ function reportRequests(flags: PlanFlags): ReportRequest[] {
   if (flags.json) {
     const other = requests.find((r) => r.file === undefined && r.name !== 'json');
     if (other) throw new SdnaError(`--json and --reporter ${other.name} disagree: pick one`);
+    // --quiet shortens the terminal plan; the JSON plan always holds every finding.
+    if (flags.quiet) throw new SdnaError('--json and --quiet disagree: the JSON plan always lists every finding; drop --quiet (it shortens the terminal plan only)');
     if (!requests.some((r) => r.file === undefined)) requests.push({ name: 'json' });
   }
   const printing = requests.filter((r) => r.file === undefined);
@@ -302,7 +317,8 @@ function main(argv: string[]): void {
       sections.push({ body: IMPORT_HELP });
       return sections;
     }
-    sections.push({ body: EXIT_HELP });
+    const command = ['plan', 'accept', 'baseline', 'export', 'init'].find((c) => argv.includes(c));
+    sections.push({ body: command === undefined ? GLOBAL_EXIT_HELP : isPlan ? EXIT_HELP : DONE_HELP });
     if (isPlan) {
       sections.push({ title: 'Finding kinds (kind, category, default level, meaning)', body: KIND_HELP });
       sections.push({ body: CONFIG_HELP });

@@ -20,6 +20,8 @@ export interface KindInfo {
   doc: string;
   /** A finding about one file as a whole: reporters head it by the file. */
   aboutFile?: true;
+  /** Reported by the Vitest plugin, after a run (`static` is false). */
+  plugin?: true;
 }
 
 export const KINDS = {
@@ -29,6 +31,7 @@ export const KINDS = {
     action: 'FAILING CAPABILITY',
     meaning: 'a linked test failed',
     static: false,
+    plugin: true,
     doc: 'a test linked to the capability (or claiming it) failed; Vitest plugin only',
   },
   'untested-capability': {
@@ -103,6 +106,7 @@ export const KINDS = {
     action: 'UNCOVERED CODE',
     meaning: "lines of a spec's targets that none of its linked tests execute",
     static: false,
+    plugin: true,
     doc: "target lines that none of the spec's linked tests execute; Vitest plugin with v8 coverage",
     aboutFile: true,
   },
