@@ -92,6 +92,8 @@ export async function createPlan(config: ResolvedConfig, options: PlanOptions = 
 }
 
 function checkRoot(root: string): void {
+  // Walking a whole file system is never a project: say so instead of listing it for minutes.
+  if (path.parse(root).root === root) throw new SdnaError(`refusing to plan the file system root ${root}: pass --root <your project's folder> (or fix "root" in the config)`);
   let stat: fs.Stats;
   try {
     stat = fs.statSync(root);

@@ -344,3 +344,42 @@ describe.concurrent('bad input', () => {
     ]);
   });
 });
+
+describe.concurrent('bad places to read or write', () => {
+  it('`--root /` is refused rather than walking the whole file system', async ({ expect }) => {
+    const r = await sdna(['plan', '--root', '/']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('sdna: refusing to plan the file system root /: pass --root <your project\'s folder> (or fix "root" in the config)\n');
+  });
+
+  it('export --out under a folder that does not exist: no folder is created', async ({ expect }) => {
+    const root = project();
+    const out = path.join(root, 'nope', 'dir', 'x.json');
+    const r = await sdna(['export', '--root', root, '--out', out], { root });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('sdna: cannot write <root>/nope/dir/x.json: the folder <root>/nope/dir does not exist (sdna creates no folder you did not name; create it first)\n');
+    expect(fs.existsSync(path.join(root, 'nope'))).toBe(false);
+  });
+
+  it('export --out that is a folder, or under a file: one line each', async ({ expect }) => {
+    const root = project();
+    const folder = await sdna(['export', '--root', root, '--out', path.join(root, 'src')], { root });
+    expect(folder.code).toBe(2);
+    expect(folder.stderr).toBe('sdna: cannot write <root>/src: it is a folder (EISDIR)\n');
+    const underFile = await sdna(['export', '--root', root, '--out', path.join(root, 'src/app.ts/x.json')], { root });
+    expect(underFile.code).toBe(2);
+    expect(underFile.stderr).toBe('sdna: cannot write <root>/src/app.ts/x.json: a part of the path is a file, not a folder (ENOTDIR)\n');
+  });
+
+  it('a .sdna that is a file: sdna baseline and sdna accept stop with one line', async ({ expect }) => {
+    const root = project();
+    write(root, '.sdna', 'not a folder\n');
+    const baseline = await sdna(['baseline', '--root', root], { root });
+    expect(baseline.code).toBe(2);
+    expect(baseline.stderr).toBe('sdna: cannot read .sdna/baseline.json: ENOTDIR\n');
+    write(root, 'src/gen.ts', '// GENERATED FROM SPEC - DO NOT EDIT\nexport const x = 1;\n');
+    const accept = await sdna(['accept', 'src/gen.ts'], { cwd: root, root });
+    expect(accept.code).toBe(2);
+    expect(accept.stderr).toBe('sdna: cannot write .sdna/state.json: a part of the path is a file, not a folder (EEXIST)\n');
+  });
+});

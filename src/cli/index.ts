@@ -186,7 +186,7 @@ async function runExport(flags: { root?: string; config?: string; out?: string }
     return;
   }
   const out = path.resolve(process.cwd(), flags.out);
-  writeFileAtomic(out, text);
+  writeFileAtomic(out, text, { createDir: false });
   const caps = model.specs.reduce((n, s) => n + s.capabilities.length, 0);
   process.stderr.write(`sdna: exported ${plural(model.specs.length, 'spec')} (${plural(caps, 'capability', 'capabilities')}, ${plural(model.problems.length, 'problem')}) to ${path.relative(process.cwd(), out) || out}\n`);
 }
@@ -361,6 +361,7 @@ function fail(error: unknown): void {
   } else {
     // Not an error sdna knows: show everything, it is a bug to report.
     process.stderr.write(`sdna: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.stderr.write(`sdna: this is a bug in sdna ${pkg.version}; please report it with the lines above\n`);
   }
   process.exitCode = 2;
 }

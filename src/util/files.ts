@@ -4,6 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import ignore, { type Ignore } from 'ignore';
+import { SdnaError } from './errors.js';
 
 /** Folders never listed: dependencies, VCS data and build output. */
 export const SKIPPED_DIRS = new Set([
@@ -148,16 +149,60 @@ export function resolveFrom(fromFile: string, ref: string): string | undefined {
   return out.join('/');
 }
 
-/** Writes through a temp file and a rename, so that a reader never sees half a file. */
-export function writeFileAtomic(file: string, text: string): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
+/** Why a write failed, in words a user can act on. */
+const WRITE_ERRORS: Record<string, string> = {
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EROFS: 'the file system is read-only',
+  ENOSPC: 'the disk is full',
+  EDQUOT: 'the disk quota is exhausted',
+  ENOTDIR: 'a part of the path is a file, not a folder',
+  EISDIR: 'it is a folder',
+  EEXIST: 'a part of the path is a file, not a folder',
+};
+
+/** A failed write as one line (exit 2): the file, why in words, and the system's code. */
+export function writeFailure(file: string, error: unknown): SdnaError {
+  const code = (error as NodeJS.ErrnoException).code ?? '';
+  return new SdnaError(`cannot write ${file}: ${WRITE_ERRORS[code] ?? (error as Error).message}${code ? ` (${code})` : ''}`);
+}
+
+/**
+ * Writes through a temp file and a rename, so that a reader never sees half a
+ * file. `createDir: false` for a path the user named (`--out`): sdna creates no
+ * folder the user did not ask for. Failures are SdnaErrors (exit 2, one line).
+ */
+export function writeFileAtomic(file: string, text: string, options: { createDir?: boolean } = {}): void {
+  const dir = path.dirname(file);
+  const fail = (error: unknown): never => {
+    throw writeFailure(file, error);
+  };
+  const statOf = (p: string) => {
+    try {
+      return fs.statSync(p, { throwIfNoEntry: false });
+    } catch (error) {
+      return fail(error);
+    }
+  };
+  if (statOf(file)?.isDirectory()) fail(Object.assign(new Error('it is a folder'), { code: 'EISDIR' }));
+  if (options.createDir === false) {
+    const stat = statOf(dir);
+    if (!stat) throw new SdnaError(`cannot write ${file}: the folder ${dir} does not exist (sdna creates no folder you did not name; create it first)`);
+    if (!stat.isDirectory()) fail(Object.assign(new Error('not a folder'), { code: 'ENOTDIR' }));
+  } else {
+    try {
+      fs.mkdirSync(dir, { recursive: true });
+    } catch (error) {
+      fail(error);
+    }
+  }
   const tmp = `${file}.${process.pid}.tmp`;
   try {
     fs.writeFileSync(tmp, text);
     fs.renameSync(tmp, file);
   } catch (error) {
     fs.rmSync(tmp, { force: true });
-    throw error;
+    fail(error);
   }
 }
 

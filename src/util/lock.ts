@@ -6,9 +6,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { SdnaError } from './errors.js';
+import { writeFailure } from './files.js';
 
 export async function withLock<T>(file: string, shown: string, command: string, update: () => T): Promise<T> {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
+  try {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+  } catch (error) {
+    throw writeFailure(shown, error);
+  }
   // A CommonJS package: bundled, its functions are on the default export.
   const lockfile = await import('proper-lockfile');
   const lock = lockfile.lock ?? (lockfile as unknown as { default: typeof lockfile }).default.lock;
