@@ -137,7 +137,8 @@ function unlinkable(plan: Plan, findings: Finding[]): Map<string, number> {
   const format = new Map(plan.specs.map((s) => [s.id, s.format]));
   for (const spec of counts.keys()) if (format.get(spec) === undefined || READERS[format.get(spec)!].linkSyntax) counts.delete(spec);
   // As many as the table counts (a parent and its parts are each untested).
-  for (const spec of counts.keys()) counts.set(spec, plan.capabilities.filter((c) => c.spec === spec && c.status === 'untested').length);
+  for (const spec of counts.keys()) counts.set(spec, 0);
+  for (const c of plan.capabilities) if (c.status === 'untested' && counts.has(c.spec)) counts.set(c.spec, counts.get(c.spec)! + 1);
   return counts;
 }
 

@@ -27,8 +27,14 @@ export function workspacePackages(root: string): WorkspacePackage[] | undefined 
   const include = globs.filter((g) => !g.startsWith('!')).map((g) => picomatch(g.replace(/\/+$/, '')));
   const exclude = globs.filter((g) => g.startsWith('!')).map((g) => picomatch(g.slice(1).replace(/\/+$/, '')));
   const out: WorkspacePackage[] = [];
-  for (const file of listFiles(root).files) {
-    // The root itself (pnpm's `'.'`) is planned as the root.
+  // Only the folders the globs start in are listed (`packages/*` → packages/); the root
+  // itself (pnpm's `'.'`) is planned as the root and lists nothing here.
+  const bases = new Set(globs.filter((g) => !g.startsWith('!') && g.replace(/^\.\/?/, '') !== '').map((g) => picomatch.scan(g).base.replace(/^\.\/?/, '')));
+  const files = [...bases].flatMap((base) => {
+    const at = path.join(root, base);
+    return fs.statSync(at, { throwIfNoEntry: false })?.isDirectory() ? listFiles(at).files.map((f) => (base ? `${base}/${f}` : f)) : [];
+  });
+  for (const file of new Set(files)) {
     if (!file.endsWith('/package.json')) continue;
     const dir = file.slice(0, -'/package.json'.length);
     if (!include.some((m) => m(dir)) || exclude.some((m) => m(dir))) continue;

@@ -13,8 +13,7 @@ import { textHash } from '../formats/kiro.js';
 import { SdnaError } from '../util/errors.js';
 import { writeFileAtomic } from '../util/files.js';
 import { withLock } from '../util/lock.js';
-import { newerOr } from './versioned.js';
-import fs from 'node:fs';
+import { newerOr, readProjectText } from './versioned.js';
 
 export const LINKS_FILE = '.sdna/links.json';
 export const LINKS_VERSION = 1;
@@ -75,14 +74,8 @@ const NONE: ReadRecords = { links: [], targets: [], problems: [] };
 
 /** The records, or none when the file does not exist; SdnaError (exit 2) only for a newer sdna's file or an unreadable one. */
 export function readRecords(root: string): ReadRecords {
-  let text: string;
-  try {
-    text = fs.readFileSync(path.join(root, LINKS_FILE), 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return NONE;
-    throw new SdnaError(`cannot read ${LINKS_FILE}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
-  }
-  return parseRecords(text);
+  const text = readProjectText(root, LINKS_FILE);
+  return text === undefined ? NONE : parseRecords(text);
 }
 
 /**
@@ -189,12 +182,7 @@ export function formatRecords(records: Records): string {
 export async function addRecords(root: string, add: Records): Promise<{ links: number; targets: number }> {
   const file = path.join(root, LINKS_FILE);
   return withLock(file, LINKS_FILE, 'sdna import --write', () => {
-    let text: string | undefined;
-    try {
-      text = fs.readFileSync(file, 'utf8');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new SdnaError(`cannot read ${LINKS_FILE}: ${(error as NodeJS.ErrnoException).code}`);
-    }
+    const text = readProjectText(root, LINKS_FILE);
     const current = text === undefined ? NONE : parseRecords(text);
     if (text !== undefined && current.problems.length > 0) {
       // Rewriting would drop the lines it cannot read: a person's edits are not thrown away.

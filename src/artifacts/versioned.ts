@@ -42,14 +42,18 @@ export function parseVersioned<T>(text: string, format: VersionedFormat<T>): T {
  * content validated, or undefined when the file does not exist.
  */
 export function readProjectFile<T>(root: string, file: string, format: VersionedFormat<T>): T | undefined {
-  let text: string;
+  const text = readProjectText(root, file);
+  return text === undefined ? undefined : parseVersioned(text, format);
+}
+
+/** The text of a file sdna keeps in the project, or undefined when it does not exist; SdnaError when it cannot be read. */
+export function readProjectText(root: string, file: string): string | undefined {
   try {
-    text = fs.readFileSync(path.join(root, file), 'utf8');
+    return fs.readFileSync(path.join(root, file), 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw new SdnaError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
   }
-  return parseVersioned(text, format);
 }
 
 /** A file whose `version` is newer than this sdna reads says so; any other is `otherwise`. */

@@ -174,26 +174,23 @@ export function writeFailure(file: string, error: unknown): SdnaError {
  */
 export function writeFileAtomic(file: string, text: string, options: { createDir?: boolean } = {}): void {
   const dir = path.dirname(file);
-  const fail = (error: unknown): never => {
-    throw writeFailure(file, error);
-  };
   const statOf = (p: string) => {
     try {
       return fs.statSync(p, { throwIfNoEntry: false });
     } catch (error) {
-      return fail(error);
+      throw writeFailure(file, error);
     }
   };
-  if (statOf(file)?.isDirectory()) fail(Object.assign(new Error('it is a folder'), { code: 'EISDIR' }));
+  if (statOf(file)?.isDirectory()) throw writeFailure(file, { code: 'EISDIR' });
   if (options.createDir === false) {
     const stat = statOf(dir);
     if (!stat) throw new SdnaError(`cannot write ${file}: the folder ${dir} does not exist (sdna creates no folder you did not name; create it first)`);
-    if (!stat.isDirectory()) fail(Object.assign(new Error('not a folder'), { code: 'ENOTDIR' }));
+    if (!stat.isDirectory()) throw writeFailure(file, { code: 'ENOTDIR' });
   } else {
     try {
       fs.mkdirSync(dir, { recursive: true });
     } catch (error) {
-      fail(error);
+      throw writeFailure(file, error);
     }
   }
   const tmp = `${file}.${process.pid}.tmp`;
@@ -202,7 +199,7 @@ export function writeFileAtomic(file: string, text: string, options: { createDir
     fs.renameSync(tmp, file);
   } catch (error) {
     fs.rmSync(tmp, { force: true });
-    fail(error);
+    throw writeFailure(file, error);
   }
 }
 

@@ -12,14 +12,15 @@ import { listFiles } from '../../util/files.js';
 import { configGlobs, selectFiles } from '../../util/globs.js';
 import { timed } from '../../util/perf.js';
 import { matchTargets } from '../scope.js';
-import { scanClaims } from '../links/claims.js';
+import { cmp } from '../../model/findings.js';
+import { tagOf } from '../../model/tags.js';
 import { applyRecords } from '../links/recorded.js';
 import { candidates } from './capabilities.js';
 import { DEFAULT_MIN_CONFIDENCE } from './defaults.js';
 import { guessLinks } from './links.js';
 import { guessTargets } from './targets.js';
 import { readTestCorpus } from './test-corpus.js';
-import type { Evidence, ImportResult, LinkProposal } from './types.js';
+import type { ImportResult, LinkProposal } from './types.js';
 
 export type { ImportResult, LinkProposal, TargetProposal, Evidence } from './types.js';
 
@@ -42,10 +43,20 @@ export function importProposals(config: ResolvedConfig, minConfidence = DEFAULT_
   const testFiles = listing.files.filter(isTest);
   const corpus = timed('read tests', () => readTestCorpus(root, testFiles));
 
-  // Tests already linked to each capability: written, claimed or recorded.
+  // Tests already linked to each capability: written, recorded, or claimed (by id, or by a tag that is one).
   const linked = new Set<string>();
-  for (const spec of specs) for (const cap of spec.capabilities) for (const l of cap.links) linked.add(`${cap.id}\0${l.file}`);
-  for (const claim of scanClaims(root, testFiles).claims) linked.add(`${claim.id}\0${claim.file}`);
+  const byTag = new Map<string, string>();
+  for (const spec of specs) {
+    for (const cap of spec.capabilities) {
+      byTag.set(tagOf(cap.id), cap.id);
+      for (const l of cap.links) linked.add(`${cap.id}\0${l.file}`);
+    }
+  }
+  for (const { file, tests } of corpus.files) {
+    for (const t of tests) {
+      for (const id of [...t.claims, ...t.tags.flatMap((tag) => byTag.get(tag) ?? [])]) linked.add(`${id}\0${file}`);
+    }
+  }
 
   const open = candidates(specs).filter((c) => !isRemoved(c.cap));
   const guesses = timed('links', () => guessLinks(open, corpus.files));
@@ -84,13 +95,4 @@ export function importProposals(config: ResolvedConfig, minConfidence = DEFAULT_
     specs,
     tests: { files: testFiles.length, tests: corpus.files.reduce((n, f) => n + f.tests.length, 0), skipped: corpus.skipped },
   };
-}
-
-function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-/** The evidence that weighs most, first. */
-export function strongest(evidence: readonly Evidence[]): Evidence | undefined {
-  return evidence[0];
 }

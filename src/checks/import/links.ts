@@ -8,6 +8,7 @@
 import { Bm25 } from './bm25.js';
 import { type Candidate, specWords } from './capabilities.js';
 import type { CorpusFile, CorpusTest } from './test-corpus.js';
+import { combine } from './evidence.js';
 import { tokenize } from './tokens.js';
 import type { Evidence } from './types.js';
 
@@ -32,17 +33,12 @@ const FLOOR = 0.3;
 
 export function guessLinks(candidates: readonly Candidate[], files: readonly CorpusFile[]): LinkGuess[] {
   const byId = new Map(candidates.map((c) => [c.cap.id, c]));
-  const byLocal = new Map<string, Candidate[]>();
-  for (const c of candidates) {
-    const key = c.local.toUpperCase();
-    byLocal.set(key, [...(byLocal.get(key) ?? []), c]);
-  }
+  const byLocal = groupBy(candidates, (c) => [c.local.toUpperCase()]);
   const specWordsOf = new Map<string, Set<string>>();
   for (const c of candidates) if (!specWordsOf.has(c.spec.id)) specWordsOf.set(c.spec.id, specWords(c.spec));
   const index = new Bm25(candidates.map((c) => c.words));
   // Code names that few promises quote: one most promises quote tells nothing apart.
-  const bySymbol = new Map<string, Candidate[]>();
-  for (const c of candidates) for (const name of c.symbols) bySymbol.set(name, [...(bySymbol.get(name) ?? []), c]);
+  const bySymbol = groupBy(candidates, (c) => c.symbols);
   for (const [name, list] of bySymbol) if (new Set(list.map((c) => c.spec.id)).size > 1 || list.length > 3) bySymbol.delete(name);
 
   const guesses: LinkGuess[] = [];
@@ -78,11 +74,7 @@ export function guessLinks(candidates: readonly Candidate[], files: readonly Cor
         const why = m.affinity >= 0.5 ? "; the test's file or suite is named like the spec" : prior >= 0.5 ? "; most of the file's tests are about this spec" : '';
         add(m.c, { kind: 'names', detail: `shares ${m.shared.slice(0, 5).join(', ')} with ${m.c.local}${why}`, weight });
       }
-      for (const [candidate, evidence] of found) {
-        const confidence = Math.min(0.99, 1 - evidence.reduce((p, e) => p * (1 - e.weight!), 1));
-        evidence.sort((x, y) => y.weight! - x.weight!);
-        guesses.push({ candidate, test, confidence: round(confidence), evidence: evidence.map(({ kind, detail }) => ({ kind, detail })) });
-      }
+      for (const [candidate, evidence] of found) guesses.push({ candidate, test, ...combine(evidence) });
     }
   }
   return guesses;
@@ -205,13 +197,15 @@ function nameMatches(test: CorpusTest, candidates: readonly Candidate[], index: 
   return out;
 }
 
+function groupBy(candidates: readonly Candidate[], keysOf: (c: Candidate) => readonly string[]): Map<string, Candidate[]> {
+  const out = new Map<string, Candidate[]>();
+  for (const c of candidates) for (const key of keysOf(c)) (out.get(key) ?? out.set(key, []).get(key)!).push(c);
+  return out;
+}
+
 function share(of: Set<string>, among: Set<string>): number {
   if (of.size === 0) return 0;
   let n = 0;
   for (const w of of) if (among.has(w)) n++;
   return n / of.size;
-}
-
-export function round(x: number): number {
-  return Math.round(x * 100) / 100;
 }

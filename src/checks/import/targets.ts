@@ -10,7 +10,7 @@ import type { Spec } from '../../model/model.js';
 import { namedPaths } from '../../formats/named-paths.js';
 import { resolveFrom } from '../../util/files.js';
 import { specWords } from './capabilities.js';
-import { round } from './links.js';
+import { combine } from './evidence.js';
 import type { CorpusFile } from './test-corpus.js';
 import { tokenize } from './tokens.js';
 import type { Evidence, TargetProposal } from './types.js';
@@ -32,8 +32,9 @@ export function guessTargets(inputs: TargetInputs): TargetProposal[] {
   const { root, specs, listed, sources, targeted } = inputs;
   const inScope = new Set(sources);
   const found = new Map<string, { spec: string; glob: string; evidence: Evidence[] }>();
+  const already = new Map([...targeted].map(([spec, files]) => [spec, new Set(files)]));
   const add = (spec: string, file: string, e: Evidence) => {
-    if (targeted.get(spec)?.includes(file)) return;
+    if (already.get(spec)?.has(file)) return;
     const key = `${spec}\0${file}`;
     const entry = found.get(key) ?? found.set(key, { spec, glob: file, evidence: [] }).get(key)!;
     entry.evidence.push(e);
@@ -87,13 +88,7 @@ export function guessTargets(inputs: TargetInputs): TargetProposal[] {
     }
   }
 
-  for (const t of found.values()) t.evidence.sort((x, y) => y.weight! - x.weight!);
-  return [...found.values()].map(({ spec, glob, evidence }) => ({
-    spec,
-    glob,
-    confidence: round(Math.min(0.99, 1 - evidence.reduce((p, e) => p * (1 - e.weight!), 1))),
-    evidence: evidence.map(({ kind, detail }) => ({ kind, detail })),
-  }));
+  return [...found.values()].map(({ spec, glob, evidence }) => ({ spec, glob, ...combine(evidence) }));
 }
 
 const EXTENSIONS = ['', '.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs', '/index.ts', '/index.tsx', '/index.js'];

@@ -18,6 +18,8 @@ export interface CorpusTest {
   /** The body's code: identifiers and strings. */
   body: string;
   tags: string[];
+  /** The capability ids its `meta.capabilities` claims. */
+  claims: string[];
   /** The spec a Kiro property test names (`Feature: session-expiry, Property 3`), nearest above or in it. */
   feature?: string;
 }
@@ -80,7 +82,7 @@ export function corpusFile(file: string, source: string): CorpusFile {
     if (trailing) comments.push(trailing[1]);
     // A feature named inside the test's own lines counts too.
     const own = featureAt[Math.max(start, end - 1)] ?? featureAt[start];
-    return { file, fullName: t.fullName, dynamic: t.dynamic, line: t.line, comments: comments.join('\n'), body: code.join('\n'), tags: t.tags, ...(own !== undefined && { feature: own }) };
+    return { file, fullName: t.fullName, dynamic: t.dynamic, line: t.line, comments: comments.join('\n'), body: code.join('\n'), tags: t.tags, claims: t.capabilities.map((c) => c.id), ...(own !== undefined && { feature: own }) };
   });
   const imports = [...new Set([...source.matchAll(IMPORT)].map((m) => m[1]))];
   return { file, tests, imports };
