@@ -6,6 +6,8 @@ import path from 'node:path';
 import type { ResolvedConfig } from './config.js';
 import { SdnaError } from './util/errors.js';
 import { listFiles } from './util/files.js';
+import { GuardedReader } from './util/guarded.js';
+import { isInside } from './util/paths.js';
 import { findGenerated, sha256 } from './checks/generated/stamp.js';
 import { readState, writeState, STATE_FILE } from './artifacts/state.js';
 import { withLock } from './util/lock.js';
@@ -26,14 +28,18 @@ export interface AcceptResult {
 export async function acceptGenerated(config: ResolvedConfig, files: string[], cwd: string): Promise<AcceptResult> {
   const root = path.resolve(config.root);
   // Under a lock from read to write: concurrent `sdna accept` runs each keep their entries.
-  return withLock(path.join(root, STATE_FILE), STATE_FILE, 'sdna accept', () => accept(root, files, cwd));
+  return withLock(root, path.join(root, STATE_FILE), STATE_FILE, 'sdna accept', () => accept(root, files, cwd));
 }
 
 function accept(root: string, files: string[], cwd: string): AcceptResult {
   const state = readState(root);
+  const reader = new GuardedReader(root);
   const named = files.map((f) => {
-    const rel = path.relative(root, path.resolve(cwd, f)).split(path.sep).join('/');
-    if (rel.startsWith('..') || path.isAbsolute(rel)) throw new SdnaError(`${f} is outside the project root ${root}`);
+    const abs = path.resolve(cwd, f);
+    if (!isInside(abs, root)) throw new SdnaError(`${f} is outside the project root ${root}`);
+    const rel = path.relative(root, abs).split(path.sep).join('/');
+    // A named file that cannot be read says why (missing, a folder, a symlink out of the root).
+    reader.bytes(rel, 'source');
     return rel;
   });
   const candidates = named.length > 0 ? named : listFiles(root).files;
@@ -41,7 +47,7 @@ function accept(root: string, files: string[], cwd: string): AcceptResult {
   const next = named.length > 0 ? { ...state.generated } : {};
   const unmarked: string[] = [];
   for (const file of candidates) {
-    const found = findGenerated(root, file);
+    const found = findGenerated(reader, file);
     if (!found) {
       if (named.length > 0) unmarked.push(file);
       continue;

@@ -9,6 +9,9 @@ import { pathToFileURL } from 'node:url';
 import * as z from 'zod/mini';
 import { KIND_NAMES, LEVELS, type Kind, type Level } from './model/kinds.js';
 import { SdnaError } from './util/errors.js';
+import { GuardedReader, readInRoot, readNamedFile } from './util/guarded.js';
+import { closest } from './util/text.js';
+import { checkRoot } from './util/root.js';
 import { configGlobs } from './util/globs.js';
 import type { Override } from './model/levels.js';
 
@@ -111,8 +114,10 @@ export function describeIssues(issues: readonly z.core.$ZodIssue[], keys: readon
       switch (issue.code) {
         case 'unrecognized_keys': {
           const where = at ? `${at}.` : '';
-          const allowed = /(?:^|\.)rules$/.test(at) ? KIND_NAMES : /^overrides\.\d+$/.test(at) ? ['capabilities', 'rules'] : keys;
-          return `unknown key ${issue.keys.map((k) => `"${where}${k}"`).join(', ')} (expected one of: ${allowed.join(', ')})`;
+          const allowed: readonly string[] = /(?:^|\.)rules$/.test(at) ? KIND_NAMES : /^overrides\.\d+$/.test(at) ? ['capabilities', 'rules'] : keys;
+          const meant = issue.keys.length === 1 ? closest(issue.keys[0], allowed) : undefined;
+          const guess = meant ? `did you mean "${where}${meant}"? ` : '';
+          return `unknown key ${issue.keys.map((k) => `"${where}${k}"`).join(', ')} (${guess}expected one of: ${allowed.join(', ')})`;
         }
         case 'invalid_value':
           return `invalid value (location: ${at}, expected: ${issue.values.map((v) => JSON.stringify(v)).join(' | ')})`;
@@ -138,14 +143,36 @@ async function importConfig(file: string): Promise<unknown> {
   return mod.default;
 }
 
-async function readConfigFile(file: string): Promise<unknown> {
+/**
+ * `named`: the user named it (`--config`), so it may live anywhere; a config
+ * sdna found is a file of its folder's project and must not lead out of it.
+ */
+async function readConfigFile(file: string, named: boolean): Promise<unknown> {
   const name = path.basename(file);
+  // Through the one reader: a config is a regular file of sane size (a FIFO would hang the import).
+  const text = named ? readNamedFile(file, 'config', name) : new GuardedReader(path.dirname(file)).text(name, 'config');
+  if (file.endsWith('.json')) return parseJson(text, name);
   try {
-    if (file.endsWith('.json')) return JSON.parse(fs.readFileSync(file, 'utf8'));
     return await importConfig(file);
   } catch (error) {
     const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
     throw new SdnaError(`cannot load ${name}: ${message}`);
+  }
+}
+
+/** JSON, or one line naming the file, the line and column, and what is wrong there. */
+function parseJson(text: string, name: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    const message = (error as Error).message;
+    const at = /at position (\d+)/.exec(message);
+    const reason = message.replace(/\s*(?:in JSON )?at position \d+.*$/, '').replace(/\s*\(line \d+ column \d+\)$/, '');
+    if (!at) throw new SdnaError(`cannot load ${name}: ${reason} (it must be JSON, such as { "specs": ["specs/**/*.spec.md"] })`);
+    const before = text.slice(0, Number(at[1]));
+    const line = before.split('\n').length;
+    const column = Number(at[1]) - before.lastIndexOf('\n');
+    throw new SdnaError(`cannot load ${name}:${line}:${column}: ${reason} (JSON allows no comments or trailing commas; use sdna.config.ts for those)`);
   }
 }
 
@@ -158,7 +185,7 @@ function findConfig(dir: string): { file: string; pkgKey: boolean } | undefined 
   const pkg = path.join(dir, 'package.json');
   if (fs.existsSync(pkg)) {
     try {
-      const json = JSON.parse(fs.readFileSync(pkg, 'utf8')) as Record<string, unknown>;
+      const json = JSON.parse(readInRoot(dir, 'package.json', 'manifest') ?? '{}') as Record<string, unknown>;
       if (json && typeof json === 'object' && 'sdna' in json) return { file: pkg, pkgKey: true };
     } catch {
       // An unparsable package.json is not sdna's to judge: it just holds no config.
@@ -167,28 +194,62 @@ function findConfig(dir: string): { file: string; pkgKey: boolean } | undefined 
   return undefined;
 }
 
-/** The config as written (not yet validated) and the file it came from, if any. */
-export async function loadRawConfig(dir: string, explicit?: string): Promise<{ raw: unknown; file?: string }> {
+/** Where looking for a config stops: the repository's top (a `.git` folder or file) or the file system's. */
+function isTop(dir: string): boolean {
+  return fs.existsSync(path.join(dir, '.git')) || path.dirname(dir) === dir;
+}
+
+/**
+ * The config in `dir`, else (with `climb`) in the nearest parent up to the
+ * repository's top, as ESLint and Vitest look for theirs.
+ */
+function searchConfig(dir: string, climb: boolean): { file: string; pkgKey: boolean } | undefined {
+  for (let at = dir; ; at = path.dirname(at)) {
+    const found = findConfig(at);
+    if (found || !climb || isTop(at)) return found;
+  }
+}
+
+/** With no config: the nearest folder up to the repository's top that holds a package.json, else `dir`. */
+function projectFolder(dir: string): string {
+  for (let at = dir; ; at = path.dirname(at)) {
+    if (fs.existsSync(path.join(at, 'package.json'))) return at;
+    if (isTop(at)) return dir;
+  }
+}
+
+/** The config as written (not yet validated) and the file it came from, if any. `climb`: look in parent folders too. */
+export async function loadRawConfig(dir: string, explicit?: string, climb = false): Promise<{ raw: unknown; file?: string }> {
   if (explicit) {
     const file = path.resolve(explicit);
-    if (!fs.existsSync(file)) throw new SdnaError(`config file not found: ${explicit}`);
-    const raw = await readConfigFile(file);
+    if (!fs.existsSync(file)) {
+      throw new SdnaError(`config file not found: ${explicit} (pass an existing sdna.config.{ts,mts,js,mjs,json} or package.json)`);
+    }
+    const raw = await readConfigFile(file, true);
     return { raw: path.basename(file) === 'package.json' ? ((raw as Record<string, unknown>)?.sdna ?? {}) : raw, file };
   }
-  const found = findConfig(path.resolve(dir));
+  const found = searchConfig(path.resolve(dir), climb);
   if (!found) return { raw: {} };
-  const raw = await readConfigFile(found.file);
+  const raw = await readConfigFile(found.file, false);
   return { raw: found.pkgKey ? (raw as Record<string, unknown>).sdna : raw, file: found.file };
 }
 
 /**
- * Finds, loads and validates the config. `dir` is where to look (the CLI's
- * `--root`); `explicit` is `--config`. Throws SdnaError for anything that must
- * stop sdna (exit 2).
+ * Finds, loads and validates the config. Throws SdnaError for anything that
+ * must stop sdna (exit 2). `root` is the CLI's `--root`: the config is looked
+ * for there only, and it is the root unless the config's `root` says
+ * otherwise. Without it, the config is looked for from `cwd` up to the
+ * repository's top, and the root is the config's folder (its `root` resolved
+ * from there), or with no config the nearest folder with a package.json.
+ * `explicit` is `--config`.
  */
-export async function loadConfig(dir: string, explicit?: string): Promise<ResolvedConfig> {
-  const { raw, file } = await loadRawConfig(dir, explicit);
-  return resolveConfig(raw, file, path.resolve(dir));
+export async function loadConfig(root: string | undefined, explicit?: string, cwd = process.cwd()): Promise<ResolvedConfig> {
+  const start = path.resolve(cwd, root ?? '.');
+  const { raw, file } = await loadRawConfig(start, explicit, root === undefined);
+  const fallback = root !== undefined ? start : file ? path.dirname(file) : projectFolder(start);
+  const config = resolveConfig(raw, file, fallback);
+  checkRoot(config.root);
+  return config;
 }
 
 export function resolveConfig(raw: unknown, file: string | undefined, dir: string): ResolvedConfig {

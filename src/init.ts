@@ -9,6 +9,7 @@ import { CONFIG_FILES, FIXTURE_SPECS, resolveConfig, type UserConfig } from './c
 import { numbered } from './util/text.js';
 import { SdnaError } from './util/errors.js';
 import { listFiles, writeFileAtomic } from './util/files.js';
+import { GuardedReader, readInRoot } from './util/guarded.js';
 import type { Format } from './model/model.js';
 import { readModel } from './read-model.js';
 import { formatOf } from './formats/readers.js';
@@ -54,31 +55,32 @@ export function initProject(root: string, force: boolean): InitResult {
   // Read the specs as the new config will, to see which ones govern no code yet.
   const specs: NonNullable<UserConfig['specs']> = [...(formats.length ? formats.map((f) => READERS[f].glob) : [READERS.tessl.glob]), ...FIXTURE_SPECS];
   const resolved = resolveConfig({ specs }, undefined, root);
-  const model = readModel(resolved, files);
+  const reader = new GuardedReader(root);
+  const model = readModel(resolved, files, undefined, reader);
   const included = configGlobs('include', resolved.include).test;
   const excluded = configGlobs('exclude', resolved.exclude).test;
   const untargeted: string[] = [];
   const inferred: InitResult['inferred'] = [];
   for (const file of model.specs.filter((s) => s.targets.length === 0).map((s) => s.file).sort()) {
-    const targets = namedPaths(root, file, set, (f) => included(f) && !excluded(f)).map((p) => p.file);
+    const targets = namedPaths(reader, file, set, (f) => included(f) && !excluded(f)).map((p) => p.file);
     specs.push({ path: file, targets });
     if (targets.length > 0) inferred.push({ file, targets });
     else untargeted.push(file);
   }
   const config: UserConfig = { $schema: './node_modules/sdna/schema/config.schema.json', specs };
 
-  writeFileAtomic(path.join(root, CONFIG_FILE), JSON.stringify(config, null, 2) + '\n');
+  writeFileAtomic(path.join(root, CONFIG_FILE), JSON.stringify(config, null, 2) + '\n', { within: root, shown: CONFIG_FILE });
   const vitestConfig = fs
     .readdirSync(root)
     .filter((f) => /^vitest\.config\.[cm]?[jt]s$/.test(f) || /^vite\.config\.[cm]?[jt]s$/.test(f))
     .sort((a, b) => Number(b.startsWith('vitest')) - Number(a.startsWith('vitest')))[0];
-  const pluginAdded = vitestConfig !== undefined && fs.readFileSync(path.join(root, vitestConfig), 'utf8').includes('sdna/vitest');
+  const pluginAdded = vitestConfig !== undefined && (reader.tryText(vitestConfig, 'config') ?? '').includes('sdna/vitest');
   return { found, config, untargeted, inferred, vitestConfig, pluginAdded, replaced };
 }
 
 function hasPackageConfig(root: string): boolean {
   try {
-    const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as Record<string, unknown>;
+    const pkg = JSON.parse(readInRoot(root, 'package.json', 'manifest') ?? '{}') as Record<string, unknown>;
     return Boolean(pkg && typeof pkg === 'object' && 'sdna' in pkg);
   } catch {
     return false;

@@ -2,7 +2,6 @@
 // judge capability statuses (src/statuses.ts), then sort and gate. Pure data
 // in, data out; nothing is written.
 
-import fs from 'node:fs';
 import path from 'node:path';
 import type { ResolvedConfig } from './config.js';
 import type { ParseCache } from './artifacts/cache.js';
@@ -20,8 +19,9 @@ import { checkPendingChanges } from './checks/pending-changes.js';
 import { gate, staticStatuses, testDirOf } from './statuses.js';
 import { levels } from './model/levels.js';
 import { BASELINE_FILE, readBaseline } from './artifacts/baseline.js';
-import { SdnaError } from './util/errors.js';
+import { checkRoot } from './util/root.js';
 import { listFiles } from './util/files.js';
+import { GuardedReader, readInRoot } from './util/guarded.js';
 import { configGlobs } from './util/globs.js';
 import { timed, timedAsync } from './util/perf.js';
 
@@ -44,8 +44,10 @@ export async function createPlan(config: ResolvedConfig, options: PlanOptions = 
   const isTest = configGlobs('tests', config.tests).test;
   const { rules } = config;
 
+  // Every file the checks read goes through this one reader; what it refuses is reported below.
+  const reader = new GuardedReader(root);
   const listing = timed('list files', () => listFiles(root));
-  const model = options.model ?? timed('specs', () => readModel(config, listing.files, options.specCache));
+  const model = options.model ?? timed('specs', () => readModel(config, listing.files, options.specCache, reader));
   const found: FindingInput[] = model.problems.map(({ spec, file, problem }) => problemFinding(spec, file, problem));
   // Links and targets `sdna import --write` recorded count like written ones.
   const recorded = timed('recorded links', () => applyRecords(root, model.specs));
@@ -57,22 +59,29 @@ export async function createPlan(config: ResolvedConfig, options: PlanOptions = 
   const targeted = new Set([...targetFiles.values()].flat());
   found.push(...timed('scope', () => checkScope(include, exclude.test, listing, targeted)));
   if (rules['generated-edited'] !== 'off' || rules['generated-unrecorded'] !== 'off') {
-    found.push(...timed('generated', () => checkGenerated(root, specs, targetFiles)));
+    found.push(...timed('generated', () => checkGenerated(reader, specs, targetFiles)));
   }
   // The API check, and TypeScript with it, loads only when some spec has an `## API` block.
   const withApi = specs.filter((s) => s.api.length > 0);
   if (withApi.length > 0 && rules['api-drift'] !== 'off') {
     const { checkApi } = await import('./checks/api-drift/index.js');
-    found.push(...(await timedAsync('api', () => checkApi({ root, specs: withApi, targetFiles, cache: options.cache }))));
+    found.push(...(await timedAsync('api', () => checkApi({ root, specs: withApi, targetFiles, cache: options.cache, reader }))));
   }
   const testFiles = listing.files.filter(isTest);
   const testDir = testDirOf(testFiles);
-  const scan = timed('claims', () => scanClaims(root, testFiles, options.cache));
-  const links = timed('links', () => checkLinks(specs, scan.claims, new TestIndex(root, listing.set, scan.parsed, options.cache)));
+  const scan = timed('claims', () => scanClaims(reader, testFiles, options.cache));
+  const links = timed('links', () => checkLinks(specs, scan.claims, new TestIndex(reader, listing.set, scan.parsed, options.cache)));
   found.push(...links.findings);
   const { capabilities, findings: untested } = timed('statuses', () => staticStatuses(specs, links.testsOf, testDir));
   found.push(...untested);
-  found.push(...timed('pending changes', () => checkPendingChanges(root, listing.files, capabilities)));
+  found.push(...timed('pending changes', () => checkPendingChanges(reader, listing.files, capabilities)));
+  for (const { file, ...data } of reader.refused) found.push({ kind: 'unread-file', file, line: 1, data });
+  // What the listing would not read counts when sdna would have read it: a spec, a test, code in scope.
+  const isSpec = configGlobs('specs', config.specs).test;
+  for (const { file, reason, why } of listing.refused) {
+    const as = isSpec(file) ? 'spec' : isTest(file) ? 'test' : include.test(file) && !exclude.test(file) ? 'source' : undefined;
+    if (as) found.push({ kind: 'unread-file', file, line: 1, data: { as, reason, why } });
+  }
 
   const specFiles = specFilesOf(model);
   const entries = options.ignoreBaseline ? undefined : readBaseline(root);
@@ -91,29 +100,12 @@ export async function createPlan(config: ResolvedConfig, options: PlanOptions = 
   };
 }
 
-function checkRoot(root: string): void {
-  // Walking a whole file system is never a project: say so instead of listing it for minutes.
-  if (path.parse(root).root === root) throw new SdnaError(`refusing to plan the file system root ${root}: pass --root <your project's folder> (or fix "root" in the config)`);
-  let stat: fs.Stats;
-  try {
-    stat = fs.statSync(root);
-  } catch {
-    throw new SdnaError(`root ${root} does not exist`);
-  }
-  if (!stat.isDirectory()) throw new SdnaError(`root ${root} is not a folder`);
-  try {
-    fs.readdirSync(root);
-  } catch (error) {
-    throw new SdnaError(`root ${root} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
-  }
-}
-
 export function projectName(root: string): string {
   try {
-    const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { name?: unknown };
-    if (typeof pkg.name === 'string' && pkg.name) return pkg.name;
+    const pkg = JSON.parse(readInRoot(root, 'package.json', 'manifest') ?? '{}') as { name?: unknown } | null;
+    if (typeof pkg?.name === 'string' && pkg.name) return pkg.name;
   } catch {
-    // No package.json: the folder's name will do.
+    // No readable package.json: the folder's name will do.
   }
   return path.basename(root);
 }

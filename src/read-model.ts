@@ -8,6 +8,7 @@ import path from 'node:path';
 import type { ResolvedConfig } from './config.js';
 import type { Spec } from './model/model.js';
 import { configGlobs } from './util/globs.js';
+import { GuardedReader, readInRoot } from './util/guarded.js';
 import { readSpecFile } from './formats/read.js';
 import { readerOf, type Reader } from './formats/readers.js';
 import type { SpecProblem } from './formats/problem.js';
@@ -26,7 +27,7 @@ export interface SpecModel {
 export type SpecCache = Map<string, { stamp: string; problem?: SpecProblem; read?: ReadResult }>;
 
 /** Reads every spec file among `files` into the model. */
-export function readModel(config: ResolvedConfig, files: string[], cache?: SpecCache): SpecModel {
+export function readModel(config: ResolvedConfig, files: string[], cache?: SpecCache, fileReader = new GuardedReader(config.root)): SpecModel {
   const isSpec = configGlobs('specs', config.specs).test;
   const specs: Spec[] = [];
   const problems: SpecModel['problems'] = [];
@@ -34,7 +35,7 @@ export function readModel(config: ResolvedConfig, files: string[], cache?: SpecC
     const reader = isSpec(file) ? readerOf(file) : undefined;
     if (!reader) continue;
     const fallbackId = reader.idOf(file);
-    const { problem, read } = cache ? cachedRead(config.root, file, reader, cache) : freshRead(config.root, file, reader);
+    const { problem, read } = cache ? cachedRead(fileReader, file, reader, cache) : freshRead(fileReader, file, reader);
     if (problem) {
       problems.push({ spec: fallbackId, file, problem });
       continue;
@@ -73,9 +74,9 @@ function duplicateIds(specs: Spec[]): SpecModel['problems'] {
   return problems;
 }
 
-function freshRead(root: string, file: string, reader: Reader): { problem?: SpecProblem; read?: ReadResult } {
-  const { text, problem } = readSpecFile(root, file);
-  const companion = (name: string) => readSpecFile(root, path.posix.join(path.posix.dirname(file), name)).text;
+function freshRead(files: GuardedReader, file: string, reader: Reader): { problem?: SpecProblem; read?: ReadResult } {
+  const { text, problem } = readSpecFile(files, file);
+  const companion = (name: string) => readSpecFile(files, path.posix.join(path.posix.dirname(file), name)).text;
   return problem ? { problem } : { read: reader.read(file, text!, companion) };
 }
 
@@ -95,11 +96,11 @@ function stampOf(root: string, file: string, reader: Reader): string | undefined
   return parts.join(' ');
 }
 
-function cachedRead(root: string, file: string, reader: Reader, cache: SpecCache): { problem?: SpecProblem; read?: ReadResult } {
-  const stamp = stampOf(root, file, reader);
+function cachedRead(files: GuardedReader, file: string, reader: Reader, cache: SpecCache): { problem?: SpecProblem; read?: ReadResult } {
+  const stamp = stampOf(files.root, file, reader);
   const hit = cache.get(file);
   if (stamp !== undefined && hit?.stamp === stamp) return hit;
-  const result = freshRead(root, file, reader);
+  const result = freshRead(files, file, reader);
   if (stamp !== undefined) cache.set(file, { stamp, ...result });
   return result;
 }
@@ -125,9 +126,9 @@ function configLines(config: ResolvedConfig): (glob: string) => { line: number; 
   if (config.source === undefined) return () => ({ line: 1 });
   let text = '';
   try {
-    text = fs.readFileSync(path.join(config.root, config.source), 'utf8');
+    text = readInRoot(config.root, config.source, 'config') ?? '';
   } catch {
-    // The config was read a moment ago; if it is gone now, line 1 will do.
+    // The config was read a moment ago; if it cannot be now, line 1 will do.
   }
   const file = config.source;
   return (glob) => {

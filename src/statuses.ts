@@ -168,6 +168,9 @@ export function runStatuses(plan: Plan, outcomesOf: (id: string) => readonly Out
           });
         } else if (status === 'untested') {
           findings.push(untested(spec, cap, written.length > 0 || cap.links.length > 0 ? 'not-run' : 'unlinked', fromSpec));
+        } else if (status === 'skipped') {
+          const tests = new Set(mapped.map((t) => `${t.file}\0${t.fullName}`)).size;
+          findings.push({ kind: 'skipped-capability', spec: spec.id, capability: cap.id, file: spec.file, line: cap.line, data: { promise: cap.text || cap.name, tests } });
         }
         return status;
       },

@@ -3,6 +3,7 @@
 // one, each path made relative to the workspace root.
 
 import fs from 'node:fs';
+import { readInRoot } from './util/guarded.js';
 import path from 'node:path';
 import picomatch from 'picomatch';
 import yaml from 'js-yaml';
@@ -40,8 +41,8 @@ export function workspacePackages(root: string): WorkspacePackage[] | undefined 
     if (!include.some((m) => m(dir)) || exclude.some((m) => m(dir))) continue;
     let name = dir;
     try {
-      const pkg = JSON.parse(fs.readFileSync(path.join(root, file), 'utf8')) as { name?: unknown };
-      if (typeof pkg.name === 'string' && pkg.name) name = pkg.name;
+      const pkg = JSON.parse(readInRoot(root, file, 'manifest') ?? '{}') as { name?: unknown } | null;
+      if (typeof pkg?.name === 'string' && pkg.name) name = pkg.name;
     } catch {
       // An unreadable package.json still names a package: by its folder.
     }
@@ -52,15 +53,15 @@ export function workspacePackages(root: string): WorkspacePackage[] | undefined 
 
 function workspaceGlobs(root: string): string[] | undefined {
   try {
-    const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { workspaces?: unknown };
-    const w = pkg.workspaces;
+    const pkg = JSON.parse(readInRoot(root, 'package.json', 'manifest') ?? '{}') as { workspaces?: unknown } | null;
+    const w = pkg?.workspaces;
     const list = Array.isArray(w) ? w : (w as { packages?: unknown } | undefined)?.packages;
     if (Array.isArray(list)) return list.filter((g): g is string => typeof g === 'string');
   } catch {
     // No package.json, or not JSON: maybe pnpm.
   }
   try {
-    const doc = yaml.load(fs.readFileSync(path.join(root, 'pnpm-workspace.yaml'), 'utf8')) as { packages?: unknown } | null;
+    const doc = yaml.load(readInRoot(root, 'pnpm-workspace.yaml', 'manifest') ?? '') as { packages?: unknown } | null;
     if (Array.isArray(doc?.packages)) return doc.packages.filter((g): g is string => typeof g === 'string');
   } catch {
     // None.

@@ -229,7 +229,7 @@ describe.concurrent('bad input', () => {
         file: 'specs/huge.spec.md',
         line: 1,
         message:
-          'spec is 5.2 MB, over the 1 MB limit, and was not parsed; split it into one spec per area (`specs/<area>.spec.md`)',
+          'cannot read the spec: it is 5.2 MB, over the 1 MB limit for a spec file; split it into one spec per area (`specs/<area>.spec.md`)',
       },
     ]);
   });
@@ -259,7 +259,7 @@ describe.concurrent('bad input', () => {
         file: 'specs/gone.spec.md',
         line: 1,
         message:
-          'cannot read the spec: it does not exist (a broken symlink?); make it a readable Markdown file, or remove it',
+          'cannot read the spec: it is a symlink to nothing; make it a readable Markdown file, or remove it',
       },
     ]);
   });
@@ -349,7 +349,7 @@ describe.concurrent('bad places to read or write', () => {
   it('`--root /` is refused rather than walking the whole file system', async ({ expect }) => {
     const r = await sdna(['plan', '--root', '/']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe('sdna: refusing to plan the file system root /: pass --root <your project\'s folder> (or fix "root" in the config)\n');
+    expect(r.stderr).toBe('sdna: refusing to use the file system root / as the project: pass --root <your project\'s folder> (or fix "root" in the config)\n');
   });
 
   it('export --out under a folder that does not exist: no folder is created', async ({ expect }) => {
@@ -376,7 +376,7 @@ describe.concurrent('bad places to read or write', () => {
     write(root, '.sdna', 'not a folder\n');
     const baseline = await sdna(['baseline', '--root', root], { root });
     expect(baseline.code).toBe(2);
-    expect(baseline.stderr).toBe('sdna: cannot read .sdna/baseline.json: ENOTDIR\n');
+    expect(baseline.stderr).toBe('sdna: cannot read .sdna/baseline.json: a part of its path is a file, not a folder (ENOTDIR)\n');
     write(root, 'src/gen.ts', '// GENERATED FROM SPEC - DO NOT EDIT\nexport const x = 1;\n');
     const accept = await sdna(['accept', 'src/gen.ts'], { cwd: root, root });
     expect(accept.code).toBe(2);

@@ -66,7 +66,7 @@ describe('sdna baseline', () => {
       ['{ "version": 1, "findings": [', `sdna: .sdna/baseline.json is not valid JSON (Unexpected end of JSON input)${recover}`],
       ['{ "version": 2, "findings": [] }', 'sdna: .sdna/baseline.json was written by a newer sdna (baseline version 2); upgrade sdna to read it\n'],
       ['{ "findings": [] }', `sdna: .sdna/baseline.json has no \`"version": 1\`${recover}`],
-      ['{ "version": 1, "findings": [{ "fingerprint": "x" }] }', `sdna: .sdna/baseline.json is not a valid baseline (at findings.0.fingerprint: Invalid input)${recover}`],
+      ['{ "version": 1, "findings": [{ "fingerprint": "x" }] }', `sdna: .sdna/baseline.json is not a valid baseline (at findings.0.fingerprint: expected a string of the form /^[0-9a-f]{16}$/, found a string ("x"))${recover}`],
     ];
     for (const [content, message] of cases) {
       const root = project();

@@ -42,15 +42,30 @@ describe.concurrent('parse cache', () => {
     const r = await sdna(['plan', '--root', root], { root });
     expect(r.stdout).toBe(clean.stdout);
     expect(r.code).toBe(0);
-    expect(JSON.parse(fs.readFileSync(file, 'utf8'))).toMatchObject({ format: 1 });
+    expect(JSON.parse(fs.readFileSync(file, 'utf8').split('\n')[0])).toMatchObject({ format: 2 });
+  });
+
+  it('a cache whose entries are garbled in any way is ignored and rewritten, never a crash', async ({ expect }) => {
+    const root = tempProject('api-drift');
+    fs.mkdirSync(path.join(root, 'node_modules'));
+    const file = path.join(root, 'node_modules/.cache/sdna/parse-cache.json');
+    const first = await sdna(['plan', '--root', root], { root });
+    const [header, entries] = fs.readFileSync(file, 'utf8').split('\n');
+    const garbage = ['{}', '[]', 'null', '{"api":{"x":5}}', entries.replace(/"api":\{/, '"api":{"zz":[1,{"kind":"nope"}],'), entries.replace(/\[/g, '{')];
+    for (const text of garbage) {
+      fs.writeFileSync(file, `${header}\n${text}`);
+      const r = await sdna(['plan', '--root', root], { root });
+      expect({ code: r.code, stdout: r.stdout, stderr: r.stderr }).toEqual({ code: first.code, stdout: first.stdout, stderr: '' });
+      expect(fs.readFileSync(file, 'utf8').split('\n')[1]).toBe(entries);
+    }
   });
 
   it('a cache from another sdna version is ignored', async ({ expect }) => {
     const root = project();
     const file = path.join(root, 'node_modules/.cache/sdna/parse-cache.json');
     await sdna(['plan', '--root', root]);
-    const data = JSON.parse(fs.readFileSync(file, 'utf8'));
-    fs.writeFileSync(file, JSON.stringify({ ...data, sdna: '0.0.0-other' }));
+    const [header, entries] = fs.readFileSync(file, 'utf8').split('\n');
+    fs.writeFileSync(file, `${JSON.stringify({ ...JSON.parse(header), sdna: '0.0.0-other' })}\n${entries}`);
     const r = await sdna(['plan', '--root', root, '--performance'], { root });
     expect(cacheLine(r.stderr)).toMatch(/: 0 hits, [1-9]\d* misses$/);
   });

@@ -2,6 +2,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { scanClaims } from '../src/checks/links/claims.js';
+import { GuardedReader } from '../src/util/guarded.js';
 import { tempProject, write } from './helpers.js';
 
 describe('scanClaims', () => {
@@ -11,7 +12,7 @@ describe('scanClaims', () => {
     write(root, 'b.test.ts', "it('b', { tags: ['cart/discount', 'slow'] }, () => {});\n");
     write(root, 'c.test.ts', "it('c', () => { const input = { tags: ['order'] }; });\n");
     write(root, 'd.test.ts', "it('d', () => {});\n");
-    const { claims, parsed } = scanClaims(root, ['a.test.ts', 'b.test.ts', 'c.test.ts', 'd.test.ts', 'missing.test.ts']);
+    const { claims, parsed } = scanClaims(new GuardedReader(root), ['a.test.ts', 'b.test.ts', 'c.test.ts', 'd.test.ts', 'missing.test.ts']);
     expect(claims).toEqual([
       { id: 'cart/total', file: 'a.test.ts', line: 1, test: 'a', via: 'meta' },
       { id: 'cart/discount', file: 'b.test.ts', line: 1, test: 'b', via: 'tag' },

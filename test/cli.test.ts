@@ -121,13 +121,13 @@ describe.concurrent('sdna plan cannot run: exit 2 with one line on stderr', () =
     const r = await sdna(['plan', '--root', 'fixtures/nope']);
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toBe(`sdna: root ${path.join(FIXTURES, 'nope')} does not exist\n`);
+    expect(r.stderr).toBe(`sdna: the project root ${path.join(FIXTURES, 'nope')} does not exist: pass --root <your project's folder> (or fix "root" in the config)\n`);
   });
 
   it('root is a file', async ({ expect }) => {
     const r = await sdna(['plan', '--root', 'package.json']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/^sdna: root .*package\.json is not a folder\n$/);
+    expect(r.stderr).toMatch(/^sdna: the project root .*package\.json is a file, not a folder: pass --root/);
   });
 
   it('unknown reporter', async ({ expect }) => {
@@ -163,7 +163,7 @@ describe.concurrent('sdna plan cannot run: exit 2 with one line on stderr', () =
   it('unknown option', async ({ expect }) => {
     const r = await sdna(['plan', '--jsn']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe('sdna: Unknown option `--jsn`\n');
+    expect(r.stderr).toBe('sdna: Unknown option `--jsn` (did you mean --json?); run sdna plan --help\n');
   });
 
   it('unknown command', async ({ expect }) => {

@@ -112,13 +112,13 @@ describe.concurrent('config errors: exit 2, one line on stderr', () => {
       'unknown key',
       'sdna.config.json',
       '{ "rulez": {} }',
-      'sdna: invalid config in sdna.config.json: unknown key "rulez" (expected one of: $schema, root, specs, include, exclude, tests, rules, overrides)\n',
+      'sdna: invalid config in sdna.config.json: unknown key "rulez" (did you mean "rules"? expected one of: $schema, root, specs, include, exclude, tests, rules, overrides)\n',
     ],
     [
       'unknown finding kind in rules',
       'sdna.config.json',
       '{ "rules": { "untested": "off" } }',
-      'sdna: invalid config in sdna.config.json: unknown key "rules.untested" (expected one of: failing-capability, untested-capability, api-drift, generated-edited, generated-unrecorded, needs-clarification, unplanned-requirement, pending-change, semantic-drift, uncovered-code, unspecified-code, stale-target, broken-test-link, outdated-link, bad-link-record, broken-requirement-ref, spec-error, spec-warning)\n',
+      'sdna: invalid config in sdna.config.json: unknown key "rules.untested" (expected one of: failing-capability, untested-capability, skipped-capability, api-drift, generated-edited, generated-unrecorded, needs-clarification, unplanned-requirement, pending-change, semantic-drift, uncovered-code, unspecified-code, stale-target, broken-test-link, outdated-link, bad-link-record, broken-requirement-ref, spec-error, unread-file, spec-warning)\n',
     ],
     [
       'bad level',
@@ -148,7 +148,7 @@ describe.concurrent('config errors: exit 2, one line on stderr', () => {
       'invalid JSON',
       'sdna.config.json',
       '{ "rules": ',
-      'sdna: cannot load sdna.config.json: Unexpected end of JSON input\n',
+      'sdna: cannot load sdna.config.json: Unexpected end of JSON input (it must be JSON, such as { "specs": ["specs/**/*.spec.md"] })\n',
     ],
     [
       'invalid glob',
@@ -160,7 +160,7 @@ describe.concurrent('config errors: exit 2, one line on stderr', () => {
       'bad key in package.json',
       'package.json',
       '{ "name": "x", "sdna": { "spec": [] } }',
-      'sdna: invalid config in package.json ("sdna"): unknown key "spec" (expected one of: $schema, root, specs, include, exclude, tests, rules, overrides)\n',
+      'sdna: invalid config in package.json ("sdna"): unknown key "spec" (did you mean "specs"? expected one of: $schema, root, specs, include, exclude, tests, rules, overrides)\n',
     ],
     [
       'a module that throws',
@@ -192,6 +192,6 @@ describe.concurrent('config errors: exit 2, one line on stderr', () => {
   it('--config that does not exist', async ({ expect }) => {
     const r = await sdna(['plan', '--config', 'nope.json', '--root', path.join(FIXTURES, 'clean')]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe('sdna: config file not found: nope.json\n');
+    expect(r.stderr).toBe('sdna: config file not found: nope.json (pass an existing sdna.config.{ts,mts,js,mjs,json} or package.json)\n');
   });
 });

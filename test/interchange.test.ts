@@ -73,14 +73,14 @@ describe.concurrent('sdna export', () => {
 
 describe.concurrent('sdna plan --from: bad input stops with exit 2 and says why', () => {
   const cases: [name: string, content: string | undefined, message: RegExp][] = [
-    ['a missing file', undefined, /^sdna: cannot read .*missing\.json \(ENOENT\): pass the file `sdna export --out` wrote\n$/],
+    ['a missing file', undefined, /^sdna: cannot read .*missing\.json: it does not exist \(pass the file `sdna export --out` wrote\)\n$/],
     ['not JSON', '{', /^sdna: model\.json is not JSON: /],
     ['an unknown version', '{ "version": 2, "specs": [], "problems": [] }', /^sdna: model\.json: unsupported interchange version 2; this sdna reads version 1 \(write it with `sdna export`\)\n$/],
     ['a malformed spec', '{ "version": 1, "specs": [{ "id": "x" }], "problems": [] }', /^sdna: model\.json is not a valid interchange file: at specs\.0\.format: /],
     [
       'a path outside the root',
       '{ "version": 1, "specs": [{ "id": "x", "format": "tessl", "file": "../x.spec.md", "name": "X", "targets": [], "capabilities": [], "links": [], "uses": [], "api": [] }], "problems": [] }',
-      /^sdna: model\.json is not a valid interchange file: at specs\.0\.file: a path relative to the project root, inside it\n$/,
+      /^sdna: model\.json is not a valid interchange file: at specs\.0\.file: expected a path relative to the project root, inside it, found a string \("\.\.\/x\.spec\.md"\) \(its form: docs\/interchange\.md, schema\/interchange\.schema\.json\)\n$/,
     ],
   ];
   for (const [name, content, message] of cases) {

@@ -116,9 +116,9 @@ describe('overrides', () => {
     const cases: [unknown, string][] = [
       [
         [{ capabilities: ['x/*'], rules: { 'untested-capabilty': 'off' } }],
-        `sdna: invalid config in sdna.config.json: unknown key "overrides.0.rules.untested-capabilty" (expected one of: ${KIND_NAMES.join(', ')})\n`,
+        `sdna: invalid config in sdna.config.json: unknown key "overrides.0.rules.untested-capabilty" (did you mean "overrides.0.rules.untested-capability"? expected one of: ${KIND_NAMES.join(', ')})\n`,
       ],
-      [[{ capabilities: ['x/*'], rules: {}, rule: {} }], 'sdna: invalid config in sdna.config.json: unknown key "overrides.0.rule" (expected one of: capabilities, rules)\n'],
+      [[{ capabilities: ['x/*'], rules: {}, rule: {} }], 'sdna: invalid config in sdna.config.json: unknown key "overrides.0.rule" (did you mean "overrides.0.rules"? expected one of: capabilities, rules)\n'],
       [[{ capabilities: ['x/[a'], rules: {} }], 'sdna: invalid glob in config `overrides.0.capabilities`: Missing closing: "]" - use "\\\\]" to match literal characters\n'],
     ];
     for (const [overrides, message] of cases) {

@@ -7,7 +7,8 @@ import os from 'node:os';
 import path from 'node:path';
 import picomatch from 'picomatch';
 import { afterAll, describe, expect, it } from 'vitest';
-import { filesUnder, isInside, listFiles, resolveFrom } from '../src/util/files.js';
+import { filesUnder, listFiles } from '../src/util/files.js';
+import { isInside, resolveFrom } from '../src/util/paths.js';
 import { compileGlob, globSet, matchGlob, selectFiles } from '../src/util/globs.js';
 
 const temps: string[] = [];

@@ -1,7 +1,8 @@
 // Runs the real `vitest` as a child process on a throw-away copy of a fixture
 // that uses the plugin. Which Vitest and which Node come from the environment,
-// so the same tests run on Vitest 4 / Node 20 (default) and Vitest 5 / Node 24
-// (`npm run test:vitest5` sets SDNA_E2E_VITEST and SDNA_E2E_NODE).
+// so the same tests run on Vitest 4.1 / Node 20 (default), Vitest 3.2 / Node 20
+// and Vitest 5.1 / Node 24 (`npm run test:vitest3`, `npm run test:vitest5`:
+// scripts/test-vitest-compat.mjs sets SDNA_E2E_VITEST and SDNA_E2E_NODE).
 
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -11,9 +12,12 @@ import { FIXTURES, REPO, tempProject } from './helpers.js';
 /** A folder whose node_modules holds the Vitest under test (and its coverage provider). */
 export const VITEST_HOME = process.env.SDNA_E2E_VITEST ?? REPO;
 export const NODE = process.env.SDNA_E2E_NODE ?? process.execPath;
-export const VITEST_MAJOR = Number(
-  JSON.parse(fs.readFileSync(path.join(VITEST_HOME, 'node_modules/vitest/package.json'), 'utf8')).version.split('.')[0],
-);
+/** The version of the Vitest under test, e.g. `3.2.7`. */
+export const VITEST_VERSION: string = JSON.parse(fs.readFileSync(path.join(VITEST_HOME, 'node_modules/vitest/package.json'), 'utf8')).version;
+const [major, minor] = VITEST_VERSION.split('.').map(Number);
+export const VITEST_MAJOR = major;
+/** Test tags (`tags` option, `test.tags`, `--tags-filter`, `strictTags`) came in Vitest 4.1. */
+export const VITEST_HAS_TAGS = major > 4 || (major === 4 && minor >= 1);
 
 /** A copy of `fixtures/<name>` that resolves `sdna` to this package and `vitest` to the one under test. */
 export function vitestProject(fixture: string): string {

@@ -69,5 +69,5 @@ export function formatBaseline(entries: Iterable<BaselineEntry>): string {
 }
 
 export function writeBaseline(root: string, entries: Iterable<BaselineEntry>): void {
-  writeFileAtomic(path.join(root, BASELINE_FILE), formatBaseline(entries));
+  writeFileAtomic(path.join(root, BASELINE_FILE), formatBaseline(entries), { within: root, shown: BASELINE_FILE });
 }

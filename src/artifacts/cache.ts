@@ -1,22 +1,26 @@
 // A parse cache keyed by content hash, so that a second `sdna plan` on an
 // unchanged repository re-parses nothing. One JSON file, written atomically
 // after the run, holding only what that run used (so it never grows without
-// bound). A cache that is corrupt or from another sdna version is ignored and
-// rewritten, never an error: it is a cache.
+// bound). A cache that is corrupt (in any way: its first line holds a digest of
+// the rest) or from another sdna version is ignored and rewritten, never an
+// error: it is a cache.
 
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { writeFileAtomic } from '../util/files.js';
+import { GuardedReader, readNamedFile } from '../util/guarded.js';
 
 const FILE = 'parse-cache.json';
-const FORMAT = 1;
+const FORMAT = 2;
 
-interface CacheFile {
+/** The first line of the file; the entries follow as one JSON object. */
+interface CacheHeader {
   format: number;
   /** The sdna version that wrote it: parse results may change between versions. */
   sdna: string;
-  entries: Record<string, Record<string, unknown>>;
+  /** sha1 of the entries' text: an entry garbled by hand or by a crash is never used. */
+  digest: string;
 }
 
 export function contentKey(text: string | Buffer): string {
@@ -33,13 +37,18 @@ export class ParseCache {
   private constructor(
     private readonly dir: string | undefined,
     private readonly version: string,
+    private readonly within: string | undefined,
   ) {
-    this.old = dir ? load(path.join(dir, FILE), version) : {};
+    this.old = dir ? load(path.join(dir, FILE), version, within) : {};
   }
 
-  /** A cache in `dir`, or one that keeps nothing when `dir` is undefined. */
-  static open(dir: string | undefined, version: string): ParseCache {
-    return new ParseCache(dir, version);
+  /**
+   * A cache in `dir`, or one that keeps nothing when `dir` is undefined.
+   * `within`: the project root the default cache folder must stay in (a
+   * `--cache-dir` the user names may be anywhere).
+   */
+  static open(dir: string | undefined, version: string, within?: string): ParseCache {
+    return new ParseCache(dir, version, within);
   }
 
   /** The default place: `<root>/node_modules/.cache/sdna`, when the project has node_modules. */
@@ -85,21 +94,29 @@ export class ParseCache {
     if (!this.dir) return;
     const dropped = Object.entries(this.old).some(([kind, entries]) => Object.keys(entries).some((k) => !(k in (this.used[kind] ?? {}))));
     if (!this.changed && !dropped) return;
-    const data: CacheFile = { format: FORMAT, sdna: this.version, entries: this.used };
+    const entries = JSON.stringify(this.used);
+    const header: CacheHeader = { format: FORMAT, sdna: this.version, digest: contentKey(entries) };
     try {
-      writeFileAtomic(path.join(this.dir, FILE), JSON.stringify(data));
+      writeFileAtomic(path.join(this.dir, FILE), `${JSON.stringify(header)}\n${entries}`, { within: this.within });
     } catch {
       // A cache that cannot be written is only a slower next run.
     }
   }
 }
 
-function load(file: string, version: string): Record<string, Record<string, unknown>> {
+function load(file: string, version: string, within: string | undefined): Record<string, Record<string, unknown>> {
   try {
-    const data = JSON.parse(fs.readFileSync(file, 'utf8')) as Partial<CacheFile>;
-    if (data.format !== FORMAT || data.sdna !== version || typeof data.entries !== 'object' || data.entries === null) return {};
-    return data.entries;
+    const text = within === undefined ? readNamedFile(file, 'cache') : new GuardedReader(within).text(file, 'cache');
+    const newline = text.indexOf('\n');
+    const header = JSON.parse(text.slice(0, newline)) as Partial<CacheHeader> | null;
+    const entries = text.slice(newline + 1);
+    if (newline === -1 || header?.format !== FORMAT || header.sdna !== version || header.digest !== contentKey(entries)) return {};
+    const data = JSON.parse(entries) as unknown;
+    if (typeof data !== 'object' || data === null || Array.isArray(data)) return {};
+    const valid = Object.values(data).every((bucket) => typeof bucket === 'object' && bucket !== null && !Array.isArray(bucket));
+    return valid ? (data as Record<string, Record<string, unknown>>) : {};
   } catch {
+    // Missing, refused (a symlink out of the root, a FIFO), or garbled: an empty cache.
     return {};
   }
 }

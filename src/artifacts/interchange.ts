@@ -110,7 +110,7 @@ export function parseInterchange(text: string, where: string): SpecModel {
     notJson: (reason) => `${where} is not JSON: ${reason}`,
     badVersion: (found) =>
       `${where}: unsupported interchange version ${JSON.stringify(found)}; this sdna reads version ${INTERCHANGE_VERSION} (write it with \`sdna export\`)`,
-    invalid: (issue) => `${where} is not a valid interchange file: at ${issue.path}: ${issue.message}`,
+    invalid: (issue) => `${where} is not a valid interchange file: at ${issue.path}: ${issue.message} (its form: docs/interchange.md, schema/interchange.schema.json)`,
   });
   return {
     specs: doc.specs,

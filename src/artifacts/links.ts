@@ -181,7 +181,7 @@ export function formatRecords(records: Records): string {
  */
 export async function addRecords(root: string, add: Records): Promise<{ links: number; targets: number }> {
   const file = path.join(root, LINKS_FILE);
-  return withLock(file, LINKS_FILE, 'sdna import --write', () => {
+  return withLock(root, file, LINKS_FILE, 'sdna import --write', () => {
     const text = readProjectText(root, LINKS_FILE);
     const current = text === undefined ? NONE : parseRecords(text);
     if (text !== undefined && current.problems.length > 0) {
@@ -195,7 +195,7 @@ export async function addRecords(root: string, add: Records): Promise<{ links: n
     let addedTargets = 0;
     for (const l of add.links) if (!links.has(linkKey(l)) && links.set(linkKey(l), l)) addedLinks++;
     for (const t of add.targets) if (!targets.has(targetKey(t)) && targets.set(targetKey(t), t)) addedTargets++;
-    if (addedLinks + addedTargets > 0 || text === undefined) writeFileAtomic(file, formatRecords({ links: [...links.values()], targets: [...targets.values()] }));
+    if (addedLinks + addedTargets > 0 || text === undefined) writeFileAtomic(file, formatRecords({ links: [...links.values()], targets: [...targets.values()] }), { within: root, shown: LINKS_FILE });
     return { links: addedLinks, targets: addedTargets };
   });
 }

@@ -42,5 +42,5 @@ export function formatState(state: State): string {
 
 /** Writes the state atomically: a reader never sees half of it. */
 export function writeState(root: string, state: State): void {
-  writeFileAtomic(path.join(root, STATE_FILE), formatState(state));
+  writeFileAtomic(path.join(root, STATE_FILE), formatState(state), { within: root, shown: STATE_FILE });
 }

@@ -3,8 +3,7 @@
 // refuse a version this sdna does not know, validate with zod, and say what is
 // wrong and how to recover, in the file's own words.
 
-import fs from 'node:fs';
-import path from 'node:path';
+import { readInRoot } from '../util/guarded.js';
 import type * as z from 'zod/mini';
 import { SdnaError } from '../util/errors.js';
 
@@ -31,10 +30,49 @@ export function parseVersioned<T>(text: string, format: VersionedFormat<T>): T {
   if (version !== format.version) throw new SdnaError(format.badVersion(version));
   const parsed = format.schema.safeParse(data);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new SdnaError(format.invalid({ path: issue.path.join('.') || '<top>', code: issue.code, message: issue.message }));
+    const issue = deepest(parsed.error.issues[0]);
+    throw new SdnaError(format.invalid({ path: issue.path.join('.') || '<top>', code: issue.code, message: explain(issue, data) }));
   }
   return parsed.data;
+}
+
+type Issue = z.core.$ZodIssue;
+
+/** Of a union's failed branches, the issue that got furthest into the data: it says what was meant. */
+function deepest(issue: Issue): Issue {
+  if (issue.code !== 'invalid_union' || issue.errors.length === 0) return issue;
+  const branches = issue.errors.map((errors) => errors.map((e) => deepest({ ...e, path: [...issue.path, ...e.path] } as Issue)));
+  const best = branches.flat().sort((a, b) => b.path.length - a.path.length)[0];
+  return best ?? issue;
+}
+
+function typeName(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'object') return 'an object';
+  if (typeof value === 'string') return `a string (${JSON.stringify(value.length > 40 ? value.slice(0, 40) + '…' : value)})`;
+  if (value === undefined) return 'nothing';
+  return `${typeof value === 'number' ? 'a number' : typeof value === 'boolean' ? 'a boolean' : typeof value} (${String(value)})`;
+}
+
+/** What is wrong at the issue's path, in words: what was expected and what is there. */
+function explain(issue: Issue, data: unknown): string {
+  let value = data;
+  for (const key of issue.path) value = (value as Record<PropertyKey, unknown> | undefined)?.[key as PropertyKey];
+  switch (issue.code) {
+    case 'invalid_type':
+      return `expected ${issue.expected === 'array' || issue.expected === 'object' ? `an ${issue.expected}` : `a ${issue.expected}`}, found ${typeName(value)}`;
+    case 'invalid_value':
+      return `expected ${issue.values.map((v) => JSON.stringify(v)).join(' or ')}, found ${typeName(value)}`;
+    case 'unrecognized_keys':
+      return `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+    case 'invalid_format':
+      return `expected a string of the form ${'pattern' in issue && issue.pattern ? `/${String(issue.pattern).replace(/^\/|\/$/g, '')}/` : issue.format}, found ${typeName(value)}`;
+    case 'invalid_union':
+      return `found ${typeName(value)}, which is none of the forms allowed there`;
+    default:
+      return issue.message === 'Invalid input' ? `found ${typeName(value)}, which is not the form allowed there` : `expected ${issue.message}, found ${typeName(value)}`;
+  }
 }
 
 /**
@@ -48,12 +86,7 @@ export function readProjectFile<T>(root: string, file: string, format: Versioned
 
 /** The text of a file sdna keeps in the project, or undefined when it does not exist; SdnaError when it cannot be read. */
 export function readProjectText(root: string, file: string): string | undefined {
-  try {
-    return fs.readFileSync(path.join(root, file), 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new SdnaError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
-  }
+  return readInRoot(root, file, 'record');
 }
 
 /** A file whose `version` is newer than this sdna reads says so; any other is `otherwise`. */

@@ -8,22 +8,23 @@ import path from 'node:path';
 import type { FindingInput } from '../model/findings.js';
 import type { CapabilityPlan } from '../model/model.js';
 import { readSpecFile } from '../formats/read.js';
+import type { GuardedReader } from '../util/guarded.js';
 import { isChangeFile, readChangeSpec, requirementId } from '../formats/openspec-changes.js';
 
-export function checkPendingChanges(root: string, files: string[], capabilities: CapabilityPlan[]): FindingInput[] {
+export function checkPendingChanges(reader: GuardedReader, files: string[], capabilities: CapabilityPlan[]): FindingInput[] {
   const changes = files.filter(isChangeFile);
   if (changes.length === 0) return [];
   const findings: FindingInput[] = [];
   const byId = new Map(capabilities.map((c) => [c.id, c]));
   const mtime = (file: string) => {
     try {
-      return fs.statSync(path.join(root, file)).mtimeMs;
+      return fs.statSync(path.join(reader.root, file)).mtimeMs;
     } catch {
       return 0;
     }
   };
   for (const file of changes) {
-    const { text } = readSpecFile(root, file);
+    const { text } = readSpecFile(reader, file);
     if (text === undefined) continue;
     const change = readChangeSpec(file, text);
     for (const d of change.deltas) {

@@ -23,7 +23,7 @@ export async function runImport(flags: ImportFlags, color: boolean): Promise<voi
   if (flags.performance) enablePerformance();
   const min = flags.minConfidence === undefined ? DEFAULT_MIN_CONFIDENCE : Number(flags.minConfidence);
   if (!Number.isFinite(min) || min < 0 || min > 1) throw new SdnaError(`--min-confidence must be a number from 0 to 1 (got ${String(flags.minConfidence)})`);
-  const config = await loadConfig(flags.root ?? process.cwd(), flags.config);
+  const config = await loadConfig(flags.root, flags.config);
   const report = importProposals(config, min);
   const chosen = { links: report.links.filter((l) => l.confidence >= min), targets: report.targets.filter((t) => t.confidence >= min) };
 

@@ -2,7 +2,7 @@
 // The only place besides the Vitest plugin that touches the process: argv,
 // stdout/stderr and the exit code (0 clean, 1 gate failed, 2 sdna could not run).
 
-import fs from 'node:fs';
+import { readNamedFile } from '../util/guarded.js';
 import path from 'node:path';
 import { cac } from 'cac';
 import pkg from '../../package.json' with { type: 'json' };
@@ -11,12 +11,13 @@ import { STATE_FILE } from '../artifacts/state.js';
 import { BASELINE_FILE, baselineEntry, readBaseline, writeBaseline } from '../artifacts/baseline.js';
 import { ParseCache } from '../artifacts/cache.js';
 import { SdnaError } from '../util/errors.js';
+import { checkRoot } from '../util/root.js';
 import { KINDS, KIND_NAMES, type KindInfo } from '../model/kinds.js';
 import { createPlan } from '../plan.js';
 import { readModel } from '../read-model.js';
 import { createWorkspacePlan, selectPackages, workspacePackages } from '../workspace.js';
 import { listFiles, writeFileAtomic } from '../util/files.js';
-import { numbered, plural } from '../util/text.js';
+import { closest, numbered, plural } from '../util/text.js';
 import { FORMATS, READERS } from '../formats/readers.js';
 import { enablePerformance, performanceReport, timed, timedAsync } from '../util/perf.js';
 import type { ImportFlags } from './import.js';
@@ -115,9 +116,9 @@ async function runPlan(flags: PlanFlags): Promise<number> {
   if (flags.performance) enablePerformance();
   const cwd = process.cwd();
   const reporters = await loadReporters(reportRequests(flags), cwd);
-  const config = await loadConfig(flags.root ?? cwd, flags.config);
+  const config = await loadConfig(flags.root, flags.config, cwd);
   const cacheDir = flags.cache === false ? undefined : flags.cacheDir ? path.resolve(cwd, flags.cacheDir) : ParseCache.defaultDir(config.root);
-  const cache = ParseCache.open(cacheDir, pkg.version);
+  const cache = ParseCache.open(cacheDir, pkg.version, flags.cacheDir ? undefined : config.root);
   const model = flags.from === undefined ? undefined : await readInterchange(path.resolve(cwd, flags.from));
   const wanted = flags.workspace === undefined ? undefined : [flags.workspace].flat().map(String);
   // A workspace root without a config of its own plans each package as the package would.
@@ -140,24 +141,26 @@ async function runPlan(flags: PlanFlags): Promise<number> {
 
 async function readInterchange(file: string) {
   const { parseInterchange } = await import('../artifacts/interchange.js');
+  const shown = path.relative(process.cwd(), file) || file;
   let text: string;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    text = readNamedFile(file, 'model', shown);
   } catch (error) {
-    throw new SdnaError(`cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'}): pass the file \`sdna export --out\` wrote`);
+    if (error instanceof SdnaError) throw new SdnaError(`${error.message} (pass the file \`sdna export --out\` wrote)`);
+    throw error;
   }
-  return parseInterchange(text, path.relative(process.cwd(), file) || file);
+  return parseInterchange(text, shown);
 }
 
 async function runBaseline(flags: { root?: string; config?: string; prune?: boolean }): Promise<void> {
-  const config = await loadConfig(flags.root ?? process.cwd(), flags.config);
+  const config = await loadConfig(flags.root, flags.config);
   // A baseline that cannot be read stops here: it is never overwritten silently.
   const before = readBaseline(config.root);
   if (flags.prune && !before) {
     process.stdout.write(`sdna: no ${BASELINE_FILE} to prune; run \`sdna baseline\` to write one\n`);
     return;
   }
-  const cache = ParseCache.open(ParseCache.defaultDir(config.root), pkg.version);
+  const cache = ParseCache.open(ParseCache.defaultDir(config.root), pkg.version, config.root);
   const plan = await createPlan(config, { cache, ignoreBaseline: true });
   cache.save();
   const now = new Map(plan.findings.map((f) => [f.fingerprint, baselineEntry(f)]));
@@ -177,7 +180,7 @@ async function runBaseline(flags: { root?: string; config?: string; prune?: bool
 
 async function runExport(flags: { root?: string; config?: string; out?: string }): Promise<void> {
   const { toInterchange } = await import('../artifacts/interchange.js');
-  const config = await loadConfig(flags.root ?? process.cwd(), flags.config);
+  const config = await loadConfig(flags.root, flags.config);
   const { files } = listFiles(config.root);
   const model = readModel(config, files);
   const text = JSON.stringify(toInterchange(model, config.root), null, 2) + '\n';
@@ -193,6 +196,7 @@ async function runExport(flags: { root?: string; config?: string; out?: string }
 
 async function runInit(root: string, force: boolean): Promise<void> {
   const { initProject, CONFIG_FILE } = await import('../init.js');
+  checkRoot(root);
   const r = initProject(root, force);
   const formats = FORMATS.filter((f) => r.found[f]).map((f) => plural(r.found[f]!, ...READERS[f].names));
   const where = path.relative(process.cwd(), path.join(root, CONFIG_FILE)) || CONFIG_FILE;
@@ -259,7 +263,7 @@ function main(argv: string[]): void {
     .example('  $ sdna accept src/api/client.ts  # just this one, after regenerating it')
     .action(async (files: string[], flags: { root?: string; config?: string }) => {
       const { acceptGenerated } = await import('../accept.js');
-      const config = await loadConfig(flags.root ?? process.cwd(), flags.config);
+      const config = await loadConfig(flags.root, flags.config);
       const r = await acceptGenerated(config, files, process.cwd());
       const lines = [`sdna: recorded ${plural(r.recorded.length, 'generated file')} in ${STATE_FILE}`];
       for (const f of r.recorded) lines.push(`  + ${f}`);
@@ -329,7 +333,8 @@ function main(argv: string[]): void {
   cli.version(pkg.version);
 
   cli.on('command:*', () => {
-    throw new SdnaError(`unknown command "${cli.args.join(' ')}" (run sdna --help)`);
+    const meant = closest(String(cli.args[0]), cli.commands.map((c) => c.name.split(' ')[0]).filter(Boolean));
+    throw new SdnaError(`unknown command "${cli.args.join(' ')}" (${meant ? `did you mean \`sdna ${meant}\`? ` : ''}run sdna --help)`);
   });
 
   const parsed = cacCall(() => cli.parse(['node', 'sdna', ...argv], { run: false }));
@@ -341,9 +346,39 @@ function main(argv: string[]): void {
     }
   }
   // Options a command does not know are errors, not silently ignored.
-  cacCall(() => cli.matchedCommand?.checkUnknownOptions());
+  cacCall(() => {
+    try {
+      cli.matchedCommand?.checkUnknownOptions();
+    } catch (error) {
+      const name = /`(--?[^`]+)`/.exec((error as Error).message)?.[1];
+      const known = [...(cli.matchedCommand?.options ?? []), ...cli.globalCommand.options].flatMap((o) => o.names.map((n) => (n.length === 1 ? `-${n}` : `--${kebab(n)}`)));
+      const meant = name === undefined ? undefined : closest(name, known);
+      throw new SdnaError(`${(error as Error).message}${meant ? ` (did you mean ${meant}?)` : ''}; run sdna ${cli.matchedCommand?.name.split(' ')[0] ?? ''} --help`.replace('  ', ' '));
+    }
+  });
+  checkValues(parsed.options, argv);
   const result = cacCall(() => cli.runMatchedCommand());
   if (result && typeof (result as Promise<unknown>).catch === 'function') (result as Promise<unknown>).catch(fail);
+}
+
+const kebab = (name: string) => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+
+/**
+ * Options that take a path: given once, not empty (`--root ""` would silently
+ * mean the current folder), and kept as written (cac turns `--root 0` and
+ * `--root ""` into numbers).
+ */
+function checkValues(options: Record<string, unknown>, argv: string[]): void {
+  for (const name of ['root', 'config', 'out', 'from', 'cacheDir']) {
+    const value = options[name];
+    if (value === undefined) continue;
+    const flag = `--${kebab(name)}`;
+    if (Array.isArray(value)) throw new SdnaError(`${flag} is given ${value.length} times: give it once`);
+    const at = argv.findIndex((a) => a === flag || a.startsWith(`${flag}=`));
+    const raw = at === -1 ? String(value) : argv[at] === flag ? argv[at + 1] : argv[at].slice(flag.length + 1);
+    if (raw === undefined || raw === '' || value === true) throw new SdnaError(`${flag} needs a value (got ${raw === '' ? 'an empty one' : 'none'})`);
+    options[name] = raw;
+  }
 }
 
 /** cac reports usage errors (unknown option, missing value) by throwing: they are the user's, not bugs. */

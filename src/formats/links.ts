@@ -3,7 +3,7 @@
 // root, or names nothing, is a problem, never a link or a target.
 
 import type { Target, TestLink } from '../model/model.js';
-import { resolveFrom } from '../util/files.js';
+import { resolveFrom } from '../util/paths.js';
 import type { RawLink } from './markdown.js';
 import type { SpecProblem } from './problem.js';
 

@@ -4,6 +4,7 @@
 // likely targets. Only files that exist are kept.
 
 import path from 'node:path';
+import type { GuardedReader } from '../util/guarded.js';
 import { readSpecFile } from './read.js';
 
 /** Documents beside a spec that describe its code. */
@@ -17,12 +18,12 @@ const PATH = /(?<![\w./@-])(?:\.\/)?((?:[\w@.-]+\/)*[\w@.-]+\.(?:tsx?|mts|cts|js
  * sorted, each with the document that names it first. `isSource` says which
  * files may be targets (not tests, not excluded).
  */
-export function namedPaths(root: string, specFile: string, listed: ReadonlySet<string>, isSource: (file: string) => boolean): { file: string; in: string }[] {
+export function namedPaths(reader: GuardedReader, specFile: string, listed: ReadonlySet<string>, isSource: (file: string) => boolean): { file: string; in: string }[] {
   const dir = path.posix.dirname(specFile);
   const found = new Map<string, string>();
   for (const doc of [specFile, ...DOCUMENTS.map((d) => path.posix.join(dir, d))]) {
     if (!listed.has(doc)) continue;
-    const { text } = readSpecFile(root, doc);
+    const { text } = readSpecFile(reader, doc);
     if (text === undefined) continue;
     for (const m of text.matchAll(PATH)) {
       // As written from the root, or from the spec's folder.

@@ -1,39 +1,30 @@
 // Reading a spec file safely: a spec that cannot be read is a problem to
 // report, never an exception that stops the other specs.
 
-import fs from 'node:fs';
-import path from 'node:path';
+import { READ_LIMITS, ReadRefused, type GuardedReader } from '../util/guarded.js';
 import type { SpecProblem } from './problem.js';
 
 /** Specs above this size are refused: no hand-written spec is that large. */
-export const MAX_SPEC_BYTES = 1024 * 1024;
+export const MAX_SPEC_BYTES = READ_LIMITS.spec;
 
-/** Reads one spec file; problems (unreadable, binary, too large) instead of throwing. */
-export function readSpecFile(root: string, file: string): { text?: string; problem?: SpecProblem } {
+const FIX: Record<ReadRefused['code'], string> = {
+  missing: 'make it a readable Markdown file, or remove it',
+  unreadable: 'make it a readable Markdown file, or remove it',
+  outside: 'sdna reads nothing outside the project root: move the spec inside, or remove the symlink',
+  'not-a-file': 'a spec is a regular Markdown file: replace it with one, or remove it',
+  'too-large': 'split it into one spec per area (`specs/<area>.spec.md`)',
+};
+
+/** Reads one spec file; problems (unreadable, outside the root, binary, too large) instead of throwing. */
+export function readSpecFile(reader: GuardedReader, file: string): { text?: string; problem?: SpecProblem } {
   let buf: Buffer;
   try {
-    buf = fs.readFileSync(path.join(root, file));
+    buf = reader.bytes(file, 'spec');
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why =
-      code === 'ENOENT'
-        ? 'it does not exist (a broken symlink?)'
-        : code === 'ELOOP'
-          ? 'it is a symlink loop'
-          : code === 'EACCES' || code === 'EPERM'
-            ? `permission denied (${code})`
-            : (code ?? String(error));
-    return { problem: { code: 'unreadable', line: 1, actual: `cannot read the spec: ${why}`, hint: 'make it a readable Markdown file, or remove it' } };
-  }
-  if (buf.length > MAX_SPEC_BYTES) {
-    return {
-      problem: {
-        code: 'too-large',
-        line: 1,
-        actual: `spec is ${(buf.length / 1024 / 1024).toFixed(1)} MB, over the ${MAX_SPEC_BYTES / 1024 / 1024} MB limit, and was not parsed`,
-        hint: 'split it into one spec per area (`specs/<area>.spec.md`)',
-      },
-    };
+    if (!(error instanceof ReadRefused)) throw error;
+    const why = error.why;
+    const code = error.code === 'too-large' ? 'too-large' : 'unreadable';
+    return { problem: { code, line: 1, actual: `cannot read the spec: ${why}`, hint: FIX[error.code] } };
   }
   if (buf.includes(0)) {
     return {

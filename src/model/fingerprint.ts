@@ -16,6 +16,7 @@ const IDENTITY: { [K in Kind]: (f: Located & { data: FindingOf<K>['data'] }) => 
   // The failing test may change from run to run; the capability failing is the finding.
   'failing-capability': (f) => [f.spec, f.capability],
   'untested-capability': (f) => [f.spec, f.capability],
+  'skipped-capability': (f) => [f.spec, f.capability],
   'api-drift': (f) => ('unparsable' in f.data ? [f.file] : [f.spec, f.symbol]),
   'generated-edited': (f) => [f.file],
   'generated-unrecorded': (f) => [f.file],
@@ -32,6 +33,7 @@ const IDENTITY: { [K in Kind]: (f: Located & { data: FindingOf<K>['data'] }) => 
   'broken-requirement-ref': problem,
   'spec-error': problem,
   'spec-warning': problem,
+  'unread-file': (f) => [f.file],
 };
 
 /** The identity of a finding as one string: kind first, then the fields that say what it is about. */

@@ -1,6 +1,8 @@
 // The one table of finding kinds. The CLI, the config schema, the docs and every
 // reporter read it; a kind's name is a stable identifier users write in config.
 
+import type { ReadKind, RefusalCode } from '../util/guarded.js';
+
 export const CATEGORIES = ['drift', 'unspecified', 'stale', 'error'] as const;
 export type Category = (typeof CATEGORIES)[number];
 export type Level = 'error' | 'warn' | 'off';
@@ -41,6 +43,15 @@ export const KINDS = {
     meaning: 'no test is linked, or no linked test ran and passed',
     static: true,
     doc: 'no test is linked to the capability and no test claims it (`meta.capabilities` or a tag), or every linked test is missing; inside a test run, no linked test ran (a capability whose tests the run left out is `not-run`)',
+  },
+  'skipped-capability': {
+    category: 'drift',
+    level: 'warn',
+    action: 'SKIPPED CAPABILITY',
+    meaning: 'every test of the capability is skipped (`.skip`, `.todo`): nothing proves it',
+    static: false,
+    plugin: true,
+    doc: 'every test linked to the capability (or claiming it) is written `.skip` or `.todo`, so the run proved nothing about it; Vitest plugin only (tests a filter left out make it `not-run` instead)',
   },
   'api-drift': {
     category: 'drift',
@@ -168,6 +179,15 @@ export const KINDS = {
     static: true,
     doc: 'a spec that cannot be read: bad frontmatter, no name, no capabilities, no targets, a duplicate id, a path outside the root, an invalid glob, a binary or over-1-MB file, an `## API` block that is not TypeScript',
   },
+  'unread-file': {
+    category: 'error',
+    level: 'warn',
+    action: 'FILE NOT READ',
+    meaning: 'a file sdna needed but refused to read: outside the root, not a regular file, or over its size cap',
+    static: true,
+    doc: 'a file sdna needed (a test file, a target) but refused to read: its real path is outside the project root (a symlink), it is not a regular file (a FIFO, a device, a socket), or it is over the size cap for its kind; the rest of the plan still counts',
+    aboutFile: true,
+  },
   'spec-warning': {
     category: 'error',
     level: 'warn',
@@ -233,6 +253,7 @@ export interface KindData {
   'failing-capability': { promise: string; test: TestAt; more: number };
   /** `testDir`: the project's test folder, relative to the spec's folder (for the hint). */
   'untested-capability': { promise: string; reason: 'unlinked' | 'links-missing' | 'not-run'; testDir: string };
+  'skipped-capability': { promise: string; tests: number };
   'api-drift': ApiDriftData;
   'generated-edited': { source: string; stamp: 'sdna' | 'tessl' | 'recorded' };
   'generated-unrecorded': { source: string };
@@ -251,6 +272,7 @@ export interface KindData {
   'broken-requirement-ref': ProblemData;
   'spec-error': ProblemData;
   'spec-warning': ProblemData;
+  'unread-file': { as: ReadKind; reason: Exclude<RefusalCode, 'missing'>; why: string };
 }
 
 /** The kinds a spec reader reports (through `SpecProblem`), each with `ProblemData`. */

@@ -129,6 +129,22 @@ const WORDS: { [K in Kind]: (f: FindingOf<K>) => Words } = {
           impl: `a link to ${d.test} is recorded for a capability that is gone`,
           hint: 'delete the line, or link the test to the capability that replaced it (`sdna import` proposes one)',
         },
+  'unread-file': ({ data: d }) => ({
+    impl: `sdna did not read it (as a ${d.as} file): ${d.why}`,
+    hint:
+      d.reason === 'outside'
+        ? 'sdna reads nothing outside the project root: move the file inside, or exclude it'
+        : d.reason === 'too-large'
+          ? 'split the file, or exclude it from what sdna checks'
+          : d.reason === 'not-a-file'
+            ? 'make it a regular file, or exclude it from what sdna checks'
+            : 'make it readable, or exclude it from what sdna checks',
+  }),
+  'skipped-capability': ({ data: d }) => ({
+    spec: promise(d.promise),
+    impl: `${d.tests === 1 ? 'its one test is' : `all ${d.tests} of its tests are`} skipped (\`.skip\`, \`.todo\`): nothing proves it`,
+    hint: 'unskip a test (or write one) that verifies the promise; until then it is not proven',
+  }),
   'bad-link-record': ({ data: d }) => ({
     impl: `${d.problem}: ${d.entry}`,
     hint: 'fix the entry or delete its line; the other recorded links and targets still count',

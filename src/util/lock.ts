@@ -3,17 +3,13 @@
 // proper-lockfile takes `<file>.lock` atomically (mkdir) and recovers a lock
 // whose holder died (stale after 10 s without a refresh).
 
-import fs from 'node:fs';
 import path from 'node:path';
 import { SdnaError } from './errors.js';
-import { writeFailure } from './files.js';
+import { makeDirInside } from './files.js';
 
-export async function withLock<T>(file: string, shown: string, command: string, update: () => T): Promise<T> {
-  try {
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-  } catch (error) {
-    throw writeFailure(shown, error);
-  }
+/** Runs `update` holding the lock of `file` (inside `root`; `shown` names it in errors). */
+export async function withLock<T>(root: string, file: string, shown: string, command: string, update: () => T): Promise<T> {
+  makeDirInside(path.dirname(file), root, shown);
   // A CommonJS package: bundled, its functions are on the default export.
   const lockfile = await import('proper-lockfile');
   const lock = lockfile.lock ?? (lockfile as unknown as { default: typeof lockfile }).default.lock;

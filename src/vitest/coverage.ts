@@ -1,11 +1,11 @@
 // Which source lines each test file executes, from Vitest's v8 coverage.
 // Vitest has no public per-test-file coverage API: this wraps the provider's
-// internal `onAfterSuiteRun` (one call per test file, raw V8 data on Vitest 4,
-// a path to a JSON file of it on Vitest 5) and converts each batch with the
-// provider's own `convertCoverage`. Anything unexpected turns the feature off
+// internal `onAfterSuiteRun` (one call per test file, raw V8 data on Vitest 3.2
+// and 4, a path to a JSON file of it on Vitest 5) and converts each batch with
+// the provider's own `convertCoverage`. Anything unexpected turns the feature off
 // for the run rather than failing it.
 
-import fs from 'node:fs';
+import { readNamedFile } from '../util/guarded.js';
 import path from 'node:path';
 import type { Vitest } from 'vitest/node';
 
@@ -23,13 +23,15 @@ interface Batch {
   testFiles: string[];
   coverage: unknown;
   projectName?: string;
-  environment: string;
+  environment?: string;
+  /** Vitest 3.2's name for `environment`: `ssr`, `web` or `browser`. */
+  transformMode?: string;
 }
 
 interface V8Provider {
   name?: string;
   onAfterSuiteRun(meta: Batch): unknown;
-  convertCoverage(raw: unknown, project: unknown, environment: string): Promise<IstanbulMap>;
+  convertCoverage(raw: unknown, project: unknown, environment: string | undefined): Promise<IstanbulMap>;
   [WRAPPED]?: true;
 }
 
@@ -70,13 +72,16 @@ export class CoverageCollector {
 
   /** Per-test-file line hits, or undefined when coverage is off or not v8. */
   async collect(): Promise<CoverageData | undefined> {
+    // Vitest 3.2 hands the merged map to `onFinished`, which it calls right after
+    // starting `onTestRunEnd` (its `onCoverage` comes only after that ends): one tick.
+    if (!this.merged) await Promise.resolve();
     const provider = (this.vitest as unknown as { coverageProvider?: V8Provider | null }).coverageProvider;
     if (!provider?.[WRAPPED] || !this.merged) return undefined;
     const byTestFile = new Map<string, LineHits>();
     for (const batch of this.batches) {
-      const raw = typeof batch.coverage === 'string' ? JSON.parse(fs.readFileSync(batch.coverage, 'utf8')) : batch.coverage;
+      const raw = typeof batch.coverage === 'string' ? JSON.parse(readNamedFile(batch.coverage, 'coverage')) : batch.coverage;
       const project = batch.projectName ? this.vitest.getProjectByName(batch.projectName) : this.vitest.getRootProject();
-      const converted = await provider.convertCoverage(raw, project, batch.environment);
+      const converted = await provider.convertCoverage(raw, project, batch.environment ?? batch.transformMode);
       const hits = this.lineHits(converted);
       for (const testFile of batch.testFiles) byTestFile.set(this.relative(testFile), hits);
     }

@@ -5,7 +5,8 @@
 //   export default defineConfig({ plugins: [sdna()] });
 //
 // Nothing here imports Vitest at run time (only its types), so one build
-// serves Vitest 4 and 5: the plugin works with the instance it is handed.
+// serves Vitest 3.2, 4.1 and 5: the plugin works with the instance it is handed,
+// and detects what that Vitest lacks (test tags before 4.1) by feature.
 
 import type {} from 'vitest';
 import type { VitestPluginContext } from 'vitest/node';
@@ -22,6 +23,11 @@ declare module 'vitest' {
   interface TaskMeta {
     /** Capability ids (`<spec id>/<slug>`) this test proves: sdna maps its outcome onto them. */
     capabilities?: string[];
+  }
+  // Vitest 4.1 and 5 declare this very option; Vitest 3.2 takes `meta` at run
+  // time (inherited from `describe` as on 4.1) but does not type it.
+  interface TestOptions {
+    meta?: Partial<TaskMeta>;
   }
 }
 

@@ -4,12 +4,13 @@
 // since a throw would end watch mode.
 
 import path from 'node:path';
-import fs from 'node:fs';
+import { GuardedReader } from '../util/guarded.js';
 import type { Reporter, TestCase, TestModule, Vitest } from 'vitest/node';
 import { extractTests, type StaticTest } from '../checks/links/test-names.js';
 import type { RunResult, RunTest } from './outcomes.js';
 import type { Session } from './session.js';
 import { CoverageCollector } from './coverage.js';
+import { tagClaims, tagsIgnoredNote } from './tags.js';
 import type { Plan } from '../model/model.js';
 import { plural } from '../util/text.js';
 
@@ -54,6 +55,11 @@ export class SdnaReporter implements Reporter {
     this.coverage.setMerged(coverage);
   }
 
+  /** Vitest 3.2 only (4.1+ never calls it): the merged coverage, beside `onTestRunEnd`; its `onCoverage` comes after. */
+  onFinished(_files: unknown, _errors: unknown, coverage?: unknown): void {
+    this.coverage.setMerged(coverage);
+  }
+
   async onTestRunEnd(testModules: ReadonlyArray<TestModule>, _errors: unknown, reason?: string): Promise<void> {
     // A run the user stopped says nothing about the capabilities.
     if (reason === 'interrupted') return;
@@ -63,6 +69,7 @@ export class SdnaReporter implements Reporter {
       const coverage = await this.coverage.collect().catch(() => undefined);
       const plan = this.session.runPlan(this.collect(testModules), coverage);
       this.session.output(plan);
+      this.noteIgnoredTags(testModules);
       if (plan.failed) this.failRun(plan);
     } catch (error) {
       // Never throw from here (it would end watch mode); say what went wrong and fail the run.
@@ -82,6 +89,18 @@ export class SdnaReporter implements Reporter {
     if (this.vitest.config.watch) {
       this.vitest.state.catchError(new Error('sdna: the spec gate failed; see the plan above'), 'sdna');
     }
+  }
+
+  /**
+   * Vitest before 4.1 has no test tags (`TestCase.tags` is undefined there):
+   * a tag then links nothing, so say which tests claim a capability by one.
+   */
+  private noteIgnoredTags(testModules: ReadonlyArray<TestModule>): void {
+    let first: TestCase | undefined;
+    for (const m of testModules) if ((first = m.children.allTests().next().value)) break;
+    if (!first || first.tags !== undefined) return;
+    const claims = tagClaims(this.session.plan, (file) => this.writtenTests(file));
+    if (claims.length > 0) this.vitest.logger.warn(tagsIgnoredNote(this.vitest.version, claims));
   }
 
   private async replanAfterSpecEdit(): Promise<void> {
@@ -117,12 +136,8 @@ export class SdnaReporter implements Reporter {
 
   /** The tests the file declares, by full name; re-extracted only when the file changed. */
   private writtenTests(file: string): Map<string, StaticTest> {
-    let text: string;
-    try {
-      text = fs.readFileSync(path.join(this.session.config.root, file), 'utf8');
-    } catch {
-      return new Map();
-    }
+    const text = new GuardedReader(this.session.config.root).tryText(file, 'test');
+    if (text === undefined) return new Map();
     let entry = this.written.get(file);
     if (!entry || entry.text !== text) {
       entry = { text, tests: new Map(extractTests(text).tests.map((s) => [s.fullName, s])) };

@@ -67,7 +67,7 @@ export class Session {
    */
   async replan(): Promise<Plan> {
     // The parse cache the CLI uses: API comparisons and test names carry over between runs.
-    this.cache ??= ParseCache.open(ParseCache.defaultDir(this.config.root), pkg.version);
+    this.cache ??= ParseCache.open(ParseCache.defaultDir(this.config.root), pkg.version, this.config.root);
     this.plan = await createPlan(this.config, { specCache: this.specCache, cache: this.cache });
     this.cache.save();
     for (const project of this.vitest.projects ?? []) this.declareTags(project);
@@ -86,7 +86,9 @@ export class Session {
 
   /** One Vitest tag per capability, so `tags: ['links/create-link']` is checked by `strictTags`. */
   declareTags(project: TestProject): void {
-    const tags = (project.config.tags ??= []);
+    // Vitest 4.1+ always resolves `tags` to an array; before 4.1 there are no test tags to declare.
+    const tags = project.config.tags as typeof project.config.tags | undefined;
+    if (!Array.isArray(tags)) return;
     const known = new Set(tags.map((t) => t.name));
     for (const cap of this.plan.capabilities) {
       const name = tagOf(cap.id);

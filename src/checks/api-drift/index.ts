@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { contentKey, ParseCache } from '../../artifacts/cache.js';
-import { FileReader } from '../../util/files.js';
+import { GuardedReader } from '../../util/guarded.js';
 import type { FindingInput } from '../../model/findings.js';
 import { problemFinding } from '../../formats/problem.js';
 import type { Spec } from '../../model/model.js';
@@ -30,6 +30,8 @@ export interface ApiInput {
   specs: Spec[];
   targetFiles: Map<string, string[]>;
   cache?: ParseCache;
+  /** The plan's reader, so that what it refuses is reported once. */
+  reader?: GuardedReader;
 }
 
 interface SpecWork {
@@ -45,10 +47,10 @@ interface SpecWork {
 export async function checkApi(input: ApiInput): Promise<FindingInput[]> {
   const { root } = input;
   const cache = input.cache ?? ParseCache.open(undefined, '');
-  const reader = new FileReader();
+  const reader = input.reader ?? new GuardedReader(root);
   const texts = new Map<string, string | undefined>();
   const textOf = (file: string) => {
-    if (!texts.has(file)) texts.set(file, reader.read(path.join(root, file))?.toString('utf8'));
+    if (!texts.has(file)) texts.set(file, reader.tryText(file, 'source'));
     return texts.get(file);
   };
 

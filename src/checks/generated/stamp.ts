@@ -7,8 +7,7 @@
 // Unstamped files are checked against the hashes `sdna accept` recorded.
 
 import crypto from 'node:crypto';
-import path from 'node:path';
-import { FileReader } from '../../util/files.js';
+import type { GuardedReader } from '../../util/guarded.js';
 
 export const MARKER = 'GENERATED FROM SPEC - DO NOT EDIT';
 
@@ -84,18 +83,15 @@ export function readGeneratedHeader(text: string): GeneratedHeader | undefined {
   return header;
 }
 
-const reader = new FileReader();
-
 /** The marker sits in the first few lines: this many bytes hold them. */
 const HEAD_BYTES = 2048;
 
 /** The header and text of a generated file; undefined for any other (or an unreadable) file. */
-export function findGenerated(root: string, file: string): { header: GeneratedHeader; text: string } | undefined {
-  const abs = path.join(root, file);
+export function findGenerated(reader: GuardedReader, file: string): { header: GeneratedHeader; text: string } | undefined {
   // Most files are not generated: look at the first bytes before reading or decoding the rest.
-  const head = reader.head(abs, HEAD_BYTES);
+  const head = reader.head(file, 'source', HEAD_BYTES);
   if (head === undefined || head.indexOf(MARKER) === -1) return undefined;
-  const bytes = reader.read(abs);
+  const bytes = reader.tryBytes(file, 'source');
   if (bytes === undefined) return undefined;
   const text = bytes.toString('utf8');
   const header = readGeneratedHeader(text);

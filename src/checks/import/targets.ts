@@ -4,11 +4,11 @@
 //   imports  the source files its capabilities' tests import (relative imports
 //            and tsconfig `paths`), weighed by how few other specs' tests do.
 
-import fs from 'node:fs';
 import path from 'node:path';
 import type { Spec } from '../../model/model.js';
 import { namedPaths } from '../../formats/named-paths.js';
-import { resolveFrom } from '../../util/files.js';
+import { GuardedReader, readInRoot } from '../../util/guarded.js';
+import { resolveFrom } from '../../util/paths.js';
 import { specWords } from './capabilities.js';
 import { combine } from './evidence.js';
 import type { CorpusFile } from './test-corpus.js';
@@ -30,6 +30,7 @@ export interface TargetInputs {
 
 export function guessTargets(inputs: TargetInputs): TargetProposal[] {
   const { root, specs, listed, sources, targeted } = inputs;
+  const reader = new GuardedReader(root);
   const inScope = new Set(sources);
   const found = new Map<string, { spec: string; glob: string; evidence: Evidence[] }>();
   const already = new Map([...targeted].map(([spec, files]) => [spec, new Set(files)]));
@@ -50,7 +51,7 @@ export function guessTargets(inputs: TargetInputs): TargetProposal[] {
     for (const w of tail) (byTailWord.get(w) ?? byTailWord.set(w, []).get(w)!).push(file);
   }
   for (const spec of specs) {
-    for (const { file, in: doc } of namedPaths(root, spec.file, listed as Set<string>, (f) => inScope.has(f))) {
+    for (const { file, in: doc } of namedPaths(reader, spec.file, listed as Set<string>, (f) => inScope.has(f))) {
       add(spec.id, file, { kind: 'paths', detail: `named in ${doc}`, weight: /tasks\.md$/.test(doc) || doc === spec.file ? 0.9 : 0.8 });
     }
     const words = specWords(spec);
@@ -125,7 +126,7 @@ export function importResolver(root: string, listed: ReadonlySet<string>): (from
 function tsconfigPaths(root: string): { prefix: string; suffix: string; to: string[] }[] {
   let config: { compilerOptions?: { baseUrl?: string; paths?: Record<string, string[]> } };
   try {
-    const text = fs.readFileSync(path.join(root, 'tsconfig.json'), 'utf8');
+    const text = readInRoot(root, 'tsconfig.json', 'manifest') ?? '{}';
     // JSON with comments and trailing commas, as tsconfig allows.
     config = JSON.parse(text.replace(/("(?:[^"\\]|\\.)*")|\/\/[^\n]*|\/\*[\s\S]*?\*\//g, (_, s: string | undefined) => s ?? '').replace(/,(\s*[}\]])/g, '$1'));
   } catch {

@@ -2,8 +2,7 @@
 // body (up to the next test), the comment just above it, its tags; and each
 // test file's imports. Read once, with the same test-name lexer the plan uses.
 
-import path from 'node:path';
-import { FileReader } from '../../util/files.js';
+import { GuardedReader } from '../../util/guarded.js';
 import { extractTests } from '../links/test-names.js';
 
 export interface CorpusTest {
@@ -39,11 +38,11 @@ const FEATURE = /\bFeature:\s*([\w.-]+)/;
 const IMPORT = /(?:\bfrom\s*|\bimport\s*\(?\s*|\brequire\s*\(\s*|\bvi\.(?:mock|doMock|importActual)\s*(?:<[^>]*>)?\s*\(\s*)['"]([^'"\n]+)['"]/g;
 
 export function readTestCorpus(root: string, files: readonly string[]): { files: CorpusFile[]; skipped: string[] } {
-  const reader = new FileReader();
+  const reader = new GuardedReader(root);
   const out: CorpusFile[] = [];
   const skipped: string[] = [];
   for (const file of files) {
-    const bytes = reader.read(path.join(root, file));
+    const bytes = reader.tryBytes(file, 'test');
     if (bytes === undefined || bytes.length > MAX_BYTES || bytes.includes(0)) {
       skipped.push(file);
       continue;

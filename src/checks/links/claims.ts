@@ -3,9 +3,8 @@
 // without running the tests. (A worker thread for this scan was measured: on
 // two cores it slowed spec parsing as much as it saved, so it runs inline.)
 
-import path from 'node:path';
 import { ParseCache, contentKey } from '../../artifacts/cache.js';
-import { FileReader } from '../../util/files.js';
+import type { GuardedReader } from '../../util/guarded.js';
 import { extractTests, type StaticTest } from './test-names.js';
 
 export interface Claim {
@@ -25,12 +24,11 @@ export interface ClaimScan {
 }
 
 /** Reads each test file; only those that mention `capabilities` or `tags` are tokenised. */
-export function scanClaims(root: string, files: readonly string[], cache = ParseCache.open(undefined, '')): ClaimScan {
+export function scanClaims(reader: GuardedReader, files: readonly string[], cache = ParseCache.open(undefined, '')): ClaimScan {
   const claims: Claim[] = [];
   const parsed = new Map<string, StaticTest[]>();
-  const reader = new FileReader();
   for (const file of files) {
-    const bytes = reader.read(path.join(root, file));
+    const bytes = reader.tryBytes(file, 'test');
     if (bytes === undefined || !mayClaim(bytes)) continue;
     const tests = cache.through('tests', contentKey(bytes), () => extractTests(bytes.toString('utf8')).tests);
     parsed.set(file, tests);

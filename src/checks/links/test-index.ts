@@ -1,11 +1,10 @@
 // Test files as `[@test]` links see them: each is read and tokenised at most
 // once per run, and only when a link's fragment needs its test names.
 
-import fs from 'node:fs';
-import path from 'node:path';
 import { extractTests, nameContains, type StaticTest } from './test-names.js';
 import type { TestLink } from '../../model/model.js';
 import { ParseCache, contentKey } from '../../artifacts/cache.js';
+import type { GuardedReader } from '../../util/guarded.js';
 
 export type LinkCheck = { ok: true; tests: StaticTest[] } | { ok: false; reason: 'missing' | 'unreadable' | 'no-match' };
 
@@ -13,7 +12,7 @@ export class TestIndex {
   private readonly texts = new Map<string, string | null>();
 
   constructor(
-    private readonly root: string,
+    private readonly reader: GuardedReader,
     private readonly listed: Set<string>,
     /** Tests already extracted (by the claims scan), by file. */
     private readonly parsed = new Map<string, StaticTest[]>(),
@@ -24,11 +23,7 @@ export class TestIndex {
   text(file: string): string | null {
     let text = this.texts.get(file);
     if (text === undefined) {
-      try {
-        text = fs.readFileSync(path.join(this.root, file), 'utf8');
-      } catch {
-        text = null;
-      }
+      text = this.reader.tryText(file, 'test') ?? null;
       this.texts.set(file, text);
     }
     return text;

@@ -903,8 +903,7 @@ export function extractTests(source: string): ExtractResult {
   return { tests: resolve(walker.root) };
 }
 
-// nameContains: pattern elements flattened to numbers.
-const ANY = -1;
+// nameContains: pattern elements flattened to character codes, and a number wildcard.
 const NUM = -2;
 
 /** [0-9A-Za-z.+-]: what a formatted number can consist of (3, -1.5, NaN, Infinity, 1e+21, 12n). */
@@ -913,48 +912,61 @@ function isNumberChar(c: number): boolean {
 }
 
 /**
- * Does some name that `pattern` can produce contain `fragment`? An NFA over
- * the pattern's elements: state `at[k]` means the next name character comes
- * from element k; `inNum[k]` means a 'number' wildcard k has produced at
- * least one character. The fragment may start and end anywhere in the name.
+ * Does some name that `pattern` can produce contain `fragment`? An 'any'
+ * wildcard can produce the fragment itself, so a pattern with one contains
+ * every fragment. Otherwise an NFA over the pattern's elements, run
+ * bit-parallel (Shift-And, 32 states a word): bit k of `at` means the next
+ * name character comes from element k; bit k of `inNum` means number wildcard
+ * k has produced at least one character. The fragment may start and end
+ * anywhere in the name. A 50,000-character fragment against a 20,000-element
+ * pattern takes milliseconds, not the seconds a state-by-state NFA took.
  */
 export function nameContains(pattern: NamePart[], fragment: string): boolean {
   if (fragment.length === 0) return true;
   // Most names have no wildcard: a plain substring test, no automaton.
   if (pattern.length === 1 && typeof pattern[0] === 'string') return pattern[0].includes(fragment);
+  if (pattern.some((p) => typeof p !== 'string' && p.wildcard === 'any')) return true;
   const elems: number[] = [];
   for (const part of pattern) {
     if (typeof part === 'string') for (let k = 0; k < part.length; k++) elems.push(part.charCodeAt(k));
-    else elems.push(part.wildcard === 'number' ? NUM : ANY);
+    else elems.push(NUM);
   }
   const m = elems.length;
+  const words = (m >>> 5) + 1; // bits 0..m: bit m is "past the last element"
+  // For each character, the elements that are that character; one mask for number wildcards.
+  const byChar = new Map<number, Uint32Array>();
+  const numMask = new Uint32Array(words);
+  for (let k = 0; k < m; k++) {
+    const e = elems[k];
+    let mask: Uint32Array = numMask;
+    if (e !== NUM) {
+      mask = byChar.get(e) ?? new Uint32Array(words);
+      byChar.set(e, mask);
+    }
+    mask[k >>> 5] |= 1 << (k & 31);
+  }
   // The fragment may start anywhere: before any element, or inside a number.
-  let at = new Uint8Array(m + 1).fill(1);
-  let inNum = new Uint8Array(m);
-  for (let k = 0; k < m; k++) if (elems[k] === NUM) inNum[k] = 1;
-  let nextAt = new Uint8Array(m + 1);
-  let nextIn = new Uint8Array(m);
+  let at: Uint32Array = new Uint32Array(words).fill(0xffffffff);
+  let inNum: Uint32Array = numMask.slice();
+  let nextAt: Uint32Array = new Uint32Array(words);
+  let nextIn: Uint32Array = new Uint32Array(words);
   for (let f = 0; f < fragment.length; f++) {
     const c = fragment.charCodeAt(f);
+    const match = byChar.get(c);
     const numeric = isNumberChar(c);
-    nextAt.fill(0);
-    nextIn.fill(0);
-    for (let k = 0; k < m; k++) {
-      const e = elems[k];
-      if (at[k]) {
-        if (e === c) nextAt[k + 1] = 1;
-        else if (e === ANY) nextAt[k] = 1;
-        else if (e === NUM && numeric) nextIn[k] = 1;
-      }
-      if (inNum[k] && numeric) nextIn[k] = 1;
+    let alive = 0;
+    let carry = 0;
+    for (let w = 0; w < words; w++) {
+      // A number wildcard starts or goes on; it may then end (its bit shifts to the next element).
+      const num = numeric ? (at[w] | inNum[w]) & numMask[w] : 0;
+      const lit = match ? at[w] & match[w] : 0;
+      const moved = lit | num;
+      nextIn[w] = num;
+      nextAt[w] = (moved << 1) | carry;
+      carry = moved >>> 31;
+      alive |= nextAt[w] | num;
     }
-    // Epsilon moves: 'any' may be empty; a started number may end.
-    let alive = false;
-    for (let k = 0; k <= m; k++) {
-      if (k < m && ((nextAt[k] && elems[k] === ANY) || nextIn[k])) nextAt[k + 1] = 1;
-      if (nextAt[k] || (k < m && nextIn[k])) alive = true;
-    }
-    if (!alive) return false;
+    if (alive === 0) return false;
     [at, nextAt] = [nextAt, at];
     [inNum, nextIn] = [nextIn, inNum];
   }
