@@ -7,10 +7,10 @@ const shared: Options = {
   sourcemap: true,
   // One bundle per entry starts faster than resolving dozens of small packages,
   // and `sdna plan` runs in pre-commit hooks where start-up is most of the time.
-  // jiti and typescript stay external: they load only for TypeScript config
-  // files and for specs with an `## API` block.
-  noExternal: [/^(?!jiti|typescript)/],
-  external: ['jiti', 'typescript'],
+  // jiti, typescript and the Anthropic SDK stay external: they load only for
+  // TypeScript config files, specs with an `## API` block and the semantic check.
+  noExternal: [/^(?!jiti|typescript|@anthropic-ai\/sdk)/],
+  external: ['jiti', 'typescript', '@anthropic-ai/sdk'],
 };
 
 export default defineConfig([

@@ -152,6 +152,20 @@ function unlinkableLines(plan: Plan, counts: Map<string, number>, paint: (s: Sty
 }
 
 /** With links `sdna import` recorded: how many capabilities rest on them alone. */
+/** What the semantic check did, what it could not check and why, and what it cost. */
+function semanticLines(s: NonNullable<Plan['semantic']>, full: boolean): string[] {
+  const n = (x: number) => x.toLocaleString('en-US');
+  const cached = s.usage.cacheRead > 0 ? ` (${n(s.usage.cacheRead)} more read from the prompt cache)` : '';
+  const cost = s.cost < 0.01 && s.cost > 0 ? 'under $0.01' : `$${s.cost.toFixed(2)}`;
+  const lines = [
+    `Semantic check (${s.model}): ${s.checked} checked, ${s.cached} cached, ${s.notChecked.length} not checked; ${n(s.usage.input + s.usage.cacheWrite)} tokens in${cached}, ${n(s.usage.output)} out; about ${cost}${s.priceKnown ? '' : ' (no price on file for this model: estimated at the default model\'s)'}.`,
+  ];
+  const shown = full ? s.notChecked : s.notChecked.slice(0, 8);
+  for (const { capability, reason } of shown) lines.push(`  not checked: ${capability}: ${reason}`);
+  if (shown.length < s.notChecked.length) lines.push(`  … and ${s.notChecked.length - shown.length} more not checked (--full shows them all)`);
+  return lines;
+}
+
 function inferredLine(plan: Plan): string | undefined {
   const linked = plan.capabilities.filter((c) => c.tests.length > 0);
   const inferred = linked.filter((c) => c.tests.every((t) => t.inferred)).length;
@@ -182,6 +196,7 @@ export const terminal: Reporter<TerminalOptions> = (plan, options) => {
     out.push(plan.findings.length === 0 ? 'No changes. Specs, code and tests agree.' : 'No changes beyond the baseline.', '');
   }
   if (plan.baseline) out.push(...baselineLines(plan.baseline));
+  if (plan.semantic) out.push(...semanticLines(plan.semantic, full));
   const inferred = inferredLine(plan);
   if (inferred && !options.quiet) out.push(inferred);
   const statuses = runStatusLine(plan);

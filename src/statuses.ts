@@ -236,9 +236,20 @@ export function gate(
  * rules give them), except `untested-capability`, which the run decides.
  */
 export function runPlan(plan: Plan, levelOf: LevelOf, capabilities: CapabilityPlan[], found: FindingInput[]): Plan {
-  const kept = plan.findings
-    .filter((f) => f.kind !== 'untested-capability')
-    .map(({ category: _c, severity: _s, fingerprint: _f, baselined: _b, ...f }) => f as FindingInput);
+  const kept = ungated(plan).filter((f) => f.kind !== 'untested-capability');
+  return { ...plan, mode: 'run', capabilities, ...regate(plan, levelOf, [...kept, ...found]) };
+}
+
+/** The plan with more findings (the semantic check's), gated again at the same levels and baseline. */
+export function withFindings(plan: Plan, levelOf: LevelOf, found: FindingInput[]): Plan {
+  return { ...plan, ...regate(plan, levelOf, [...ungated(plan), ...found]) };
+}
+
+function ungated(plan: Plan): FindingInput[] {
+  return plan.findings.map(({ category: _c, severity: _s, fingerprint: _f, baselined: _b, ...f }) => f as FindingInput);
+}
+
+function regate(plan: Plan, levelOf: LevelOf, inputs: FindingInput[]): ReturnType<typeof gate> {
   const baseline = plan.baseline && plan.baselineEntries ? { file: plan.baseline.file, entries: plan.baselineEntries } : undefined;
-  return { ...plan, mode: 'run', capabilities, ...gate(levelOf, plan.specFiles, [...kept, ...found], baseline) };
+  return gate(levelOf, plan.specFiles, inputs, baseline);
 }

@@ -3,6 +3,7 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
+import { KIND_NAMES } from '../src/model/kinds.js';
 import { describe, it } from 'vitest';
 import { FIXTURES, REPO, sdna, tempProject, write } from './helpers.js';
 
@@ -118,7 +119,7 @@ describe.concurrent('config errors: exit 2, one line on stderr', () => {
       'unknown finding kind in rules',
       'sdna.config.json',
       '{ "rules": { "untested": "off" } }',
-      'sdna: invalid config in sdna.config.json: unknown key "rules.untested" (expected one of: failing-capability, untested-capability, skipped-capability, api-drift, generated-edited, generated-unrecorded, needs-clarification, unplanned-requirement, pending-change, semantic-drift, uncovered-code, unspecified-code, stale-target, broken-test-link, outdated-link, bad-link-record, broken-requirement-ref, spec-error, unread-file, spec-warning)\n',
+      `sdna: invalid config in sdna.config.json: unknown key "rules.untested" (expected one of: ${KIND_NAMES.join(', ')})\n`,
     ],
     [
       'bad level',

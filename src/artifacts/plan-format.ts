@@ -55,9 +55,24 @@ export const planSchema = z.strictObject({
       fingerprint: z.optional(z.string().check(z.regex(/^[0-9a-f]{16}$/))),
       /** In the project's baseline: it does not fail the gate and is not counted in `summary`. */
       baselined: z.optional(z.literal(true)),
+      /** `semantic-drift`: the lines of code that show it, quoted. */
+      evidence: z.optional(z.array(z.strictObject({ file: z.string(), line, quote: z.string() }))),
     }),
   ),
   summary: z.strictObject({ drift: nonNegative, unspecified: nonNegative, stale: nonNegative, errors: nonNegative }),
+  /** With `--semantic`: the model, what was checked, cached and not checked (with why), the tokens and the estimated cost in USD. */
+  semantic: z.optional(
+    z.strictObject({
+      model: z.string(),
+      priceKnown: z.boolean(),
+      checked: nonNegative,
+      cached: nonNegative,
+      notChecked: z.array(z.strictObject({ capability: z.string(), reason: z.string() })),
+      usage: z.strictObject({ input: nonNegative, output: nonNegative, cacheRead: nonNegative, cacheWrite: nonNegative }),
+      cost: z.number().check(z.minimum(0)),
+      sliceTokens: z.strictObject({ median: nonNegative, p95: nonNegative }),
+    }),
+  ),
   /** With a baseline (`.sdna/baseline.json`): how many findings it holds, and which of its findings are gone. */
   baseline: z.optional(
     z.strictObject({
@@ -113,9 +128,11 @@ export function toJsonPlan(plan: Plan): JsonPlan {
         ...(api && { diff: wordsOf(f).diff }),
         fingerprint: f.fingerprint,
         ...(f.baselined && { baselined: true as const }),
+        ...(f.kind === 'semantic-drift' && f.data.evidence && { evidence: f.data.evidence.map((e) => ({ ...e })) }),
       };
     }),
     summary: { ...plan.summary },
+    ...(plan.semantic && { semantic: { ...plan.semantic, notChecked: plan.semantic.notChecked.map((n) => ({ ...n })), usage: { ...plan.semantic.usage }, sliceTokens: { ...plan.semantic.sliceTokens } } }),
     ...(plan.baseline && { baseline: { file: plan.baseline.file, baselined: plan.baseline.baselined, gone: plan.baseline.gone.map((e) => ({ ...e })) } }),
   };
 }

@@ -14,6 +14,12 @@ import { SdnaError } from '../util/errors.js';
 import { checkRoot } from '../util/root.js';
 import { KINDS, KIND_NAMES, type KindInfo } from '../model/kinds.js';
 import { createPlan } from '../plan.js';
+import { withFindings } from '../statuses.js';
+import { levels } from '../model/levels.js';
+import type { Plan } from '../model/model.js';
+import type { ResolvedConfig } from '../config.js';
+import { DEFAULT_CONCURRENCY } from '../checks/semantic/defaults.js';
+import { DEFAULT_MODEL } from '../checks/semantic/cost.js';
 import { readModel } from '../read-model.js';
 import { createWorkspacePlan, selectPackages, workspacePackages } from '../workspace.js';
 import { listFiles, writeFileAtomic } from '../util/files.js';
@@ -39,6 +45,11 @@ interface PlanFlags {
   from?: string;
   /** `--workspace <name>`, once or more. */
   workspace?: string | string[];
+  semantic?: boolean;
+  model?: string;
+  maxCost?: string;
+  concurrency?: string;
+  timeout?: string;
 }
 
 const KIND_HELP = KIND_NAMES.filter((k) => KINDS[k].static || (KINDS[k] as KindInfo).plugin)
@@ -124,12 +135,13 @@ async function runPlan(flags: PlanFlags): Promise<number> {
   // A workspace root without a config of its own plans each package as the package would.
   const packages = config.source === undefined && model === undefined ? workspacePackages(config.root) : undefined;
   if (wanted && !packages) throw new SdnaError(`--workspace: ${config.root} is not the root of an npm or pnpm workspace without an sdna config of its own (no "workspaces" in package.json, no pnpm-workspace.yaml)`);
-  const plan = await timedAsync('plan', () =>
+  let plan = await timedAsync('plan', () =>
     packages && packages.length > 0
       ? createWorkspacePlan(wanted ? undefined : config, config.root, selectPackages(packages, wanted), { cache })
       : createPlan(config, { cache, model }),
   );
   timed('save cache', () => cache.save());
+  if (flags.semantic) plan = await timedAsync('semantic', () => semantic(plan, config, flags, cacheDir));
   const printed = timed('report', () => writeReports(plan, reporters, { color: colorWanted(), quiet: Boolean(flags.quiet), cwd }));
   for (const { text } of printed) process.stdout.write(text);
   if (flags.performance) {
@@ -137,6 +149,35 @@ async function runPlan(flags: PlanFlags): Promise<number> {
     process.stderr.write(performanceReport() + `  parse cache: ${where}\n`);
   }
   return plan.failed ? 1 : 0;
+}
+
+/** A number a flag gives, checked: one line naming the flag and the form otherwise. */
+function numberFlag(name: string, value: string | undefined, check: (n: number) => boolean, form: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n) || !check(n)) throw new SdnaError(`--${name} ${value}: expected ${form}`);
+  return n;
+}
+
+/** `--semantic`: the model's verdicts join the plan, gated at the same levels. Without a key, the static plan stands. */
+async function semantic(plan: Plan, config: ResolvedConfig, flags: PlanFlags, cacheDir: string | undefined): Promise<Plan> {
+  const maxCost = numberFlag('max-cost', flags.maxCost, (n) => n >= 0, 'a cost in USD, such as 0.50');
+  const concurrency = numberFlag('concurrency', flags.concurrency, (n) => Number.isInteger(n) && n >= 1 && n <= 64, 'a whole number from 1 to 64');
+  const timeout = numberFlag('timeout', flags.timeout, (n) => n > 0, 'seconds, such as 120');
+  if (!process.env.ANTHROPIC_API_KEY) {
+    process.stderr.write('sdna: the semantic check was skipped: ANTHROPIC_API_KEY is not set (export ANTHROPIC_API_KEY=<a key from console.anthropic.com>); the static plan follows\n');
+    return plan;
+  }
+  const { checkSemantic } = await import('../checks/semantic/index.js');
+  const { findings, report } = await checkSemantic(plan, {
+    model: flags.model,
+    maxCost,
+    concurrency,
+    timeoutMs: timeout === undefined ? undefined : timeout * 1000,
+    cacheDir,
+    cacheWithin: flags.cacheDir ? undefined : config.root,
+  });
+  return { ...withFindings(plan, levels(config.rules, config.overrides), findings), semantic: report };
 }
 
 async function readInterchange(file: string) {
@@ -246,6 +287,11 @@ function main(argv: string[]): void {
     .option('--cache', 'Read and write the parse cache (--no-cache: neither)', { default: true })
     .option('--from <file>', 'Plan from an interchange file (`sdna export`) instead of reading the spec files')
     .option('--workspace <name>', 'In an npm or pnpm workspace: plan only this package (its name or folder); repeatable. Without it, every package')
+    .option('--semantic', 'Also ask Claude whether the code keeps each capability\'s promise (needs ANTHROPIC_API_KEY; verdicts are cached)')
+    .option('--model <id>', `With --semantic: the model (default: ${DEFAULT_MODEL})`)
+    .option('--max-cost <usd>', 'With --semantic: send no request that would take the run past this estimated cost')
+    .option('--concurrency <n>', `With --semantic: requests in flight at once (default: ${DEFAULT_CONCURRENCY})`)
+    .option('--timeout <seconds>', 'With --semantic: per request, after the SDK\'s own retries (default: 120)')
     .example('  $ sdna plan')
     .example('  $ sdna plan --root fixtures/demo')
     .example('  $ sdna plan --json > plan.json')

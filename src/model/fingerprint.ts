@@ -24,6 +24,7 @@ const IDENTITY: { [K in Kind]: (f: Located & { data: FindingOf<K>['data'] }) => 
   'unplanned-requirement': problem,
   'pending-change': (f) => [f.capability, f.file, f.data.op],
   'semantic-drift': (f) => [f.spec, f.capability, f.data.clause],
+  'semantic-unclear': (f) => [f.spec, f.capability],
   'uncovered-code': (f) => [f.spec, f.file],
   'unspecified-code': (f) => [f.file],
   'stale-target': (f) => [f.spec, f.data.glob],

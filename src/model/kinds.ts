@@ -109,7 +109,15 @@ export const KINDS = {
     action: 'DRIFT DETECTED',
     meaning: "the semantic check judged that code breaks a capability's text",
     static: false,
-    doc: "the semantic check judged that code breaks a capability's text (a reserved name, valid in `rules`; not yet released)",
+    doc: "the semantic check (`sdna plan --semantic`) judged that the code breaks the capability's text, with evidence quoted from the code at `file:line`",
+  },
+  'semantic-unclear': {
+    category: 'drift',
+    level: 'warn',
+    action: 'NOT PROVEN KEPT',
+    meaning: 'the semantic check could not tell whether the code keeps the promise',
+    static: false,
+    doc: 'the semantic check could not tell whether the code keeps the capability\'s text: the code it was shown did not decide it, or the answer was not valid (a `breaks` without evidence found in the code is one); never fails the gate by default',
   },
   'uncovered-code': {
     category: 'drift',
@@ -260,7 +268,8 @@ export interface KindData {
   'needs-clarification': ProblemData;
   'unplanned-requirement': ProblemData;
   'pending-change': { change: string; op: 'REMOVED' | 'RENAMED' | 'MODIFIED'; requirement: string; to?: string; renamedId?: string; tests: string[] };
-  'semantic-drift': { clause: string; instead: string };
+  'semantic-drift': { clause: string; instead: string; evidence?: { file: string; line: number; quote: string }[] };
+  'semantic-unclear': { promise: string; reason: string };
   'uncovered-code': { source: string; ranges: string[]; lines: number };
   'unspecified-code': Record<string, never>;
   'stale-target': { glob: string; pattern: string };

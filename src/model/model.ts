@@ -148,6 +148,25 @@ export interface Summary {
   errors: number;
 }
 
+/** What `sdna plan --semantic` did and cost. */
+export interface SemanticReport {
+  model: string;
+  /** False when the model has no price on file: `cost` is estimated at the default model's. */
+  priceKnown: boolean;
+  /** Capabilities judged by a request in this run. */
+  checked: number;
+  /** Capabilities whose verdict came from the cache. */
+  cached: number;
+  /** Capabilities not checked, with the reason (an API error, --max-cost). */
+  notChecked: { capability: string; reason: string }[];
+  /** Tokens: input, output, and the cached prompt prefix read and written. */
+  usage: { input: number; output: number; cacheRead: number; cacheWrite: number };
+  /** Estimated USD of this run's requests. */
+  cost: number;
+  /** Tokens of each capability's slice: median and 95th percentile. */
+  sliceTokens: { median: number; p95: number };
+}
+
 export interface Plan {
   version: 1;
   /** `static` from `sdna plan`; `run` once a test run's outcomes are mapped in. */
@@ -171,4 +190,6 @@ export interface Plan {
   specFiles: Map<string, string>;
   /** The folder most of the project's test files are in (root-relative; `test` when there are none), for hints. */
   testDir: string;
+  /** With `--semantic`: what the semantic check did and cost. */
+  semantic?: SemanticReport;
 }

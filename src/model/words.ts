@@ -103,6 +103,11 @@ const WORDS: { [K in Kind]: (f: FindingOf<K>) => Words } = {
     impl: d.instead,
     hint: 'make the code keep the promise, or change the spec if the code is right',
   }),
+  'semantic-unclear': ({ data: d }) => ({
+    spec: promise(d.promise),
+    impl: `the semantic check could not tell: ${d.reason}`,
+    hint: 'link a test that proves the promise, or make the promise checkable; `sdna plan --semantic` asks again when code or spec change',
+  }),
   'uncovered-code': ({ spec, file, data: d }) => ({
     spec: `targets of ${spec} (${d.source})`,
     impl: `${file}:${d.ranges.join(', ')} ${numbered(d.lines, 'runs', 'run')} in no test linked to ${spec}`,

@@ -1,0 +1,182 @@
+// The semantic check (`sdna plan --semantic`): for each capability, one
+// request to Claude with the capability and its code slice, answered through a
+// forced tool call. Verdicts are cached by content hash, so an unchanged
+// capability costs nothing; requests run `concurrency` at a time and stop
+// before `maxCost`; an API error leaves that capability not checked, never
+// `keeps`. The Anthropic SDK and TypeScript load only here.
+
+import pLimit from 'p-limit';
+import type { FindingInput } from '../../model/findings.js';
+import type { Capability, Plan, SemanticReport, Spec } from '../../model/model.js';
+import { contentKey } from '../../artifacts/cache.js';
+import { GuardedReader } from '../../util/guarded.js';
+import { listFiles } from '../../util/files.js';
+import { loadTypeScript } from '../api-drift/declarations.js';
+import { importResolver } from '../import/targets.js';
+import { judge, TOOL_NAME, type Judged } from './answer.js';
+import { addUsage, costOf, DEFAULT_MODEL, NO_USAGE, priceOf, type Usage } from './cost.js';
+
+export type { SemanticReport };
+import { INSTRUCTIONS, PROMPT_VERSION, requestBody, userMessage } from './prompt.js';
+import { buildSlice, renderSlice, SourceFiles, type Slice } from './slice.js';
+import { VerdictCache, type CachedVerdict } from './verdicts.js';
+
+export interface SemanticOptions {
+  model?: string;
+  /** Stop sending requests before the run's estimated cost passes this (USD). */
+  maxCost?: number;
+  /** Requests in flight at once. */
+  concurrency?: number;
+  /** Per request, in ms (the SDK retries 429s and 5xx on its own first). */
+  timeoutMs?: number;
+  /** Token budget of each code slice. */
+  sliceTokens?: number;
+  /** Where verdicts are cached (undefined: not cached). */
+  cacheDir?: string;
+  /** The cache folder must stay inside this root (the default one). */
+  cacheWithin?: string;
+  /** The API key (default: ANTHROPIC_API_KEY). */
+  apiKey?: string;
+}
+
+
+export { DEFAULT_CONCURRENCY } from './defaults.js';
+import { DEFAULT_CONCURRENCY } from './defaults.js';
+const DEFAULT_TIMEOUT_MS = 120_000;
+/** Output tokens a verdict takes, for the cost a request may reach before it is sent. */
+const ANSWER_TOKENS = 400;
+
+/** The verdict for each capability, as findings, and what the run did and cost. */
+export async function checkSemantic(plan: Plan, options: SemanticOptions = {}): Promise<{ findings: FindingInput[]; report: SemanticReport }> {
+  const model = options.model ?? DEFAULT_MODEL;
+  const ts = loadTypeScript();
+  const reader = new GuardedReader(plan.root);
+  const listing = listFiles(plan.root);
+  const resolve = importResolver(plan.root, listing.set);
+  const files = new SourceFiles(ts, reader);
+  const cache = VerdictCache.open(options.cacheDir, options.cacheWithin);
+
+  const jobs: { spec: Spec; capability: Capability; slice: Slice; key: string }[] = [];
+  const specs = new Map(plan.specs.map((s) => [s.id, s]));
+  for (const cp of plan.capabilities) {
+    if (cp.status === 'removed') continue;
+    const spec = specs.get(cp.spec);
+    const capability = spec?.capabilities.find((c) => c.id === cp.id);
+    if (!spec || !capability) continue;
+    // A parent (a Kiro requirement, an OpenSpec requirement) is judged through its parts.
+    if (spec.capabilities.some((c) => c.parent === capability.id)) continue;
+    const slice = buildSlice({ ts, reader, spec, capability, tests: cp.tests, targets: plan.targetFiles.get(spec.id) ?? [], resolve, budget: options.sliceTokens }, files);
+    const key = contentKey(JSON.stringify([model, PROMPT_VERSION, capability.id, capability.name, capability.text, spec.name, spec.description ?? '', spec.api.map((b) => b.code), renderSlice(slice)]));
+    jobs.push({ spec, capability, slice, key });
+  }
+
+  const report: SemanticReport = {
+    model,
+    priceKnown: priceOf(model).known,
+    checked: 0,
+    cached: 0,
+    notChecked: [],
+    usage: NO_USAGE,
+    cost: 0,
+    sliceTokens: percentiles(jobs.map((j) => j.slice.tokens)),
+  };
+  const verdicts = new Map<string, CachedVerdict>();
+  const todo = jobs.filter((j) => {
+    const hit = cache.get(j.key);
+    if (hit) {
+      verdicts.set(j.capability.id, hit);
+      report.cached++;
+    }
+    return !hit;
+  });
+
+  if (todo.length > 0) {
+    const { default: Anthropic, APIError, APIConnectionTimeoutError } = await import('@anthropic-ai/sdk');
+    const client = new Anthropic({ apiKey: options.apiKey ?? process.env.ANTHROPIC_API_KEY, timeout: options.timeoutMs ?? DEFAULT_TIMEOUT_MS });
+    const limit = pLimit(Math.max(1, options.concurrency ?? DEFAULT_CONCURRENCY));
+    const instructionTokens = Math.ceil(INSTRUCTIONS.length / 4);
+    // What requests in flight may still cost: a request is sent only if the run stays under --max-cost.
+    let committed = 0;
+    await Promise.all(
+      todo.map((job) =>
+        limit(async () => {
+          const id = job.capability.id;
+          const worst = costOf(model, { ...NO_USAGE, input: instructionTokens + Math.ceil(userMessage(job.spec, job.capability, job.slice).length / 4), output: ANSWER_TOKENS });
+          if (options.maxCost !== undefined && report.cost + committed + worst > options.maxCost) {
+            report.notChecked.push({ capability: id, reason: `not sent: it would pass --max-cost $${options.maxCost}` });
+            return;
+          }
+          committed += worst;
+          try {
+            const message = await client.messages.create(requestBody(model, job.spec, job.capability, job.slice));
+            const usage: Usage = {
+              input: message.usage.input_tokens,
+              output: message.usage.output_tokens,
+              cacheRead: message.usage.cache_read_input_tokens ?? 0,
+              cacheWrite: message.usage.cache_creation_input_tokens ?? 0,
+            };
+            report.usage = addUsage(report.usage, usage);
+            report.cost += costOf(model, usage);
+            report.checked++;
+            const call = message.content.find((b) => b.type === 'tool_use' && b.name === TOOL_NAME);
+            const judged: Judged = call && call.type === 'tool_use' ? judge(call.input, job.slice) : { verdict: 'unclear', reason: `the model did not call ${TOOL_NAME}` };
+            const verdict = toCached(judged);
+            verdicts.set(id, verdict);
+            cache.set(job.key, verdict);
+          } catch (error) {
+            report.notChecked.push({ capability: id, reason: apiFailure(error, APIError, APIConnectionTimeoutError) });
+          } finally {
+            committed -= worst;
+          }
+        }),
+      ),
+    );
+  }
+  cache.save();
+  report.notChecked.sort((a, b) => (a.capability < b.capability ? -1 : 1));
+
+  const findings: FindingInput[] = [];
+  for (const { spec, capability } of jobs) {
+    const v = verdicts.get(capability.id);
+    if (!v || v.verdict === 'keeps') continue;
+    if (v.verdict === 'breaks') {
+      const first = v.evidence[0];
+      findings.push({
+        kind: 'semantic-drift',
+        spec: spec.id,
+        capability: capability.id,
+        file: first.file,
+        line: first.line,
+        data: { clause: v.clause, instead: v.explanation, evidence: v.evidence },
+      });
+    } else {
+      findings.push({ kind: 'semantic-unclear', spec: spec.id, capability: capability.id, file: spec.file, line: capability.line, data: { promise: capability.text || capability.name, reason: v.reason } });
+    }
+  }
+  return { findings, report };
+}
+
+function toCached(j: Judged): CachedVerdict {
+  if (j.verdict === 'unclear') return { verdict: 'unclear', reason: j.reason };
+  if (j.verdict === 'keeps') return { verdict: 'keeps' };
+  return { verdict: 'breaks', clause: j.answer.clause, explanation: j.answer.explanation, evidence: j.answer.evidence };
+}
+
+/** Why a request failed, in one line (the SDK has already retried what it retries). */
+function apiFailure(error: unknown, APIError: new (...a: never[]) => unknown, Timeout: new (...a: never[]) => unknown): string {
+  if (error instanceof Timeout) return 'the request timed out';
+  if (error instanceof APIError) {
+    const e = error as { status?: number; message: string };
+    const what = e.status === 401 ? 'the API key was refused' : e.status === 429 ? 'rate limited, still after retries' : e.status !== undefined && e.status >= 500 ? 'the API failed' : 'the API refused the request';
+    return `${what} (${e.status ?? 'no status'}: ${e.message.split('\n')[0].slice(0, 200)})`;
+  }
+  return `the request failed (${error instanceof Error ? error.message.split('\n')[0].slice(0, 200) : String(error)})`;
+}
+
+function percentiles(values: number[]): { median: number; p95: number } {
+  if (values.length === 0) return { median: 0, p95: 0 };
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+  return { median: at(0.5), p95: at(0.95) };
+}
+

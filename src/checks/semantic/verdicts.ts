@@ -1,0 +1,85 @@
+// Verdicts of the semantic check by content hash (model, prompt version,
+// capability, spec, slice), so that an unchanged capability is never sent
+// again. Unlike the parse cache, it keeps what this run did not use (a run on
+// changed capabilities must not drop the others' paid-for verdicts); an entry
+// unused for 60 days goes. Garbled in any way, it is an empty cache.
+
+import path from 'node:path';
+import * as z from 'zod/mini';
+import { contentKey } from '../../artifacts/cache.js';
+import { writeFileAtomic } from '../../util/files.js';
+import { GuardedReader, readNamedFile } from '../../util/guarded.js';
+
+const FILE = 'semantic-verdicts.json';
+const FORMAT = 1;
+const DAY = 24 * 60 * 60 * 1000;
+const KEEP_DAYS = 60;
+
+const evidence = z.strictObject({ file: z.string(), line: z.number(), quote: z.string() });
+const verdictSchema = z.union([
+  z.strictObject({ verdict: z.literal('keeps') }),
+  z.strictObject({ verdict: z.literal('unclear'), reason: z.string() }),
+  z.strictObject({ verdict: z.literal('breaks'), clause: z.string(), explanation: z.string(), evidence: z.array(evidence).check(z.minLength(1)) }),
+]);
+export type CachedVerdict = z.infer<typeof verdictSchema>;
+
+const fileSchema = z.strictObject({
+  format: z.literal(FORMAT),
+  digest: z.string(),
+  entries: z.record(z.string(), z.strictObject({ used: z.number(), verdict: verdictSchema })),
+});
+
+type Entries = z.infer<typeof fileSchema>['entries'];
+
+export class VerdictCache {
+  private changed = false;
+
+  private constructor(
+    private readonly file: string | undefined,
+    private readonly within: string | undefined,
+    private readonly entries: Entries,
+  ) {}
+
+  static open(dir: string | undefined, within?: string): VerdictCache {
+    if (!dir) return new VerdictCache(undefined, within, {});
+    const file = path.join(dir, FILE);
+    return new VerdictCache(file, within, load(file, within));
+  }
+
+  get(key: string): CachedVerdict | undefined {
+    const hit = this.entries[key];
+    if (!hit) return undefined;
+    hit.used = Date.now();
+    this.changed = true;
+    return hit.verdict;
+  }
+
+  set(key: string, verdict: CachedVerdict): void {
+    this.entries[key] = { used: Date.now(), verdict };
+    this.changed = true;
+  }
+
+  /** A cache that cannot be written is only a dearer next run. */
+  save(): void {
+    if (!this.file || !this.changed) return;
+    const now = Date.now();
+    const kept = Object.fromEntries(Object.entries(this.entries).filter(([, e]) => now - e.used < KEEP_DAYS * DAY).sort(([a], [b]) => (a < b ? -1 : 1)));
+    const text = JSON.stringify(kept);
+    try {
+      writeFileAtomic(this.file, `{"format":${FORMAT},"digest":"${contentKey(text)}","entries":${text}}\n`, { within: this.within });
+    } catch {
+      // Ignored on purpose: see above.
+    }
+  }
+}
+
+function load(file: string, within: string | undefined): Entries {
+  try {
+    const text = within === undefined ? readNamedFile(file, 'cache') : new GuardedReader(within).text(file, 'cache');
+    const parsed = fileSchema.safeParse(JSON.parse(text));
+    if (!parsed.success || parsed.data.digest !== contentKey(JSON.stringify(parsed.data.entries))) return {};
+    return parsed.data.entries;
+  } catch {
+    return {};
+  }
+}
