@@ -32,6 +32,8 @@ export function vitestProject(fixture: string): string {
   fs.symlinkSync(path.join(VITEST_HOME, 'node_modules/vitest'), path.join(modules, 'vitest'));
   // sdna's own dependency, loaded for `## API` blocks.
   fs.symlinkSync(path.join(REPO, 'node_modules/typescript'), path.join(modules, 'typescript'));
+  // And for the semantic check.
+  fs.symlinkSync(path.join(REPO, 'node_modules/@anthropic-ai'), path.join(modules, '@anthropic-ai'));
   const coverage = path.join(VITEST_HOME, 'node_modules/@vitest/coverage-v8');
   if (fs.existsSync(coverage)) fs.symlinkSync(coverage, path.join(modules, '@vitest/coverage-v8'));
   return root;

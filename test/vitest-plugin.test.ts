@@ -6,6 +6,8 @@
 
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { describe, it } from 'vitest';
 import { REPO, sdna, snapshotTree, write } from './helpers.js';
@@ -441,6 +443,62 @@ Plan: 1 drift, 0 unspecified, 0 potentially stale.
 `,
     ]);
     expect(r.code).toBe(0);
+  });
+
+  it('semantic: the model judges each capability after the run; its drift fails the run (exit 1)', async ({ expect }) => {
+    // A server that answers like the Messages API: the total breaks its promise, the rest keep theirs.
+    const requests: string[] = [];
+    const server = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', (d) => (body += d));
+      req.on('end', () => {
+        const content = (JSON.parse(body) as { messages: { content: string }[] }).messages[0].content;
+        const capability = /^id: (.+)$/m.exec(content)![1];
+        requests.push(capability);
+        const line = content.split('\n').find((l) => /^\d+\| .*sum \+= price \* quantity;/.test(l));
+        const input =
+          capability === 'cart/total' && line
+            ? { verdict: 'breaks', clause: 'in cents', evidence: [{ file: 'src/cart.ts', line: Number(line.slice(0, line.indexOf('|'))), quote: 'sum += price * quantity;' }], explanation: 'It never rounds to cents.' }
+            : { verdict: 'keeps', clause: 'all', evidence: [], explanation: 'kept' };
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(
+          JSON.stringify({
+            id: 'msg',
+            type: 'message',
+            role: 'assistant',
+            model: 'claude-sonnet-5-5',
+            content: [{ type: 'tool_use', id: 'toolu', name: 'report_verdict', input }],
+            stop_reason: 'tool_use',
+            stop_sequence: null,
+            usage: { input_tokens: 1000, output_tokens: 100 },
+          }),
+        );
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const root = cartProject();
+      edit(root, 'vitest.config.ts', 'sdna()', 'sdna({ semantic: { concurrency: 2 } })');
+      const env = { ANTHROPIC_API_KEY: 'test-key', ANTHROPIC_BASE_URL: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+      const r = await runVitest(root, ['run'], { env });
+      expect(requests.sort()).toEqual(['cart/add-item', 'cart/discount', 'cart/remove-item', 'cart/total']);
+      expect(r.plans).toHaveLength(1);
+      expect(r.plans[0]).toContain('~ cart/total\n    spec: "in cents"\n    impl: It never rounds to cents.\n    file: src/cart.ts:17\n    action: DRIFT DETECTED');
+      expect(r.plans[0]).toContain('Semantic check (claude-sonnet-5-5): 4 checked, 0 cached, 0 not checked;');
+      expect(r.code).toBe(1);
+      // The verdicts are cached: a second run sends nothing.
+      requests.length = 0;
+      const again = await runVitest(root, ['run'], { env });
+      expect(requests).toEqual([]);
+      expect(again.plans[0]).toContain('Semantic check (claude-sonnet-5-5): 0 checked, 4 cached, 0 not checked;');
+      // Without a key: one warning, and the run stands on its tests and the static findings.
+      const keyless = await runVitest(root, ['run'], { env: { ...env, ANTHROPIC_API_KEY: '' } });
+      expect(keyless.stderr).toContain('sdna: the semantic check was skipped: ANTHROPIC_API_KEY is not set');
+      expect(keyless.plans).toEqual([ALL_PASSING]);
+      expect(keyless.code).toBe(0);
+    } finally {
+      server.close();
+    }
   });
 
   it('writes the JSON plan to outputFile atomically and nothing else', async ({ expect }) => {

@@ -84,6 +84,25 @@ export class ParseCache {
     return undefined;
   }
 
+  /**
+   * A file's content hash, read again (through `read`) only when its size or
+   * mtime changed since the last run: an unchanged repository is checked
+   * without reading its code.
+   */
+  fileHash(root: string, file: string, read: () => string | Buffer | undefined): string {
+    let stat: fs.Stats;
+    try {
+      stat = fs.statSync(path.join(root, file));
+    } catch {
+      return 'unreadable';
+    }
+    const known = this.lookup<[number, number, string]>('file-hash', file);
+    if (Array.isArray(known) && known[0] === stat.size && known[1] === stat.mtimeMs) return known[2];
+    const hash = contentKey(read() ?? '\0unreadable');
+    this.store('file-hash', file, [stat.size, stat.mtimeMs, hash]);
+    return hash;
+  }
+
   store<T>(kind: string, key: string, value: T): void {
     (this.used[kind] ??= {})[key] = value;
     this.changed = true;

@@ -140,8 +140,8 @@ async function runPlan(flags: PlanFlags): Promise<number> {
       ? createWorkspacePlan(wanted ? undefined : config, config.root, selectPackages(packages, wanted), { cache })
       : createPlan(config, { cache, model }),
   );
+  if (flags.semantic) plan = await timedAsync('semantic', () => semantic(plan, config, flags, cacheDir, cache));
   timed('save cache', () => cache.save());
-  if (flags.semantic) plan = await timedAsync('semantic', () => semantic(plan, config, flags, cacheDir));
   const printed = timed('report', () => writeReports(plan, reporters, { color: colorWanted(), quiet: Boolean(flags.quiet), cwd }));
   for (const { text } of printed) process.stdout.write(text);
   if (flags.performance) {
@@ -160,7 +160,7 @@ function numberFlag(name: string, value: string | undefined, check: (n: number) 
 }
 
 /** `--semantic`: the model's verdicts join the plan, gated at the same levels. Without a key, the static plan stands. */
-async function semantic(plan: Plan, config: ResolvedConfig, flags: PlanFlags, cacheDir: string | undefined): Promise<Plan> {
+async function semantic(plan: Plan, config: ResolvedConfig, flags: PlanFlags, cacheDir: string | undefined, parseCache: ParseCache): Promise<Plan> {
   const maxCost = numberFlag('max-cost', flags.maxCost, (n) => n >= 0, 'a cost in USD, such as 0.50');
   const concurrency = numberFlag('concurrency', flags.concurrency, (n) => Number.isInteger(n) && n >= 1 && n <= 64, 'a whole number from 1 to 64');
   const timeout = numberFlag('timeout', flags.timeout, (n) => n > 0, 'seconds, such as 120');
@@ -176,6 +176,7 @@ async function semantic(plan: Plan, config: ResolvedConfig, flags: PlanFlags, ca
     timeoutMs: timeout === undefined ? undefined : timeout * 1000,
     cacheDir,
     cacheWithin: flags.cacheDir ? undefined : config.root,
+    parseCache,
   });
   return { ...withFindings(plan, levels(config.rules, config.overrides), findings), semantic: report };
 }

@@ -37,6 +37,17 @@ const optionsSchema = z.strictObject({
   ...configSchema.def.shape,
   reporters: z.optional(z.array(z.union([z.string().check(z.minLength(1)), z.tuple([z.string().check(z.minLength(1)), z.looseObject({ file: z.optional(z.string().check(z.minLength(1))) })])]))),
   outputFile: z.optional(z.union([z.string(), z.record(z.string(), z.string())])),
+  semantic: z.optional(
+    z.union([
+      z.boolean(),
+      z.strictObject({
+        model: z.optional(z.string().check(z.minLength(1))),
+        maxCost: z.optional(z.number().check(z.minimum(0))),
+        concurrency: z.optional(z.number().check(z.int(), z.minimum(1), z.maximum(64))),
+        timeout: z.optional(z.number().check(z.positive())),
+      }),
+    ]),
+  ),
 });
 
 const SESSION = Symbol.for('sdna.session');

@@ -67,7 +67,7 @@ export class SdnaReporter implements Reporter {
       if (this.vitest.config.watch) await this.session.replan();
       // Read before Vitest removes its temporary coverage files.
       const coverage = await this.coverage.collect().catch(() => undefined);
-      const plan = this.session.runPlan(this.collect(testModules), coverage);
+      const plan = await this.session.withSemantic(this.session.runPlan(this.collect(testModules), coverage));
       this.session.output(plan);
       this.noteIgnoredTags(testModules);
       if (plan.failed) this.failRun(plan);

@@ -18,6 +18,7 @@ import { machineOnStdout } from './machine-stdout.js';
 import { levels, type LevelOf } from '../model/levels.js';
 import type { CoverageData } from './coverage.js';
 import { tagOf } from '../model/tags.js';
+import { withFindings } from '../statuses.js';
 
 /** A reporter in the plugin's options: `name`, `name:file`, or `[name, options]` (its own options, and `file`). */
 export type PluginReporter = string | [name: string, options: { file?: string; [option: string]: unknown }];
@@ -27,6 +28,11 @@ export interface PluginOutput {
   reporters?: PluginReporter[];
   /** Where a reporter writes instead of the console: one path (for every reporter but `terminal`), or one per reporter name. */
   outputFile?: string | Record<string, string>;
+  /**
+   * After each run, ask Claude whether the code keeps each capability's promise
+   * (`sdna plan --semantic`); needs ANTHROPIC_API_KEY. `maxCost` in USD, `timeout` in seconds.
+   */
+  semantic?: boolean | { model?: string; maxCost?: number; concurrency?: number; timeout?: number };
 }
 
 export class Session {
@@ -49,7 +55,7 @@ export class Session {
   ) {}
 
   async load(): Promise<void> {
-    const { reporters, outputFile: _outputFile, ...overrides } = this.options;
+    const { reporters, outputFile: _outputFile, semantic: _semantic, ...overrides } = this.options;
     const fromFile = (this.fileConfig.raw ?? {}) as UserConfig;
     // Options win key by key; `rules` merge kind by kind.
     const merged = { ...fromFile, ...overrides, rules: { ...fromFile.rules, ...overrides.rules } };
@@ -96,6 +102,29 @@ export class Session {
       known.add(name);
       tags.push({ name, description: `${cap.name} (${cap.file}:${cap.line})` });
     }
+  }
+
+  /** With the `semantic` option: the model's verdicts join the run's plan, gated at the same levels. */
+  async withSemantic(plan: Plan): Promise<Plan> {
+    const option = this.options.semantic;
+    if (!option) return plan;
+    if (!process.env.ANTHROPIC_API_KEY) {
+      this.vitest.logger.warn('sdna: the semantic check was skipped: ANTHROPIC_API_KEY is not set (export ANTHROPIC_API_KEY=<a key from console.anthropic.com>)');
+      return plan;
+    }
+    const given = option === true ? {} : option;
+    const { checkSemantic } = await import('../checks/semantic/index.js');
+    const { findings, report } = await checkSemantic(plan, {
+      model: given.model,
+      maxCost: given.maxCost,
+      concurrency: given.concurrency,
+      timeoutMs: given.timeout === undefined ? undefined : given.timeout * 1000,
+      cacheDir: ParseCache.defaultDir(this.config.root),
+      cacheWithin: this.config.root,
+      parseCache: this.cache,
+    });
+    this.cache?.save();
+    return { ...withFindings(plan, this.levelOf, findings), semantic: report };
   }
 
   runPlan(run: RunResult, coverage?: CoverageData): Plan {

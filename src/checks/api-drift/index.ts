@@ -3,7 +3,6 @@
 // a spec's result is not already cached under the hash of everything it
 // depends on (its blocks and the content of its target files).
 
-import fs from 'node:fs';
 import path from 'node:path';
 import { contentKey, ParseCache } from '../../artifacts/cache.js';
 import { GuardedReader } from '../../util/guarded.js';
@@ -54,21 +53,7 @@ export async function checkApi(input: ApiInput): Promise<FindingInput[]> {
     return texts.get(file);
   };
 
-  // A file's content hash, re-read only when its size or mtime changed since the
-  // last run: an unchanged repository is checked without reading its code.
-  const hashOf = (file: string): string => {
-    let stat: fs.Stats;
-    try {
-      stat = fs.statSync(path.join(root, file));
-    } catch {
-      return 'unreadable';
-    }
-    const known = cache.lookup<[number, number, string]>('file-hash', file);
-    if (known && known[0] === stat.size && known[1] === stat.mtimeMs) return known[2];
-    const hash = contentKey(textOf(file) ?? '\0unreadable');
-    cache.store('file-hash', file, [stat.size, stat.mtimeMs, hash]);
-    return hash;
-  };
+  const hashOf = (file: string): string => cache.fileHash(root, file, () => textOf(file));
 
   const out: FindingInput[] = [];
   const misses: { spec: Spec; key: string; files: string[] }[] = [];

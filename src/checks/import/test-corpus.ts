@@ -53,6 +53,11 @@ export function readTestCorpus(root: string, files: readonly string[]): { files:
   return { files: out, skipped };
 }
 
+/** Module specifiers a source imports (`../src/a.js`, `@/lib/b`), as written, each once. */
+export function importsIn(source: string): string[] {
+  return [...new Set([...source.matchAll(IMPORT)].map((m) => m[1]))];
+}
+
 export function corpusFile(file: string, source: string): CorpusFile {
   const lines = source.split('\n');
   const found = extractTests(source).tests.slice().sort((a, b) => a.line - b.line);
@@ -83,6 +88,6 @@ export function corpusFile(file: string, source: string): CorpusFile {
     const own = featureAt[Math.max(start, end - 1)] ?? featureAt[start];
     return { file, fullName: t.fullName, dynamic: t.dynamic, line: t.line, comments: comments.join('\n'), body: code.join('\n'), tags: t.tags, claims: t.capabilities.map((c) => c.id), ...(own !== undefined && { feature: own }) };
   });
-  const imports = [...new Set([...source.matchAll(IMPORT)].map((m) => m[1]))];
+  const imports = importsIn(source);
   return { file, tests, imports };
 }

@@ -8,17 +8,18 @@
 import pLimit from 'p-limit';
 import type { FindingInput } from '../../model/findings.js';
 import type { Capability, Plan, SemanticReport, Spec } from '../../model/model.js';
-import { contentKey } from '../../artifacts/cache.js';
+import { contentKey, ParseCache } from '../../artifacts/cache.js';
 import { GuardedReader } from '../../util/guarded.js';
 import { listFiles } from '../../util/files.js';
 import { loadTypeScript } from '../api-drift/declarations.js';
 import { importResolver } from '../import/targets.js';
+import { importsIn } from '../import/test-corpus.js';
 import { judge, TOOL_NAME, type Judged } from './answer.js';
 import { addUsage, costOf, DEFAULT_MODEL, NO_USAGE, priceOf, type Usage } from './cost.js';
 
 export type { SemanticReport };
 import { INSTRUCTIONS, PROMPT_VERSION, requestBody, userMessage } from './prompt.js';
-import { buildSlice, renderSlice, SourceFiles, type Slice } from './slice.js';
+import { buildSlice, renderSlice, SourceFiles } from './slice.js';
 import { VerdictCache, type CachedVerdict } from './verdicts.js';
 
 export interface SemanticOptions {
@@ -35,6 +36,8 @@ export interface SemanticOptions {
   cacheDir?: string;
   /** The cache folder must stay inside this root (the default one). */
   cacheWithin?: string;
+  /** The run's parse cache: file hashes by size and mtime, and what test files import. */
+  parseCache?: ParseCache;
   /** The API key (default: ANTHROPIC_API_KEY). */
   apiKey?: string;
 }
@@ -49,15 +52,34 @@ const ANSWER_TOKENS = 400;
 /** The verdict for each capability, as findings, and what the run did and cost. */
 export async function checkSemantic(plan: Plan, options: SemanticOptions = {}): Promise<{ findings: FindingInput[]; report: SemanticReport }> {
   const model = options.model ?? DEFAULT_MODEL;
-  const ts = loadTypeScript();
   const reader = new GuardedReader(plan.root);
   const listing = listFiles(plan.root);
   const resolve = importResolver(plan.root, listing.set);
-  const files = new SourceFiles(ts, reader);
   const cache = VerdictCache.open(options.cacheDir, options.cacheWithin);
 
-  const jobs: { spec: Spec; capability: Capability; slice: Slice; key: string }[] = [];
+  // A capability's inputs: its text, its spec, and the content of every file its slice may
+  // draw on. Unchanged inputs find their verdict without TypeScript or a slice.
+  const parseCache = options.parseCache ?? ParseCache.open(undefined, '');
+  const hashes = new Map<string, string>();
+  const hashOf = (file: string) => {
+    let h = hashes.get(file);
+    if (h === undefined) hashes.set(file, (h = parseCache.fileHash(plan.root, file, () => reader.tryBytes(file, 'source'))));
+    return h;
+  };
+  const importedBy = new Map<string, string[]>();
+  const importsOf = (test: string) => {
+    let out = importedBy.get(test);
+    if (!out) {
+      // What a test file imports, by its content: an unchanged file is not read again.
+      const specifiers = parseCache.through('imports', hashOf(test), () => importsIn(reader.tryText(test, 'test') ?? ''));
+      importedBy.set(test, (out = (Array.isArray(specifiers) ? specifiers : []).map((s) => resolve(test, s)).filter((f): f is string => f !== undefined)));
+    }
+    return out;
+  };
+  const budget = options.sliceTokens;
+  const jobs: { spec: Spec; capability: Capability; tests: Plan['capabilities'][number]['tests']; inputKey: string }[] = [];
   const specs = new Map(plan.specs.map((s) => [s.id, s]));
+  const common = [model, PROMPT_VERSION, budget ?? 'default', listing.set.has('tsconfig.json') ? hashOf('tsconfig.json') : '-'];
   for (const cp of plan.capabilities) {
     if (cp.status === 'removed') continue;
     const spec = specs.get(cp.spec);
@@ -65,9 +87,12 @@ export async function checkSemantic(plan: Plan, options: SemanticOptions = {}): 
     if (!spec || !capability) continue;
     // A parent (a Kiro requirement, an OpenSpec requirement) is judged through its parts.
     if (spec.capabilities.some((c) => c.parent === capability.id)) continue;
-    const slice = buildSlice({ ts, reader, spec, capability, tests: cp.tests, targets: plan.targetFiles.get(spec.id) ?? [], resolve, budget: options.sliceTokens }, files);
-    const key = contentKey(JSON.stringify([model, PROMPT_VERSION, capability.id, capability.name, capability.text, spec.name, spec.description ?? '', spec.api.map((b) => b.code), renderSlice(slice)]));
-    jobs.push({ spec, capability, slice, key });
+    const testFiles = [...new Set(cp.tests.map((t) => t.file))];
+    const inputs = [...new Set([...testFiles, ...testFiles.flatMap(importsOf), ...(plan.targetFiles.get(spec.id) ?? [])])].sort();
+    const inputKey = contentKey(
+      JSON.stringify([...common, 'inputs', capability.id, capability.name, capability.text, spec.name, spec.description ?? '', spec.api.map((b) => b.code), cp.tests, inputs.map((f) => [f, hashOf(f)])]),
+    );
+    jobs.push({ spec, capability, tests: cp.tests, inputKey });
   }
 
   const report: SemanticReport = {
@@ -78,11 +103,11 @@ export async function checkSemantic(plan: Plan, options: SemanticOptions = {}): 
     notChecked: [],
     usage: NO_USAGE,
     cost: 0,
-    sliceTokens: percentiles(jobs.map((j) => j.slice.tokens)),
+    sliceTokens: { median: 0, p95: 0 },
   };
   const verdicts = new Map<string, CachedVerdict>();
   const todo = jobs.filter((j) => {
-    const hit = cache.get(j.key);
+    const hit = cache.get(j.inputKey);
     if (hit) {
       verdicts.set(j.capability.id, hit);
       report.cached++;
@@ -90,7 +115,11 @@ export async function checkSemantic(plan: Plan, options: SemanticOptions = {}): 
     return !hit;
   });
 
+  const sliceTokens: number[] = [];
   if (todo.length > 0) {
+    // TypeScript and the SDK load only when some capability's inputs changed.
+    const ts = loadTypeScript();
+    const files = new SourceFiles(ts, reader);
     const { default: Anthropic, APIError, APIConnectionTimeoutError } = await import('@anthropic-ai/sdk');
     const client = new Anthropic({ apiKey: options.apiKey ?? process.env.ANTHROPIC_API_KEY, timeout: options.timeoutMs ?? DEFAULT_TIMEOUT_MS });
     const limit = pLimit(Math.max(1, options.concurrency ?? DEFAULT_CONCURRENCY));
@@ -101,14 +130,26 @@ export async function checkSemantic(plan: Plan, options: SemanticOptions = {}): 
       todo.map((job) =>
         limit(async () => {
           const id = job.capability.id;
-          const worst = costOf(model, { ...NO_USAGE, input: instructionTokens + Math.ceil(userMessage(job.spec, job.capability, job.slice).length / 4), output: ANSWER_TOKENS });
+          // Built here, so that slicing one capability overlaps the requests of others.
+          const slice = buildSlice({ ts, reader, spec: job.spec, capability: job.capability, tests: job.tests, targets: plan.targetFiles.get(job.spec.id) ?? [], resolve, budget }, files);
+          sliceTokens.push(slice.tokens);
+          // The same slice as before (an edit it does not show) keeps its verdict.
+          const sliceKey = contentKey(JSON.stringify([...common, 'slice', job.capability.id, job.capability.name, job.capability.text, job.spec.name, job.spec.description ?? '', job.spec.api.map((b) => b.code), renderSlice(slice)]));
+          const known = cache.get(sliceKey);
+          if (known) {
+            verdicts.set(id, known);
+            cache.set(job.inputKey, known);
+            report.cached++;
+            return;
+          }
+          const worst = costOf(model, { ...NO_USAGE, input: instructionTokens + Math.ceil(userMessage(job.spec, job.capability, slice).length / 4), output: ANSWER_TOKENS });
           if (options.maxCost !== undefined && report.cost + committed + worst > options.maxCost) {
             report.notChecked.push({ capability: id, reason: `not sent: it would pass --max-cost $${options.maxCost}` });
             return;
           }
           committed += worst;
           try {
-            const message = await client.messages.create(requestBody(model, job.spec, job.capability, job.slice));
+            const message = await client.messages.create(requestBody(model, job.spec, job.capability, slice));
             const usage: Usage = {
               input: message.usage.input_tokens,
               output: message.usage.output_tokens,
@@ -119,10 +160,11 @@ export async function checkSemantic(plan: Plan, options: SemanticOptions = {}): 
             report.cost += costOf(model, usage);
             report.checked++;
             const call = message.content.find((b) => b.type === 'tool_use' && b.name === TOOL_NAME);
-            const judged: Judged = call && call.type === 'tool_use' ? judge(call.input, job.slice) : { verdict: 'unclear', reason: `the model did not call ${TOOL_NAME}` };
+            const judged: Judged = call && call.type === 'tool_use' ? judge(call.input, slice) : { verdict: 'unclear', reason: `the model did not call ${TOOL_NAME}` };
             const verdict = toCached(judged);
             verdicts.set(id, verdict);
-            cache.set(job.key, verdict);
+            cache.set(job.inputKey, verdict);
+            cache.set(sliceKey, verdict);
           } catch (error) {
             report.notChecked.push({ capability: id, reason: apiFailure(error, APIError, APIConnectionTimeoutError) });
           } finally {
@@ -132,6 +174,7 @@ export async function checkSemantic(plan: Plan, options: SemanticOptions = {}): 
       ),
     );
   }
+  report.sliceTokens = percentiles(sliceTokens);
   cache.save();
   report.notChecked.sort((a, b) => (a.capability < b.capability ? -1 : 1));
 

@@ -12,7 +12,7 @@ import type * as TS from 'typescript';
 import type { Ts } from '../api-drift/declarations.js';
 import type { Capability, Spec, TestRef } from '../../model/model.js';
 import type { GuardedReader } from '../../util/guarded.js';
-import { extractTests } from '../links/test-names.js';
+import { extractTests, type StaticTest } from '../links/test-names.js';
 import { tokenize } from '../import/tokens.js';
 
 export type PieceKind = 'used-by-tests' | 'api' | 'terms' | 'test';
@@ -40,6 +40,7 @@ export const DEFAULT_SLICE_TOKENS = 6000;
 const MAX_TERM_DECLS = 8;
 
 const estimate = (text: string) => Math.ceil(text.length / 4);
+const DECLARED = /^(?:export\s+)?(?:default\s+)?(?:declare\s+)?(?:abstract\s+)?(?:async\s+)?(?:function\*?|class|interface|type|enum|const|let|var)\s+([A-Za-z_$][\w$]*)/gm;
 
 export interface SliceInput {
   ts: Ts;
@@ -63,15 +64,47 @@ interface Decl {
 /** One parse per file per run: the same target serves many capabilities. */
 export class SourceFiles {
   private readonly parsed = new Map<string, { sf: TS.SourceFile; lines: string[]; decls: Decl[] } | null>();
+  private readonly tests = new Map<string, StaticTest[]>();
+  private readonly imports = new Map<string, Map<string, { file: string; imported: string }>>();
 
   constructor(
     private readonly ts: Ts,
     private readonly reader: GuardedReader,
   ) {}
 
+  private readonly texts = new Map<string, string | null>();
+  private readonly names = new Map<string, string[]>();
+  private readonly words = new Map<string, string[]>();
+
+  text(file: string): string | undefined {
+    if (!this.texts.has(file)) this.texts.set(file, this.reader.tryText(file, /\.(test|spec)\.[cm]?[jt]sx?$/.test(file) ? 'test' : 'source') ?? null);
+    return this.texts.get(file) ?? undefined;
+  }
+
+  /**
+   * Names declared at the start of a line (`export function total`): a cheap
+   * look before parsing, so that a target with nothing for a capability is
+   * never parsed for it.
+   */
+  declaredNames(file: string): string[] {
+    let out = this.names.get(file);
+    if (!out) {
+      const text = this.text(file) ?? '';
+      this.names.set(file, (out = [...text.matchAll(DECLARED)].map((m) => m[1])));
+    }
+    return out;
+  }
+
+  /** A name's words (`parseShortCode` → parse, short, code), tokenised once. */
+  wordsOf(name: string): string[] {
+    let out = this.words.get(name);
+    if (!out) this.words.set(name, (out = tokenize(name)));
+    return out;
+  }
+
   get(file: string): { sf: TS.SourceFile; lines: string[]; decls: Decl[] } | undefined {
     if (!this.parsed.has(file)) {
-      const text = this.reader.tryText(file, /\.(test|spec)\.[cm]?[jt]sx?$/.test(file) ? 'test' : 'source');
+      const text = this.text(file);
       if (text === undefined) this.parsed.set(file, null);
       else {
         const sf = this.ts.createSourceFile(file, text, this.ts.ScriptTarget.Latest, true, /x$/.test(file) ? this.ts.ScriptKind.TSX : this.ts.ScriptKind.TS);
@@ -79,6 +112,20 @@ export class SourceFiles {
       }
     }
     return this.parsed.get(file) ?? undefined;
+  }
+
+  /** The tests a file declares (extracted once). */
+  testsOf(file: string, text: string): StaticTest[] {
+    let tests = this.tests.get(file);
+    if (!tests) this.tests.set(file, (tests = extractTests(text).tests));
+    return tests;
+  }
+
+  /** What a file imports, by local name (resolved once). */
+  importsOf(file: string, sf: TS.SourceFile, resolve: SliceInput['resolve']): Map<string, { file: string; imported: string }> {
+    let out = this.imports.get(file);
+    if (!out) this.imports.set(file, (out = importsOf(this.ts, sf, file, resolve)));
+    return out;
   }
 }
 
@@ -97,32 +144,31 @@ function topDeclarations(ts: Ts, sf: TS.SourceFile): Decl[] {
   return out;
 }
 
-/** The identifiers a range of a file mentions. */
-function identifiersIn(ts: Ts, sf: TS.SourceFile, start: number, end: number): Set<string> {
+/** The identifiers a node mentions. */
+function identifiersIn(ts: Ts, node: TS.Node): Set<string> {
   const out = new Set<string>();
-  const lineOf = (pos: number) => sf.getLineAndCharacterOfPosition(pos).line + 1;
-  const visit = (node: TS.Node) => {
-    if (lineOf(node.getEnd()) < start || lineOf(node.getStart(sf)) > end) return;
-    if (ts.isIdentifier(node)) out.add(node.text);
-    ts.forEachChild(node, visit);
+  const visit = (n: TS.Node) => {
+    if (ts.isIdentifier(n)) out.add(n.text);
+    ts.forEachChild(n, visit);
   };
-  visit(sf);
+  visit(node);
   return out;
 }
 
-/** The test call (`it(…)`, `test.each(…)(…)`) whose callee starts on `line`: its first and last line. */
-function testRange(ts: Ts, sf: TS.SourceFile, line: number): { start: number; end: number } | undefined {
+/** The test call (`it(…)`, `test.each(…)(…)`) whose statement starts on `line`: it, and its first and last line. */
+function testRange(ts: Ts, sf: TS.SourceFile, line: number): { node: TS.Node; start: number; end: number } | undefined {
   const lineOf = (pos: number) => sf.getLineAndCharacterOfPosition(pos).line + 1;
-  let found: { start: number; end: number } | undefined;
+  let found: { node: TS.Node; start: number; end: number } | undefined;
   const visit = (node: TS.Node) => {
     if (found) return;
     if (ts.isExpressionStatement(node) && lineOf(node.getStart(sf)) === line) {
-      found = { start: line, end: lineOf(node.getEnd()) };
+      found = { node, start: line, end: lineOf(node.getEnd()) };
       return;
     }
+    // Only the nodes that span the line are entered.
     if (lineOf(node.getStart(sf)) <= line && lineOf(node.getEnd()) >= line) ts.forEachChild(node, visit);
   };
-  visit(sf);
+  ts.forEachChild(sf, visit);
   return found;
 }
 
@@ -164,15 +210,15 @@ export function buildSlice(input: SliceInput, files: SourceFiles): Slice {
     if (!source) continue;
     const whole = names.includes(undefined);
     const wanted = new Set(names.filter((n): n is string => n !== undefined));
-    const imports = importsOf(ts, source.sf, file, input.resolve);
-    for (const test of extractTests(source.sf.text).tests) {
+    const imports = files.importsOf(file, source.sf, input.resolve);
+    for (const test of files.testsOf(file, source.sf.text)) {
       if (!whole && !wanted.has(test.fullName)) continue;
       const range = testRange(ts, source.sf, test.line);
       if (!range) continue;
       const body = piece(file, range, 'test', test.fullName);
       if (body) testPieces.push(body);
       // What the test uses of what its file imports.
-      for (const id of identifiersIn(ts, source.sf, range.start, range.end)) {
+      for (const id of identifiersIn(ts, range.node)) {
         const imp = imports.get(id);
         if (!imp) continue;
         const target = files.get(imp.file);
@@ -196,6 +242,7 @@ export function buildSlice(input: SliceInput, files: SourceFiles): Slice {
   const terms: { p: SlicePiece; shared: number }[] = [];
   const words = new Set(tokenize(`${capability.name} ${capability.text}`));
   for (const file of [...input.targets].sort()) {
+    if (!files.declaredNames(file).some((n) => apiNames.has(n) || files.wordsOf(n).some((w) => words.has(w)))) continue;
     const source = files.get(file);
     if (!source) continue;
     for (const d of source.decls) {
@@ -203,7 +250,7 @@ export function buildSlice(input: SliceInput, files: SourceFiles): Slice {
         const p = piece(file, d, 'api', d.name);
         if (p) api.push(p);
       } else if (d.exported) {
-        const shared = tokenize(d.name).filter((w) => words.has(w)).length;
+        const shared = files.wordsOf(d.name).filter((w) => words.has(w)).length;
         const p = shared > 0 ? piece(file, d, 'terms', d.name) : undefined;
         if (p) terms.push({ p, shared });
       }
