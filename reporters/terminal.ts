@@ -158,7 +158,7 @@ function semanticLines(s: NonNullable<Plan['semantic']>, full: boolean): string[
   const cached = s.usage.cacheRead > 0 ? ` (${n(s.usage.cacheRead)} more read from the prompt cache)` : '';
   const cost = s.cost < 0.01 && s.cost > 0 ? 'under $0.01' : `$${s.cost.toFixed(2)}`;
   const lines = [
-    `Semantic check (${s.model}): ${s.checked} checked, ${s.cached} cached, ${s.notChecked.length} not checked; ${n(s.usage.input + s.usage.cacheWrite)} tokens in${cached}, ${n(s.usage.output)} out; about ${cost}${s.priceKnown ? '' : ' (no price on file for this model: estimated at the default model\'s)'}.`,
+    `Semantic check (${s.model}): ${s.checked} checked, ${s.cached} cached, ${s.skipped ? `${s.skipped} unchanged and skipped, ` : ''}${s.notChecked.length} not checked; ${n(s.usage.input + s.usage.cacheWrite)} tokens in${cached}, ${n(s.usage.output)} out; about ${cost}${s.priceKnown ? '' : ' (no price on file for this model: estimated at the default model\'s)'}.`,
   ];
   const shown = full ? s.notChecked : s.notChecked.slice(0, 8);
   for (const { capability, reason } of shown) lines.push(`  not checked: ${capability}: ${reason}`);

@@ -280,6 +280,30 @@ describe('sdna plan --semantic', { timeout: 90_000 }, () => {
     expect(r.json!.findings.filter((f) => f.kind === 'semantic-drift')).toEqual([]);
   });
 
+  it('--changed <ref> checks only capabilities whose spec, tests or code changed since the ref', async ({ expect }) => {
+    const { execFileSync } = await import('node:child_process');
+    const root = project();
+    const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.invalid', ...args], { cwd: root, stdio: 'ignore' });
+    fs.writeFileSync(path.join(root, '.gitignore'), 'node_modules/\n');
+    git('init', '-q');
+    git('add', '-A');
+    git('commit', '-qm', 'start');
+    reset(() => ({ answer: keeps() }));
+    const none = await plan(root, ['--changed', 'HEAD']);
+    expect(received).toEqual([]);
+    expect(none.json!.semantic).toMatchObject({ checked: 0, cached: 0, skipped: 4 });
+    // A test file of one capability changes: only that capability is asked about.
+    fs.appendFileSync(path.join(root, 'test/add.test.ts'), '\n// touched\n');
+    const one = await plan(root, ['--changed', 'HEAD']);
+    expect(received.map((r) => r.capability)).toEqual(['cart/add-item']);
+    expect(one.json!.semantic).toMatchObject({ checked: 1, cached: 0, skipped: 3 });
+    const bad = await sdna(['plan', '--root', root, '--semantic', '--changed', 'no-such-ref'], { root, env: { ANTHROPIC_API_KEY: 'test-key', ANTHROPIC_BASE_URL: baseURL } });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/^sdna: --changed no-such-ref: .*\(pass a branch, tag or commit of this repository, such as origin\/main\)\n$/);
+    const stray = await sdna(['plan', '--root', root, '--changed', 'HEAD'], { root });
+    expect(stray.stderr).toBe('sdna: --changed works with --semantic only: add --semantic, or drop it\n');
+  });
+
   it('the terminal plan says what was checked, cached and not checked, with the tokens and the cost', async ({ expect }) => {
     reset(() => ({ answer: keeps() }));
     const root = project();

@@ -67,6 +67,7 @@ export const planSchema = z.strictObject({
       priceKnown: z.boolean(),
       checked: nonNegative,
       cached: nonNegative,
+      skipped: nonNegative,
       notChecked: z.array(z.strictObject({ capability: z.string(), reason: z.string() })),
       usage: z.strictObject({ input: nonNegative, output: nonNegative, cacheRead: nonNegative, cacheWrite: nonNegative }),
       cost: z.number().check(z.minimum(0)),

@@ -12,6 +12,7 @@ import { BASELINE_FILE, baselineEntry, readBaseline, writeBaseline } from '../ar
 import { ParseCache } from '../artifacts/cache.js';
 import { SdnaError } from '../util/errors.js';
 import { checkRoot } from '../util/root.js';
+import { changedSince } from '../util/git.js';
 import { KINDS, KIND_NAMES, type KindInfo } from '../model/kinds.js';
 import { createPlan } from '../plan.js';
 import { withFindings } from '../statuses.js';
@@ -50,6 +51,7 @@ interface PlanFlags {
   maxCost?: string;
   concurrency?: string;
   timeout?: string;
+  changed?: string;
 }
 
 const KIND_HELP = KIND_NAMES.filter((k) => KINDS[k].static || (KINDS[k] as KindInfo).plugin)
@@ -140,6 +142,10 @@ async function runPlan(flags: PlanFlags): Promise<number> {
       ? createWorkspacePlan(wanted ? undefined : config, config.root, selectPackages(packages, wanted), { cache })
       : createPlan(config, { cache, model }),
   );
+  if (!flags.semantic) {
+    const stray = (['model', 'maxCost', 'concurrency', 'timeout', 'changed'] as const).find((k) => flags[k] !== undefined);
+    if (stray) throw new SdnaError(`--${kebab(stray)} works with --semantic only: add --semantic, or drop it`);
+  }
   if (flags.semantic) plan = await timedAsync('semantic', () => semantic(plan, config, flags, cacheDir, cache));
   timed('save cache', () => cache.save());
   const printed = timed('report', () => writeReports(plan, reporters, { color: colorWanted(), quiet: Boolean(flags.quiet), cwd }));
@@ -149,6 +155,12 @@ async function runPlan(flags: PlanFlags): Promise<number> {
     process.stderr.write(performanceReport() + `  parse cache: ${where}\n`);
   }
   return plan.failed ? 1 : 0;
+}
+
+/** A progress counter on one stderr line, rewritten in place: only on a terminal, never in CI. */
+function progressLine(what: string): ((done: number, total: number) => void) | undefined {
+  if (!process.stderr.isTTY || process.env.CI) return undefined;
+  return (done, total) => process.stderr.write(done < total ? `\rsdna: ${what}: ${done}/${total}` : '\r\x1b[K');
 }
 
 /** A number a flag gives, checked: one line naming the flag and the form otherwise. */
@@ -177,6 +189,8 @@ async function semantic(plan: Plan, config: ResolvedConfig, flags: PlanFlags, ca
     cacheDir,
     cacheWithin: flags.cacheDir ? undefined : config.root,
     parseCache,
+    changed: flags.changed === undefined ? undefined : changedSince(config.root, String(flags.changed)),
+    onProgress: progressLine('semantic check'),
   });
   return { ...withFindings(plan, levels(config.rules, config.overrides), findings), semantic: report };
 }
@@ -293,6 +307,7 @@ function main(argv: string[]): void {
     .option('--max-cost <usd>', 'With --semantic: send no request that would take the run past this estimated cost')
     .option('--concurrency <n>', `With --semantic: requests in flight at once (default: ${DEFAULT_CONCURRENCY})`)
     .option('--timeout <seconds>', 'With --semantic: per request, after the SDK\'s own retries (default: 120)')
+    .option('--changed <ref>', 'With --semantic: check only capabilities whose spec, tests (and what they import) or targets changed since this git ref')
     .example('  $ sdna plan')
     .example('  $ sdna plan --root fixtures/demo')
     .example('  $ sdna plan --json > plan.json')
@@ -416,7 +431,7 @@ const kebab = (name: string) => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase(
  * `--root ""` into numbers).
  */
 function checkValues(options: Record<string, unknown>, argv: string[]): void {
-  for (const name of ['root', 'config', 'out', 'from', 'cacheDir']) {
+  for (const name of ['root', 'config', 'out', 'from', 'cacheDir', 'changed', 'model']) {
     const value = options[name];
     if (value === undefined) continue;
     const flag = `--${kebab(name)}`;

@@ -157,6 +157,8 @@ export interface SemanticReport {
   checked: number;
   /** Capabilities whose verdict came from the cache. */
   cached: number;
+  /** With `--changed`: capabilities left out because nothing of theirs changed (and no verdict was cached). */
+  skipped: number;
   /** Capabilities not checked, with the reason (an API error, --max-cost). */
   notChecked: { capability: string; reason: string }[];
   /** Tokens: input, output, and the cached prompt prefix read and written. */

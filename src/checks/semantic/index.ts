@@ -36,6 +36,10 @@ export interface SemanticOptions {
   cacheDir?: string;
   /** The cache folder must stay inside this root (the default one). */
   cacheWithin?: string;
+  /** Only capabilities whose spec, tests, their imports or targets are among these files (`--changed <ref>`); the others are skipped unless their verdict is cached. */
+  changed?: ReadonlySet<string>;
+  /** Called as each capability that needs a request is done (answered, failed or over the cost), for progress. */
+  onProgress?: (done: number, total: number) => void;
   /** The run's parse cache: file hashes by size and mtime, and what test files import. */
   parseCache?: ParseCache;
   /** The API key (default: ANTHROPIC_API_KEY). */
@@ -77,7 +81,7 @@ export async function checkSemantic(plan: Plan, options: SemanticOptions = {}): 
     return out;
   };
   const budget = options.sliceTokens;
-  const jobs: { spec: Spec; capability: Capability; tests: Plan['capabilities'][number]['tests']; inputKey: string }[] = [];
+  const jobs: { spec: Spec; capability: Capability; tests: Plan['capabilities'][number]['tests']; inputKey: string; unchanged: boolean }[] = [];
   const specs = new Map(plan.specs.map((s) => [s.id, s]));
   const common = [model, PROMPT_VERSION, budget ?? 'default', listing.set.has('tsconfig.json') ? hashOf('tsconfig.json') : '-'];
   for (const cp of plan.capabilities) {
@@ -92,7 +96,8 @@ export async function checkSemantic(plan: Plan, options: SemanticOptions = {}): 
     const inputKey = contentKey(
       JSON.stringify([...common, 'inputs', capability.id, capability.name, capability.text, spec.name, spec.description ?? '', spec.api.map((b) => b.code), cp.tests, inputs.map((f) => [f, hashOf(f)])]),
     );
-    jobs.push({ spec, capability, tests: cp.tests, inputKey });
+    const unchanged = options.changed !== undefined && ![spec.file, ...inputs].some((f) => options.changed!.has(f));
+    jobs.push({ spec, capability, tests: cp.tests, inputKey, unchanged });
   }
 
   const report: SemanticReport = {
@@ -100,6 +105,7 @@ export async function checkSemantic(plan: Plan, options: SemanticOptions = {}): 
     priceKnown: priceOf(model).known,
     checked: 0,
     cached: 0,
+    skipped: 0,
     notChecked: [],
     usage: NO_USAGE,
     cost: 0,
@@ -111,8 +117,8 @@ export async function checkSemantic(plan: Plan, options: SemanticOptions = {}): 
     if (hit) {
       verdicts.set(j.capability.id, hit);
       report.cached++;
-    }
-    return !hit;
+    } else if (j.unchanged) report.skipped++;
+    return !hit && !j.unchanged;
   });
 
   const sliceTokens: number[] = [];
@@ -126,53 +132,62 @@ export async function checkSemantic(plan: Plan, options: SemanticOptions = {}): 
     const instructionTokens = Math.ceil(INSTRUCTIONS.length / 4);
     // What requests in flight may still cost: a request is sent only if the run stays under --max-cost.
     let committed = 0;
+    let done = 0;
+    const progress = () => options.onProgress?.(++done, todo.length);
     await Promise.all(
       todo.map((job) =>
         limit(async () => {
-          const id = job.capability.id;
-          // Built here, so that slicing one capability overlaps the requests of others.
-          const slice = buildSlice({ ts, reader, spec: job.spec, capability: job.capability, tests: job.tests, targets: plan.targetFiles.get(job.spec.id) ?? [], resolve, budget }, files);
-          sliceTokens.push(slice.tokens);
-          // The same slice as before (an edit it does not show) keeps its verdict.
-          const sliceKey = contentKey(JSON.stringify([...common, 'slice', job.capability.id, job.capability.name, job.capability.text, job.spec.name, job.spec.description ?? '', job.spec.api.map((b) => b.code), renderSlice(slice)]));
-          const known = cache.get(sliceKey);
-          if (known) {
-            verdicts.set(id, known);
-            cache.set(job.inputKey, known);
-            report.cached++;
-            return;
-          }
-          const worst = costOf(model, { ...NO_USAGE, input: instructionTokens + Math.ceil(userMessage(job.spec, job.capability, slice).length / 4), output: ANSWER_TOKENS });
-          if (options.maxCost !== undefined && report.cost + committed + worst > options.maxCost) {
-            report.notChecked.push({ capability: id, reason: `not sent: it would pass --max-cost $${options.maxCost}` });
-            return;
-          }
-          committed += worst;
           try {
-            const message = await client.messages.create(requestBody(model, job.spec, job.capability, slice));
-            const usage: Usage = {
-              input: message.usage.input_tokens,
-              output: message.usage.output_tokens,
-              cacheRead: message.usage.cache_read_input_tokens ?? 0,
-              cacheWrite: message.usage.cache_creation_input_tokens ?? 0,
-            };
-            report.usage = addUsage(report.usage, usage);
-            report.cost += costOf(model, usage);
-            report.checked++;
-            const call = message.content.find((b) => b.type === 'tool_use' && b.name === TOOL_NAME);
-            const judged: Judged = call && call.type === 'tool_use' ? judge(call.input, slice) : { verdict: 'unclear', reason: `the model did not call ${TOOL_NAME}` };
-            const verdict = toCached(judged);
-            verdicts.set(id, verdict);
-            cache.set(job.inputKey, verdict);
-            cache.set(sliceKey, verdict);
-          } catch (error) {
-            report.notChecked.push({ capability: id, reason: apiFailure(error, APIError, APIConnectionTimeoutError) });
+            await ask(job);
           } finally {
-            committed -= worst;
+            progress();
           }
         }),
       ),
     );
+    async function ask(job: (typeof todo)[number]): Promise<void> {
+      const id = job.capability.id;
+      // Built here, so that slicing one capability overlaps the requests of others.
+      const slice = buildSlice({ ts, reader, spec: job.spec, capability: job.capability, tests: job.tests, targets: plan.targetFiles.get(job.spec.id) ?? [], resolve, budget }, files);
+      sliceTokens.push(slice.tokens);
+      // The same slice as before (an edit it does not show) keeps its verdict.
+      const sliceKey = contentKey(JSON.stringify([...common, 'slice', job.capability.id, job.capability.name, job.capability.text, job.spec.name, job.spec.description ?? '', job.spec.api.map((b) => b.code), renderSlice(slice)]));
+      const known = cache.get(sliceKey);
+      if (known) {
+        verdicts.set(id, known);
+        cache.set(job.inputKey, known);
+        report.cached++;
+        return;
+      }
+      const worst = costOf(model, { ...NO_USAGE, input: instructionTokens + Math.ceil(userMessage(job.spec, job.capability, slice).length / 4), output: ANSWER_TOKENS });
+      if (options.maxCost !== undefined && report.cost + committed + worst > options.maxCost) {
+        report.notChecked.push({ capability: id, reason: `not sent: it would pass --max-cost $${options.maxCost}` });
+        return;
+      }
+      committed += worst;
+      try {
+        const message = await client.messages.create(requestBody(model, job.spec, job.capability, slice));
+        const usage: Usage = {
+          input: message.usage.input_tokens,
+          output: message.usage.output_tokens,
+          cacheRead: message.usage.cache_read_input_tokens ?? 0,
+          cacheWrite: message.usage.cache_creation_input_tokens ?? 0,
+        };
+        report.usage = addUsage(report.usage, usage);
+        report.cost += costOf(model, usage);
+        report.checked++;
+        const call = message.content.find((b) => b.type === 'tool_use' && b.name === TOOL_NAME);
+        const judged: Judged = call && call.type === 'tool_use' ? judge(call.input, slice) : { verdict: 'unclear', reason: `the model did not call ${TOOL_NAME}` };
+        const verdict = toCached(judged);
+        verdicts.set(id, verdict);
+        cache.set(job.inputKey, verdict);
+        cache.set(sliceKey, verdict);
+      } catch (error) {
+        report.notChecked.push({ capability: id, reason: apiFailure(error, APIError, APIConnectionTimeoutError) });
+      } finally {
+        committed -= worst;
+      }
+    }
   }
   report.sliceTokens = percentiles(sliceTokens);
   cache.save();
