@@ -250,6 +250,18 @@ describe('sdna plan --semantic', { timeout: 90_000 }, () => {
     expect(refused.code).toBe(0);
   });
 
+  it('a capability with no code to show is not sent: no request, no warning, listed as not checked with why', async ({ expect }) => {
+    reset(() => ({ answer: keeps() }));
+    const root = project();
+    write(root, 'specs/later.spec.md', '---\nname: Later\ntargets:\n  - ../src/none/*.ts\n---\n# Later\n\n## Capabilities\n\n- **Export** Exports the cart as CSV.\n');
+    const r = await plan(root);
+    expect(received.map((q) => q.capability)).not.toContain('later/export');
+    expect(r.json!.semantic!.notChecked).toEqual([
+      { capability: 'later/export', reason: 'no code to judge: no linked test, target or API block shows any (link tests or give the spec targets; `sdna import` proposes both)' },
+    ]);
+    expect(r.json!.findings.filter((f) => f.capability === 'later/export' && f.kind.startsWith('semantic-'))).toEqual([]);
+  });
+
   it('--max-cost stops before a request would pass it', async ({ expect }) => {
     reset(() => ({ answer: keeps() }));
     const r = await plan(project(), ['--max-cost', '0']);

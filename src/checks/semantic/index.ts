@@ -50,6 +50,7 @@ export interface SemanticOptions {
 export { DEFAULT_CONCURRENCY } from './defaults.js';
 import { DEFAULT_CONCURRENCY } from './defaults.js';
 const DEFAULT_TIMEOUT_MS = 120_000;
+const NO_CODE = 'no code to judge: no linked test, target or API block shows any (link tests or give the spec targets; `sdna import` proposes both)';
 /** Output tokens a verdict takes, for the cost a request may reach before it is sent. */
 const ANSWER_TOKENS = 400;
 
@@ -149,6 +150,11 @@ export async function checkSemantic(plan: Plan, options: SemanticOptions = {}): 
       const id = job.capability.id;
       // Built here, so that slicing one capability overlaps the requests of others.
       const slice = buildSlice({ ts, reader, spec: job.spec, capability: job.capability, tests: job.tests, targets: plan.targetFiles.get(job.spec.id) ?? [], resolve, budget }, files);
+      // With no code to show, the model could only answer unclear: no request, no cost, no warning per capability.
+      if (slice.pieces.length === 0) {
+        report.notChecked.push({ capability: id, reason: NO_CODE });
+        return;
+      }
       sliceTokens.push(slice.tokens);
       // The same slice as before (an edit it does not show) keeps its verdict.
       const sliceKey = contentKey(JSON.stringify([...common, 'slice', job.capability.id, job.capability.name, job.capability.text, job.spec.name, job.spec.description ?? '', job.spec.api.map((b) => b.code), renderSlice(slice)]));
