@@ -171,6 +171,12 @@ describe.concurrent('sdna plan cannot run: exit 2 with one line on stderr', () =
     expect(r.code).toBe(2);
     expect(r.stderr).toBe('sdna: unknown command "apply" (run sdna --help)\n');
   });
+
+  it('a misspelt command: did you mean', async ({ expect }) => {
+    const r = await sdna(['plna']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('sdna: unknown command "plna" (did you mean `sdna plan`? run sdna --help)\n');
+  });
 });
 
 describe.concurrent('help and version', () => {

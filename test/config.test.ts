@@ -152,6 +152,12 @@ describe.concurrent('config errors: exit 2, one line on stderr', () => {
       'sdna: cannot load sdna.config.json: Unexpected end of JSON input (it must be JSON, such as { "specs": ["specs/**/*.spec.md"] })\n',
     ],
     [
+      'a JSON syntax error names its line and column',
+      'sdna.config.json',
+      '{\n  "specs": ["a"],\n}\n',
+      'sdna: cannot load sdna.config.json:3:1: Expected double-quoted property name (JSON allows no comments or trailing commas; use sdna.config.ts for those)\n',
+    ],
+    [
       'invalid glob',
       'sdna.config.json',
       '{ "include": ["src/[a"] }',

@@ -158,15 +158,6 @@ export class GuardedReader {
     return this.tryBytes(file, kind)?.toString('utf8');
   }
 
-  /** Is the path, symlinks resolved, inside the root? (For a file sdna is told about but need not read.) */
-  isInside(file: string): boolean {
-    try {
-      return isInside(fs.realpathSync.native(path.resolve(this.root, file)), this.rootReal());
-    } catch {
-      return false;
-    }
-  }
-
   private relative(file: string): string {
     if (!path.isAbsolute(file)) return file;
     const rel = path.relative(this.root, file);
@@ -290,10 +281,10 @@ export function readInRoot(root: string, file: string, kind: ReadKind): string |
  * to name it in a message.
  */
 export function readNamedFile(file: string, kind: ReadKind, shown = file): string {
-  const abs = path.resolve(file);
-  const reader = new GuardedReader(path.dirname(fs.existsSync(abs) ? realOr(abs) : abs));
+  // Its own folder is its root: only the regular-file and size checks apply.
+  const real = realOr(path.resolve(file));
   try {
-    return reader.text(path.basename(realOr(abs)), kind);
+    return new GuardedReader(path.dirname(real)).text(path.basename(real), kind);
   } catch (error) {
     if (error instanceof ReadRefused) throw new ReadRefused(shown, error.code, error.why);
     throw error;

@@ -165,14 +165,15 @@ export async function checkSemantic(plan: Plan, options: SemanticOptions = {}): 
         report.cached++;
         return;
       }
-      const worst = costOf(model, { ...NO_USAGE, input: instructionTokens + Math.ceil(userMessage(job.spec, job.capability, slice).length / 4), output: ANSWER_TOKENS });
+      const content = userMessage(job.spec, job.capability, slice);
+      const worst = costOf(model, { ...NO_USAGE, input: instructionTokens + Math.ceil(content.length / 4), output: ANSWER_TOKENS });
       if (options.maxCost !== undefined && report.cost + committed + worst > options.maxCost) {
         report.notChecked.push({ capability: id, reason: `not sent: it would pass --max-cost $${options.maxCost}` });
         return;
       }
       committed += worst;
       try {
-        const message = await client.messages.create(requestBody(model, job.spec, job.capability, slice));
+        const message = await client.messages.create(requestBody(model, content));
         const usage: Usage = {
           input: message.usage.input_tokens,
           output: message.usage.output_tokens,

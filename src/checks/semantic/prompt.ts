@@ -46,14 +46,14 @@ export function userMessage(spec: Spec, capability: Capability, slice: Slice): s
   ].join('\n');
 }
 
-/** The Messages API request body: the shared prefix (tool and instructions) marked for prompt caching. */
-export function requestBody(model: string, spec: Spec, capability: Capability, slice: Slice): MessageCreateParamsNonStreaming {
+/** The Messages API request body for a `userMessage`: the shared prefix (tool and instructions) marked for prompt caching. */
+export function requestBody(model: string, message: string): MessageCreateParamsNonStreaming {
   return {
     model,
     max_tokens: 1024,
     tools: [{ ...ANSWER_TOOL, cache_control: { type: 'ephemeral' as const } }],
     tool_choice: { type: 'tool' as const, name: TOOL_NAME, disable_parallel_tool_use: true },
     system: [{ type: 'text' as const, text: INSTRUCTIONS, cache_control: { type: 'ephemeral' as const } }],
-    messages: [{ role: 'user' as const, content: userMessage(spec, capability, slice) }],
+    messages: [{ role: 'user' as const, content: message }],
   };
 }
