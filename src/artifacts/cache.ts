@@ -111,9 +111,12 @@ export class ParseCache {
   /** Writes what this run used, if anything changed; a failure to write is not an error. */
   save(): void {
     if (!this.dir) return;
-    const dropped = Object.entries(this.old).some(([kind, entries]) => Object.keys(entries).some((k) => !(k in (this.used[kind] ?? {}))));
+    // A kind of work this run did not do at all (the semantic check's outlines, in a plain plan) keeps what it cached.
+    const kept: Record<string, Record<string, unknown>> = {};
+    for (const [kind, entries] of Object.entries(this.old)) if (!(kind in this.used)) kept[kind] = entries;
+    const dropped = Object.entries(this.old).some(([kind, entries]) => kind in this.used && Object.keys(entries).some((k) => !(k in this.used[kind])));
     if (!this.changed && !dropped) return;
-    const entries = JSON.stringify(this.used);
+    const entries = JSON.stringify({ ...kept, ...this.used });
     const header: CacheHeader = { format: FORMAT, sdna: this.version, digest: contentKey(entries) };
     try {
       writeFileAtomic(path.join(this.dir, FILE), `${JSON.stringify(header)}\n${entries}`, { within: this.within });

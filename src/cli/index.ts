@@ -52,6 +52,10 @@ interface PlanFlags {
   concurrency?: string;
   timeout?: string;
   changed?: string;
+  tests?: boolean;
+  confirm?: boolean;
+  /** `--capability <id|glob>`, once or more. */
+  capability?: string | string[];
 }
 
 const KIND_HELP = KIND_NAMES.filter((k) => KINDS[k].static || (KINDS[k] as KindInfo).plugin)
@@ -143,7 +147,7 @@ async function runPlan(flags: PlanFlags): Promise<number> {
       : createPlan(config, { cache, model }),
   );
   if (!flags.semantic) {
-    const stray = (['model', 'maxCost', 'concurrency', 'timeout', 'changed'] as const).find((k) => flags[k] !== undefined);
+    const stray = (['model', 'maxCost', 'concurrency', 'timeout', 'changed', 'tests', 'confirm', 'capability'] as const).find((k) => flags[k] !== undefined);
     if (stray) throw new SdnaError(`--${kebab(stray)} works with --semantic only: add --semantic, or drop it`);
   }
   if (flags.semantic) plan = await timedAsync('semantic', () => semantic(plan, config, flags, cacheDir, cache));
@@ -176,6 +180,9 @@ async function semantic(plan: Plan, config: ResolvedConfig, flags: PlanFlags, ca
   const maxCost = numberFlag('max-cost', flags.maxCost, (n) => n >= 0, 'a cost in USD, such as 0.50');
   const concurrency = numberFlag('concurrency', flags.concurrency, (n) => Number.isInteger(n) && n >= 1 && n <= 64, 'a whole number from 1 to 64');
   const timeout = numberFlag('timeout', flags.timeout, (n) => n > 0, 'seconds, such as 120');
+  if (flags.confirm && !cacheDir) {
+    throw new SdnaError(flags.cache === false ? '--confirm writes its tests under the cache folder: drop --no-cache, or give --cache-dir' : `--confirm runs the project's Vitest, and ${config.root} has no node_modules: install the project's dependencies first`);
+  }
   if (!process.env.ANTHROPIC_API_KEY) {
     process.stderr.write('sdna: the semantic check was skipped: ANTHROPIC_API_KEY is not set (export ANTHROPIC_API_KEY=<a key from console.anthropic.com>); the static plan follows\n');
     return plan;
@@ -190,6 +197,9 @@ async function semantic(plan: Plan, config: ResolvedConfig, flags: PlanFlags, ca
     cacheWithin: flags.cacheDir ? undefined : config.root,
     parseCache,
     changed: flags.changed === undefined ? undefined : changedSince(config.root, String(flags.changed)),
+    capabilities: flags.capability === undefined ? undefined : [flags.capability].flat().map(String),
+    tests: flags.tests === true,
+    confirm: flags.confirm === true,
     onProgress: progressLine('semantic check'),
   });
   return { ...withFindings(plan, levels(config.rules, config.overrides), findings), semantic: report };
@@ -308,12 +318,16 @@ function main(argv: string[]): void {
     .option('--concurrency <n>', `With --semantic: requests in flight at once (default: ${DEFAULT_CONCURRENCY})`)
     .option('--timeout <seconds>', 'With --semantic: per request, after the SDK\'s own retries (default: 120)')
     .option('--changed <ref>', 'With --semantic: check only capabilities whose spec, tests (and what they import) or targets changed since this git ref')
+    .option('--capability <id>', 'With --semantic: check only this capability (an id or a glob such as "payments/*"); repeatable')
+    .option('--tests', 'With --semantic: also ask whether each linked test asserts what its capability promises (weak-test findings)')
+    .option('--confirm', 'With --semantic: keep a "breaks" verdict only if a test the model writes (under the cache folder) fails on an assertion when the project\'s Vitest runs it; runs code the model wrote')
     .example('  $ sdna plan')
     .example('  $ sdna plan --root fixtures/demo')
     .example('  $ sdna plan --json > plan.json')
     .example('  $ sdna plan --reporter terminal --reporter json:reports/sdna-plan.json')
     .example('  $ sdna plan --quiet   # in a pre-commit hook')
     .example('  $ sdna plan --workspace @acme/api   # one package of a workspace')
+    .example('  $ sdna plan --semantic --changed origin/main --max-cost 2   # in CI, on what a pull request changed')
     .action(async (flags: PlanFlags) => {
       process.exitCode = await runPlan(flags);
     });

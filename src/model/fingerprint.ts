@@ -25,6 +25,7 @@ const IDENTITY: { [K in Kind]: (f: Located & { data: FindingOf<K>['data'] }) => 
   'pending-change': (f) => [f.capability, f.file, f.data.op],
   'semantic-drift': (f) => [f.spec, f.capability, f.data.clause],
   'semantic-unclear': (f) => [f.spec, f.capability],
+  'weak-test': (f) => [f.spec, f.capability, f.data.test],
   'uncovered-code': (f) => [f.spec, f.file],
   'unspecified-code': (f) => [f.file],
   'stale-target': (f) => [f.spec, f.data.glob],

@@ -119,6 +119,14 @@ export const KINDS = {
     static: false,
     doc: 'the semantic check could not tell whether the code keeps the capability\'s text: the code it was shown did not decide it, or the answer was not valid (a `breaks` without evidence found in the code is one); never fails the gate by default',
   },
+  'weak-test': {
+    category: 'drift',
+    level: 'warn',
+    action: 'WEAK TEST',
+    meaning: "a linked test that does not assert what its capability promises",
+    static: false,
+    doc: "the semantic check with `tests: true` (`sdna plan --semantic --tests`) judged that a test linked to the capability does not assert what it promises (it would still pass were the promise broken), and says what it leaves unchecked",
+  },
   'uncovered-code': {
     category: 'drift',
     level: 'warn',
@@ -268,7 +276,8 @@ export interface KindData {
   'needs-clarification': ProblemData;
   'unplanned-requirement': ProblemData;
   'pending-change': { change: string; op: 'REMOVED' | 'RENAMED' | 'MODIFIED'; requirement: string; to?: string; renamedId?: string; tests: string[] };
-  'semantic-drift': { clause: string; instead: string; evidence?: { file: string; line: number; quote: string }[] };
+  'semantic-drift': { clause: string; instead: string; evidence?: { file: string; line: number; quote: string }[]; test?: string };
+  'weak-test': { promise: string; test: string; missing: string };
   'semantic-unclear': { promise: string; reason: string };
   'uncovered-code': { source: string; ranges: string[]; lines: number };
   'unspecified-code': Record<string, never>;

@@ -100,13 +100,18 @@ const WORDS: { [K in Kind]: (f: FindingOf<K>) => Words } = {
   },
   'semantic-drift': ({ data: d }) => ({
     spec: `"${d.clause}"`,
-    impl: d.instead,
-    hint: 'make the code keep the promise, or change the spec if the code is right',
+    impl: d.test ? `${d.instead} (confirmed: ${d.test} fails)` : d.instead,
+    hint: d.test ? `make the code keep the promise (re-run the confirming test: \`npx vitest run --config ${d.test.replace(/[^/]+$/, '')}vitest.config.mjs ${d.test}\`), or change the spec if the code is right` : 'make the code keep the promise, or change the spec if the code is right',
   }),
   'semantic-unclear': ({ data: d }) => ({
     spec: promise(d.promise),
     impl: `the semantic check could not tell: ${d.reason}`,
     hint: 'link a test that proves the promise, or make the promise checkable; `sdna plan --semantic` asks again when code or spec change',
+  }),
+  'weak-test': ({ data: d }) => ({
+    spec: promise(d.promise),
+    impl: `test "${d.test}" does not check it: ${d.missing}`,
+    hint: 'make the test assert what the capability promises, so it fails when the promise breaks',
   }),
   'uncovered-code': ({ spec, file, data: d }) => ({
     spec: `targets of ${spec} (${d.source})`,

@@ -8,6 +8,7 @@ import { resolveConfig, type ResolvedConfig, type UserConfig } from '../config.j
 import type { Plan } from '../model/model.js';
 import { createPlan } from '../plan.js';
 import type { SpecCache } from '../read-model.js';
+import { changedSince } from '../util/git.js';
 import { ParseCache } from '../artifacts/cache.js';
 import { companionsOf } from '../formats/readers.js';
 import pkg from '../../package.json' with { type: 'json' };
@@ -30,9 +31,12 @@ export interface PluginOutput {
   outputFile?: string | Record<string, string>;
   /**
    * After each run, ask Claude whether the code keeps each capability's promise
-   * (`sdna plan --semantic`); needs ANTHROPIC_API_KEY. `maxCost` in USD, `timeout` in seconds.
+   * (`sdna plan --semantic`); needs ANTHROPIC_API_KEY. `maxCost` in USD,
+   * `timeout` in seconds; `capabilities`: ids or globs to check; `tests`: also
+   * judge the linked tests (`weak-test`); `confirm`: keep a `breaks` only if a
+   * test the model writes fails; `changed`: a git ref, as `--changed`.
    */
-  semantic?: boolean | { model?: string; maxCost?: number; concurrency?: number; timeout?: number };
+  semantic?: boolean | { model?: string; maxCost?: number; concurrency?: number; timeout?: number; capabilities?: string[]; tests?: boolean; confirm?: boolean; changed?: string };
 }
 
 export class Session {
@@ -119,6 +123,10 @@ export class Session {
       maxCost: given.maxCost,
       concurrency: given.concurrency,
       timeoutMs: given.timeout === undefined ? undefined : given.timeout * 1000,
+      capabilities: given.capabilities,
+      tests: given.tests,
+      confirm: given.confirm,
+      changed: given.changed === undefined ? undefined : changedSince(this.config.root, given.changed),
       cacheDir: ParseCache.defaultDir(this.config.root),
       cacheWithin: this.config.root,
       parseCache: this.cache,

@@ -15,19 +15,55 @@ const evidence = z.strictObject({
   quote: z.string().check(z.minLength(1), z.maxLength(2000)),
 });
 
+const testVerdict = z.strictObject({
+  file: z.string().check(z.minLength(1)),
+  test: z.string().check(z.minLength(1)),
+  proves: z.boolean(),
+  missing: z.string().check(z.maxLength(2000)),
+});
+
 export const answerSchema = z.strictObject({
   verdict: z.enum(['keeps', 'breaks', 'unclear']),
   /** The part of the promise that is broken (or in doubt); for `keeps`, the promise. */
   clause: z.string().check(z.maxLength(2000)),
   evidence: z.array(evidence).check(z.maxLength(20)),
   explanation: z.string().check(z.maxLength(4000)),
+  /** With `tests: true`: whether each linked test shown asserts what the promise says. */
+  tests: z.optional(z.array(testVerdict).check(z.maxLength(50))),
 });
 
 export type Answer = z.infer<typeof answerSchema>;
 export type Evidence = z.infer<typeof evidence>;
+export type TestVerdict = z.infer<typeof testVerdict>;
 
-/** The tool's input schema as the Messages API takes it (JSON Schema). */
-export const TOOL_INPUT_SCHEMA: Tool['input_schema'] = {
+/** The tool's input schema as the Messages API takes it (JSON Schema); with `tests`, it asks about the linked tests too. */
+export function toolInputSchema(tests: boolean): Tool['input_schema'] {
+  if (!tests) return TOOL_INPUT_SCHEMA;
+  return {
+    ...TOOL_INPUT_SCHEMA,
+    required: [...(TOOL_INPUT_SCHEMA.required ?? []), 'tests'],
+    properties: {
+      ...(TOOL_INPUT_SCHEMA.properties as Record<string, unknown>),
+      tests: {
+        type: 'array',
+        description: 'For each test shown in <code_data> (shows="test: …"): does its body assert what the promise says?',
+        items: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['file', 'test', 'proves', 'missing'],
+          properties: {
+            file: { type: 'string', description: 'The test\'s file, as in path="…".' },
+            test: { type: 'string', description: 'The test\'s name, exactly as after "test: ".' },
+            proves: { type: 'boolean', description: 'True if the test would fail were the promise broken.' },
+            missing: { type: 'string', description: 'If not: what of the promise the test does not check; else empty.' },
+          },
+        },
+      },
+    },
+  };
+}
+
+const TOOL_INPUT_SCHEMA: Tool['input_schema'] = {
   type: 'object',
   additionalProperties: false,
   required: ['verdict', 'clause', 'evidence', 'explanation'],
@@ -51,6 +87,25 @@ export const TOOL_INPUT_SCHEMA: Tool['input_schema'] = {
 export type Judged =
   | { verdict: 'keeps' | 'breaks'; answer: Answer }
   | { verdict: 'unclear'; answer?: Answer; reason: string };
+
+/** A linked test the model found not to prove the promise, at its place in the slice. */
+export interface WeakTest {
+  file: string;
+  test: string;
+  line: number;
+  missing: string;
+}
+
+/** The tests the answer says do not prove the promise; a test the slice does not show is ignored (no evidence, no finding). */
+export function weakTests(answer: Answer | undefined, slice: Slice): WeakTest[] {
+  const out: WeakTest[] = [];
+  for (const t of answer?.tests ?? []) {
+    if (t.proves) continue;
+    const shown = slice.pieces.find((p) => p.kind === 'test' && p.file === t.file && p.name === t.test);
+    if (shown && !out.some((w) => w.file === t.file && w.test === t.test)) out.push({ file: t.file, test: t.test, line: shown.start, missing: t.missing || 'what the promise says' });
+  }
+  return out;
+}
 
 const squash = (s: string) => s.replace(/\s+/g, ' ').trim();
 

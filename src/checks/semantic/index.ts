@@ -3,24 +3,29 @@
 // forced tool call. Verdicts are cached by content hash, so an unchanged
 // capability costs nothing; requests run `concurrency` at a time and stop
 // before `maxCost`; an API error leaves that capability not checked, never
-// `keeps`. The Anthropic SDK and TypeScript load only here.
+// `keeps`. The Anthropic SDK and TypeScript load only here, and only when some
+// capability is not cached.
 
 import pLimit from 'p-limit';
+import picomatch from 'picomatch';
 import type { FindingInput } from '../../model/findings.js';
-import type { Capability, Plan, SemanticReport, Spec } from '../../model/model.js';
+import type { Plan, SemanticReport } from '../../model/model.js';
 import { contentKey, ParseCache } from '../../artifacts/cache.js';
 import { GuardedReader } from '../../util/guarded.js';
 import { listFiles } from '../../util/files.js';
-import { loadTypeScript } from '../api-drift/declarations.js';
+import { loadTypeScript, type Ts } from '../api-drift/declarations.js';
 import { importResolver } from '../import/targets.js';
 import { importsIn } from '../import/test-corpus.js';
-import { judge, TOOL_NAME, type Judged } from './answer.js';
-import { addUsage, costOf, DEFAULT_MODEL, NO_USAGE, priceOf, type Usage } from './cost.js';
-
-export type { SemanticReport };
-import { INSTRUCTIONS, PROMPT_VERSION, requestBody, userMessage } from './prompt.js';
+import { addUsage, costOf, DEFAULT_MODEL, NO_USAGE, priceOf } from './cost.js';
+import { confirmBreaks, type ConfirmOptions } from './confirm.js';
+import { DEFAULT_CONCURRENCY } from './defaults.js';
+import { instructions, PROMPT_VERSION, requestBody, userMessage } from './prompt.js';
+import { apiFailure, usageOf, verdictOf, type Job, type Prepared } from './request.js';
 import { buildSlice, renderSlice, SourceFiles } from './slice.js';
 import { VerdictCache, type CachedVerdict } from './verdicts.js';
+
+export type { SemanticReport };
+export { DEFAULT_CONCURRENCY };
 
 export interface SemanticOptions {
   model?: string;
@@ -32,6 +37,12 @@ export interface SemanticOptions {
   timeoutMs?: number;
   /** Token budget of each code slice. */
   sliceTokens?: number;
+  /** Only capabilities whose id matches one of these (ids or globs, such as `payments/*`). */
+  capabilities?: readonly string[];
+  /** Also ask whether each linked test proves the promise (`weak-test` findings). */
+  tests?: boolean;
+  /** Confirm each `breaks` by a Vitest test the model writes and the project's Vitest runs. */
+  confirm?: boolean | Omit<ConfirmOptions, 'root' | 'dir' | 'within'>;
   /** Where verdicts are cached (undefined: not cached). */
   cacheDir?: string;
   /** The cache folder must stay inside this root (the default one). */
@@ -40,15 +51,12 @@ export interface SemanticOptions {
   changed?: ReadonlySet<string>;
   /** Called as each capability that needs a request is done (answered, failed or over the cost), for progress. */
   onProgress?: (done: number, total: number) => void;
-  /** The run's parse cache: file hashes by size and mtime, and what test files import. */
+  /** The run's parse cache: file hashes by size and mtime, what test files import, and slice outlines. */
   parseCache?: ParseCache;
   /** The API key (default: ANTHROPIC_API_KEY). */
   apiKey?: string;
 }
 
-
-export { DEFAULT_CONCURRENCY } from './defaults.js';
-import { DEFAULT_CONCURRENCY } from './defaults.js';
 const DEFAULT_TIMEOUT_MS = 120_000;
 const NO_CODE = 'no code to judge: no linked test, target or API block shows any (link tests or give the spec targets; `sdna import` proposes both)';
 /** Output tokens a verdict takes, for the cost a request may reach before it is sent. */
@@ -57,6 +65,7 @@ const ANSWER_TOKENS = 400;
 /** The verdict for each capability, as findings, and what the run did and cost. */
 export async function checkSemantic(plan: Plan, options: SemanticOptions = {}): Promise<{ findings: FindingInput[]; report: SemanticReport }> {
   const model = options.model ?? DEFAULT_MODEL;
+  const tests = options.tests === true;
   const reader = new GuardedReader(plan.root);
   const listing = listFiles(plan.root);
   const resolve = importResolver(plan.root, listing.set);
@@ -82,11 +91,12 @@ export async function checkSemantic(plan: Plan, options: SemanticOptions = {}): 
     return out;
   };
   const budget = options.sliceTokens;
-  const jobs: { spec: Spec; capability: Capability; tests: Plan['capabilities'][number]['tests']; inputKey: string; unchanged: boolean }[] = [];
+  const chosen = options.capabilities && options.capabilities.length > 0 ? picomatch([...options.capabilities]) : undefined;
+  const jobs: Job[] = [];
   const specs = new Map(plan.specs.map((s) => [s.id, s]));
-  const common = [model, PROMPT_VERSION, budget ?? 'default', listing.set.has('tsconfig.json') ? hashOf('tsconfig.json') : '-'];
+  const common = [model, PROMPT_VERSION, budget ?? 'default', tests ? 'tests' : '-', listing.set.has('tsconfig.json') ? hashOf('tsconfig.json') : '-'];
   for (const cp of plan.capabilities) {
-    if (cp.status === 'removed') continue;
+    if (cp.status === 'removed' || (chosen && !chosen(cp.id))) continue;
     const spec = specs.get(cp.spec);
     const capability = spec?.capabilities.find((c) => c.id === cp.id);
     if (!spec || !capability) continue;
@@ -113,98 +123,141 @@ export async function checkSemantic(plan: Plan, options: SemanticOptions = {}): 
     sliceTokens: { median: 0, p95: 0 },
   };
   const verdicts = new Map<string, CachedVerdict>();
+  const keys = new Map<string, string[]>();
   const todo = jobs.filter((j) => {
     const hit = cache.get(j.inputKey);
     if (hit) {
       verdicts.set(j.capability.id, hit);
+      keys.set(j.capability.id, [j.inputKey]);
       report.cached++;
     } else if (j.unchanged) report.skipped++;
     return !hit && !j.unchanged;
   });
+  const confirming = options.confirm && options.cacheDir ? jobs.filter((j) => needsConfirming(verdicts.get(j.capability.id))) : [];
+
+  // TypeScript loads only when some file's outline is not cached; the slices only when some capability needs one.
+  let ts: Ts | undefined;
+  const files = new SourceFiles({ reader, resolve, ts: () => (ts ??= loadTypeScript()), cache: { hashOf, parseCache } });
+  const sliceOf = (job: Job) =>
+    buildSlice({ spec: job.spec, capability: job.capability, tests: job.tests, targets: plan.targetFiles.get(job.spec.id) ?? [], budget }, files);
+  const sliceKeyOf = (job: Job, rendered: string) =>
+    contentKey(JSON.stringify([...common, 'slice', job.capability.id, job.capability.name, job.capability.text, job.spec.name, job.spec.description ?? '', job.spec.api.map((b) => b.code), rendered]));
 
   const sliceTokens: number[] = [];
+  /** The request a capability needs, or undefined when it needs none (no code to show, or the same slice was judged before). */
+  const prepare = (job: Job): Prepared | undefined => {
+    const id = job.capability.id;
+    const slice = sliceOf(job);
+    // With no code to show, the model could only answer unclear: no request, no cost, no warning per capability.
+    if (slice.pieces.length === 0) {
+      report.notChecked.push({ capability: id, reason: NO_CODE });
+      return undefined;
+    }
+    sliceTokens.push(slice.tokens);
+    // The same slice as before (an edit it does not show) keeps its verdict.
+    const sliceKey = sliceKeyOf(job, renderSlice(slice));
+    const known = cache.get(sliceKey);
+    if (known) {
+      verdicts.set(id, known);
+      keys.set(id, [job.inputKey, sliceKey]);
+      cache.set(job.inputKey, known);
+      report.cached++;
+      return undefined;
+    }
+    return { job, slice, sliceKey, content: userMessage(job.spec, job.capability, slice) };
+  };
+
+  let sdk: typeof import('@anthropic-ai/sdk') | undefined;
+  const client = async () => {
+    sdk ??= await import('@anthropic-ai/sdk');
+    return new sdk.default({ apiKey: options.apiKey ?? process.env.ANTHROPIC_API_KEY, timeout: options.timeoutMs ?? DEFAULT_TIMEOUT_MS });
+  };
+
   if (todo.length > 0) {
-    // TypeScript and the SDK load only when some capability's inputs changed.
-    const ts = loadTypeScript();
-    const files = new SourceFiles(ts, reader);
-    const { default: Anthropic, APIError, APIConnectionTimeoutError } = await import('@anthropic-ai/sdk');
-    const client = new Anthropic({ apiKey: options.apiKey ?? process.env.ANTHROPIC_API_KEY, timeout: options.timeoutMs ?? DEFAULT_TIMEOUT_MS });
+    const anthropic = await client();
     const limit = pLimit(Math.max(1, options.concurrency ?? DEFAULT_CONCURRENCY));
-    const instructionTokens = Math.ceil(INSTRUCTIONS.length / 4);
+    const instructionTokens = Math.ceil(instructions(tests).length / 4);
     // What requests in flight may still cost: a request is sent only if the run stays under --max-cost.
     let committed = 0;
     let done = 0;
-    const progress = () => options.onProgress?.(++done, todo.length);
-    await Promise.all(
-      todo.map((job) =>
-        limit(async () => {
-          try {
-            await ask(job);
-          } finally {
-            progress();
-          }
-        }),
-      ),
-    );
-    async function ask(job: (typeof todo)[number]): Promise<void> {
+    const ask = async (job: Job): Promise<void> => {
+      // Prepared here, so that slicing one capability overlaps the requests of others.
+      const prepared = prepare(job);
+      if (!prepared) return;
       const id = job.capability.id;
-      // Built here, so that slicing one capability overlaps the requests of others.
-      const slice = buildSlice({ ts, reader, spec: job.spec, capability: job.capability, tests: job.tests, targets: plan.targetFiles.get(job.spec.id) ?? [], resolve, budget }, files);
-      // With no code to show, the model could only answer unclear: no request, no cost, no warning per capability.
-      if (slice.pieces.length === 0) {
-        report.notChecked.push({ capability: id, reason: NO_CODE });
-        return;
-      }
-      sliceTokens.push(slice.tokens);
-      // The same slice as before (an edit it does not show) keeps its verdict.
-      const sliceKey = contentKey(JSON.stringify([...common, 'slice', job.capability.id, job.capability.name, job.capability.text, job.spec.name, job.spec.description ?? '', job.spec.api.map((b) => b.code), renderSlice(slice)]));
-      const known = cache.get(sliceKey);
-      if (known) {
-        verdicts.set(id, known);
-        cache.set(job.inputKey, known);
-        report.cached++;
-        return;
-      }
-      const content = userMessage(job.spec, job.capability, slice);
-      const worst = costOf(model, { ...NO_USAGE, input: instructionTokens + Math.ceil(content.length / 4), output: ANSWER_TOKENS });
+      const worst = costOf(model, { ...NO_USAGE, input: instructionTokens + Math.ceil(prepared.content.length / 4), output: ANSWER_TOKENS });
       if (options.maxCost !== undefined && report.cost + committed + worst > options.maxCost) {
         report.notChecked.push({ capability: id, reason: `not sent: it would pass --max-cost $${options.maxCost}` });
         return;
       }
       committed += worst;
       try {
-        const message = await client.messages.create(requestBody(model, content));
-        const usage: Usage = {
-          input: message.usage.input_tokens,
-          output: message.usage.output_tokens,
-          cacheRead: message.usage.cache_read_input_tokens ?? 0,
-          cacheWrite: message.usage.cache_creation_input_tokens ?? 0,
-        };
+        const message = await anthropic.messages.create(requestBody(model, prepared.content, tests));
+        const usage = usageOf(message);
         report.usage = addUsage(report.usage, usage);
         report.cost += costOf(model, usage);
         report.checked++;
-        const call = message.content.find((b) => b.type === 'tool_use' && b.name === TOOL_NAME);
-        const judged: Judged = call && call.type === 'tool_use' ? judge(call.input, slice) : { verdict: 'unclear', reason: `the model did not call ${TOOL_NAME}` };
-        const verdict = toCached(judged);
+        const verdict = verdictOf(message, prepared.slice, tests);
         verdicts.set(id, verdict);
+        keys.set(id, [job.inputKey, prepared.sliceKey]);
         cache.set(job.inputKey, verdict);
-        cache.set(sliceKey, verdict);
+        cache.set(prepared.sliceKey, verdict);
+        if (options.confirm && options.cacheDir && needsConfirming(verdict)) confirming.push(job);
       } catch (error) {
-        report.notChecked.push({ capability: id, reason: apiFailure(error, APIError, APIConnectionTimeoutError) });
+        report.notChecked.push({ capability: id, reason: apiFailure(error, sdk!) });
       } finally {
         committed -= worst;
       }
+    };
+    await Promise.all(
+      todo.map((job) =>
+        limit(async () => {
+          try {
+            await ask(job);
+          } finally {
+            options.onProgress?.(++done, todo.length);
+          }
+        }),
+      ),
+    );
+  }
+
+  if (confirming.length > 0) {
+    const settings = typeof options.confirm === 'object' ? options.confirm : {};
+    const results = await confirmBreaks(
+      confirming.map((job) => ({ job, slice: sliceOf(job), verdict: verdicts.get(job.capability.id) as Extract<CachedVerdict, { verdict: 'breaks' }> })),
+      { ...settings, root: plan.root, dir: options.cacheDir!, within: options.cacheWithin, model, client, report, maxCost: options.maxCost, failure: (e) => apiFailure(e, sdk!) },
+    );
+    for (const [id, confirmation] of results) {
+      const verdict = { ...(verdicts.get(id) as Extract<CachedVerdict, { verdict: 'breaks' }>), confirmation };
+      verdicts.set(id, verdict);
+      for (const key of keys.get(id) ?? []) cache.set(key, verdict);
     }
   }
+
   report.sliceTokens = percentiles(sliceTokens);
   cache.save();
   report.notChecked.sort((a, b) => (a.capability < b.capability ? -1 : 1));
+  return { findings: findingsOf(jobs, verdicts), report };
+}
 
+const needsConfirming = (v: CachedVerdict | undefined) => v?.verdict === 'breaks' && v.confirmation === undefined;
+
+/** Each verdict as findings: `breaks` (confirmed, when asked) is drift, the rest that is not `keeps` a warning; weak tests their own. */
+function findingsOf(jobs: readonly Job[], verdicts: ReadonlyMap<string, CachedVerdict>): FindingInput[] {
   const findings: FindingInput[] = [];
   for (const { spec, capability } of jobs) {
     const v = verdicts.get(capability.id);
-    if (!v || v.verdict === 'keeps') continue;
-    if (v.verdict === 'breaks') {
+    if (!v) continue;
+    for (const w of v.weak ?? []) {
+      findings.push({ kind: 'weak-test', spec: spec.id, capability: capability.id, file: w.file, line: w.line, data: { promise: capability.text || capability.name, test: w.test, missing: w.missing } });
+    }
+    if (v.verdict === 'keeps') continue;
+    const unclear = (reason: string) =>
+      findings.push({ kind: 'semantic-unclear', spec: spec.id, capability: capability.id, file: spec.file, line: capability.line, data: { promise: capability.text || capability.name, reason } });
+    if (v.verdict === 'unclear') unclear(v.reason);
+    else if (v.confirmation && v.confirmation.outcome !== 'fails') unclear(`the model judged that the code breaks "${v.clause}", but ${v.confirmation.detail}`);
+    else {
       const first = v.evidence[0];
       findings.push({
         kind: 'semantic-drift',
@@ -212,30 +265,11 @@ export async function checkSemantic(plan: Plan, options: SemanticOptions = {}): 
         capability: capability.id,
         file: first.file,
         line: first.line,
-        data: { clause: v.clause, instead: v.explanation, evidence: v.evidence },
+        data: { clause: v.clause, instead: v.explanation, evidence: v.evidence, ...(v.confirmation && { test: v.confirmation.test }) },
       });
-    } else {
-      findings.push({ kind: 'semantic-unclear', spec: spec.id, capability: capability.id, file: spec.file, line: capability.line, data: { promise: capability.text || capability.name, reason: v.reason } });
     }
   }
-  return { findings, report };
-}
-
-function toCached(j: Judged): CachedVerdict {
-  if (j.verdict === 'unclear') return { verdict: 'unclear', reason: j.reason };
-  if (j.verdict === 'keeps') return { verdict: 'keeps' };
-  return { verdict: 'breaks', clause: j.answer.clause, explanation: j.answer.explanation, evidence: j.answer.evidence };
-}
-
-/** Why a request failed, in one line (the SDK has already retried what it retries). */
-function apiFailure(error: unknown, APIError: new (...a: never[]) => unknown, Timeout: new (...a: never[]) => unknown): string {
-  if (error instanceof Timeout) return 'the request timed out';
-  if (error instanceof APIError) {
-    const e = error as { status?: number; message: string };
-    const what = e.status === 401 ? 'the API key was refused' : e.status === 429 ? 'rate limited, still after retries' : e.status !== undefined && e.status >= 500 ? 'the API failed' : 'the API refused the request';
-    return `${what} (${e.status ?? 'no status'}: ${e.message.split('\n')[0].slice(0, 200)})`;
-  }
-  return `the request failed (${error instanceof Error ? error.message.split('\n')[0].slice(0, 200) : String(error)})`;
+  return findings;
 }
 
 function percentiles(values: number[]): { median: number; p95: number } {
@@ -244,4 +278,3 @@ function percentiles(values: number[]): { median: number; p95: number } {
   const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
   return { median: at(0.5), p95: at(0.95) };
 }
-

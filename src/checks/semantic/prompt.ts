@@ -6,7 +6,7 @@
 
 import type { MessageCreateParamsNonStreaming } from '@anthropic-ai/sdk/resources/messages';
 import type { Capability, Spec } from '../../model/model.js';
-import { TOOL_INPUT_SCHEMA, TOOL_NAME } from './answer.js';
+import { toolInputSchema, TOOL_NAME } from './answer.js';
 import { neutralize, renderSlice, type Slice } from './slice.js';
 
 /** Bumped whenever the instructions or the request's shape change: cached verdicts of another version are not reused. */
@@ -23,11 +23,22 @@ Decide one verdict and report it with the ${TOOL_NAME} tool, which you must call
 - "unclear": the slice does not show enough to decide, or the promise is too vague to check. Prefer "unclear" to guessing: a wrong "breaks" costs a team time, and code you cannot see may keep the promise.
 Judge the promise as written, not what the code happens to do.`;
 
-export const ANSWER_TOOL = {
-  name: TOOL_NAME,
-  description: 'Report whether the code keeps the promise, with evidence quoted from the code.',
-  input_schema: TOOL_INPUT_SCHEMA,
-};
+/** Asked with `tests: true`. */
+const TESTS_INSTRUCTIONS = `
+Also judge each test shown in <code_data> (a block with shows="test: …"): "proves" is true only if the test's assertions would fail were the promise broken. A test that only runs the code, checks something else, or asserts too loosely to notice the break does not prove it: say in "missing" what of the promise it leaves unchecked. Report every test shown, by its file and its name exactly as written after "test: ".`;
+
+/** The system prompt and the answer tool: the same for every capability of a run, so a cached prefix. */
+export function instructions(tests: boolean): string {
+  return tests ? INSTRUCTIONS + TESTS_INSTRUCTIONS : INSTRUCTIONS;
+}
+
+export function answerTool(tests: boolean) {
+  return {
+    name: TOOL_NAME,
+    description: tests ? 'Report whether the code keeps the promise, with evidence quoted from the code, and whether each test shown proves it.' : 'Report whether the code keeps the promise, with evidence quoted from the code.',
+    input_schema: toolInputSchema(tests),
+  };
+}
 
 /** The user message: the capability, its spec and its slice, each in its own data block. */
 export function userMessage(spec: Spec, capability: Capability, slice: Slice): string {
@@ -47,13 +58,13 @@ export function userMessage(spec: Spec, capability: Capability, slice: Slice): s
 }
 
 /** The Messages API request body for a `userMessage`: the shared prefix (tool and instructions) marked for prompt caching. */
-export function requestBody(model: string, message: string): MessageCreateParamsNonStreaming {
+export function requestBody(model: string, message: string, tests = false): MessageCreateParamsNonStreaming {
   return {
     model,
-    max_tokens: 1024,
-    tools: [{ ...ANSWER_TOOL, cache_control: { type: 'ephemeral' as const } }],
+    max_tokens: tests ? 2048 : 1024,
+    tools: [{ ...answerTool(tests), cache_control: { type: 'ephemeral' as const } }],
     tool_choice: { type: 'tool' as const, name: TOOL_NAME, disable_parallel_tool_use: true },
-    system: [{ type: 'text' as const, text: INSTRUCTIONS, cache_control: { type: 'ephemeral' as const } }],
+    system: [{ type: 'text' as const, text: instructions(tests), cache_control: { type: 'ephemeral' as const } }],
     messages: [{ role: 'user' as const, content: message }],
   };
 }

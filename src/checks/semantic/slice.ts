@@ -12,7 +12,8 @@ import type * as TS from 'typescript';
 import type { Ts } from '../api-drift/declarations.js';
 import type { Capability, Spec, TestRef } from '../../model/model.js';
 import type { GuardedReader } from '../../util/guarded.js';
-import { extractTests, type StaticTest } from '../links/test-names.js';
+import type { ParseCache } from '../../artifacts/cache.js';
+import { extractTests } from '../links/test-names.js';
 import { tokenize } from '../import/tokens.js';
 
 export type PieceKind = 'used-by-tests' | 'api' | 'terms' | 'test';
@@ -43,14 +44,10 @@ const estimate = (text: string) => Math.ceil(text.length / 4);
 const DECLARED = /^(?:export\s+)?(?:default\s+)?(?:declare\s+)?(?:abstract\s+)?(?:async\s+)?(?:function\*?|class|interface|type|enum|const|let|var)\s+([A-Za-z_$][\w$]*)/gm;
 
 export interface SliceInput {
-  ts: Ts;
-  reader: GuardedReader;
   spec: Spec;
   capability: Capability;
   tests: readonly TestRef[];
   targets: readonly string[];
-  /** Resolves an import written in `from` to a project file, or undefined (a package). */
-  resolve: (from: string, specifier: string) => string | undefined;
   budget?: number;
 }
 
@@ -61,24 +58,56 @@ interface Decl {
   end: number;
 }
 
-/** One parse per file per run: the same target serves many capabilities. */
+/** What the slice needs of a file, kept in the parse cache by the file's content: an unchanged file is never parsed again. */
+interface Outline {
+  /** Its top-level declarations. */
+  decls: Decl[];
+  /** Its imports: the local name, the module as written, the name imported there (`default`, `*`). */
+  imports: [local: string, specifier: string, imported: string][];
+}
+
+/** A test of a linked test file: where its call statement runs, and which imported names it mentions. */
+interface TestOutline {
+  fullName: string;
+  start: number;
+  end: number;
+  uses: string[];
+}
+
+export interface SourceFilesInput {
+  reader: GuardedReader;
+  /** TypeScript, loaded the first time a file must be parsed. */
+  ts: () => Ts;
+  /** Resolves an import written in `from` to a project file, or undefined (a package). */
+  resolve: (from: string, specifier: string) => string | undefined;
+  /** Outlines by content hash, across runs. */
+  cache?: { hashOf: (file: string) => string; parseCache: ParseCache };
+}
+
+/** One read and at most one parse per file per run (none for a file whose outline is cached): the same target serves many capabilities. */
 export class SourceFiles {
-  private readonly parsed = new Map<string, { sf: TS.SourceFile; lines: string[]; decls: Decl[] } | null>();
-  private readonly tests = new Map<string, StaticTest[]>();
-  private readonly imports = new Map<string, Map<string, { file: string; imported: string }>>();
-
-  constructor(
-    private readonly ts: Ts,
-    private readonly reader: GuardedReader,
-  ) {}
-
   private readonly texts = new Map<string, string | null>();
+  private readonly lines = new Map<string, string[]>();
   private readonly names = new Map<string, string[]>();
   private readonly words = new Map<string, string[]>();
+  private readonly outlines = new Map<string, Outline | null>();
+  private readonly testOutlines = new Map<string, TestOutline[]>();
+  private readonly resolved = new Map<string, Map<string, { file: string; imported: string }>>();
+  private readonly api = new Map<Spec, Set<string>>();
+  /** The last tree parsed, for a file asked for both outlines; no other tree is kept. */
+  private last: { file: string; sf: TS.SourceFile } | undefined;
+
+  constructor(private readonly input: SourceFilesInput) {}
 
   text(file: string): string | undefined {
-    if (!this.texts.has(file)) this.texts.set(file, this.reader.tryText(file, /\.(test|spec)\.[cm]?[jt]sx?$/.test(file) ? 'test' : 'source') ?? null);
+    if (!this.texts.has(file)) this.texts.set(file, this.input.reader.tryText(file, /\.(test|spec)\.[cm]?[jt]sx?$/.test(file) ? 'test' : 'source') ?? null);
     return this.texts.get(file) ?? undefined;
+  }
+
+  linesOf(file: string): string[] {
+    let out = this.lines.get(file);
+    if (!out) this.lines.set(file, (out = (this.text(file) ?? '').split(/\r?\n/)));
+    return out;
   }
 
   /**
@@ -102,30 +131,67 @@ export class SourceFiles {
     return out;
   }
 
-  get(file: string): { sf: TS.SourceFile; lines: string[]; decls: Decl[] } | undefined {
-    if (!this.parsed.has(file)) {
-      const text = this.text(file);
-      if (text === undefined) this.parsed.set(file, null);
-      else {
-        const sf = this.ts.createSourceFile(file, text, this.ts.ScriptTarget.Latest, true, /x$/.test(file) ? this.ts.ScriptKind.TSX : this.ts.ScriptKind.TS);
-        this.parsed.set(file, { sf, lines: text.split(/\r?\n/), decls: topDeclarations(this.ts, sf) });
-      }
+  /** The file's declarations and imports, or undefined when it cannot be read. */
+  outline(file: string): Outline | undefined {
+    if (!this.outlines.has(file)) this.outlines.set(file, this.cached('outline', file, (ts, sf) => ({ decls: topDeclarations(ts, sf), imports: importsIn(ts, sf) })) ?? null);
+    return this.outlines.get(file) ?? undefined;
+  }
+
+  /** The tests a linked test file declares, each with its range and what it uses of the file's imports. */
+  testsOf(file: string): TestOutline[] {
+    let out = this.testOutlines.get(file);
+    if (!out) {
+      const imported = new Set(this.outline(file)?.imports.map(([local]) => local));
+      this.testOutlines.set(file, (out = this.cached('tests', file, (ts, sf) => testOutlines(ts, sf, imported)) ?? []));
     }
-    return this.parsed.get(file) ?? undefined;
-  }
-
-  /** The tests a file declares (extracted once). */
-  testsOf(file: string, text: string): StaticTest[] {
-    let tests = this.tests.get(file);
-    if (!tests) this.tests.set(file, (tests = extractTests(text).tests));
-    return tests;
-  }
-
-  /** What a file imports, by local name (resolved once). */
-  importsOf(file: string, sf: TS.SourceFile, resolve: SliceInput['resolve']): Map<string, { file: string; imported: string }> {
-    let out = this.imports.get(file);
-    if (!out) this.imports.set(file, (out = importsOf(this.ts, sf, file, resolve)));
     return out;
+  }
+
+  /** What a file imports, by local name, resolved to project files. */
+  importsOf(file: string): Map<string, { file: string; imported: string }> {
+    let out = this.resolved.get(file);
+    if (!out) {
+      out = new Map();
+      for (const [local, specifier, imported] of this.outline(file)?.imports ?? []) {
+        const target = this.input.resolve(file, specifier);
+        if (target) out.set(local, { file: target, imported });
+      }
+      this.resolved.set(file, out);
+    }
+    return out;
+  }
+
+  /** The names a spec's `## API` blocks declare (parsed once per spec, not per capability). */
+  apiNames(spec: Spec): Set<string> {
+    let out = this.api.get(spec);
+    if (!out) {
+      out = new Set();
+      if (spec.api.length > 0) {
+        const ts = this.input.ts();
+        for (const block of spec.api) {
+          const sf = ts.createSourceFile('api.ts', block.code, ts.ScriptTarget.Latest, false, ts.ScriptKind.TS);
+          for (const d of topDeclarations(ts, sf)) out.add(d.name);
+        }
+      }
+      this.api.set(spec, out);
+    }
+    return out;
+  }
+
+  private cached<T>(kind: string, file: string, compute: (ts: Ts, sf: TS.SourceFile) => T): T | undefined {
+    const text = this.text(file);
+    if (text === undefined) return undefined;
+    const run = () => {
+      const ts = this.input.ts();
+      if (this.last?.file !== file) {
+        // No parent pointers and no JSDoc: every walk here passes the source file, and comments are shown as lines.
+        const options = { languageVersion: ts.ScriptTarget.Latest, jsDocParsingMode: ts.JSDocParsingMode.ParseNone };
+        this.last = { file, sf: ts.createSourceFile(file, text, options, false, /x$/.test(file) ? ts.ScriptKind.TSX : ts.ScriptKind.TS) };
+      }
+      return compute(ts, this.last.sf);
+    };
+    const { cache } = this.input;
+    return cache ? cache.parseCache.through(`slice-${kind}`, cache.hashOf(file), run) : run();
   }
 }
 
@@ -155,37 +221,42 @@ function identifiersIn(ts: Ts, node: TS.Node): Set<string> {
   return out;
 }
 
-/** The test call (`it(…)`, `test.each(…)(…)`) whose statement starts on `line`: it, and its first and last line. */
-function testRange(ts: Ts, sf: TS.SourceFile, line: number): { node: TS.Node; start: number; end: number } | undefined {
+/** Each test's call statement (`it(…)`, `test.each(…)(…)`): its lines, and the imported names it mentions. */
+function testOutlines(ts: Ts, sf: TS.SourceFile, imported: ReadonlySet<string>): TestOutline[] {
   const lineOf = (pos: number) => sf.getLineAndCharacterOfPosition(pos).line + 1;
-  let found: { node: TS.Node; start: number; end: number } | undefined;
-  const visit = (node: TS.Node) => {
-    if (found) return;
-    if (ts.isExpressionStatement(node) && lineOf(node.getStart(sf)) === line) {
-      found = { node, start: line, end: lineOf(node.getEnd()) };
-      return;
-    }
-    // Only the nodes that span the line are entered.
-    if (lineOf(node.getStart(sf)) <= line && lineOf(node.getEnd()) >= line) ts.forEachChild(node, visit);
-  };
-  ts.forEachChild(sf, visit);
-  return found;
+  const out: TestOutline[] = [];
+  for (const test of extractTests(sf.text).tests) {
+    let found: TS.Node | undefined;
+    const visit = (node: TS.Node) => {
+      if (found) return;
+      if (ts.isExpressionStatement(node) && lineOf(node.getStart(sf)) === test.line) {
+        found = node;
+        return;
+      }
+      // Only the nodes that span the line are entered.
+      if (lineOf(node.getStart(sf)) <= test.line && lineOf(node.getEnd()) >= test.line) ts.forEachChild(node, visit);
+    };
+    ts.forEachChild(sf, visit);
+    if (!found) continue;
+    const uses = [...identifiersIn(ts, found)].filter((id) => imported.has(id)).sort();
+    out.push({ fullName: test.fullName, start: test.line, end: lineOf(found.getEnd()), uses });
+  }
+  return out;
 }
 
-/** Names a module imports, by the file they resolve to. */
-function importsOf(ts: Ts, sf: TS.SourceFile, file: string, resolve: SliceInput['resolve']): Map<string, { file: string; imported: string }> {
-  const out = new Map<string, { file: string; imported: string }>();
+/** What a module imports: [local name, module as written, name imported]. */
+function importsIn(ts: Ts, sf: TS.SourceFile): Outline['imports'] {
+  const out: Outline['imports'] = [];
   for (const st of sf.statements) {
     if (!ts.isImportDeclaration(st) || !ts.isStringLiteral(st.moduleSpecifier) || !st.importClause) continue;
-    const target = resolve(file, st.moduleSpecifier.text);
-    if (!target) continue;
+    const specifier = st.moduleSpecifier.text;
     const clause = st.importClause;
-    if (clause.name) out.set(clause.name.text, { file: target, imported: 'default' });
+    if (clause.name) out.push([clause.name.text, specifier, 'default']);
     const bindings = clause.namedBindings;
     if (bindings && ts.isNamedImports(bindings)) {
-      for (const el of bindings.elements) out.set(el.name.text, { file: target, imported: (el.propertyName ?? el.name).text });
+      for (const el of bindings.elements) out.push([el.name.text, specifier, (el.propertyName ?? el.name).text]);
     } else if (bindings && ts.isNamespaceImport(bindings)) {
-      out.set(bindings.name.text, { file: target, imported: '*' });
+      out.push([bindings.name.text, specifier, '*']);
     }
   }
   return out;
@@ -193,12 +264,9 @@ function importsOf(ts: Ts, sf: TS.SourceFile, file: string, resolve: SliceInput[
 
 /** The capability's slice. */
 export function buildSlice(input: SliceInput, files: SourceFiles): Slice {
-  const { ts, spec, capability } = input;
+  const { spec, capability } = input;
   const candidates: SlicePiece[] = [];
-  const piece = (file: string, d: { start: number; end: number }, kind: PieceKind, name: string): SlicePiece | undefined => {
-    const source = files.get(file);
-    return source && { file, start: d.start, lines: source.lines.slice(d.start - 1, d.end), kind, name };
-  };
+  const piece = (file: string, d: { start: number; end: number }, kind: PieceKind, name: string): SlicePiece => ({ file, start: d.start, lines: files.linesOf(file).slice(d.start - 1, d.end), kind, name });
 
   // The tests: each linked test's body, or every test of a file linked whole.
   const testPieces: SlicePiece[] = [];
@@ -206,53 +274,36 @@ export function buildSlice(input: SliceInput, files: SourceFiles): Slice {
   const byFile = new Map<string, (string | undefined)[]>();
   for (const t of input.tests) byFile.set(t.file, [...(byFile.get(t.file) ?? []), t.name]);
   for (const [file, names] of [...byFile].sort(([a], [b]) => (a < b ? -1 : 1))) {
-    const source = files.get(file);
-    if (!source) continue;
+    if (files.text(file) === undefined) continue;
     const whole = names.includes(undefined);
     const wanted = new Set(names.filter((n): n is string => n !== undefined));
-    const imports = files.importsOf(file, source.sf, input.resolve);
-    for (const test of files.testsOf(file, source.sf.text)) {
+    const imports = files.importsOf(file);
+    for (const test of files.testsOf(file)) {
       if (!whole && !wanted.has(test.fullName)) continue;
-      const range = testRange(ts, source.sf, test.line);
-      if (!range) continue;
-      const body = piece(file, range, 'test', test.fullName);
-      if (body) testPieces.push(body);
+      testPieces.push(piece(file, test, 'test', test.fullName));
       // What the test uses of what its file imports.
-      for (const id of identifiersIn(ts, range.node)) {
+      for (const id of test.uses) {
         const imp = imports.get(id);
         if (!imp) continue;
-        const target = files.get(imp.file);
         // A namespace or default import names no declaration by itself; the slice takes named ones.
-        const decl = target?.decls.find((d) => d.name === imp.imported);
-        if (decl) {
-          const p = piece(imp.file, decl, 'used-by-tests', decl.name);
-          if (p) used.push(p);
-        }
+        const decl = files.outline(imp.file)?.decls.find((d) => d.name === imp.imported);
+        if (decl) used.push(piece(imp.file, decl, 'used-by-tests', decl.name));
       }
     }
   }
 
   // The names the `## API` block declares, where the targets declare them.
-  const apiNames = new Set<string>();
-  for (const block of spec.api) {
-    const sf = ts.createSourceFile('api.ts', block.code, ts.ScriptTarget.Latest, false, ts.ScriptKind.TS);
-    for (const d of topDeclarations(ts, sf)) apiNames.add(d.name);
-  }
+  const apiNames = files.apiNames(spec);
   const api: SlicePiece[] = [];
   const terms: { p: SlicePiece; shared: number }[] = [];
   const words = new Set(tokenize(`${capability.name} ${capability.text}`));
   for (const file of [...input.targets].sort()) {
     if (!files.declaredNames(file).some((n) => apiNames.has(n) || files.wordsOf(n).some((w) => words.has(w)))) continue;
-    const source = files.get(file);
-    if (!source) continue;
-    for (const d of source.decls) {
-      if (apiNames.has(d.name)) {
-        const p = piece(file, d, 'api', d.name);
-        if (p) api.push(p);
-      } else if (d.exported) {
+    for (const d of files.outline(file)?.decls ?? []) {
+      if (apiNames.has(d.name)) api.push(piece(file, d, 'api', d.name));
+      else if (d.exported) {
         const shared = files.wordsOf(d.name).filter((w) => words.has(w)).length;
-        const p = shared > 0 ? piece(file, d, 'terms', d.name) : undefined;
-        if (p) terms.push({ p, shared });
+        if (shared > 0) terms.push({ p: piece(file, d, 'terms', d.name), shared });
       }
     }
   }

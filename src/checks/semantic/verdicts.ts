@@ -16,10 +16,16 @@ const DAY = 24 * 60 * 60 * 1000;
 const KEEP_DAYS = 60;
 
 const evidence = z.strictObject({ file: z.string(), line: z.number(), quote: z.string() });
+/** Linked tests that do not prove the promise (`tests: true`). */
+const weak = z.optional(z.array(z.strictObject({ file: z.string(), test: z.string(), line: z.number(), missing: z.string() })));
+/** What `--confirm` made of a `breaks`: the test written, and how it ended. */
+const confirmation = z.optional(
+  z.strictObject({ test: z.string(), outcome: z.enum(['fails', 'passes', 'broken']), detail: z.string() }),
+);
 const verdictSchema = z.union([
-  z.strictObject({ verdict: z.literal('keeps') }),
-  z.strictObject({ verdict: z.literal('unclear'), reason: z.string() }),
-  z.strictObject({ verdict: z.literal('breaks'), clause: z.string(), explanation: z.string(), evidence: z.array(evidence).check(z.minLength(1)) }),
+  z.strictObject({ verdict: z.literal('keeps'), weak }),
+  z.strictObject({ verdict: z.literal('unclear'), reason: z.string(), weak }),
+  z.strictObject({ verdict: z.literal('breaks'), clause: z.string(), explanation: z.string(), evidence: z.array(evidence).check(z.minLength(1)), weak, confirmation }),
 ]);
 export type CachedVerdict = z.infer<typeof verdictSchema>;
 
