@@ -8,7 +8,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, it } from 'vitest';
-import { sdna, tempProject, write } from './helpers.js';
+import { sdna, snapshotTree, tempProject, write } from './helpers.js';
+import { runVitest, vitestProject } from './vitest-harness.js';
 
 interface Received {
   body: {
@@ -22,8 +23,8 @@ interface Received {
 }
 
 type Reply = { status?: number; answer?: unknown; raw?: unknown; delayMs?: number };
-/** How the server answers a capability's request (its id, the code it was sent, the nth request for it). */
-type Behaviour = (capability: string, code: string, attempt: number) => Reply;
+/** How the server answers a capability's request (its id, the code it was sent, the nth request for it, the tool it must call). */
+type Behaviour = (capability: string, code: string, attempt: number, tool: string) => Reply;
 
 let server: http.Server;
 let baseURL = '';
@@ -46,13 +47,13 @@ function cite(code: string, file: string, text: string) {
   return { file, line: Number(line.slice(0, line.indexOf('|'))), quote: text };
 }
 
-function message(input: unknown) {
+function message(input: unknown, tool = 'report_verdict') {
   return {
     id: 'msg_test',
     type: 'message',
     role: 'assistant',
     model: 'claude-sonnet-5-5',
-    content: [{ type: 'tool_use', id: 'toolu_test', name: 'report_verdict', input }],
+    content: [{ type: 'tool_use', id: 'toolu_test', name: tool, input }],
     stop_reason: 'tool_use',
     stop_sequence: null,
     usage: { input_tokens: 1000, output_tokens: 100, cache_read_input_tokens: 500, cache_creation_input_tokens: 0 },
@@ -67,13 +68,14 @@ beforeAll(async () => {
       const body = JSON.parse(data) as Received['body'];
       const content = body.messages[0].content;
       const capability = /^id: (.+)$/m.exec(content)?.[1] ?? '?';
+      const tool = body.tool_choice.name;
       received.push({ body, capability });
-      const attempt = (attempts.get(capability) ?? 0) + 1;
-      attempts.set(capability, attempt);
+      const attempt = (attempts.get(`${tool}:${capability}`) ?? 0) + 1;
+      attempts.set(`${tool}:${capability}`, attempt);
       const code = content.slice(content.indexOf('<code_data>'), content.lastIndexOf('</code_data>'));
       let reply: Reply;
       try {
-        reply = behaviour(capability, code, attempt);
+        reply = behaviour(capability, code, attempt, tool);
       } catch (error) {
         // A test's mistake shows as the answer's failure, not as a hang.
         reply = { status: 400, raw: { error: String(error) } };
@@ -87,7 +89,7 @@ beforeAll(async () => {
         const status = reply.status ?? 200;
         res.writeHead(status, { 'content-type': 'application/json', 'retry-after-ms': '1', 'request-id': 'req_test' });
         if (status !== 200) res.end(JSON.stringify({ type: 'error', error: { type: status === 429 ? 'rate_limit_error' : 'api_error', message: `status ${status}${serverErrors.length ? `: ${serverErrors.join('; ')}` : ''}` } }));
-        else res.end(JSON.stringify(reply.raw ?? message(reply.answer)));
+        else res.end(JSON.stringify(reply.raw ?? message(reply.answer, tool)));
       }, reply.delayMs ?? 5);
     });
   });
@@ -241,8 +243,8 @@ describe('sdna plan --semantic', { timeout: 90_000 }, () => {
       },
     ]);
     // The SDK retried the 429 and the 500 itself.
-    expect(attempts.get('cart/add-item')).toBe(2);
-    expect(attempts.get('cart/remove-item')).toBe(3);
+    expect(attempts.get('report_verdict:cart/add-item')).toBe(2);
+    expect(attempts.get('report_verdict:cart/remove-item')).toBe(3);
 
     reset(() => ({ status: 401 }));
     const refused = await plan(project());
@@ -333,5 +335,121 @@ describe('sdna plan --semantic', { timeout: 90_000 }, () => {
       const r = await sdna(['plan', '--root', root, '--semantic', `${flag}=${value}`], { root, env: { ANTHROPIC_API_KEY: 'test-key', ANTHROPIC_BASE_URL: baseURL } });
       expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 2, stderr: `sdna: ${flag} ${value}: expected ${form}\n` });
     }
+  });
+});
+
+describe('sdna plan --semantic --tests', { timeout: 90_000 }, () => {
+  it('a linked test the model finds not to prove the promise is a weak-test at its line; a test it was not shown is ignored', async ({ expect }) => {
+    reset((capability) =>
+      capability === 'cart/add-item'
+        ? {
+            answer: {
+              ...keeps(),
+              tests: [
+                { file: 'test/add.test.ts', test: 'addItem > adds a new line', proves: false, missing: 'that a second add raises the quantity' },
+                { file: 'test/add.test.ts', test: 'addItem > raises the quantity of an existing line', proves: true, missing: '' },
+                { file: 'test/add.test.ts', test: 'addItem > a test it made up', proves: false, missing: 'everything' },
+              ],
+            },
+          }
+        : { answer: { ...keeps(), tests: [] } },
+    );
+    const root = project();
+    const r = await plan(root, ['--tests']);
+    const without = await sdna(['plan', '--root', root], { root });
+    expect(serverErrors).toEqual([]);
+    for (const { body } of received) {
+      expect((body.tools[0] as unknown as { input_schema: { required: string[] } }).input_schema.required).toContain('tests');
+      expect(body.system[0].text).toContain('Also judge each test shown');
+    }
+    expect(r.json!.findings.filter((f) => f.kind === 'weak-test').map(({ kind, capability, file, line, message }) => ({ kind, capability, file, line, message }))).toEqual([
+      {
+        kind: 'weak-test',
+        capability: 'cart/add-item',
+        file: 'test/add.test.ts',
+        line: 5,
+        message: 'test "addItem > adds a new line" does not check it: that a second add raises the quantity; make the test assert what the capability promises, so it fails when the promise breaks',
+      },
+    ]);
+    // A warning: the gate stands as the static plan set it.
+    expect(r.code).toBe(without.code);
+    // Asked again without --tests: another question, another request.
+    received = [];
+    await plan(root);
+    expect(received).toHaveLength(4);
+  });
+});
+
+describe('sdna plan --semantic --confirm', { timeout: 180_000 }, () => {
+  const tests: Record<string, string> = {
+    // 1.005 cents is not a whole number of cents: fails on the assertion, as the verdict says.
+    'cart/total': "import { expect, it } from 'vitest';\nimport { total } from '/src/cart.ts';\n\nit('totals in whole cents', () => {\n  expect(total(new Map([['tea', { price: 1.005, quantity: 1 }]]))).toBe(1);\n});\n",
+    // The code does round half up: the test passes, so the verdict was wrong.
+    'cart/discount': "import { expect, it } from 'vitest';\nimport { discount } from '/src/cart.ts';\n\nit('rounds half up', () => {\n  expect(discount(1125, 10)).toBe(1013);\n});\n",
+    // Does not compile.
+    'cart/add-item': "import { expect, it } from 'vitest';\nimport { addItem from '/src/cart.ts';\n\nit('x', () => expect(addItem).toBeDefined());\n",
+  };
+  const breaks = (code: string, text: string) => ({ answer: { verdict: 'breaks', clause: 'the promise', evidence: [cite(code, 'src/cart.ts', text)], explanation: 'The code does otherwise.' } });
+  const outsideModules = (root: string) => snapshotTree(root).split('\n').filter((l) => !l.includes('node_modules')).join('\n');
+
+  it('a breaks stands only if the test the model writes fails on an assertion; one that passes or does not compile leaves it unclear; nothing is written outside the cache folder', async ({ expect }) => {
+    reset((capability, code, _attempt, tool) => {
+      if (tool === 'write_test') return { answer: { code: tests[capability], explanation: 'Checks the promise.' } };
+      if (capability === 'cart/total') return breaks(code, 'sum += price * quantity;');
+      if (capability === 'cart/discount') return breaks(code, 'Math.round((cents * (100 - percent)) / 100)');
+      if (capability === 'cart/add-item') return breaks(code, 'quantity: (line?.quantity ?? 0) + 1');
+      return { answer: keeps() };
+    });
+    const root = vitestProject('vitest-cart');
+    const before = outsideModules(root);
+    const r = await plan(root, ['--confirm']);
+    expect(serverErrors).toEqual([]);
+    expect(r.stderr).toBe('');
+    const asked = received.filter((q) => q.body.tool_choice.name === 'write_test');
+    expect(asked.map((q) => q.capability).sort()).toEqual(['cart/add-item', 'cart/discount', 'cart/total']);
+    for (const { body } of asked) {
+      expect(body.tools.map((t) => t.name)).toEqual(['write_test']);
+      expect(body.messages[0].content).toContain('<verdict_data>\nbroken: the promise\n');
+      expect(body.messages[0].content).toContain('<code_data>');
+    }
+    const found = r.json!.findings.filter((f) => f.kind.startsWith('semantic-')) as { kind: string; capability: string; message: string; confirmedBy?: string }[];
+    const drift = found.find((f) => f.kind === 'semantic-drift')!;
+    expect(drift.capability).toBe('cart/total');
+    expect(drift.confirmedBy).toMatch(/^node_modules\/\.cache\/sdna\/confirm\/cart-total-[0-9a-f]{8}\.test\.ts$/);
+    expect(drift.message).toContain(`(confirmed: ${drift.confirmedBy} fails)`);
+    const unclear = Object.fromEntries(found.filter((f) => f.kind === 'semantic-unclear').map((f) => [f.capability, f.message]));
+    expect(Object.keys(unclear).sort()).toEqual(['cart/add-item', 'cart/discount']);
+    expect(unclear['cart/discount']).toMatch(/^the semantic check could not tell: the model judged that the code breaks "the promise", but the test written to show it passes \(node_modules\/\.cache\/sdna\/confirm\/cart-discount-[0-9a-f]{8}\.test\.ts\)/);
+    expect(unclear['cart/add-item']).toMatch(/^the semantic check could not tell: the model judged that the code breaks "the promise", but the test written to show it did not run to an assertion: Transform failed with 1 error: \[PARSE_ERROR\] Expected `,` or `}` but found `from` \(node_modules/);
+    expect(r.code).toBe(1);
+
+    // The test is a file a person can read and run again: the project's code imported from the test's folder.
+    const written = fs.readFileSync(path.join(root, drift.confirmedBy!), 'utf8');
+    expect(written).toContain("import { total } from '../../../../src/cart.ts';");
+    const again = await runVitest(root, ['run', '--config', 'node_modules/.cache/sdna/confirm/vitest.config.mjs', drift.confirmedBy!]);
+    expect(again.code).toBe(1);
+    expect(again.stdout + again.stderr).toContain('AssertionError');
+    expect(outsideModules(root)).toBe(before);
+
+    // Verdicts and confirmations are cached: no request, no test run.
+    received = [];
+    const second = await plan(root, ['--confirm']);
+    expect(received).toEqual([]);
+    expect(second.json!.findings.filter((f) => f.kind.startsWith('semantic-'))).toEqual(r.json!.findings.filter((f) => f.kind.startsWith('semantic-')));
+  });
+
+  it('--confirm needs the cache folder and the project\'s Vitest', async ({ expect }) => {
+    const root = project();
+    const r = await sdna(['plan', '--root', root, '--semantic', '--confirm', '--no-cache'], { root, env: { ANTHROPIC_API_KEY: 'test-key', ANTHROPIC_BASE_URL: baseURL } });
+    expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 2, stderr: 'sdna: --confirm writes its tests under the cache folder: drop --no-cache, or give --cache-dir\n' });
+    const stray = await sdna(['plan', '--root', root, '--confirm'], { root });
+    expect(stray.stderr).toBe('sdna: --confirm works with --semantic only: add --semantic, or drop it\n');
+    // node_modules without Vitest: the verdict stands unconfirmed, and the run says why.
+    reset((capability, code) => (capability === 'cart/total' ? breaks(code, 'sum += price * quantity;') : { answer: keeps() }));
+    const plain = await plan(root, ['--confirm']);
+    expect(plain.json!.findings.filter((f) => f.kind === 'semantic-drift').map((f) => f.capability)).toEqual(['cart/total']);
+    expect(plain.json!.semantic!.notChecked).toEqual([
+      { capability: 'cart/total', reason: '--confirm: the project has no Vitest installed to run the confirming test (npm install -D vitest); the verdict is unconfirmed' },
+    ]);
   });
 });

@@ -491,6 +491,12 @@ Plan: 1 drift, 0 unspecified, 0 potentially stale.
       const again = await runVitest(root, ['run'], { env });
       expect(requests).toEqual([]);
       expect(again.plans[0]).toContain('Semantic check (claude-sonnet-5-5): 0 checked, 4 cached, 0 not checked;');
+      // Its sub-options: only the capabilities named, with their linked tests judged too (another question, so asked again).
+      edit(root, 'vitest.config.ts', 'sdna({ semantic: { concurrency: 2 } })', "sdna({ semantic: { concurrency: 2, capabilities: ['cart/t*'], tests: true } })");
+      requests.length = 0;
+      const some = await runVitest(root, ['run'], { env });
+      expect(requests).toEqual(['cart/total']);
+      expect(some.plans[0]).toContain('Semantic check (claude-sonnet-5-5): 1 checked, 0 cached, 0 not checked;');
       // Without a key: one warning, and the run stands on its tests and the static findings.
       const keyless = await runVitest(root, ['run'], { env: { ...env, ANTHROPIC_API_KEY: '' } });
       expect(keyless.stderr).toContain('sdna: the semantic check was skipped: ANTHROPIC_API_KEY is not set');

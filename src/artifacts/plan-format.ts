@@ -57,6 +57,8 @@ export const planSchema = z.strictObject({
       baselined: z.optional(z.literal(true)),
       /** `semantic-drift`: the lines of code that show it, quoted. */
       evidence: z.optional(z.array(z.strictObject({ file: z.string(), line, quote: z.string() }))),
+      /** `semantic-drift` with `--confirm`: the test the model wrote, which fails (a path from the root). */
+      confirmedBy: z.optional(z.string()),
     }),
   ),
   summary: z.strictObject({ drift: nonNegative, unspecified: nonNegative, stale: nonNegative, errors: nonNegative }),
@@ -130,6 +132,7 @@ export function toJsonPlan(plan: Plan): JsonPlan {
         fingerprint: f.fingerprint,
         ...(f.baselined && { baselined: true as const }),
         ...(f.kind === 'semantic-drift' && f.data.evidence && { evidence: f.data.evidence.map((e) => ({ ...e })) }),
+        ...(f.kind === 'semantic-drift' && f.data.test && { confirmedBy: f.data.test }),
       };
     }),
     summary: { ...plan.summary },

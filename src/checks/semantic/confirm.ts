@@ -135,7 +135,9 @@ function wrapperConfig(root: string, folder: string): string {
     'export default async (env) => {',
     "  const c = (typeof base === 'function' ? await base(env) : await base) ?? {};",
     "  const plugins = (await flat(c.plugins)).filter((p) => p && p.name !== 'sdna');",
-    `  const test = { ...c.test, dir: ${JSON.stringify(folder)}, include: ['*.test.ts'], exclude: [], projects: undefined, workspace: undefined, coverage: { enabled: false }, watch: false, passWithNoTests: true };`,
+    // Projects would run the tests once per project (and `workspace` is refused by Vitest 4): both go.
+    '  const { projects: _projects, workspace: _workspace, ...own } = c.test ?? {};',
+    `  const test = { ...own, dir: ${JSON.stringify(folder)}, include: ['*.test.ts'], exclude: [], coverage: { enabled: false }, watch: false, passWithNoTests: true };`,
     '  return { ...c, plugins, test };',
     '};',
     '',
@@ -172,7 +174,7 @@ async function runVitest(vitest: string, ctx: Context, folder: string, files: st
     const messages = failed.map((t) => firstLine(t.failureMessages?.[0] ?? ''));
     const entry =
       tests.length === 0
-        ? { outcome: 'broken' as const, detail: firstLine(r.message ?? '') || 'it declares no test' }
+        ? { outcome: 'broken' as const, detail: loadError(r.message ?? '', ctx.root) || 'it declares no test' }
         : failed.length === 0
           ? { outcome: (tests.some((t) => t.status === 'passed') ? 'passes' : 'broken') as Confirmation['outcome'], detail: 'all its tests pass' }
           : messages.some((m) => /^AssertionError\b/.test(m))
@@ -183,8 +185,15 @@ async function runVitest(vitest: string, ctx: Context, folder: string, files: st
   return out;
 }
 
+/** Why a file did not load: a transform error says where on its second line. */
+const loadError = (message: string, root: string) =>
+  message.replace(/\x1b\[[0-9;]*m/g, '').split(root + path.sep).join('').split('\n').map((l) => l.trim()).filter(Boolean).slice(0, 2).join(' ').slice(0, 300);
 const firstLine = (s: string) => s.split('\n')[0].trim().slice(0, 300);
-const lastLine = (s: string) => s.trim().split('\n').filter(Boolean).pop()?.slice(0, 300) ?? 'no output';
+/** The error Vitest stopped on, or its last words. */
+const lastLine = (s: string) => {
+  const lines = s.split('\n').map((l) => l.trim()).filter(Boolean);
+  return (lines.find((l) => /^[A-Z]\w*Error\b/.test(l)) ?? lines.filter((l) => !l.startsWith('at ')).pop() ?? 'no output').slice(0, 300);
+};
 
 function run(args: string[], cwd: string, timeoutMs: number): Promise<{ code: number | null; stderr: string; timedOut: boolean }> {
   return new Promise((resolve) => {
