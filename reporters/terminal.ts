@@ -151,7 +151,6 @@ function unlinkableLines(plan: Plan, counts: Map<string, number>, paint: (s: Sty
   return [...lines, ''];
 }
 
-/** With links `sdna import` recorded: how many capabilities rest on them alone. */
 /** What the semantic check did, what it could not check and why, and what it cost. */
 function semanticLines(s: NonNullable<Plan['semantic']>, full: boolean): string[] {
   const n = (x: number) => x.toLocaleString('en-US');
@@ -160,12 +159,17 @@ function semanticLines(s: NonNullable<Plan['semantic']>, full: boolean): string[
   const lines = [
     `Semantic check (${s.model}): ${s.checked} checked, ${s.cached} cached, ${s.skipped ? `${s.skipped} unchanged and skipped, ` : ''}${s.notChecked.length} not checked; ${n(s.usage.input + s.usage.cacheWrite)} tokens in${cached}, ${n(s.usage.output)} out; about ${cost}${s.priceKnown ? '' : ' (no price on file for this model: estimated at the default model\'s)'}.`,
   ];
+  if (s.confirm) {
+    const c = s.confirm;
+    lines.push(`  --confirm: ${plural(c.fails + c.passes + c.broken, 'breaks verdict was', 'breaks verdicts were')} tested: ${c.fails} confirmed by a failing test, ${c.passes} refuted by a passing one, ${c.broken} whose test did not run to an assertion (unclear).`);
+  }
   const shown = full ? s.notChecked : s.notChecked.slice(0, 8);
   for (const { capability, reason } of shown) lines.push(`  not checked: ${capability}: ${reason}`);
   if (shown.length < s.notChecked.length) lines.push(`  … and ${s.notChecked.length - shown.length} more not checked (--full shows them all)`);
   return lines;
 }
 
+/** With links `sdna import` recorded: how many capabilities rest on them alone. */
 function inferredLine(plan: Plan): string | undefined {
   const linked = plan.capabilities.filter((c) => c.tests.length > 0);
   const inferred = linked.filter((c) => c.tests.every((t) => t.inferred)).length;

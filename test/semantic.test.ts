@@ -422,6 +422,7 @@ describe('sdna plan --semantic --confirm', { timeout: 180_000 }, () => {
     expect(unclear['cart/discount']).toMatch(/^the semantic check could not tell: the model judged that the code breaks "the promise", but the test written to show it passes \(node_modules\/\.cache\/sdna\/confirm\/cart-discount-[0-9a-f]{8}\.test\.ts\)/);
     expect(unclear['cart/add-item']).toMatch(/^the semantic check could not tell: the model judged that the code breaks "the promise", but the test written to show it did not run to an assertion: Transform failed with 1 error: \[PARSE_ERROR\] Expected `,` or `}` but found `from` \(node_modules/);
     expect(r.code).toBe(1);
+    expect((r.json!.semantic as { confirm?: unknown }).confirm).toEqual({ fails: 1, passes: 1, broken: 1 });
 
     // The test is a file a person can read and run again: the project's code imported from the test's folder.
     const written = fs.readFileSync(path.join(root, drift.confirmedBy!), 'utf8');
@@ -436,6 +437,11 @@ describe('sdna plan --semantic --confirm', { timeout: 180_000 }, () => {
     const second = await plan(root, ['--confirm']);
     expect(received).toEqual([]);
     expect(second.json!.findings.filter((f) => f.kind.startsWith('semantic-'))).toEqual(r.json!.findings.filter((f) => f.kind.startsWith('semantic-')));
+    expect((second.json!.semantic as { confirm?: unknown }).confirm).toBeUndefined();
+    // The terminal plan counts how the confirming tests ended.
+    fs.rmSync(path.join(root, 'node_modules/.cache/sdna/semantic-verdicts.json'));
+    const shown = await sdna(['plan', '--root', root, '--semantic', '--confirm'], { root, env: { ANTHROPIC_BASE_URL: baseURL, ANTHROPIC_API_KEY: 'test-key' } });
+    expect(shown.stdout).toContain('\n  --confirm: 3 breaks verdicts were tested: 1 confirmed by a failing test, 1 refuted by a passing one, 1 whose test did not run to an assertion (unclear).\n');
   });
 
   it('--confirm needs the cache folder and the project\'s Vitest', async ({ expect }) => {

@@ -74,6 +74,7 @@ export const planSchema = z.strictObject({
       usage: z.strictObject({ input: nonNegative, output: nonNegative, cacheRead: nonNegative, cacheWrite: nonNegative }),
       cost: z.number().check(z.minimum(0)),
       sliceTokens: z.strictObject({ median: nonNegative, p95: nonNegative }),
+      confirm: z.optional(z.strictObject({ fails: nonNegative, passes: nonNegative, broken: nonNegative })),
     }),
   ),
   /** With a baseline (`.sdna/baseline.json`): how many findings it holds, and which of its findings are gone. */
@@ -136,7 +137,7 @@ export function toJsonPlan(plan: Plan): JsonPlan {
       };
     }),
     summary: { ...plan.summary },
-    ...(plan.semantic && { semantic: { ...plan.semantic, notChecked: plan.semantic.notChecked.map((n) => ({ ...n })), usage: { ...plan.semantic.usage }, sliceTokens: { ...plan.semantic.sliceTokens } } }),
+    ...(plan.semantic && { semantic: { ...plan.semantic, notChecked: plan.semantic.notChecked.map((n) => ({ ...n })), usage: { ...plan.semantic.usage }, sliceTokens: { ...plan.semantic.sliceTokens }, ...(plan.semantic.confirm && { confirm: { ...plan.semantic.confirm } }) } }),
     ...(plan.baseline && { baseline: { file: plan.baseline.file, baselined: plan.baseline.baselined, gone: plan.baseline.gone.map((e) => ({ ...e })) } }),
   };
 }

@@ -167,6 +167,8 @@ export interface SemanticReport {
   cost: number;
   /** Tokens of each capability's slice: median and 95th percentile. */
   sliceTokens: { median: number; p95: number };
+  /** With `--confirm`: the `breaks` verdicts whose confirming test ran this run, by how it ended (`fails` confirms). */
+  confirm?: { fails: number; passes: number; broken: number };
 }
 
 export interface Plan {

@@ -9,6 +9,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import pLimit from 'p-limit';
 import * as z from 'zod/mini';
 import type Anthropic from '@anthropic-ai/sdk';
 import type { SemanticReport } from '../../model/model.js';
@@ -34,6 +35,8 @@ export type Confirmation = NonNullable<Breaks['confirmation']>;
 
 interface Context extends ConfirmOptions {
   model: string;
+  /** Requests in flight at once. */
+  concurrency: number;
   client: () => Promise<Anthropic>;
   report: SemanticReport;
   maxCost?: number;
@@ -42,6 +45,8 @@ interface Context extends ConfirmOptions {
 
 const VITEST_CONFIGS = ['vitest.config.ts', 'vitest.config.mts', 'vitest.config.cts', 'vitest.config.js', 'vitest.config.mjs', 'vitest.config.cjs', 'vite.config.ts', 'vite.config.mts', 'vite.config.js', 'vite.config.mjs'];
 const DEFAULT_TIMEOUT_MS = 120_000;
+/** Output tokens a confirming test may take, for the cost a request may reach before it is sent. */
+const TEST_TOKENS = 2000;
 const testAnswer = z.strictObject({ code: z.string().check(z.minLength(1), z.maxLength(40_000)), explanation: z.string().check(z.maxLength(4000)) });
 
 /** The confirmation of each `breaks`, by capability id; one left out could not be asked or run (the report says why). */
@@ -55,14 +60,17 @@ export async function confirmBreaks(items: { job: Job; slice: Slice; verdict: Br
   const folder = path.join(ctx.dir, 'confirm');
   const client = await ctx.client();
   const written: { id: string; file: string; shown: string }[] = [];
-  for (const { job, slice, verdict } of items) {
+  let committed = 0;
+  const limit = pLimit(ctx.concurrency);
+  const ask = async ({ job, slice, verdict }: (typeof items)[number]): Promise<void> => {
     const id = job.capability.id;
     const content = confirmMessage(job.spec, job.capability, slice, verdict);
-    const worst = costOf(ctx.model, { input: Math.ceil((instructionsToConfirm.length + content.length) / 4), output: 2000, cacheRead: 0, cacheWrite: 0 });
-    if (ctx.maxCost !== undefined && ctx.report.cost + worst > ctx.maxCost) {
+    const worst = costOf(ctx.model, { input: Math.ceil((instructionsToConfirm.length + content.length) / 4), output: TEST_TOKENS, cacheRead: 0, cacheWrite: 0 });
+    if (ctx.maxCost !== undefined && ctx.report.cost + committed + worst > ctx.maxCost) {
       ctx.report.notChecked.push({ capability: id, reason: `--confirm: no test asked for: it would pass --max-cost $${ctx.maxCost}; the verdict is unconfirmed` });
-      continue;
+      return;
     }
+    committed += worst;
     let code: string;
     try {
       const message = await client.messages.create(confirmRequest(ctx.model, content));
@@ -73,18 +81,23 @@ export async function confirmBreaks(items: { job: Job; slice: Slice; verdict: Br
       const parsed = testAnswer.safeParse(call && call.type === 'tool_use' ? call.input : undefined);
       if (!parsed.success) {
         out.set(id, { test: '', outcome: 'broken', detail: 'the model wrote no confirming test of the required form' });
-        continue;
+        return;
       }
       code = parsed.data.code;
     } catch (error) {
       ctx.report.notChecked.push({ capability: id, reason: `--confirm: ${ctx.failure(error)}; the verdict is unconfirmed` });
-      continue;
+      return;
+    } finally {
+      committed -= worst;
     }
     const file = path.join(folder, `${id.replace(/[^A-Za-z0-9_-]+/g, '-').slice(0, 80)}-${contentKey(id).slice(0, 8)}.test.ts`);
     const shown = path.relative(ctx.root, file).split(path.sep).join('/');
     writeFileAtomic(file, header(id) + withProjectImports(code, ctx.root, folder), { createDir: true, within: ctx.within, shown });
     written.push({ id, file, shown });
-  }
+  };
+  await Promise.all(items.map((item) => limit(() => ask(item))));
+  // In capability order, whatever order the answers came in.
+  written.sort((a, b) => (a.id < b.id ? -1 : 1));
   if (written.length === 0) return out;
 
   const results = await runVitest(vitest, ctx, folder, written.map((w) => w.file));

@@ -226,9 +226,11 @@ export async function checkSemantic(plan: Plan, options: SemanticOptions = {}): 
     const settings = typeof options.confirm === 'object' ? options.confirm : {};
     const results = await confirmBreaks(
       confirming.map((job) => ({ job, slice: sliceOf(job), verdict: verdicts.get(job.capability.id) as Extract<CachedVerdict, { verdict: 'breaks' }> })),
-      { ...settings, root: plan.root, dir: options.cacheDir!, within: options.cacheWithin, model, client, report, maxCost: options.maxCost, failure: (e) => apiFailure(e, sdk!) },
+      { ...settings, root: plan.root, dir: options.cacheDir!, within: options.cacheWithin, model, concurrency: Math.max(1, options.concurrency ?? DEFAULT_CONCURRENCY), client, report, maxCost: options.maxCost, failure: (e) => apiFailure(e, sdk!) },
     );
+    report.confirm = { fails: 0, passes: 0, broken: 0 };
     for (const [id, confirmation] of results) {
+      report.confirm[confirmation.outcome]++;
       const verdict = { ...(verdicts.get(id) as Extract<CachedVerdict, { verdict: 'breaks' }>), confirmation };
       verdicts.set(id, verdict);
       for (const key of keys.get(id) ?? []) cache.set(key, verdict);
