@@ -338,6 +338,20 @@ describe('sdna plan --semantic', { timeout: 90_000 }, () => {
   });
 });
 
+describe('the slice', { timeout: 90_000 }, () => {
+  it('follows what a declaration the tests use calls in its own module, one level deep, before the words', async ({ expect }) => {
+    reset(() => ({ answer: keeps() }));
+    const root = project();
+    const cart = fs.readFileSync(path.join(root, 'src/cart.ts'), 'utf8');
+    write(root, 'src/cart.ts', cart.replace('  return sum;\n}', '  return toCents(sum);\n}\n\nfunction toCents(amount: number): number {\n  return floorIt(amount);\n}\n\nfunction floorIt(x: number): number {\n  return Math.floor(x);\n}'));
+    await plan(root, ['--capability', 'cart/total']);
+    expect(received.map((r) => r.capability)).toEqual(['cart/total']);
+    const shows = [...received[0].body.messages[0].content.matchAll(/ shows="([^"]+)"/g)].map((m) => m[1]);
+    // `total` is used by its test; `toCents` is what it calls; `floorIt`, two calls away, is not shown; `total` is shown once.
+    expect(shows).toEqual(['used-by-tests: Cart', 'used-by-tests: addItem', 'used-by-tests: total', 'called: toCents', 'test: sums price times quantity']);
+  });
+});
+
 describe('sdna plan --semantic --tests', { timeout: 90_000 }, () => {
   it('a linked test the model finds not to prove the promise is a weak-test at its line; a test it was not shown is ignored', async ({ expect }) => {
     reset((capability) =>
@@ -348,6 +362,8 @@ describe('sdna plan --semantic --tests', { timeout: 90_000 }, () => {
               tests: [
                 { file: 'test/add.test.ts', test: 'addItem > adds a new line', proves: false, missing: 'that a second add raises the quantity' },
                 { file: 'test/add.test.ts', test: 'addItem > raises the quantity of an existing line', proves: true, missing: '' },
+                // As the model read it in the attribute: the same test, reported once.
+                { file: 'test/add.test.ts', test: 'addItem &gt; adds a new line', proves: false, missing: 'that a second add raises the quantity' },
                 { file: 'test/add.test.ts', test: 'addItem > a test it made up', proves: false, missing: 'everything' },
               ],
             },

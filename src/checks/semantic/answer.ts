@@ -101,8 +101,10 @@ export function weakTests(answer: Answer | undefined, slice: Slice): WeakTest[] 
   const out: WeakTest[] = [];
   for (const t of answer?.tests ?? []) {
     if (t.proves) continue;
-    const shown = slice.pieces.find((p) => p.kind === 'test' && p.file === t.file && p.name === t.test);
-    if (shown && !out.some((w) => w.file === t.file && w.test === t.test)) out.push({ file: t.file, test: t.test, line: shown.start, missing: t.missing || 'what the promise says' });
+    // The name was shown inside an attribute (`a &gt; b`); either spelling is the test's.
+    const name = t.test.replace(/&(lt|gt|quot|amp);/g, (_, e: string) => ({ lt: '<', gt: '>', quot: '"', amp: '&' })[e]!);
+    const shown = slice.pieces.find((p) => p.kind === 'test' && p.file === t.file && p.name === name);
+    if (shown && !out.some((w) => w.file === t.file && w.test === name)) out.push({ file: t.file, test: name, line: shown.start, missing: t.missing || 'what the promise says' });
   }
   return out;
 }

@@ -2,9 +2,11 @@
 // repository, a slice. In this order, until the token budget is spent:
 //   1. the declarations its tests import and use (what the tests exercise),
 //   2. the declarations its spec's `## API` block names, in its targets,
-//   3. the exported declarations of its targets whose names share words with
+//   3. the declarations of their own modules that those of 1 call, one level
+//      deep (an unexported helper often holds the rule itself),
+//   4. the exported declarations of its targets whose names share words with
 //      the capability's text,
-//   4. the bodies of its linked tests.
+//   5. the bodies of its linked tests.
 // A slice is data: the same files give the same slice, byte for byte (pieces in
 // a fixed order, no clock, no randomness).
 
@@ -16,7 +18,7 @@ import type { ParseCache } from '../../artifacts/cache.js';
 import { extractTests } from '../links/test-names.js';
 import { tokenize } from '../import/tokens.js';
 
-export type PieceKind = 'used-by-tests' | 'api' | 'terms' | 'test';
+export type PieceKind = 'used-by-tests' | 'called' | 'api' | 'terms' | 'test';
 
 export interface SlicePiece {
   file: string;
@@ -56,6 +58,8 @@ interface Decl {
   exported: boolean;
   start: number;
   end: number;
+  /** The file's other top-level declarations this one mentions (the helpers it calls). */
+  calls: string[];
 }
 
 /** What the slice needs of a file, kept in the parse cache by the file's content: an unchanged file is never parsed again. */
@@ -133,7 +137,7 @@ export class SourceFiles {
 
   /** The file's declarations and imports, or undefined when it cannot be read. */
   outline(file: string): Outline | undefined {
-    if (!this.outlines.has(file)) this.outlines.set(file, this.cached('outline', file, (ts, sf) => ({ decls: topDeclarations(ts, sf), imports: importsIn(ts, sf) })) ?? null);
+    if (!this.outlines.has(file)) this.outlines.set(file, this.cached('outline-2', file, (ts, sf) => ({ decls: topDeclarations(ts, sf), imports: importsIn(ts, sf) })) ?? null);
     return this.outlines.get(file) ?? undefined;
   }
 
@@ -196,18 +200,19 @@ export class SourceFiles {
 }
 
 function topDeclarations(ts: Ts, sf: TS.SourceFile): Decl[] {
-  const out: Decl[] = [];
+  const out: (Decl & { node: TS.Node })[] = [];
   const lineOf = (pos: number) => sf.getLineAndCharacterOfPosition(pos).line + 1;
   for (const st of sf.statements) {
     const exported = ts.canHaveModifiers(st) && (ts.getModifiers(st) ?? []).some((m) => m.kind === ts.SyntaxKind.ExportKeyword);
-    const at = { exported, start: lineOf(st.getStart(sf)), end: lineOf(st.getEnd()) };
+    const at = { exported, start: lineOf(st.getStart(sf)), end: lineOf(st.getEnd()), calls: [], node: st };
     if ((ts.isFunctionDeclaration(st) || ts.isClassDeclaration(st) || ts.isInterfaceDeclaration(st) || ts.isTypeAliasDeclaration(st) || ts.isEnumDeclaration(st)) && st.name) {
       out.push({ name: st.name.text, ...at });
     } else if (ts.isVariableStatement(st)) {
       for (const d of st.declarationList.declarations) if (ts.isIdentifier(d.name)) out.push({ name: d.name.text, ...at });
     }
   }
-  return out;
+  const names = new Set(out.map((d) => d.name));
+  return out.map(({ node, ...d }) => ({ ...d, calls: [...identifiersIn(ts, node)].filter((id) => id !== d.name && names.has(id)).sort() }));
 }
 
 /** The identifiers a node mentions. */
@@ -271,6 +276,7 @@ export function buildSlice(input: SliceInput, files: SourceFiles): Slice {
   // The tests: each linked test's body, or every test of a file linked whole.
   const testPieces: SlicePiece[] = [];
   const used: SlicePiece[] = [];
+  const called: SlicePiece[] = [];
   const byFile = new Map<string, (string | undefined)[]>();
   for (const t of input.tests) byFile.set(t.file, [...(byFile.get(t.file) ?? []), t.name]);
   for (const [file, names] of [...byFile].sort(([a], [b]) => (a < b ? -1 : 1))) {
@@ -286,8 +292,15 @@ export function buildSlice(input: SliceInput, files: SourceFiles): Slice {
         const imp = imports.get(id);
         if (!imp) continue;
         // A namespace or default import names no declaration by itself; the slice takes named ones.
-        const decl = files.outline(imp.file)?.decls.find((d) => d.name === imp.imported);
-        if (decl) used.push(piece(imp.file, decl, 'used-by-tests', decl.name));
+        const decls = files.outline(imp.file)?.decls ?? [];
+        const decl = decls.find((d) => d.name === imp.imported);
+        if (!decl) continue;
+        used.push(piece(imp.file, decl, 'used-by-tests', decl.name));
+        // What it calls in its own module (unexported helpers most often hold the rule itself): one level deep.
+        for (const name of decl.calls) {
+          const callee = decls.find((d) => d.name === name);
+          if (callee) called.push(piece(imp.file, callee, 'called', callee.name));
+        }
       }
     }
   }
@@ -308,7 +321,7 @@ export function buildSlice(input: SliceInput, files: SourceFiles): Slice {
     }
   }
   terms.sort((a, b) => b.shared - a.shared || (a.p.file < b.p.file ? -1 : a.p.file > b.p.file ? 1 : a.p.start - b.p.start));
-  candidates.push(...used, ...api, ...terms.slice(0, MAX_TERM_DECLS).map((t) => t.p), ...testPieces);
+  candidates.push(...used, ...api, ...called, ...terms.slice(0, MAX_TERM_DECLS).map((t) => t.p), ...testPieces);
 
   // Each place once (a declaration both used and named by the API comes first as used), within the budget.
   const budget = input.budget ?? DEFAULT_SLICE_TOKENS;
