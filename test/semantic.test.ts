@@ -327,6 +327,11 @@ describe('sdna plan --semantic', { timeout: 90_000 }, () => {
 
   it('bad numbers for its flags are one line each', async ({ expect }) => {
     const root = project();
+    const unknown = await sdna(['plan', '--root', root, '--semantic', '--capability', 'cart/totl'], { root, env: { ANTHROPIC_API_KEY: 'test-key', ANTHROPIC_BASE_URL: baseURL } });
+    expect({ code: unknown.code, stderr: unknown.stderr }).toEqual({
+      code: 2,
+      stderr: 'sdna: --capability cart/totl: no capability has that id (did you mean cart/total?); ids are spec/capability, as `sdna plan --json` lists them, and globs such as "payments/*" work\n',
+    });
     for (const [flag, value, form] of [
       ['--max-cost', '-1', 'a cost in USD, such as 0.50'],
       ['--concurrency', '0', 'a whole number from 1 to 64'],

@@ -4,6 +4,7 @@
 
 import { readNamedFile } from '../util/guarded.js';
 import path from 'node:path';
+import picomatch from 'picomatch';
 import { cac } from 'cac';
 import pkg from '../../package.json' with { type: 'json' };
 import { DEFAULTS, loadConfig } from '../config.js';
@@ -180,6 +181,14 @@ async function semantic(plan: Plan, config: ResolvedConfig, flags: PlanFlags, ca
   const maxCost = numberFlag('max-cost', flags.maxCost, (n) => n >= 0, 'a cost in USD, such as 0.50');
   const concurrency = numberFlag('concurrency', flags.concurrency, (n) => Number.isInteger(n) && n >= 1 && n <= 64, 'a whole number from 1 to 64');
   const timeout = numberFlag('timeout', flags.timeout, (n) => n > 0, 'seconds, such as 120');
+  const capabilities = flags.capability === undefined ? undefined : [flags.capability].flat().map(String);
+  for (const pattern of capabilities ?? []) {
+    const ids = plan.capabilities.map((c) => c.id);
+    const match = picomatch(pattern);
+    if (ids.some((id) => match(id))) continue;
+    const near = closest(pattern, ids);
+    throw new SdnaError(`--capability ${pattern}: no capability has that id${near ? ` (did you mean ${near}?)` : ''}; ids are spec/capability, as \`sdna plan --json\` lists them, and globs such as "payments/*" work`);
+  }
   if (flags.confirm && !cacheDir) {
     throw new SdnaError(flags.cache === false ? '--confirm writes its tests under the cache folder: drop --no-cache, or give --cache-dir' : `--confirm runs the project's Vitest, and ${config.root} has no node_modules: install the project's dependencies first`);
   }
@@ -197,7 +206,7 @@ async function semantic(plan: Plan, config: ResolvedConfig, flags: PlanFlags, ca
     cacheWithin: flags.cacheDir ? undefined : config.root,
     parseCache,
     changed: flags.changed === undefined ? undefined : changedSince(config.root, String(flags.changed)),
-    capabilities: flags.capability === undefined ? undefined : [flags.capability].flat().map(String),
+    capabilities,
     tests: flags.tests === true,
     confirm: flags.confirm === true,
     onProgress: progressLine('semantic check'),
