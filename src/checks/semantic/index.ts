@@ -3,9 +3,9 @@
 // forced tool call. Verdicts are cached by content hash, so an unchanged
 // capability costs nothing; requests run `concurrency` at a time and stop
 // before `maxCost`; an API error leaves that capability not checked, never
-// `keeps`. The Anthropic SDK and TypeScript load only here.
+// `keeps` (./requests.ts). TypeScript and the Anthropic SDK load only when a
+// capability's inputs changed.
 
-import pLimit from 'p-limit';
 import type { FindingInput } from '../../model/findings.js';
 import type { Capability, Plan, SemanticReport, Spec } from '../../model/model.js';
 import { contentKey, ParseCache } from '../../artifacts/cache.js';
@@ -15,41 +15,24 @@ import { loadTypeScript } from '../api-drift/declarations.js';
 import { importResolver } from '../import/targets.js';
 import { importsIn } from '../import/test-corpus.js';
 import { judge, TOOL_NAME, type Judged } from './answer.js';
-import { addUsage, costOf, DEFAULT_MODEL, NO_USAGE, priceOf, type Usage } from './cost.js';
+import { DEFAULT_MODEL, NO_USAGE, priceOf } from './cost.js';
+import { PROMPT_VERSION, requestBody, userMessage } from './prompt.js';
+import { ask, type CheckOptions, type Question } from './requests.js';
+import { buildSlice, renderSlice, SourceFiles } from './slice.js';
+import { PLAN_VERDICTS, VerdictCache, type CachedVerdict } from './verdicts.js';
 
 export type { SemanticReport };
-import { INSTRUCTIONS, PROMPT_VERSION, requestBody, userMessage } from './prompt.js';
-import { buildSlice, renderSlice, SourceFiles } from './slice.js';
-import { VerdictCache, type CachedVerdict } from './verdicts.js';
+export { DEFAULT_CONCURRENCY } from './defaults.js';
 
-export interface SemanticOptions {
-  model?: string;
-  /** Stop sending requests before the run's estimated cost passes this (USD). */
-  maxCost?: number;
-  /** Requests in flight at once. */
-  concurrency?: number;
-  /** Per request, in ms (the SDK retries 429s and 5xx on its own first). */
-  timeoutMs?: number;
+export interface SemanticOptions extends CheckOptions {
   /** Token budget of each code slice. */
   sliceTokens?: number;
-  /** Where verdicts are cached (undefined: not cached). */
-  cacheDir?: string;
-  /** The cache folder must stay inside this root (the default one). */
-  cacheWithin?: string;
   /** Only capabilities whose spec, tests, their imports or targets are among these files (`--changed <ref>`); the others are skipped unless their verdict is cached. */
   changed?: ReadonlySet<string>;
-  /** Called as each capability that needs a request is done (answered, failed or over the cost), for progress. */
-  onProgress?: (done: number, total: number) => void;
   /** The run's parse cache: file hashes by size and mtime, and what test files import. */
   parseCache?: ParseCache;
-  /** The API key (default: ANTHROPIC_API_KEY). */
-  apiKey?: string;
 }
 
-
-export { DEFAULT_CONCURRENCY } from './defaults.js';
-import { DEFAULT_CONCURRENCY } from './defaults.js';
-const DEFAULT_TIMEOUT_MS = 120_000;
 const NO_CODE = 'no code to judge: no linked test, target or API block shows any (link tests or give the spec targets; `sdna import` proposes both)';
 /** Output tokens a verdict takes, for the cost a request may reach before it is sent. */
 const ANSWER_TOKENS = 400;
@@ -60,7 +43,7 @@ export async function checkSemantic(plan: Plan, options: SemanticOptions = {}): 
   const reader = new GuardedReader(plan.root);
   const listing = listFiles(plan.root);
   const resolve = importResolver(plan.root, listing.set);
-  const cache = VerdictCache.open(options.cacheDir, options.cacheWithin);
+  const cache = VerdictCache.open(PLAN_VERDICTS, options.cacheDir, options.cacheWithin);
 
   // A capability's inputs: its text, its spec, and the content of every file its slice may
   // draw on. Unchanged inputs find their verdict without TypeScript or a slice.
@@ -127,74 +110,43 @@ export async function checkSemantic(plan: Plan, options: SemanticOptions = {}): 
     // TypeScript and the SDK load only when some capability's inputs changed.
     const ts = loadTypeScript();
     const files = new SourceFiles(ts, reader);
-    const { default: Anthropic, APIError, APIConnectionTimeoutError } = await import('@anthropic-ai/sdk');
-    const client = new Anthropic({ apiKey: options.apiKey ?? process.env.ANTHROPIC_API_KEY, timeout: options.timeoutMs ?? DEFAULT_TIMEOUT_MS });
-    const limit = pLimit(Math.max(1, options.concurrency ?? DEFAULT_CONCURRENCY));
-    const instructionTokens = Math.ceil(INSTRUCTIONS.length / 4);
-    // What requests in flight may still cost: a request is sent only if the run stays under --max-cost.
-    let committed = 0;
-    let done = 0;
-    const progress = () => options.onProgress?.(++done, todo.length);
-    await Promise.all(
-      todo.map((job) =>
-        limit(async () => {
-          try {
-            await ask(job);
-          } finally {
-            progress();
-          }
-        }),
-      ),
-    );
-    async function ask(job: (typeof todo)[number]): Promise<void> {
-      const id = job.capability.id;
-      // Built here, so that slicing one capability overlaps the requests of others.
-      const slice = buildSlice({ ts, reader, spec: job.spec, capability: job.capability, tests: job.tests, targets: plan.targetFiles.get(job.spec.id) ?? [], resolve, budget }, files);
-      // With no code to show, the model could only answer unclear: no request, no cost, no warning per capability.
-      if (slice.pieces.length === 0) {
-        report.notChecked.push({ capability: id, reason: NO_CODE });
-        return;
-      }
-      sliceTokens.push(slice.tokens);
-      // The same slice as before (an edit it does not show) keeps its verdict.
-      const sliceKey = contentKey(JSON.stringify([...common, 'slice', job.capability.id, job.capability.name, job.capability.text, job.spec.name, job.spec.description ?? '', job.spec.api.map((b) => b.code), renderSlice(slice)]));
-      const known = cache.get(sliceKey);
-      if (known) {
-        verdicts.set(id, known);
-        cache.set(job.inputKey, known);
-        report.cached++;
-        return;
-      }
-      const content = userMessage(job.spec, job.capability, slice);
-      const worst = costOf(model, { ...NO_USAGE, input: instructionTokens + Math.ceil(content.length / 4), output: ANSWER_TOKENS });
-      if (options.maxCost !== undefined && report.cost + committed + worst > options.maxCost) {
-        report.notChecked.push({ capability: id, reason: `not sent: it would pass --max-cost $${options.maxCost}` });
-        return;
-      }
-      committed += worst;
-      try {
-        const message = await client.messages.create(requestBody(model, content));
-        const usage: Usage = {
-          input: message.usage.input_tokens,
-          output: message.usage.output_tokens,
-          cacheRead: message.usage.cache_read_input_tokens ?? 0,
-          cacheWrite: message.usage.cache_creation_input_tokens ?? 0,
+    await ask(
+      todo,
+      (job): Question | undefined => {
+        const id = job.capability.id;
+        // Built here, so that slicing one capability overlaps the requests of others.
+        const slice = buildSlice({ ts, reader, spec: job.spec, capability: job.capability, tests: job.tests, targets: plan.targetFiles.get(job.spec.id) ?? [], resolve, budget }, files);
+        // With no code to show, the model could only answer unclear: no request, no cost, no warning per capability.
+        if (slice.pieces.length === 0) {
+          report.notChecked.push({ capability: id, reason: NO_CODE });
+          return undefined;
+        }
+        sliceTokens.push(slice.tokens);
+        // The same slice as before (an edit it does not show) keeps its verdict.
+        const sliceKey = contentKey(JSON.stringify([...common, 'slice', job.capability.id, job.capability.name, job.capability.text, job.spec.name, job.spec.description ?? '', job.spec.api.map((b) => b.code), renderSlice(slice)]));
+        const known = cache.get(sliceKey);
+        if (known) {
+          verdicts.set(id, known);
+          cache.set(job.inputKey, known);
+          report.cached++;
+          return undefined;
+        }
+        return {
+          capability: id,
+          body: requestBody(model, userMessage(job.spec, job.capability, slice)),
+          answerTokens: ANSWER_TOKENS,
+          answered(input) {
+            const judged: Judged = input === undefined ? { verdict: 'unclear', reason: `the model did not call ${TOOL_NAME}` } : judge(input, slice);
+            const verdict = toCached(judged);
+            verdicts.set(id, verdict);
+            cache.set(job.inputKey, verdict);
+            cache.set(sliceKey, verdict);
+          },
         };
-        report.usage = addUsage(report.usage, usage);
-        report.cost += costOf(model, usage);
-        report.checked++;
-        const call = message.content.find((b) => b.type === 'tool_use' && b.name === TOOL_NAME);
-        const judged: Judged = call && call.type === 'tool_use' ? judge(call.input, slice) : { verdict: 'unclear', reason: `the model did not call ${TOOL_NAME}` };
-        const verdict = toCached(judged);
-        verdicts.set(id, verdict);
-        cache.set(job.inputKey, verdict);
-        cache.set(sliceKey, verdict);
-      } catch (error) {
-        report.notChecked.push({ capability: id, reason: apiFailure(error, APIError, APIConnectionTimeoutError) });
-      } finally {
-        committed -= worst;
-      }
-    }
+      },
+      { ...options, model },
+      report,
+    );
   }
   report.sliceTokens = percentiles(sliceTokens);
   cache.save();
@@ -225,17 +177,6 @@ function toCached(j: Judged): CachedVerdict {
   if (j.verdict === 'unclear') return { verdict: 'unclear', reason: j.reason };
   if (j.verdict === 'keeps') return { verdict: 'keeps' };
   return { verdict: 'breaks', clause: j.answer.clause, explanation: j.answer.explanation, evidence: j.answer.evidence };
-}
-
-/** Why a request failed, in one line (the SDK has already retried what it retries). */
-function apiFailure(error: unknown, APIError: new (...a: never[]) => unknown, Timeout: new (...a: never[]) => unknown): string {
-  if (error instanceof Timeout) return 'the request timed out';
-  if (error instanceof APIError) {
-    const e = error as { status?: number; message: string };
-    const what = e.status === 401 ? 'the API key was refused' : e.status === 429 ? 'rate limited, still after retries' : e.status !== undefined && e.status >= 500 ? 'the API failed' : 'the API refused the request';
-    return `${what} (${e.status ?? 'no status'}: ${e.message.split('\n')[0].slice(0, 200)})`;
-  }
-  return `the request failed (${error instanceof Error ? error.message.split('\n')[0].slice(0, 200) : String(error)})`;
 }
 
 function percentiles(values: number[]): { median: number; p95: number } {

@@ -1,10 +1,11 @@
 // The request for one capability. The instructions and the answer tool are the
 // same for every capability (a cached prefix); the capability, its spec and its
-// code slice follow as data blocks that the instructions say are data. Nothing
-// in a data block can close it (see `neutralize`), and the model's only tool is
-// the answer, which it must call.
+// code slice (for `sdna import --semantic`, its candidate tests) follow as data
+// blocks that the instructions say are data. Nothing in a data block can close
+// it (see `neutralize`), and the model's only tool is the answer, which it must
+// call.
 
-import type { MessageCreateParamsNonStreaming } from '@anthropic-ai/sdk/resources/messages';
+import type { MessageCreateParamsNonStreaming, Tool } from '@anthropic-ai/sdk/resources/messages';
 import type { Capability, Spec } from '../../model/model.js';
 import { TOOL_INPUT_SCHEMA, TOOL_NAME } from './answer.js';
 import { neutralize, renderSlice, type Slice } from './slice.js';
@@ -23,14 +24,23 @@ Decide one verdict and report it with the ${TOOL_NAME} tool, which you must call
 - "unclear": the slice does not show enough to decide, or the promise is too vague to check. Prefer "unclear" to guessing: a wrong "breaks" costs a team time, and code you cannot see may keep the promise.
 Judge the promise as written, not what the code happens to do.`;
 
-export const ANSWER_TOOL = {
-  name: TOOL_NAME,
-  description: 'Report whether the code keeps the promise, with evidence quoted from the code.',
-  input_schema: TOOL_INPUT_SCHEMA,
+/** What a check asks with: its instructions and the one tool the model must answer through. */
+export interface Prompt {
+  instructions: string;
+  tool: Tool;
+}
+
+export const PLAN_PROMPT: Prompt = {
+  instructions: INSTRUCTIONS,
+  tool: {
+    name: TOOL_NAME,
+    description: 'Report whether the code keeps the promise, with evidence quoted from the code.',
+    input_schema: TOOL_INPUT_SCHEMA,
+  },
 };
 
-/** The user message: the capability, its spec and its slice, each in its own data block. */
-export function userMessage(spec: Spec, capability: Capability, slice: Slice): string {
+/** The capability and its spec, each in its own data block: the start of every check's user message. */
+export function promiseBlocks(spec: Spec, capability: Capability): string[] {
   const api = spec.api.map((b) => b.code).join('\n\n');
   return [
     '<promise_data>',
@@ -39,6 +49,13 @@ export function userMessage(spec: Spec, capability: Capability, slice: Slice): s
     '<spec_data>',
     neutralize(`name: ${spec.name}${spec.description ? `\ndescription: ${spec.description}` : ''}${api ? `\nAPI:\n${api}` : ''}`),
     '</spec_data>',
+  ];
+}
+
+/** The user message: the capability, its spec and its slice, each in its own data block. */
+export function userMessage(spec: Spec, capability: Capability, slice: Slice): string {
+  return [
+    ...promiseBlocks(spec, capability),
     '<code_data>',
     slice.pieces.length > 0 ? renderSlice(slice) : '(no code found for this capability)',
     '</code_data>',
@@ -46,14 +63,14 @@ export function userMessage(spec: Spec, capability: Capability, slice: Slice): s
   ].join('\n');
 }
 
-/** The Messages API request body for a `userMessage`: the shared prefix (tool and instructions) marked for prompt caching. */
-export function requestBody(model: string, message: string): MessageCreateParamsNonStreaming {
+/** The Messages API request body for a user message: the shared prefix (tool and instructions) marked for prompt caching. */
+export function requestBody(model: string, message: string, prompt: Prompt = PLAN_PROMPT): MessageCreateParamsNonStreaming {
   return {
     model,
     max_tokens: 1024,
-    tools: [{ ...ANSWER_TOOL, cache_control: { type: 'ephemeral' as const } }],
-    tool_choice: { type: 'tool' as const, name: TOOL_NAME, disable_parallel_tool_use: true },
-    system: [{ type: 'text' as const, text: INSTRUCTIONS, cache_control: { type: 'ephemeral' as const } }],
+    tools: [{ ...prompt.tool, cache_control: { type: 'ephemeral' as const } }],
+    tool_choice: { type: 'tool' as const, name: prompt.tool.name, disable_parallel_tool_use: true },
+    system: [{ type: 'text' as const, text: prompt.instructions, cache_control: { type: 'ephemeral' as const } }],
     messages: [{ role: 'user' as const, content: message }],
   };
 }
