@@ -4,6 +4,7 @@
 import { styleText } from 'node:util';
 import type { ImportReport } from '../src/checks/import/index.js';
 import { plural } from '../src/util/text.js';
+import { notCheckedLines, spentText } from './util/model-usage.js';
 
 export interface ImportOptions {
   min: number;
@@ -53,6 +54,13 @@ export function formatImport(report: ImportReport, options: ImportOptions): stri
     `Import: ${plural(links.length, 'link')} to ${caps} of ${plural(total, 'capability', 'capabilities')} and ${plural(targets.length, 'target')} at confidence ${min} or more` +
       `${below > 0 ? `; ${below} weaker ${below === 1 ? 'guess' : 'guesses'} not shown (--min-confidence lowers the bar; --json lists every one)` : ''}.`,
   );
+  if (report.semantic) {
+    const s = report.semantic;
+    out.push(
+      `Semantic check (${s.model}): ${s.checked} checked, ${s.cached} cached, ${s.notChecked.length} not checked; of ${plural(s.links.confirmed + s.links.rejected + s.links.unclear, 'candidate link')}, ${s.links.confirmed} confirmed, ${s.links.rejected} rejected, ${s.links.unclear} unclear; ${spentText(s)}.`,
+      ...notCheckedLines(s, options.full),
+    );
+  }
   if (options.written) {
     const { links: l, targets: t } = options.written;
     out.push(l + t > 0 ? `Recorded ${plural(l, 'new link')} and ${plural(t, 'new target')} in ${options.file}: review it, commit it; \`sdna plan\` and the Vitest plugin count them.` : `Nothing new to record: ${options.file} has every one.`);

@@ -8,6 +8,7 @@ import { wordsOf } from '../src/model/words.js';
 import { READERS } from '../src/formats/readers.js';
 import { numbered, plural } from '../src/util/text.js';
 import type { Reporter, TerminalOptions } from './types.js';
+import { notCheckedLines, spentText } from './util/model-usage.js';
 
 type Style = 'red' | 'green' | 'yellow' | 'bold' | 'dim';
 
@@ -153,20 +154,14 @@ function unlinkableLines(plan: Plan, counts: Map<string, number>, paint: (s: Sty
 
 /** What the semantic check did, what it could not check and why, and what it cost. */
 function semanticLines(s: NonNullable<Plan['semantic']>, full: boolean): string[] {
-  const n = (x: number) => x.toLocaleString('en-US');
-  const cached = s.usage.cacheRead > 0 ? ` (${n(s.usage.cacheRead)} more read from the prompt cache)` : '';
-  const cost = s.cost < 0.01 && s.cost > 0 ? 'under $0.01' : `$${s.cost.toFixed(2)}`;
-  const lines = [
-    `Semantic check (${s.model}): ${s.checked} checked, ${s.cached} cached, ${s.skipped ? `${s.skipped} unchanged and skipped, ` : ''}${s.notChecked.length} not checked; ${n(s.usage.input + s.usage.cacheWrite)} tokens in${cached}, ${n(s.usage.output)} out; about ${cost}${s.priceKnown ? '' : ' (no price on file for this model: estimated at the default model\'s)'}.`,
+  const c = s.confirm;
+  return [
+    `Semantic check (${s.model}): ${s.checked} checked, ${s.cached} cached, ${s.skipped ? `${s.skipped} unchanged and skipped, ` : ''}${s.notChecked.length} not checked; ${spentText(s)}.`,
+    ...(c
+      ? [`  --confirm: ${plural(c.fails + c.passes + c.broken, 'breaks verdict was', 'breaks verdicts were')} tested: ${c.fails} confirmed by a failing test, ${c.passes} refuted by a passing one, ${c.broken} whose test did not run to an assertion (unclear).`]
+      : []),
+    ...notCheckedLines(s, full),
   ];
-  if (s.confirm) {
-    const c = s.confirm;
-    lines.push(`  --confirm: ${plural(c.fails + c.passes + c.broken, 'breaks verdict was', 'breaks verdicts were')} tested: ${c.fails} confirmed by a failing test, ${c.passes} refuted by a passing one, ${c.broken} whose test did not run to an assertion (unclear).`);
-  }
-  const shown = full ? s.notChecked : s.notChecked.slice(0, 8);
-  for (const { capability, reason } of shown) lines.push(`  not checked: ${capability}: ${reason}`);
-  if (shown.length < s.notChecked.length) lines.push(`  … and ${s.notChecked.length - shown.length} more not checked (--full shows them all)`);
-  return lines;
 }
 
 /** With links `sdna import` recorded: how many capabilities rest on them alone. */

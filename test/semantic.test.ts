@@ -4,36 +4,25 @@
 // tests assert on what it received and on the plan.
 
 import fs from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { sdna, snapshotTree, tempProject, write } from './helpers.js';
+import { expectForcedCall, messagesApi, type MessagesApi, type Reply, type RequestBody } from './messages-api.js';
 import { runVitest, vitestProject } from './vitest-harness.js';
 
 interface Received {
-  body: {
-    model: string;
-    tools: { name: string; cache_control?: unknown }[];
-    tool_choice: { type: string; name: string };
-    system: { text: string; cache_control?: unknown }[];
-    messages: { content: string }[];
-  };
+  body: RequestBody;
   capability: string;
 }
 
-type Reply = { status?: number; answer?: unknown; raw?: unknown; delayMs?: number };
 /** How the server answers a capability's request (its id, the code it was sent, the nth request for it, the tool it must call). */
 type Behaviour = (capability: string, code: string, attempt: number, tool: string) => Reply;
 
-let server: http.Server;
+let api: MessagesApi;
 let baseURL = '';
 let behaviour: Behaviour = () => ({ answer: keeps() });
 let received: Received[] = [];
-let inFlight = 0;
-let maxInFlight = 0;
 const attempts = new Map<string, number>();
-const serverErrors: string[] = [];
 
 function keeps() {
   return { verdict: 'keeps', clause: 'all of it', evidence: [], explanation: 'The code does what the promise says.' };
@@ -47,65 +36,29 @@ function cite(code: string, file: string, text: string) {
   return { file, line: Number(line.slice(0, line.indexOf('|'))), quote: text };
 }
 
-function message(input: unknown, tool = 'report_verdict') {
-  return {
-    id: 'msg_test',
-    type: 'message',
-    role: 'assistant',
-    model: 'claude-sonnet-5-5',
-    content: [{ type: 'tool_use', id: 'toolu_test', name: tool, input }],
-    stop_reason: 'tool_use',
-    stop_sequence: null,
-    usage: { input_tokens: 1000, output_tokens: 100, cache_read_input_tokens: 500, cache_creation_input_tokens: 0 },
-  };
-}
-
 beforeAll(async () => {
-  server = http.createServer((req, res) => {
-    let data = '';
-    req.on('data', (d) => (data += d));
-    req.on('end', () => {
-      const body = JSON.parse(data) as Received['body'];
-      const content = body.messages[0].content;
-      const capability = /^id: (.+)$/m.exec(content)?.[1] ?? '?';
-      const tool = body.tool_choice.name;
-      received.push({ body, capability });
-      const attempt = (attempts.get(`${tool}:${capability}`) ?? 0) + 1;
-      attempts.set(`${tool}:${capability}`, attempt);
-      const code = content.slice(content.indexOf('<code_data>'), content.lastIndexOf('</code_data>'));
-      let reply: Reply;
-      try {
-        reply = behaviour(capability, code, attempt, tool);
-      } catch (error) {
-        // A test's mistake shows as the answer's failure, not as a hang.
-        reply = { status: 400, raw: { error: String(error) } };
-        serverErrors.push(String(error));
-      }
-      inFlight++;
-      maxInFlight = Math.max(maxInFlight, inFlight);
-      setTimeout(() => {
-        inFlight--;
-        if (res.destroyed) return;
-        const status = reply.status ?? 200;
-        res.writeHead(status, { 'content-type': 'application/json', 'retry-after-ms': '1', 'request-id': 'req_test' });
-        if (status !== 200) res.end(JSON.stringify({ type: 'error', error: { type: status === 429 ? 'rate_limit_error' : 'api_error', message: `status ${status}${serverErrors.length ? `: ${serverErrors.join('; ')}` : ''}` } }));
-        else res.end(JSON.stringify(reply.raw ?? message(reply.answer, tool)));
-      }, reply.delayMs ?? 5);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  baseURL = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  api = await messagesApi();
+  baseURL = api.url;
+  api.answer = (body) => {
+    const content = body.messages[0].content;
+    const capability = /^id: (.+)$/m.exec(content)?.[1] ?? '?';
+    const tool = body.tool_choice.name;
+    received.push({ body, capability });
+    const attempt = (attempts.get(`${tool}:${capability}`) ?? 0) + 1;
+    attempts.set(`${tool}:${capability}`, attempt);
+    return behaviour(capability, content.slice(content.indexOf('<code_data>'), content.lastIndexOf('</code_data>')), attempt, tool);
+  };
 });
 
 afterAll(() => {
-  server.close();
+  api.close();
 });
 
 function reset(b: Behaviour): void {
   behaviour = b;
   received = [];
   attempts.clear();
-  maxInFlight = 0;
+  api.maxInFlight = 0;
 }
 
 function project(): string {
@@ -151,17 +104,12 @@ describe('sdna plan --semantic', { timeout: 90_000 }, () => {
     });
     const root = project();
     const first = await plan(root);
-    expect(serverErrors).toEqual([]);
+    expect(api.errors).toEqual([]);
     expect(first.stderr).toBe('');
     expect(first.code).toBe(1);
     expect(received.map((r) => r.capability).sort()).toEqual(['cart/add-item', 'cart/discount', 'cart/remove-item', 'cart/total']);
     for (const { body, capability } of received) {
-      expect(body.model).toBe('claude-sonnet-5-5');
-      expect(body.tool_choice).toMatchObject({ type: 'tool', name: 'report_verdict' });
-      expect(body.tools.map((t) => t.name)).toEqual(['report_verdict']);
-      // The shared prefix (tool and instructions) is marked for prompt caching.
-      expect(body.tools[0].cache_control).toEqual({ type: 'ephemeral' });
-      expect(body.system[0].cache_control).toEqual({ type: 'ephemeral' });
+      expectForcedCall(expect, body, 'report_verdict');
       const content = body.messages[0].content;
       expect(content).toContain(`<promise_data>\nid: ${capability}\n`);
       expect(content).toContain('<file path="src/cart.ts"');
@@ -213,7 +161,7 @@ describe('sdna plan --semantic', { timeout: 90_000 }, () => {
     const r = await plan(root, ['--concurrency', '2']);
     expect(r.code).toBe(0);
     expect(received).toHaveLength(4);
-    expect(maxInFlight).toBe(2);
+    expect(api.maxInFlight).toBe(2);
   });
 
   it('a 429 then success is checked; a 500, a 401, a timeout and a malformed answer leave it not checked or unclear, never keeps', async ({ expect }) => {
@@ -378,7 +326,7 @@ describe('sdna plan --semantic --tests', { timeout: 90_000 }, () => {
     const root = project();
     const r = await plan(root, ['--tests']);
     const without = await sdna(['plan', '--root', root], { root });
-    expect(serverErrors).toEqual([]);
+    expect(api.errors).toEqual([]);
     for (const { body } of received) {
       expect((body.tools[0] as unknown as { input_schema: { required: string[] } }).input_schema.required).toContain('tests');
       expect(body.system[0].text).toContain('Also judge each test shown');
@@ -424,7 +372,7 @@ describe('sdna plan --semantic --confirm', { timeout: 180_000 }, () => {
     const root = vitestProject('vitest-cart');
     const before = outsideModules(root);
     const r = await plan(root, ['--confirm']);
-    expect(serverErrors).toEqual([]);
+    expect(api.errors).toEqual([]);
     expect(r.stderr).toBe('');
     const asked = received.filter((q) => q.body.tool_choice.name === 'write_test');
     expect(asked.map((q) => q.capability).sort()).toEqual(['cart/add-item', 'cart/discount', 'cart/total']);

@@ -2,12 +2,13 @@
 // JSON Schema is schema/import.schema.json, generated from this one).
 
 import * as z from 'zod/mini';
-import type { ImportResult } from '../checks/import/types.js';
+import { EVIDENCE_KINDS, type ImportResult } from '../checks/import/types.js';
 
 export const IMPORT_VERSION = 1;
 
-const evidence = z.array(z.strictObject({ kind: z.enum(['ids', 'names', 'paths', 'imports']), detail: z.string() }));
+const evidence = z.array(z.strictObject({ kind: z.enum(EVIDENCE_KINDS), detail: z.string() }));
 const confidence = z.number().check(z.gte(0), z.lte(1));
+const count = z.number().check(z.int(), z.minimum(0));
 
 export const importSchema = z.strictObject({
   version: z.literal(IMPORT_VERSION),
@@ -29,6 +30,19 @@ export const importSchema = z.strictObject({
       evidence,
     }),
   ),
+  /** With `--semantic`: the model, the capabilities asked about, cached and not checked (with why), the candidate links it confirmed, rejected or left unclear, the tokens and the estimated cost in USD. */
+  semantic: z.optional(
+    z.strictObject({
+      model: z.string(),
+      priceKnown: z.boolean(),
+      checked: count,
+      cached: count,
+      notChecked: z.array(z.strictObject({ capability: z.string(), reason: z.string() })),
+      usage: z.strictObject({ input: count, output: count, cacheRead: count, cacheWrite: count }),
+      cost: z.number().check(z.minimum(0)),
+      links: z.strictObject({ confirmed: count, rejected: count, unclear: count }),
+    }),
+  ),
 });
 
 export type JsonImport = z.infer<typeof importSchema>;
@@ -40,5 +54,6 @@ export function toJsonImport(result: ImportResult): JsonImport {
     version: IMPORT_VERSION,
     links: result.links.map((l) => ({ capability: l.capability, file: l.file, ...(l.name !== undefined && { name: l.name }), confidence: l.confidence, evidence: ev(l.evidence) })),
     targets: result.targets.map((t) => ({ spec: t.spec, ...(t.capability !== undefined && { capability: t.capability }), glob: t.glob, confidence: t.confidence, evidence: ev(t.evidence) })),
+    ...(result.semantic && { semantic: { ...result.semantic, notChecked: result.semantic.notChecked.map((n) => ({ ...n })), usage: { ...result.semantic.usage }, links: { ...result.semantic.links } } }),
   };
 }

@@ -9,6 +9,7 @@
 import path from 'node:path';
 import * as z from 'zod/mini';
 import type { Capability } from '../model/model.js';
+import { EVIDENCE_KINDS } from '../checks/import/types.js';
 import { textHash } from '../formats/kiro.js';
 import { SdnaError } from '../util/errors.js';
 import { writeFileAtomic } from '../util/files.js';
@@ -18,7 +19,7 @@ import { newerOr, readProjectText } from './versioned.js';
 export const LINKS_FILE = '.sdna/links.json';
 export const LINKS_VERSION = 1;
 
-const evidenceSchema = z.strictObject({ kind: z.enum(['ids', 'names', 'paths', 'imports']), detail: z.string() });
+const evidenceSchema = z.strictObject({ kind: z.enum(EVIDENCE_KINDS), detail: z.string() });
 
 export const linkRecordSchema = z.strictObject({
   capability: z.string().check(z.minLength(1)),

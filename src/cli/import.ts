@@ -1,15 +1,18 @@
-// `sdna import`: shows the links and targets sdna can infer; with `--write`,
-// records those at or above `--min-confidence` in .sdna/links.json.
+// `sdna import`: shows the links and targets sdna can infer (with `--semantic`,
+// the links Claude confirmed among each capability's candidates); with
+// `--write`, records those at or above `--min-confidence` in .sdna/links.json.
 
 import { loadConfig } from '../config.js';
+import { ParseCache } from '../artifacts/cache.js';
 import { addRecords, capabilityHash, LINKS_FILE } from '../artifacts/links.js';
 import { toJsonImport } from '../artifacts/import-format.js';
 import { DEFAULT_MIN_CONFIDENCE, importProposals } from '../checks/import/index.js';
 import { SdnaError } from '../util/errors.js';
-import { enablePerformance, performanceReport } from '../util/perf.js';
+import { enablePerformance, performanceReport, timedAsync } from '../util/perf.js';
 import { formatImport } from '../../reporters/import.js';
+import { refuseWithoutSemantic, requestOptions, type ModelFlags } from './model-flags.js';
 
-export interface ImportFlags {
+export interface ImportFlags extends ModelFlags {
   root?: string;
   config?: string;
   json?: boolean;
@@ -23,8 +26,14 @@ export async function runImport(flags: ImportFlags, color: boolean): Promise<voi
   if (flags.performance) enablePerformance();
   const min = flags.minConfidence === undefined ? DEFAULT_MIN_CONFIDENCE : Number(flags.minConfidence);
   if (!Number.isFinite(min) || min < 0 || min > 1) throw new SdnaError(`--min-confidence must be a number from 0 to 1 (got ${String(flags.minConfidence)})`);
+  refuseWithoutSemantic(flags, ['model', 'maxCost', 'concurrency', 'timeout']);
   const config = await loadConfig(flags.root, flags.config);
-  const report = importProposals(config, min);
+  const ask = flags.semantic ? requestOptions(flags, 'semantic check', 'the proposals without it follow') : undefined;
+  let report = importProposals(config, min, { shortlist: ask !== undefined });
+  if (ask) {
+    const { confirmLinks } = await import('../checks/import/semantic/index.js');
+    report = await timedAsync('semantic', () => confirmLinks(report, config.root, { ...ask, cacheDir: ParseCache.defaultDir(config.root), cacheWithin: config.root }));
+  }
   const chosen = { links: report.links.filter((l) => l.confidence >= min), targets: report.targets.filter((t) => t.confidence >= min) };
 
   let written: { links: number; targets: number } | undefined;

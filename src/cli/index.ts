@@ -25,14 +25,15 @@ import { DEFAULT_MODEL } from '../checks/semantic/cost.js';
 import { readModel } from '../read-model.js';
 import { createWorkspacePlan, selectPackages, workspacePackages } from '../workspace.js';
 import { listFiles, writeFileAtomic } from '../util/files.js';
-import { closest, numbered, plural } from '../util/text.js';
+import { closest, kebab, numbered, plural } from '../util/text.js';
 import { FORMATS, READERS } from '../formats/readers.js';
 import { enablePerformance, performanceReport, timed, timedAsync } from '../util/perf.js';
 import type { ImportFlags } from './import.js';
-import { DEFAULT_MIN_CONFIDENCE } from '../checks/import/defaults.js';
+import { refuseWithoutSemantic, requestOptions, type ModelFlags } from './model-flags.js';
+import { DEFAULT_MIN_CONFIDENCE, SHORTLIST_SIZE } from '../checks/import/defaults.js';
 import { loadReporters, parseReporterArg, REPORTERS, writeReports, type ReportRequest } from '../../reporters/index.js';
 
-interface PlanFlags {
+interface PlanFlags extends ModelFlags {
   root?: string;
   config?: string;
   /** `--reporter name[:file]`, once or more. */
@@ -47,11 +48,6 @@ interface PlanFlags {
   from?: string;
   /** `--workspace <name>`, once or more. */
   workspace?: string | string[];
-  semantic?: boolean;
-  model?: string;
-  maxCost?: string;
-  concurrency?: string;
-  timeout?: string;
   changed?: string;
   tests?: boolean;
   confirm?: boolean;
@@ -97,6 +93,10 @@ const IMPORT_HELP = `Evidence (each proposal shows its strongest):
   names    words the test shares with the promise (BM25), code names the promise quotes and the test uses
   paths    files the spec, its tasks.md, design.md or plan.md names (targets)
   imports  source files the capability's tests import (targets)
+  model    with --semantic: Claude read the test's body beside the promise and confirmed the link
+           (the candidates are each capability's best proposals and, for one nothing links yet, tests
+           near its spec: in files linked to its siblings or importing its targets); a link it
+           rejects falls below the default --min-confidence
 Records: .sdna/links.json, sorted, one entry per line; sdna plan and the Vitest plugin count them
   (marked "inferred"). Format: docs/import-format.md
 
@@ -147,10 +147,7 @@ async function runPlan(flags: PlanFlags): Promise<number> {
       ? createWorkspacePlan(wanted ? undefined : config, config.root, selectPackages(packages, wanted), { cache })
       : createPlan(config, { cache, model }),
   );
-  if (!flags.semantic) {
-    const stray = (['model', 'maxCost', 'concurrency', 'timeout', 'changed', 'tests', 'confirm', 'capability'] as const).find((k) => flags[k] !== undefined);
-    if (stray) throw new SdnaError(`--${kebab(stray)} works with --semantic only: add --semantic, or drop it`);
-  }
+  refuseWithoutSemantic(flags, ['model', 'maxCost', 'concurrency', 'timeout', 'changed', 'tests', 'confirm', 'capability']);
   if (flags.semantic) plan = await timedAsync('semantic', () => semantic(plan, config, flags, cacheDir, cache));
   timed('save cache', () => cache.save());
   const printed = timed('report', () => writeReports(plan, reporters, { color: colorWanted(), quiet: Boolean(flags.quiet), cwd }));
@@ -162,25 +159,8 @@ async function runPlan(flags: PlanFlags): Promise<number> {
   return plan.failed ? 1 : 0;
 }
 
-/** A progress counter on one stderr line, rewritten in place: only on a terminal, never in CI. */
-function progressLine(what: string): ((done: number, total: number) => void) | undefined {
-  if (!process.stderr.isTTY || process.env.CI) return undefined;
-  return (done, total) => process.stderr.write(done < total ? `\rsdna: ${what}: ${done}/${total}` : '\r\x1b[K');
-}
-
-/** A number a flag gives, checked: one line naming the flag and the form otherwise. */
-function numberFlag(name: string, value: string | undefined, check: (n: number) => boolean, form: string): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isFinite(n) || !check(n)) throw new SdnaError(`--${name} ${value}: expected ${form}`);
-  return n;
-}
-
 /** `--semantic`: the model's verdicts join the plan, gated at the same levels. Without a key, the static plan stands. */
 async function semantic(plan: Plan, config: ResolvedConfig, flags: PlanFlags, cacheDir: string | undefined, parseCache: ParseCache): Promise<Plan> {
-  const maxCost = numberFlag('max-cost', flags.maxCost, (n) => n >= 0, 'a cost in USD, such as 0.50');
-  const concurrency = numberFlag('concurrency', flags.concurrency, (n) => Number.isInteger(n) && n >= 1 && n <= 64, 'a whole number from 1 to 64');
-  const timeout = numberFlag('timeout', flags.timeout, (n) => n > 0, 'seconds, such as 120');
   const capabilities = flags.capability === undefined ? undefined : [flags.capability].flat().map(String);
   for (const pattern of capabilities ?? []) {
     const ids = plan.capabilities.map((c) => c.id);
@@ -192,16 +172,11 @@ async function semantic(plan: Plan, config: ResolvedConfig, flags: PlanFlags, ca
   if (flags.confirm && !cacheDir) {
     throw new SdnaError(flags.cache === false ? '--confirm writes its tests under the cache folder: drop --no-cache, or give --cache-dir' : `--confirm runs the project's Vitest, and ${config.root} has no node_modules: install the project's dependencies first`);
   }
-  if (!process.env.ANTHROPIC_API_KEY) {
-    process.stderr.write('sdna: the semantic check was skipped: ANTHROPIC_API_KEY is not set (export ANTHROPIC_API_KEY=<a key from console.anthropic.com>); the static plan follows\n');
-    return plan;
-  }
+  const options = requestOptions(flags, 'semantic check', 'the static plan follows');
+  if (!options) return plan;
   const { checkSemantic } = await import('../checks/semantic/index.js');
   const { findings, report } = await checkSemantic(plan, {
-    model: flags.model,
-    maxCost,
-    concurrency,
-    timeoutMs: timeout === undefined ? undefined : timeout * 1000,
+    ...options,
     cacheDir,
     cacheWithin: flags.cacheDir ? undefined : config.root,
     parseCache,
@@ -209,7 +184,6 @@ async function semantic(plan: Plan, config: ResolvedConfig, flags: PlanFlags, ca
     capabilities,
     tests: flags.tests === true,
     confirm: flags.confirm === true,
-    onProgress: progressLine('semantic check'),
   });
   return { ...withFindings(plan, levels(config.rules, config.overrides), findings), semantic: report };
 }
@@ -305,6 +279,11 @@ async function runInit(root: string, force: boolean): Promise<void> {
 /** The options every command that reads a project takes. */
 const ROOT_OPTION = ['--root <dir>', 'Project root (default: the current folder)'] as const;
 const CONFIG_OPTION = ['--config <file>', 'Config file (default: sdna.config.{ts,mts,js,mjs,json} or "sdna" in package.json)'] as const;
+/** The options of the model's requests, which `plan` and `import` take with --semantic. */
+const MODEL_OPTION = ['--model <id>', `With --semantic: the model (default: ${DEFAULT_MODEL})`] as const;
+const MAX_COST_OPTION = ['--max-cost <usd>', 'With --semantic: send no request that would take the run past this estimated cost'] as const;
+const CONCURRENCY_OPTION = ['--concurrency <n>', `With --semantic: requests in flight at once (default: ${DEFAULT_CONCURRENCY})`] as const;
+const TIMEOUT_OPTION = ['--timeout <seconds>', "With --semantic: per request, after the SDK's own retries (default: 120)"] as const;
 
 function main(argv: string[]): void {
   const cli = cac('sdna');
@@ -322,10 +301,10 @@ function main(argv: string[]): void {
     .option('--from <file>', 'Plan from an interchange file (`sdna export`) instead of reading the spec files')
     .option('--workspace <name>', 'In an npm or pnpm workspace: plan only this package (its name or folder); repeatable. Without it, every package')
     .option('--semantic', 'Also ask Claude whether the code keeps each capability\'s promise (needs ANTHROPIC_API_KEY; verdicts are cached)')
-    .option('--model <id>', `With --semantic: the model (default: ${DEFAULT_MODEL})`)
-    .option('--max-cost <usd>', 'With --semantic: send no request that would take the run past this estimated cost')
-    .option('--concurrency <n>', `With --semantic: requests in flight at once (default: ${DEFAULT_CONCURRENCY})`)
-    .option('--timeout <seconds>', 'With --semantic: per request, after the SDK\'s own retries (default: 120)')
+    .option(...MODEL_OPTION)
+    .option(...MAX_COST_OPTION)
+    .option(...CONCURRENCY_OPTION)
+    .option(...TIMEOUT_OPTION)
     .option('--changed <ref>', 'With --semantic: check only capabilities whose spec, tests (and what they import) or targets changed since this git ref')
     .option('--capability <id>', 'With --semantic: check only this capability (an id or a glob such as "payments/*"); repeatable')
     .option('--tests', 'With --semantic: also ask whether each linked test asserts what its capability promises (weak-test findings)')
@@ -374,10 +353,16 @@ function main(argv: string[]): void {
     .option('--write', 'Record the proposals at or above --min-confidence in .sdna/links.json (adds; never removes)')
     .option('--min-confidence <n>', `The least confidence (0-1) to show as recommended and to record (default: ${DEFAULT_MIN_CONFIDENCE}, measured; see README)`)
     .option('--full', 'Show every proposal (default: the best 8 links and targets of each spec)')
+    .option('--semantic', `Also ask Claude which of each capability's ${SHORTLIST_SIZE} best candidate tests verify it, from their bodies, weak candidates included (needs ANTHROPIC_API_KEY; answers are cached)`)
+    .option(...MODEL_OPTION)
+    .option(...MAX_COST_OPTION)
+    .option(...CONCURRENCY_OPTION)
+    .option(...TIMEOUT_OPTION)
     .option('--performance', 'Print the time each phase took to stderr')
     .example('  $ sdna import                  # what sdna would link; writes nothing')
     .example('  $ sdna import --write          # record it; review .sdna/links.json in the pull request')
     .example('  $ sdna import --json > proposals.json   # every proposal, whatever its confidence')
+    .example('  $ sdna import --semantic --max-cost 1   # links the words miss, confirmed by Claude')
     .action(async (flags: ImportFlags) => {
       const { runImport } = await import('./import.js');
       await runImport(flags, colorWanted());
@@ -445,8 +430,6 @@ function main(argv: string[]): void {
   const result = cacCall(() => cli.runMatchedCommand());
   if (result && typeof (result as Promise<unknown>).catch === 'function') (result as Promise<unknown>).catch(fail);
 }
-
-const kebab = (name: string) => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 
 /**
  * Options that take a path: given once, not empty (`--root ""` would silently

@@ -148,23 +148,27 @@ export interface Summary {
   errors: number;
 }
 
-/** What `sdna plan --semantic` did and cost. */
-export interface SemanticReport {
+/** What a check that asks the model (`plan --semantic`, `import --semantic`) asked and what it cost. */
+export interface ModelReport {
   model: string;
   /** False when the model has no price on file: `cost` is estimated at the default model's. */
   priceKnown: boolean;
   /** Capabilities judged by a request in this run. */
   checked: number;
-  /** Capabilities whose verdict came from the cache. */
+  /** Capabilities whose answer came from the cache. */
   cached: number;
-  /** With `--changed`: capabilities left out because nothing of theirs changed (and no verdict was cached). */
-  skipped: number;
   /** Capabilities not checked, with the reason (an API error, --max-cost). */
   notChecked: { capability: string; reason: string }[];
   /** Tokens: input, output, and the cached prompt prefix read and written. */
   usage: { input: number; output: number; cacheRead: number; cacheWrite: number };
   /** Estimated USD of this run's requests. */
   cost: number;
+}
+
+/** What `sdna plan --semantic` did and cost. */
+export interface SemanticReport extends ModelReport {
+  /** With `--changed`: capabilities left out because nothing of theirs changed (and no verdict was cached). */
+  skipped: number;
   /** Tokens of each capability's slice: median and 95th percentile. */
   sliceTokens: { median: number; p95: number };
   /** With `--confirm`: the `breaks` verdicts whose confirming test ran this run, by how it ended (`fails` confirms). */

@@ -60,6 +60,9 @@ export function numbered(n: number, one: string, many = `${one}s`): string {
   return n === 1 ? one : many;
 }
 
+/** An option's name as typed: `maxCost` → `max-cost`. */
+export const kebab = (name: string) => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+
 /** Shortens prose for one terminal line. */
 export function clip(text: string, max = 100): string {
   const one = text.replace(/\s+/g, ' ').trim();

@@ -6,3 +6,6 @@
  * recorded link hides an untested capability, a missing one shows it.
  */
 export const DEFAULT_MIN_CONFIDENCE = 0.85;
+
+/** Candidate tests `--semantic` shows the model per capability: enough for the right test to be among them, few enough to stay cheap. */
+export const SHORTLIST_SIZE = 5;

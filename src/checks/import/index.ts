@@ -18,11 +18,13 @@ import { applyRecords } from '../links/recorded.js';
 import { candidates } from './capabilities.js';
 import { DEFAULT_MIN_CONFIDENCE } from './defaults.js';
 import { guessLinks } from './links.js';
-import { guessTargets } from './targets.js';
+import { nearbyTests, shortlist, type Shortlist } from './shortlist.js';
+import { guessTargets, importResolver } from './targets.js';
 import { readTestCorpus } from './test-corpus.js';
 import type { ImportResult, LinkProposal } from './types.js';
 
 export type { ImportResult, LinkProposal, TargetProposal, Evidence } from './types.js';
+export type { Shortlist } from './shortlist.js';
 
 export { DEFAULT_MIN_CONFIDENCE };
 
@@ -31,9 +33,16 @@ export interface ImportReport extends ImportResult {
   specs: Spec[];
   /** How many test files and tests were weighed, and the test files that could not be read. */
   tests: { files: number; tests: number; skipped: string[] };
+  /** With `shortlist`: the tests to show the model beside each capability (`--semantic`). */
+  shortlist?: Shortlist[];
 }
 
-export function importProposals(config: ResolvedConfig, minConfidence = DEFAULT_MIN_CONFIDENCE): ImportReport {
+/** Links in the order they are shown and written: by capability, file and test name. */
+export function compareLinks(a: LinkProposal, b: LinkProposal): number {
+  return cmp(a.capability, b.capability) || cmp(a.file, b.file) || cmp(a.name ?? '', b.name ?? '');
+}
+
+export function importProposals(config: ResolvedConfig, minConfidence = DEFAULT_MIN_CONFIDENCE, options: { shortlist?: boolean } = {}): ImportReport {
   const root = path.resolve(config.root);
   const listing = timed('list files', () => listFiles(root));
   const model = timed('specs', () => readModel(config, listing.files));
@@ -60,15 +69,19 @@ export function importProposals(config: ResolvedConfig, minConfidence = DEFAULT_
 
   const open = candidates(specs).filter((c) => !isRemoved(c.cap));
   const guesses = timed('links', () => guessLinks(open, corpus.files));
-  const links: LinkProposal[] = guesses
+  const proposed = guesses
     .filter((g) => !linked.has(`${g.candidate.cap.id}\0${g.test.file}`))
-    .map((g) => ({
-      capability: g.candidate.cap.id,
-      file: g.test.file,
-      ...(!g.test.dynamic && { name: g.test.fullName }),
-      confidence: g.confidence,
-      evidence: g.evidence,
-    }));
+    .map((g) => {
+      const proposal: LinkProposal = {
+        capability: g.candidate.cap.id,
+        file: g.test.file,
+        ...(!g.test.dynamic && { name: g.test.fullName }),
+        confidence: g.confidence,
+        evidence: g.evidence,
+      };
+      return { test: g.test, proposal };
+    });
+  const links = proposed.map((p) => p.proposal);
 
   // The test files of each spec's capabilities, for the imports evidence.
   const testsOf = new Map<string, Set<string>>();
@@ -88,11 +101,19 @@ export function importProposals(config: ResolvedConfig, minConfidence = DEFAULT_
     guessTargets({ root, specs, listed: listing.set, sources, targeted: targetFiles, testsOf, corpus: new Map(corpus.files.map((f) => [f.file, f])) }),
   );
 
+  let shortlisted: Shortlist[] | undefined;
+  if (options.shortlist) {
+    const targeted = new Map(specs.map((s) => [s.id, [...(targetFiles.get(s.id) ?? []), ...targets.filter((t) => t.spec === s.id && t.confidence >= minConfidence).map((t) => t.glob)]]));
+    const nearby = nearbyTests(testsOf, targeted, corpus.files, importResolver(root, listing.set));
+    shortlisted = shortlist({ capabilities: open, ranked: proposed, corpus: corpus.files, linked, nearby, minConfidence });
+  }
+
   return {
     version: 1,
-    links: links.sort((a, b) => cmp(a.capability, b.capability) || cmp(a.file, b.file) || cmp(a.name ?? '', b.name ?? '')),
+    links: links.sort(compareLinks),
     targets: targets.sort((a, b) => cmp(a.spec, b.spec) || cmp(a.glob, b.glob)),
     specs,
     tests: { files: testFiles.length, tests: corpus.files.reduce((n, f) => n + f.tests.length, 0), skipped: corpus.skipped },
+    ...(shortlisted && { shortlist: shortlisted }),
   };
 }

@@ -12,6 +12,8 @@ export interface CorpusTest {
   /** The name has a placeholder: a link to it records the file only. */
   dynamic: boolean;
   line: number;
+  /** Its lines in the file, 1-based: from the comment just above it to the line before the next test's. */
+  lines: { start: number; end: number };
   /** The comment lines just above the test and inside its body. */
   comments: string;
   /** The body's code: identifiers and strings. */
@@ -86,7 +88,7 @@ export function corpusFile(file: string, source: string): CorpusFile {
     if (trailing) comments.push(trailing[1]);
     // A feature named inside the test's own lines counts too.
     const own = featureAt[Math.max(start, end - 1)] ?? featureAt[start];
-    return { file, fullName: t.fullName, dynamic: t.dynamic, line: t.line, comments: comments.join('\n'), body: code.join('\n'), tags: t.tags, claims: t.capabilities.map((c) => c.id), ...(own !== undefined && { feature: own }) };
+    return { file, fullName: t.fullName, dynamic: t.dynamic, line: t.line, lines: { start: starts[i] + 1, end }, comments: comments.join('\n'), body: code.join('\n'), tags: t.tags, claims: t.capabilities.map((c) => c.id), ...(own !== undefined && { feature: own }) };
   });
   const imports = importsIn(source);
   return { file, tests, imports };

@@ -1,7 +1,12 @@
 // What `sdna import` proposes: links from capabilities to tests, and targets for
 // specs, each with a confidence in [0, 1] and the evidence behind it.
 
-export type EvidenceKind = 'ids' | 'names' | 'paths' | 'imports';
+import type { ModelReport } from '../../model/model.js';
+
+/** `model`: Claude read the test's body beside the promise (`sdna import --semantic`) and confirmed or rejected the link. */
+export const EVIDENCE_KINDS = ['ids', 'names', 'paths', 'imports', 'model'] as const;
+
+export type EvidenceKind = (typeof EVIDENCE_KINDS)[number];
 
 export interface Evidence {
   kind: EvidenceKind;
@@ -27,8 +32,16 @@ export interface TargetProposal {
   evidence: Evidence[];
 }
 
+/** What `sdna import --semantic` asked, what the model answered, and what it cost. */
+export interface LinkCheckReport extends ModelReport {
+  /** Candidate links the answers (this run's and cached) confirmed, rejected, or left unclear. */
+  links: { confirmed: number; rejected: number; unclear: number };
+}
+
 export interface ImportResult {
   version: 1;
   links: LinkProposal[];
   targets: TargetProposal[];
+  /** With `--semantic`. */
+  semantic?: LinkCheckReport;
 }

@@ -9,15 +9,14 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import pLimit from 'p-limit';
 import * as z from 'zod/mini';
-import type Anthropic from '@anthropic-ai/sdk';
 import type { SemanticReport } from '../../model/model.js';
 import { writeFileAtomic } from '../../util/files.js';
 import { contentKey } from '../../artifacts/cache.js';
-import { addUsage, costOf } from './cost.js';
-import { instructionsToConfirm, confirmMessage, confirmRequest, CONFIRM_TOOL } from './confirm-prompt.js';
-import { usageOf, type Job } from './request.js';
+import { CONFIRM_PROMPT, confirmMessage } from './confirm-prompt.js';
+import { requestBody } from './prompt.js';
+import type { Job } from './request.js';
+import { ask, type RequestOptions, type Spent } from './requests.js';
 import type { Slice } from './slice.js';
 import type { CachedVerdict } from './verdicts.js';
 
@@ -34,13 +33,9 @@ type Breaks = Extract<CachedVerdict, { verdict: 'breaks' }>;
 export type Confirmation = NonNullable<Breaks['confirmation']>;
 
 interface Context extends ConfirmOptions {
-  model: string;
-  /** Requests in flight at once. */
-  concurrency: number;
-  client: () => Promise<Anthropic>;
+  request: RequestOptions;
+  /** The run's report: the requests' tokens and cost add to it, within its --max-cost. */
   report: SemanticReport;
-  maxCost?: number;
-  failure: (error: unknown) => string;
 }
 
 const VITEST_CONFIGS = ['vitest.config.ts', 'vitest.config.mts', 'vitest.config.cts', 'vitest.config.js', 'vitest.config.mjs', 'vitest.config.cjs', 'vite.config.ts', 'vite.config.mts', 'vite.config.js', 'vite.config.mjs'];
@@ -58,44 +53,34 @@ export async function confirmBreaks(items: { job: Job; slice: Slice; verdict: Br
     return out;
   }
   const folder = path.join(ctx.dir, 'confirm');
-  const client = await ctx.client();
   const written: { id: string; file: string; shown: string }[] = [];
-  let committed = 0;
-  const limit = pLimit(ctx.concurrency);
-  const ask = async ({ job, slice, verdict }: (typeof items)[number]): Promise<void> => {
-    const id = job.capability.id;
-    const content = confirmMessage(job.spec, job.capability, slice, verdict);
-    const worst = costOf(ctx.model, { input: Math.ceil((instructionsToConfirm.length + content.length) / 4), output: TEST_TOKENS, cacheRead: 0, cacheWrite: 0 });
-    if (ctx.maxCost !== undefined && ctx.report.cost + committed + worst > ctx.maxCost) {
-      ctx.report.notChecked.push({ capability: id, reason: `--confirm: no test asked for: it would pass --max-cost $${ctx.maxCost}; the verdict is unconfirmed` });
-      return;
-    }
-    committed += worst;
-    let code: string;
-    try {
-      const message = await client.messages.create(confirmRequest(ctx.model, content));
-      const usage = usageOf(message);
-      ctx.report.usage = addUsage(ctx.report.usage, usage);
-      ctx.report.cost += costOf(ctx.model, usage);
-      const call = message.content.find((b) => b.type === 'tool_use' && b.name === CONFIRM_TOOL.name);
-      const parsed = testAnswer.safeParse(call && call.type === 'tool_use' ? call.input : undefined);
-      if (!parsed.success) {
-        out.set(id, { test: '', outcome: 'broken', detail: 'the model wrote no confirming test of the required form' });
-        return;
-      }
-      code = parsed.data.code;
-    } catch (error) {
-      ctx.report.notChecked.push({ capability: id, reason: `--confirm: ${ctx.failure(error)}; the verdict is unconfirmed` });
-      return;
-    } finally {
-      committed -= worst;
-    }
-    const file = path.join(folder, `${id.replace(/[^A-Za-z0-9_-]+/g, '-').slice(0, 80)}-${contentKey(id).slice(0, 8)}.test.ts`);
-    const shown = path.relative(ctx.root, file).split(path.sep).join('/');
-    writeFileAtomic(file, header(id) + withProjectImports(code, ctx.root, folder), { createDir: true, within: ctx.within, shown });
-    written.push({ id, file, shown });
-  };
-  await Promise.all(items.map((item) => limit(() => ask(item))));
+  // The tests' requests count toward the run's tokens and cost, but not as capabilities checked.
+  const spent: Spent = { checked: 0, notChecked: [], usage: ctx.report.usage, cost: ctx.report.cost };
+  await ask(
+    items,
+    ({ job, slice, verdict }) => ({
+      capability: job.capability.id,
+      body: requestBody(ctx.request.model, confirmMessage(job.spec, job.capability, slice, verdict), CONFIRM_PROMPT),
+      answerTokens: TEST_TOKENS,
+      answered(input) {
+        const id = job.capability.id;
+        const parsed = testAnswer.safeParse(input);
+        if (!parsed.success) {
+          out.set(id, { test: '', outcome: 'broken', detail: 'the model wrote no confirming test of the required form' });
+          return;
+        }
+        const file = path.join(folder, `${id.replace(/[^A-Za-z0-9_-]+/g, '-').slice(0, 80)}-${contentKey(id).slice(0, 8)}.test.ts`);
+        const shown = path.relative(ctx.root, file).split(path.sep).join('/');
+        writeFileAtomic(file, header(id) + withProjectImports(parsed.data.code, ctx.root, folder), { createDir: true, within: ctx.within, shown });
+        written.push({ id, file, shown });
+      },
+    }),
+    ctx.request,
+    spent,
+  );
+  ctx.report.usage = spent.usage;
+  ctx.report.cost = spent.cost;
+  for (const n of spent.notChecked) ctx.report.notChecked.push({ capability: n.capability, reason: `--confirm: ${n.reason}; the verdict is unconfirmed` });
   // In capability order, whatever order the answers came in.
   written.sort((a, b) => (a.id < b.id ? -1 : 1));
   if (written.length === 0) return out;

@@ -3,10 +3,9 @@
 // forced tool call. Verdicts are cached by content hash, so an unchanged
 // capability costs nothing; requests run `concurrency` at a time and stop
 // before `maxCost`; an API error leaves that capability not checked, never
-// `keeps`. The Anthropic SDK and TypeScript load only here, and only when some
-// capability is not cached.
+// `keeps` (./requests.ts). TypeScript and the Anthropic SDK load only when
+// some capability is not cached.
 
-import pLimit from 'p-limit';
 import picomatch from 'picomatch';
 import type { FindingInput } from '../../model/findings.js';
 import type { Plan, SemanticReport } from '../../model/model.js';
@@ -16,25 +15,18 @@ import { listFiles } from '../../util/files.js';
 import { loadTypeScript, type Ts } from '../api-drift/declarations.js';
 import { importResolver } from '../import/targets.js';
 import { importsIn } from '../import/test-corpus.js';
-import { addUsage, costOf, DEFAULT_MODEL, NO_USAGE, priceOf } from './cost.js';
+import { DEFAULT_MODEL, NO_USAGE, priceOf } from './cost.js';
 import { confirmBreaks, type ConfirmOptions } from './confirm.js';
-import { DEFAULT_CONCURRENCY } from './defaults.js';
-import { instructions, PROMPT_VERSION, requestBody, userMessage } from './prompt.js';
-import { apiFailure, usageOf, verdictOf, type Job, type Prepared } from './request.js';
+import { planPrompt, PROMPT_VERSION, requestBody, userMessage } from './prompt.js';
+import { verdictOf, type Job, type Prepared } from './request.js';
+import { ask, type CheckOptions, type Question } from './requests.js';
 import { buildSlice, renderSlice, SourceFiles } from './slice.js';
-import { VerdictCache, type CachedVerdict } from './verdicts.js';
+import { PLAN_VERDICTS, VerdictCache, type CachedVerdict } from './verdicts.js';
 
 export type { SemanticReport };
-export { DEFAULT_CONCURRENCY };
+export { DEFAULT_CONCURRENCY } from './defaults.js';
 
-export interface SemanticOptions {
-  model?: string;
-  /** Stop sending requests before the run's estimated cost passes this (USD). */
-  maxCost?: number;
-  /** Requests in flight at once. */
-  concurrency?: number;
-  /** Per request, in ms (the SDK retries 429s and 5xx on its own first). */
-  timeoutMs?: number;
+export interface SemanticOptions extends CheckOptions {
   /** Token budget of each code slice. */
   sliceTokens?: number;
   /** Only capabilities whose id matches one of these (ids or globs, such as `payments/*`). */
@@ -43,21 +35,12 @@ export interface SemanticOptions {
   tests?: boolean;
   /** Confirm each `breaks` by a Vitest test the model writes and the project's Vitest runs. */
   confirm?: boolean | Omit<ConfirmOptions, 'root' | 'dir' | 'within'>;
-  /** Where verdicts are cached (undefined: not cached). */
-  cacheDir?: string;
-  /** The cache folder must stay inside this root (the default one). */
-  cacheWithin?: string;
   /** Only capabilities whose spec, tests, their imports or targets are among these files (`--changed <ref>`); the others are skipped unless their verdict is cached. */
   changed?: ReadonlySet<string>;
-  /** Called as each capability that needs a request is done (answered, failed or over the cost), for progress. */
-  onProgress?: (done: number, total: number) => void;
   /** The run's parse cache: file hashes by size and mtime, what test files import, and slice outlines. */
   parseCache?: ParseCache;
-  /** The API key (default: ANTHROPIC_API_KEY). */
-  apiKey?: string;
 }
 
-const DEFAULT_TIMEOUT_MS = 120_000;
 const NO_CODE = 'no code to judge: no linked test, target or API block shows any (link tests or give the spec targets; `sdna import` proposes both)';
 /** Output tokens a verdict takes, for the cost a request may reach before it is sent. */
 const ANSWER_TOKENS = 400;
@@ -69,7 +52,7 @@ export async function checkSemantic(plan: Plan, options: SemanticOptions = {}): 
   const reader = new GuardedReader(plan.root);
   const listing = listFiles(plan.root);
   const resolve = importResolver(plan.root, listing.set);
-  const cache = VerdictCache.open(options.cacheDir, options.cacheWithin);
+  const cache = VerdictCache.open(PLAN_VERDICTS, options.cacheDir, options.cacheWithin);
 
   // A capability's inputs: its text, its spec, and the content of every file its slice may
   // draw on. Unchanged inputs find their verdict without TypeScript or a slice.
@@ -167,66 +150,37 @@ export async function checkSemantic(plan: Plan, options: SemanticOptions = {}): 
     return { job, slice, sliceKey, content: userMessage(job.spec, job.capability, slice) };
   };
 
-  let sdk: typeof import('@anthropic-ai/sdk') | undefined;
-  const client = async () => {
-    sdk ??= await import('@anthropic-ai/sdk');
-    return new sdk.default({ apiKey: options.apiKey ?? process.env.ANTHROPIC_API_KEY, timeout: options.timeoutMs ?? DEFAULT_TIMEOUT_MS });
-  };
-
-  if (todo.length > 0) {
-    const anthropic = await client();
-    const limit = pLimit(Math.max(1, options.concurrency ?? DEFAULT_CONCURRENCY));
-    const instructionTokens = Math.ceil(instructions(tests).length / 4);
-    // What requests in flight may still cost: a request is sent only if the run stays under --max-cost.
-    let committed = 0;
-    let done = 0;
-    const ask = async (job: Job): Promise<void> => {
-      // Prepared here, so that slicing one capability overlaps the requests of others.
+  const prompt = planPrompt(tests);
+  await ask(
+    todo,
+    (job): Question | undefined => {
+      // Prepared here, inside the concurrency limit, so that slicing one capability overlaps the requests of others.
       const prepared = prepare(job);
-      if (!prepared) return;
+      if (!prepared) return undefined;
       const id = job.capability.id;
-      const worst = costOf(model, { ...NO_USAGE, input: instructionTokens + Math.ceil(prepared.content.length / 4), output: ANSWER_TOKENS });
-      if (options.maxCost !== undefined && report.cost + committed + worst > options.maxCost) {
-        report.notChecked.push({ capability: id, reason: `not sent: it would pass --max-cost $${options.maxCost}` });
-        return;
-      }
-      committed += worst;
-      try {
-        const message = await anthropic.messages.create(requestBody(model, prepared.content, tests));
-        const usage = usageOf(message);
-        report.usage = addUsage(report.usage, usage);
-        report.cost += costOf(model, usage);
-        report.checked++;
-        const verdict = verdictOf(message, prepared.slice, tests);
-        verdicts.set(id, verdict);
-        keys.set(id, [job.inputKey, prepared.sliceKey]);
-        cache.set(job.inputKey, verdict);
-        cache.set(prepared.sliceKey, verdict);
-        if (options.confirm && options.cacheDir && needsConfirming(verdict)) confirming.push(job);
-      } catch (error) {
-        report.notChecked.push({ capability: id, reason: apiFailure(error, sdk!) });
-      } finally {
-        committed -= worst;
-      }
-    };
-    await Promise.all(
-      todo.map((job) =>
-        limit(async () => {
-          try {
-            await ask(job);
-          } finally {
-            options.onProgress?.(++done, todo.length);
-          }
-        }),
-      ),
-    );
-  }
+      return {
+        capability: id,
+        body: requestBody(model, prepared.content, prompt),
+        answerTokens: ANSWER_TOKENS,
+        answered(input) {
+          const verdict = verdictOf(input, prepared.slice, tests);
+          verdicts.set(id, verdict);
+          keys.set(id, [job.inputKey, prepared.sliceKey]);
+          cache.set(job.inputKey, verdict);
+          cache.set(prepared.sliceKey, verdict);
+          if (options.confirm && options.cacheDir && needsConfirming(verdict)) confirming.push(job);
+        },
+      };
+    },
+    { ...options, model },
+    report,
+  );
 
   if (confirming.length > 0) {
     const settings = typeof options.confirm === 'object' ? options.confirm : {};
     const results = await confirmBreaks(
       confirming.map((job) => ({ job, slice: sliceOf(job), verdict: verdicts.get(job.capability.id) as Extract<CachedVerdict, { verdict: 'breaks' }> })),
-      { ...settings, root: plan.root, dir: options.cacheDir!, within: options.cacheWithin, model, concurrency: Math.max(1, options.concurrency ?? DEFAULT_CONCURRENCY), client, report, maxCost: options.maxCost, failure: (e) => apiFailure(e, sdk!) },
+      { ...settings, root: plan.root, dir: options.cacheDir!, within: options.cacheWithin, request: { ...options, model, onProgress: undefined }, report },
     );
     report.confirm = { fails: 0, passes: 0, broken: 0 };
     for (const [id, confirmation] of results) {

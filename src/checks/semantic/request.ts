@@ -1,18 +1,12 @@
-// One capability's request through the Messages API, and what its answer
-// earns: the verdict (judged against the slice), the linked tests found weak,
-// and the tokens it cost. A failure is a reason in one line, never a verdict.
+// What one capability's answer earns: the verdict (judged against the slice it
+// was shown) and the linked tests it found weak. Sending is ./requests.ts.
 
-import type Anthropic from '@anthropic-ai/sdk';
-import type { Message } from '@anthropic-ai/sdk/resources/messages';
 import type { Capability, Spec, TestRef } from '../../model/model.js';
 import { judge, TOOL_NAME, weakTests, type Judged } from './answer.js';
-import type { Usage } from './cost.js';
 import type { Slice } from './slice.js';
 import type { CachedVerdict } from './verdicts.js';
 
-export type Sdk = typeof import('@anthropic-ai/sdk');
-
-/** A capability whose verdict is not cached: what it is about and the request it needs. */
+/** A capability whose verdict is not cached: what it is about. */
 export interface Job {
   spec: Spec;
   capability: Capability;
@@ -23,6 +17,7 @@ export interface Job {
   unchanged: boolean;
 }
 
+/** The request a job needs. */
 export interface Prepared {
   job: Job;
   slice: Slice;
@@ -32,10 +27,9 @@ export interface Prepared {
   content: string;
 }
 
-/** The verdict an answer (a Message) earns. */
-export function verdictOf(message: Pick<Message, 'content'>, slice: Slice, tests: boolean): CachedVerdict {
-  const call = message.content.find((b) => b.type === 'tool_use' && b.name === TOOL_NAME);
-  const judged: Judged = call && call.type === 'tool_use' ? judge(call.input, slice) : { verdict: 'unclear', reason: `the model did not call ${TOOL_NAME}` };
+/** The verdict the forced tool call's input earns (undefined: the model did not call the tool). */
+export function verdictOf(input: unknown, slice: Slice, tests: boolean): CachedVerdict {
+  const judged: Judged = input === undefined ? { verdict: 'unclear', reason: `the model did not call ${TOOL_NAME}` } : judge(input, slice);
   const weak = tests ? weakTests(judged.answer, slice) : [];
   const base: CachedVerdict =
     judged.verdict === 'unclear'
@@ -45,25 +39,3 @@ export function verdictOf(message: Pick<Message, 'content'>, slice: Slice, tests
         : { verdict: 'breaks', clause: judged.answer.clause, explanation: judged.answer.explanation, evidence: judged.answer.evidence };
   return weak.length > 0 ? { ...base, weak } : base;
 }
-
-export function usageOf(message: Pick<Message, 'usage'>): Usage {
-  return {
-    input: message.usage.input_tokens,
-    output: message.usage.output_tokens,
-    cacheRead: message.usage.cache_read_input_tokens ?? 0,
-    cacheWrite: message.usage.cache_creation_input_tokens ?? 0,
-  };
-}
-
-/** Why a request failed, in one line (the SDK has already retried what it retries). */
-export function apiFailure(error: unknown, sdk: Pick<Sdk, 'APIError' | 'APIConnectionTimeoutError'>): string {
-  if (error instanceof sdk.APIConnectionTimeoutError) return 'the request timed out';
-  if (error instanceof sdk.APIError) {
-    const status = error.status as number | undefined;
-    const what = status === 401 ? 'the API key was refused' : status === 429 ? 'rate limited, still after retries' : status !== undefined && status >= 500 ? 'the API failed' : 'the API refused the request';
-    return `${what} (${status ?? 'no status'}: ${error.message.split('\n')[0].slice(0, 200)})`;
-  }
-  return `the request failed (${error instanceof Error ? error.message.split('\n')[0].slice(0, 200) : String(error)})`;
-}
-
-export type Client = Anthropic;

@@ -1,8 +1,9 @@
-// Verdicts of the semantic check by content hash (model, prompt version,
-// capability, spec, slice), so that an unchanged capability is never sent
-// again. Unlike the parse cache, it keeps what this run did not use (a run on
-// changed capabilities must not drop the others' paid-for verdicts); an entry
-// unused for 60 days goes. Garbled in any way, it is an empty cache.
+// Answers of a check that asks the model, by content hash (for the plan's:
+// model, prompt version, capability, spec, slice), so that an unchanged
+// capability is never sent again; each check keeps its own file. Unlike the
+// parse cache, it keeps what this run did not use (a run on changed
+// capabilities must not drop the others' paid-for verdicts); an entry unused
+// for 60 days goes. Garbled in any way, it is an empty cache.
 
 import path from 'node:path';
 import * as z from 'zod/mini';
@@ -10,7 +11,6 @@ import { contentKey } from '../../artifacts/cache.js';
 import { writeFileAtomic } from '../../util/files.js';
 import { GuardedReader, readNamedFile } from '../../util/guarded.js';
 
-const FILE = 'semantic-verdicts.json';
 const FORMAT = 1;
 const DAY = 24 * 60 * 60 * 1000;
 const KEEP_DAYS = 60;
@@ -29,30 +29,32 @@ const verdictSchema = z.union([
 ]);
 export type CachedVerdict = z.infer<typeof verdictSchema>;
 
-const fileSchema = z.strictObject({
-  format: z.literal(FORMAT),
-  digest: z.string(),
-  entries: z.record(z.string(), z.strictObject({ used: z.number(), verdict: verdictSchema })),
-});
+/** Which file a check's answers go to, and their form: an entry of another form is dropped with its file. */
+export interface AnswerStore<T> {
+  file: string;
+  schema: z.ZodMiniType<T>;
+}
 
-type Entries = z.infer<typeof fileSchema>['entries'];
+export const PLAN_VERDICTS: AnswerStore<CachedVerdict> = { file: 'semantic-verdicts.json', schema: verdictSchema };
 
-export class VerdictCache {
+type Entries<T> = Record<string, { used: number; verdict: T }>;
+
+export class VerdictCache<T> {
   private changed = false;
 
   private constructor(
     private readonly file: string | undefined,
     private readonly within: string | undefined,
-    private readonly entries: Entries,
+    private readonly entries: Entries<T>,
   ) {}
 
-  static open(dir: string | undefined, within?: string): VerdictCache {
-    if (!dir) return new VerdictCache(undefined, within, {});
-    const file = path.join(dir, FILE);
-    return new VerdictCache(file, within, load(file, within));
+  static open<T>(store: AnswerStore<T>, dir: string | undefined, within?: string): VerdictCache<T> {
+    if (!dir) return new VerdictCache<T>(undefined, within, {});
+    const file = path.join(dir, store.file);
+    return new VerdictCache(file, within, load(store, file, within));
   }
 
-  get(key: string): CachedVerdict | undefined {
+  get(key: string): T | undefined {
     const hit = this.entries[key];
     if (!hit) return undefined;
     hit.used = Date.now();
@@ -60,7 +62,7 @@ export class VerdictCache {
     return hit.verdict;
   }
 
-  set(key: string, verdict: CachedVerdict): void {
+  set(key: string, verdict: T): void {
     this.entries[key] = { used: Date.now(), verdict };
     this.changed = true;
   }
@@ -79,12 +81,17 @@ export class VerdictCache {
   }
 }
 
-function load(file: string, within: string | undefined): Entries {
+function load<T>(store: AnswerStore<T>, file: string, within: string | undefined): Entries<T> {
+  const fileSchema = z.strictObject({
+    format: z.literal(FORMAT),
+    digest: z.string(),
+    entries: z.record(z.string(), z.strictObject({ used: z.number(), verdict: store.schema })),
+  });
   try {
     const text = within === undefined ? readNamedFile(file, 'cache') : new GuardedReader(within).text(file, 'cache');
     const parsed = fileSchema.safeParse(JSON.parse(text));
     if (!parsed.success || parsed.data.digest !== contentKey(JSON.stringify(parsed.data.entries))) return {};
-    return parsed.data.entries;
+    return parsed.data.entries as Entries<T>;
   } catch {
     return {};
   }

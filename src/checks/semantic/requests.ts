@@ -1,0 +1,116 @@
+// Requests to the Messages API, for any check that asks Claude one question
+// per capability: `concurrency` at a time, none that would take the run past
+// `maxCost`, tokens and cost added up, and a request that fails (after the
+// SDK's own retries) left "not checked" with its reason, never a crash. The
+// SDK loads only when there is something to send.
+
+import type { MessageCreateParamsNonStreaming } from '@anthropic-ai/sdk/resources/messages';
+import pLimit from 'p-limit';
+import type { ModelReport } from '../../model/model.js';
+import { addUsage, costOf, NO_USAGE, type Usage } from './cost.js';
+import { DEFAULT_CONCURRENCY } from './defaults.js';
+
+const DEFAULT_TIMEOUT_MS = 120_000;
+
+export interface RequestOptions {
+  model: string;
+  /** Stop sending requests before the run's estimated cost passes this (USD). */
+  maxCost?: number;
+  /** Requests in flight at once. */
+  concurrency?: number;
+  /** Per request, in ms (the SDK retries 429s and 5xx on its own first). */
+  timeoutMs?: number;
+  /** Called as each job is done (answered, failed, over the cost, or settled without a request), for progress. */
+  onProgress?: (done: number, total: number) => void;
+  /** The API key (default: ANTHROPIC_API_KEY). */
+  apiKey?: string;
+}
+
+/** What every check that asks the model takes: the requests' options, and where answers are cached. */
+export interface CheckOptions extends Omit<RequestOptions, 'model'> {
+  model?: string;
+  /** Where answers are cached (undefined: not cached). */
+  cacheDir?: string;
+  /** The cache folder must stay inside this root (the default one). */
+  cacheWithin?: string;
+}
+
+/** What a run's requests did and cost: the part of each check's report they add to. */
+export type Spent = Pick<ModelReport, 'checked' | 'notChecked' | 'usage' | 'cost'>;
+
+export interface Question {
+  capability: string;
+  body: MessageCreateParamsNonStreaming;
+  /** Output tokens the answer may take, for the cost a request may reach before it is sent. */
+  answerTokens: number;
+  /** The input of the forced tool call; undefined when the model did not call the tool. */
+  answered(input: unknown): void;
+}
+
+/**
+ * Asks what `prepare` makes of each job. `prepare` runs inside the
+ * concurrency limit, so that preparing one job overlaps the requests of others;
+ * it returns undefined for a job it settled without a request.
+ */
+export async function ask<J>(jobs: readonly J[], prepare: (job: J) => Question | undefined, options: RequestOptions, spent: Spent): Promise<void> {
+  if (jobs.length === 0) return;
+  const { default: Anthropic, APIError, APIConnectionTimeoutError } = await import('@anthropic-ai/sdk');
+  const client = new Anthropic({ apiKey: options.apiKey ?? process.env.ANTHROPIC_API_KEY, timeout: options.timeoutMs ?? DEFAULT_TIMEOUT_MS });
+  const limit = pLimit(Math.max(1, options.concurrency ?? DEFAULT_CONCURRENCY));
+  const { model, maxCost } = options;
+  // What requests in flight may still cost: a request is sent only if the run stays under --max-cost.
+  let committed = 0;
+  let done = 0;
+  const send = async (question: Question) => {
+    const { body } = question;
+    const text = (body.system as { text: string }[]).reduce((n, b) => n + b.text.length, 0) + String(body.messages[0].content).length;
+    const worst = costOf(model, { ...NO_USAGE, input: Math.ceil(text / 4), output: question.answerTokens });
+    if (maxCost !== undefined && spent.cost + committed + worst > maxCost) {
+      spent.notChecked.push({ capability: question.capability, reason: `not sent: it would pass --max-cost $${maxCost}` });
+      return;
+    }
+    committed += worst;
+    try {
+      const message = await client.messages.create(body);
+      const usage: Usage = {
+        input: message.usage.input_tokens,
+        output: message.usage.output_tokens,
+        cacheRead: message.usage.cache_read_input_tokens ?? 0,
+        cacheWrite: message.usage.cache_creation_input_tokens ?? 0,
+      };
+      spent.usage = addUsage(spent.usage, usage);
+      spent.cost += costOf(model, usage);
+      spent.checked++;
+      const tool = body.tool_choice?.type === 'tool' ? body.tool_choice.name : undefined;
+      const call = message.content.find((b) => b.type === 'tool_use' && b.name === tool);
+      question.answered(call && call.type === 'tool_use' ? call.input : undefined);
+    } catch (error) {
+      spent.notChecked.push({ capability: question.capability, reason: apiFailure(error, APIError, APIConnectionTimeoutError) });
+    } finally {
+      committed -= worst;
+    }
+  };
+  await Promise.all(
+    jobs.map((job) =>
+      limit(async () => {
+        try {
+          const question = prepare(job);
+          if (question) await send(question);
+        } finally {
+          options.onProgress?.(++done, jobs.length);
+        }
+      }),
+    ),
+  );
+}
+
+/** Why a request failed, in one line (the SDK has already retried what it retries). */
+function apiFailure(error: unknown, APIError: new (...a: never[]) => unknown, Timeout: new (...a: never[]) => unknown): string {
+  if (error instanceof Timeout) return 'the request timed out';
+  if (error instanceof APIError) {
+    const e = error as { status?: number; message: string };
+    const what = e.status === 401 ? 'the API key was refused' : e.status === 429 ? 'rate limited, still after retries' : e.status !== undefined && e.status >= 500 ? 'the API failed' : 'the API refused the request';
+    return `${what} (${e.status ?? 'no status'}: ${e.message.split('\n')[0].slice(0, 200)})`;
+  }
+  return `the request failed (${error instanceof Error ? error.message.split('\n')[0].slice(0, 200) : String(error)})`;
+}
