@@ -160,10 +160,21 @@ function semanticLines(s: NonNullable<Plan['semantic']>, full: boolean): string[
   const lines = [
     `Semantic check (${s.model}): ${s.checked} checked, ${s.cached} cached, ${s.skipped ? `${s.skipped} unchanged and skipped, ` : ''}${s.notChecked.length} not checked; ${n(s.usage.input + s.usage.cacheWrite)} tokens in${cached}, ${n(s.usage.output)} out; about ${cost}${s.priceKnown ? '' : ' (no price on file for this model: estimated at the default model\'s)'}.`,
   ];
-  const shown = full ? s.notChecked : s.notChecked.slice(0, 8);
+  if (s.batch) lines.push(batchLine(s.batch));
+  // Those waiting in a batch are counted on the batch's line, not listed one by one.
+  const listed = s.notChecked.filter((x) => x.batch === undefined);
+  const shown = full ? listed : listed.slice(0, 8);
   for (const { capability, reason } of shown) lines.push(`  not checked: ${capability}: ${reason}`);
-  if (shown.length < s.notChecked.length) lines.push(`  … and ${s.notChecked.length - shown.length} more not checked (--full shows them all)`);
+  if (shown.length < listed.length) lines.push(`  … and ${listed.length - shown.length} more not checked (--full shows them all)`);
   return lines;
+}
+
+/** `--batch`: what was sent and collected, and what still waits. */
+function batchLine(b: NonNullable<NonNullable<Plan['semantic']>['batch']>): string {
+  const head = `  batch (half price): ${plural(b.sent, 'request')} sent, ${plural(b.collected, 'answer')} collected`;
+  if (b.pending.length === 0) return `${head}; none waiting.`;
+  const waiting = b.pending.map((p) => `${p.id} (${plural(p.requests, 'request')}, ${p.status})`).join(', ');
+  return `${head}; waiting: ${waiting}; run the same command again to collect them (within 24 hours).`;
 }
 
 function inferredLine(plan: Plan): string | undefined {

@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { sdna, tempProject, write } from './helpers.js';
+import { cite, message } from './semantic-answers.js';
 
 interface Received {
   body: {
@@ -36,27 +37,6 @@ const serverErrors: string[] = [];
 
 function keeps() {
   return { verdict: 'keeps', clause: 'all of it', evidence: [], explanation: 'The code does what the promise says.' };
-}
-
-/** The line of the code block that holds `text`, as `{ file, line, quote }`. */
-function cite(code: string, file: string, text: string) {
-  const blocks = code.split('<file ').filter((b) => b.startsWith(`path="${file}"`));
-  const line = blocks.flatMap((b) => b.split('\n')).find((l) => /^\d+\| /.test(l) && l.includes(text));
-  if (!line) throw new Error(`the slice has no line of ${file} with ${text}`);
-  return { file, line: Number(line.slice(0, line.indexOf('|'))), quote: text };
-}
-
-function message(input: unknown) {
-  return {
-    id: 'msg_test',
-    type: 'message',
-    role: 'assistant',
-    model: 'claude-sonnet-5-5',
-    content: [{ type: 'tool_use', id: 'toolu_test', name: 'report_verdict', input }],
-    stop_reason: 'tool_use',
-    stop_sequence: null,
-    usage: { input_tokens: 1000, output_tokens: 100, cache_read_input_tokens: 500, cache_creation_input_tokens: 0 },
-  };
 }
 
 beforeAll(async () => {

@@ -159,14 +159,23 @@ export interface SemanticReport {
   cached: number;
   /** With `--changed`: capabilities left out because nothing of theirs changed (and no verdict was cached). */
   skipped: number;
-  /** Capabilities not checked, with the reason (an API error, --max-cost). */
-  notChecked: { capability: string; reason: string }[];
+  /** Capabilities not checked, with the reason (an API error, --max-cost); `batch`: the id of the batch (`--batch`) its answer is still waiting in. */
+  notChecked: { capability: string; reason: string; batch?: string }[];
   /** Tokens: input, output, and the cached prompt prefix read and written. */
   usage: { input: number; output: number; cacheRead: number; cacheWrite: number };
   /** Estimated USD of this run's requests. */
   cost: number;
   /** Tokens of each capability's slice: median and 95th percentile. */
   sliceTokens: { median: number; p95: number };
+  /** With `--batch`: requests sent in new batches this run, answers collected from earlier ones, and the batches still waiting. */
+  batch?: BatchReport;
+}
+
+export interface BatchReport {
+  sent: number;
+  collected: number;
+  /** Batches sent and not yet collected: the API's id, how many requests, its processing status, and when it was sent (ISO time). */
+  pending: { id: string; requests: number; status: string; created: string }[];
 }
 
 export interface Plan {

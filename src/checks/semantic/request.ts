@@ -6,7 +6,8 @@ import type Anthropic from '@anthropic-ai/sdk';
 import type { Message } from '@anthropic-ai/sdk/resources/messages';
 import type { Capability, Spec, TestRef } from '../../model/model.js';
 import { judge, TOOL_NAME, weakTests, type Judged } from './answer.js';
-import type { Usage } from './cost.js';
+import { costOf, NO_USAGE, type Usage } from './cost.js';
+import { instructions } from './prompt.js';
 import type { Slice } from './slice.js';
 import type { CachedVerdict } from './verdicts.js';
 
@@ -53,6 +54,14 @@ export function usageOf(message: Pick<Message, 'usage'>): Usage {
     cacheRead: message.usage.cache_read_input_tokens ?? 0,
     cacheWrite: message.usage.cache_creation_input_tokens ?? 0,
   };
+}
+
+/** Output tokens a verdict takes, for the cost a request may reach before it is sent. */
+const ANSWER_TOKENS = 400;
+
+/** The most a request may cost, estimated before it is sent (4 characters a token): what --max-cost weighs. */
+export function worstCostOf(model: string, content: string, tests: boolean, batch = false): number {
+  return costOf(model, { ...NO_USAGE, input: Math.ceil(instructions(tests).length / 4) + Math.ceil(content.length / 4), output: ANSWER_TOKENS }, batch);
 }
 
 /** Why a request failed, in one line (the SDK has already retried what it retries). */

@@ -39,6 +39,7 @@ type Entries = z.infer<typeof fileSchema>['entries'];
 
 export class VerdictCache {
   private changed = false;
+  private shared = false;
 
   private constructor(
     private readonly file: string | undefined,
@@ -65,9 +66,24 @@ export class VerdictCache {
     this.changed = true;
   }
 
+  /**
+   * Adds what other runs saved since this one opened, now and again on `save`:
+   * with `--batch`, a run that collects a batch must not lose its paid-for
+   * verdicts to another run that saves after it.
+   */
+  absorb(): void {
+    if (!this.file) return;
+    this.shared = true;
+    for (const [key, entry] of Object.entries(load(this.file, this.within))) {
+      const mine = this.entries[key];
+      if (!mine || mine.used < entry.used) this.entries[key] = entry;
+    }
+  }
+
   /** A cache that cannot be written is only a dearer next run. */
   save(): void {
     if (!this.file || !this.changed) return;
+    if (this.shared) this.absorb();
     const now = Date.now();
     const kept = Object.fromEntries(Object.entries(this.entries).filter(([, e]) => now - e.used < KEEP_DAYS * DAY).sort(([a], [b]) => (a < b ? -1 : 1)));
     const text = JSON.stringify(kept);
