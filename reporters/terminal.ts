@@ -160,8 +160,18 @@ function semanticLines(s: NonNullable<Plan['semantic']>, full: boolean): string[
     ...(c
       ? [`  --confirm: ${plural(c.fails + c.passes + c.broken, 'breaks verdict was', 'breaks verdicts were')} tested: ${c.fails} confirmed by a failing test, ${c.passes} refuted by a passing one, ${c.broken} whose test did not run to an assertion (unclear).`]
       : []),
-    ...notCheckedLines(s, full),
+    ...(s.batch ? [batchLine(s.batch)] : []),
+    // Those waiting in a batch are counted on the batch's line, not listed one by one.
+    ...notCheckedLines({ ...s, notChecked: s.notChecked.filter((x) => x.batch === undefined) }, full),
   ];
+}
+
+/** `--batch`: what was sent and collected, and what still waits. */
+function batchLine(b: NonNullable<NonNullable<Plan['semantic']>['batch']>): string {
+  const head = `  batch (half price): ${plural(b.sent, 'request')} sent, ${plural(b.collected, 'answer')} collected`;
+  if (b.pending.length === 0) return `${head}; none waiting.`;
+  const waiting = b.pending.map((p) => `${p.id} (${plural(p.requests, 'request')}, ${p.status})`).join(', ');
+  return `${head}; waiting: ${waiting}; run the same command again to collect them (within 24 hours).`;
 }
 
 /** With links `sdna import` recorded: how many capabilities rest on them alone. */

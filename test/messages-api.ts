@@ -29,7 +29,7 @@ export interface MessagesApi {
 }
 
 /** The response to a request whose answer is a call of `tool` with `input`. */
-function toolCall(tool: string, input: unknown) {
+export function toolCall(tool: string, input: unknown) {
   return {
     id: 'msg_test',
     type: 'message',
@@ -81,4 +81,12 @@ export function expectForcedCall(expect: ExpectStatic, body: RequestBody, tool: 
   expect(body.tools.map((t) => t.name)).toEqual([tool]);
   expect(body.tools[0].cache_control).toEqual({ type: 'ephemeral' });
   expect(body.system[0].cache_control).toEqual({ type: 'ephemeral' });
+}
+
+/** The line of a request's code block that holds `text`, as evidence: `{ file, line, quote }`. */
+export function cite(code: string, file: string, text: string) {
+  const blocks = code.split('<file ').filter((b) => b.startsWith(`path="${file}"`));
+  const line = blocks.flatMap((b) => b.split('\n')).find((l) => /^\d+\| /.test(l) && l.includes(text));
+  if (!line) throw new Error(`the slice has no line of ${file} with ${text}`);
+  return { file, line: Number(line.slice(0, line.indexOf('|'))), quote: text };
 }

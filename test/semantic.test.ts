@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { sdna, snapshotTree, tempProject, write } from './helpers.js';
-import { expectForcedCall, messagesApi, type MessagesApi, type Reply, type RequestBody } from './messages-api.js';
+import { cite, expectForcedCall, messagesApi, type MessagesApi, type Reply, type RequestBody } from './messages-api.js';
 import { runVitest, vitestProject } from './vitest-harness.js';
 
 interface Received {
@@ -26,14 +26,6 @@ const attempts = new Map<string, number>();
 
 function keeps() {
   return { verdict: 'keeps', clause: 'all of it', evidence: [], explanation: 'The code does what the promise says.' };
-}
-
-/** The line of the code block that holds `text`, as `{ file, line, quote }`. */
-function cite(code: string, file: string, text: string) {
-  const blocks = code.split('<file ').filter((b) => b.startsWith(`path="${file}"`));
-  const line = blocks.flatMap((b) => b.split('\n')).find((l) => /^\d+\| /.test(l) && l.includes(text));
-  if (!line) throw new Error(`the slice has no line of ${file} with ${text}`);
-  return { file, line: Number(line.slice(0, line.indexOf('|'))), quote: text };
 }
 
 beforeAll(async () => {

@@ -70,11 +70,19 @@ export const planSchema = z.strictObject({
       checked: nonNegative,
       cached: nonNegative,
       skipped: nonNegative,
-      notChecked: z.array(z.strictObject({ capability: z.string(), reason: z.string() })),
+      notChecked: z.array(z.strictObject({ capability: z.string(), reason: z.string(), batch: z.optional(z.string()) })),
       usage: z.strictObject({ input: nonNegative, output: nonNegative, cacheRead: nonNegative, cacheWrite: nonNegative }),
       cost: z.number().check(z.minimum(0)),
       sliceTokens: z.strictObject({ median: nonNegative, p95: nonNegative }),
       confirm: z.optional(z.strictObject({ fails: nonNegative, passes: nonNegative, broken: nonNegative })),
+      /** With `--batch`: requests sent this run, answers collected, and the batches still waiting. */
+      batch: z.optional(
+        z.strictObject({
+          sent: nonNegative,
+          collected: nonNegative,
+          pending: z.array(z.strictObject({ id: z.string(), requests: nonNegative, status: z.string(), created: z.string() })),
+        }),
+      ),
     }),
   ),
   /** With a baseline (`.sdna/baseline.json`): how many findings it holds, and which of its findings are gone. */
@@ -137,8 +145,19 @@ export function toJsonPlan(plan: Plan): JsonPlan {
       };
     }),
     summary: { ...plan.summary },
-    ...(plan.semantic && { semantic: { ...plan.semantic, notChecked: plan.semantic.notChecked.map((n) => ({ ...n })), usage: { ...plan.semantic.usage }, sliceTokens: { ...plan.semantic.sliceTokens }, ...(plan.semantic.confirm && { confirm: { ...plan.semantic.confirm } }) } }),
+    ...(plan.semantic && { semantic: semanticOf(plan.semantic) }),
     ...(plan.baseline && { baseline: { file: plan.baseline.file, baselined: plan.baseline.baselined, gone: plan.baseline.gone.map((e) => ({ ...e })) } }),
+  };
+}
+
+function semanticOf(s: NonNullable<Plan['semantic']>): NonNullable<JsonPlan['semantic']> {
+  return {
+    ...s,
+    notChecked: s.notChecked.map((n) => ({ ...n })),
+    usage: { ...s.usage },
+    sliceTokens: { ...s.sliceTokens },
+    ...(s.batch && { batch: { ...s.batch, pending: s.batch.pending.map((p) => ({ ...p })) } }),
+    ...(s.confirm && { confirm: { ...s.confirm } }),
   };
 }
 

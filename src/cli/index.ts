@@ -51,6 +51,7 @@ interface PlanFlags extends ModelFlags {
   changed?: string;
   tests?: boolean;
   confirm?: boolean;
+  batch?: boolean;
   /** `--capability <id|glob>`, once or more. */
   capability?: string | string[];
 }
@@ -147,7 +148,7 @@ async function runPlan(flags: PlanFlags): Promise<number> {
       ? createWorkspacePlan(wanted ? undefined : config, config.root, selectPackages(packages, wanted), { cache })
       : createPlan(config, { cache, model }),
   );
-  refuseWithoutSemantic(flags, ['model', 'maxCost', 'concurrency', 'timeout', 'changed', 'tests', 'confirm', 'capability']);
+  refuseWithoutSemantic(flags, ['model', 'maxCost', 'concurrency', 'timeout', 'changed', 'tests', 'confirm', 'batch', 'capability']);
   if (flags.semantic) plan = await timedAsync('semantic', () => semantic(plan, config, flags, cacheDir, cache));
   timed('save cache', () => cache.save());
   const printed = timed('report', () => writeReports(plan, reporters, { color: colorWanted(), quiet: Boolean(flags.quiet), cwd }));
@@ -172,6 +173,10 @@ async function semantic(plan: Plan, config: ResolvedConfig, flags: PlanFlags, ca
   if (flags.confirm && !cacheDir) {
     throw new SdnaError(flags.cache === false ? '--confirm writes its tests under the cache folder: drop --no-cache, or give --cache-dir' : `--confirm runs the project's Vitest, and ${config.root} has no node_modules: install the project's dependencies first`);
   }
+  if (flags.batch && flags.confirm) throw new SdnaError('--batch and --confirm do not go together yet: collect the verdicts with --batch, then run --semantic --confirm (the verdicts are cached, so only the confirming requests are sent)');
+  if (flags.batch && !cacheDir) {
+    throw new SdnaError(flags.cache === false ? '--batch keeps the batches it sent in the cache folder: drop --no-cache, or give --cache-dir' : `--batch keeps the batches it sent in the cache folder, and ${config.root} has no node_modules: give --cache-dir`);
+  }
   const options = requestOptions(flags, 'semantic check', 'the static plan follows');
   if (!options) return plan;
   const { checkSemantic } = await import('../checks/semantic/index.js');
@@ -184,6 +189,7 @@ async function semantic(plan: Plan, config: ResolvedConfig, flags: PlanFlags, ca
     capabilities,
     tests: flags.tests === true,
     confirm: flags.confirm === true,
+    batch: flags.batch === true,
   });
   return { ...withFindings(plan, levels(config.rules, config.overrides), findings), semantic: report };
 }
@@ -309,6 +315,7 @@ function main(argv: string[]): void {
     .option('--capability <id>', 'With --semantic: check only this capability (an id or a glob such as "payments/*"); repeatable')
     .option('--tests', 'With --semantic: also ask whether each linked test asserts what its capability promises (weak-test findings)')
     .option('--confirm', 'With --semantic: keep a "breaks" verdict only if a test the model writes (under the cache folder) fails on an assertion when the project\'s Vitest runs it; runs code the model wrote')
+    .option('--batch', 'With --semantic: send the requests through the Message Batches API (half the price, answers within 24 hours); run the same command again to collect them')
     .example('  $ sdna plan')
     .example('  $ sdna plan --root fixtures/demo')
     .example('  $ sdna plan --json > plan.json')
@@ -316,6 +323,7 @@ function main(argv: string[]): void {
     .example('  $ sdna plan --quiet   # in a pre-commit hook')
     .example('  $ sdna plan --workspace @acme/api   # one package of a workspace')
     .example('  $ sdna plan --semantic --changed origin/main --max-cost 2   # in CI, on what a pull request changed')
+    .example('  $ sdna plan --semantic --batch   # nightly: collects the last run\'s batch, sends what changed since')
     .action(async (flags: PlanFlags) => {
       process.exitCode = await runPlan(flags);
     });

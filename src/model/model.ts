@@ -157,8 +157,8 @@ export interface ModelReport {
   checked: number;
   /** Capabilities whose answer came from the cache. */
   cached: number;
-  /** Capabilities not checked, with the reason (an API error, --max-cost). */
-  notChecked: { capability: string; reason: string }[];
+  /** Capabilities not checked, with the reason (an API error, --max-cost); `batch`: the id of the batch (`--batch`) its answer is still waiting in. */
+  notChecked: { capability: string; reason: string; batch?: string }[];
   /** Tokens: input, output, and the cached prompt prefix read and written. */
   usage: { input: number; output: number; cacheRead: number; cacheWrite: number };
   /** Estimated USD of this run's requests. */
@@ -173,6 +173,15 @@ export interface SemanticReport extends ModelReport {
   sliceTokens: { median: number; p95: number };
   /** With `--confirm`: the `breaks` verdicts whose confirming test ran this run, by how it ended (`fails` confirms). */
   confirm?: { fails: number; passes: number; broken: number };
+  /** With `--batch`: requests sent in new batches this run, answers collected from earlier ones, and the batches still waiting. */
+  batch?: BatchReport;
+}
+
+export interface BatchReport {
+  sent: number;
+  collected: number;
+  /** Batches sent and not yet collected: the API's id, how many requests, its processing status, and when it was sent (ISO time). */
+  pending: { id: string; requests: number; status: string; created: string }[];
 }
 
 export interface Plan {

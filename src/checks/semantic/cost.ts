@@ -13,7 +13,7 @@ interface Price {
   cacheWrite: number;
 }
 
-/** Anthropic's list prices, per million tokens; the Message Batches API halves input and output. */
+/** Anthropic's list prices, per million tokens (the Messages API's; see `costOf` for batches). */
 export const PRICES: Record<string, Price> = {
   'claude-sonnet-5-5': { input: 2, output: 10, cacheRead: 0.2, cacheWrite: 2.5 },
   'claude-sonnet-5': { input: 2, output: 10, cacheRead: 0.2, cacheWrite: 2.5 },
@@ -40,8 +40,9 @@ export function priceOf(model: string): { price: Price; known: boolean } {
   return price ? { price, known: true } : { price: PRICES[DEFAULT_MODEL], known: false };
 }
 
-/** USD for `usage` on `model`. */
-export function costOf(model: string, usage: Usage): number {
+/** USD for `usage` on `model`; through the Message Batches API (`batch`), every token costs half, prompt-cache reads and writes too (the discounts stack). */
+export function costOf(model: string, usage: Usage, batch = false): number {
   const { price } = priceOf(model);
-  return (usage.input * price.input + usage.output * price.output + usage.cacheRead * price.cacheRead + usage.cacheWrite * price.cacheWrite) / 1e6;
+  const full = (usage.input * price.input + usage.output * price.output + usage.cacheRead * price.cacheRead + usage.cacheWrite * price.cacheWrite) / 1e6;
+  return batch ? full / 2 : full;
 }

@@ -18,8 +18,9 @@ import { importsIn } from '../import/test-corpus.js';
 import { DEFAULT_MODEL, NO_USAGE, priceOf } from './cost.js';
 import { confirmBreaks, type ConfirmOptions } from './confirm.js';
 import { planPrompt, PROMPT_VERSION, requestBody, userMessage } from './prompt.js';
-import { verdictOf, type Job, type Prepared } from './request.js';
-import { ask, type CheckOptions, type Question } from './requests.js';
+import { ANSWER_TOKENS, verdictOf, type Job, type Prepared } from './request.js';
+import { apiFailure, ask, type CheckOptions, type Question } from './requests.js';
+import { checkInBatches } from './batch.js';
 import { buildSlice, renderSlice, SourceFiles } from './slice.js';
 import { PLAN_VERDICTS, VerdictCache, type CachedVerdict } from './verdicts.js';
 
@@ -33,6 +34,8 @@ export interface SemanticOptions extends CheckOptions {
   capabilities?: readonly string[];
   /** Also ask whether each linked test proves the promise (`weak-test` findings). */
   tests?: boolean;
+  /** Send the requests through the Message Batches API (half the price, answers within 24 hours): a run collects what earlier runs sent and sends the rest; needs `cacheDir`. */
+  batch?: boolean;
   /** Confirm each `breaks` by a Vitest test the model writes and the project's Vitest runs. */
   confirm?: boolean | Omit<ConfirmOptions, 'root' | 'dir' | 'within'>;
   /** Only capabilities whose spec, tests, their imports or targets are among these files (`--changed <ref>`); the others are skipped unless their verdict is cached. */
@@ -42,8 +45,6 @@ export interface SemanticOptions extends CheckOptions {
 }
 
 const NO_CODE = 'no code to judge: no linked test, target or API block shows any (link tests or give the spec targets; `sdna import` proposes both)';
-/** Output tokens a verdict takes, for the cost a request may reach before it is sent. */
-const ANSWER_TOKENS = 400;
 
 /** The verdict for each capability, as findings, and what the run did and cost. */
 export async function checkSemantic(plan: Plan, options: SemanticOptions = {}): Promise<{ findings: FindingInput[]; report: SemanticReport }> {
@@ -151,7 +152,28 @@ export async function checkSemantic(plan: Plan, options: SemanticOptions = {}): 
   };
 
   const prompt = planPrompt(tests);
-  await ask(
+  let sdk: typeof import('@anthropic-ai/sdk') | undefined;
+  if (options.batch) {
+    await checkInBatches(todo, {
+      model,
+      tests,
+      dir: options.cacheDir,
+      within: options.cacheWithin,
+      maxCost: options.maxCost,
+      cache,
+      report,
+      client: async () => {
+        sdk ??= await import('@anthropic-ai/sdk');
+        return new sdk.default({ apiKey: options.apiKey ?? process.env.ANTHROPIC_API_KEY, timeout: options.timeoutMs });
+      },
+      failure: (e) => apiFailure(e, sdk!),
+      prepare,
+      judged: (job, verdict) => {
+        verdicts.set(job.capability.id, verdict);
+        keys.set(job.capability.id, [job.inputKey]);
+      },
+    });
+  } else await ask(
     todo,
     (job): Question | undefined => {
       // Prepared here, inside the concurrency limit, so that slicing one capability overlaps the requests of others.

@@ -1,8 +1,11 @@
 // What one capability's answer earns: the verdict (judged against the slice it
 // was shown) and the linked tests it found weak. Sending is ./requests.ts.
 
+import type { Message } from '@anthropic-ai/sdk/resources/messages';
 import type { Capability, Spec, TestRef } from '../../model/model.js';
 import { judge, TOOL_NAME, weakTests, type Judged } from './answer.js';
+import { costOf, NO_USAGE, type Usage } from './cost.js';
+import { planPrompt } from './prompt.js';
 import type { Slice } from './slice.js';
 import type { CachedVerdict } from './verdicts.js';
 
@@ -38,4 +41,27 @@ export function verdictOf(input: unknown, slice: Slice, tests: boolean): CachedV
         ? { verdict: 'keeps' }
         : { verdict: 'breaks', clause: judged.answer.clause, explanation: judged.answer.explanation, evidence: judged.answer.evidence };
   return weak.length > 0 ? { ...base, weak } : base;
+}
+
+/** The input of the forced call of `tool` in an answer, or undefined when the model did not call it. */
+export function toolInput(message: Pick<Message, 'content'>, tool = TOOL_NAME): unknown {
+  const call = message.content.find((b) => b.type === 'tool_use' && b.name === tool);
+  return call && call.type === 'tool_use' ? call.input : undefined;
+}
+
+export function usageOf(message: Pick<Message, 'usage'>): Usage {
+  return {
+    input: message.usage.input_tokens,
+    output: message.usage.output_tokens,
+    cacheRead: message.usage.cache_read_input_tokens ?? 0,
+    cacheWrite: message.usage.cache_creation_input_tokens ?? 0,
+  };
+}
+
+/** Output tokens a verdict takes, for the cost a request may reach before it is sent. */
+export const ANSWER_TOKENS = 400;
+
+/** The most a request may cost, estimated before it is sent (4 characters a token): what --max-cost weighs. */
+export function worstCostOf(model: string, content: string, tests: boolean, batch = false): number {
+  return costOf(model, { ...NO_USAGE, input: Math.ceil(planPrompt(tests).instructions.length / 4) + Math.ceil(content.length / 4), output: ANSWER_TOKENS }, batch);
 }

@@ -7,7 +7,8 @@
 import type { MessageCreateParamsNonStreaming } from '@anthropic-ai/sdk/resources/messages';
 import pLimit from 'p-limit';
 import type { ModelReport } from '../../model/model.js';
-import { addUsage, costOf, NO_USAGE, type Usage } from './cost.js';
+import { addUsage, costOf, NO_USAGE } from './cost.js';
+import { toolInput, usageOf } from './request.js';
 import { DEFAULT_CONCURRENCY } from './defaults.js';
 
 const DEFAULT_TIMEOUT_MS = 120_000;
@@ -54,7 +55,8 @@ export interface Question {
  */
 export async function ask<J>(jobs: readonly J[], prepare: (job: J) => Question | undefined, options: RequestOptions, spent: Spent): Promise<void> {
   if (jobs.length === 0) return;
-  const { default: Anthropic, APIError, APIConnectionTimeoutError } = await import('@anthropic-ai/sdk');
+  const sdk = await import('@anthropic-ai/sdk');
+  const Anthropic = sdk.default;
   const client = new Anthropic({ apiKey: options.apiKey ?? process.env.ANTHROPIC_API_KEY, timeout: options.timeoutMs ?? DEFAULT_TIMEOUT_MS });
   const limit = pLimit(Math.max(1, options.concurrency ?? DEFAULT_CONCURRENCY));
   const { model, maxCost } = options;
@@ -72,20 +74,13 @@ export async function ask<J>(jobs: readonly J[], prepare: (job: J) => Question |
     committed += worst;
     try {
       const message = await client.messages.create(body);
-      const usage: Usage = {
-        input: message.usage.input_tokens,
-        output: message.usage.output_tokens,
-        cacheRead: message.usage.cache_read_input_tokens ?? 0,
-        cacheWrite: message.usage.cache_creation_input_tokens ?? 0,
-      };
+      const usage = usageOf(message);
       spent.usage = addUsage(spent.usage, usage);
       spent.cost += costOf(model, usage);
       spent.checked++;
-      const tool = body.tool_choice?.type === 'tool' ? body.tool_choice.name : undefined;
-      const call = message.content.find((b) => b.type === 'tool_use' && b.name === tool);
-      question.answered(call && call.type === 'tool_use' ? call.input : undefined);
+      question.answered(body.tool_choice?.type === 'tool' ? toolInput(message, body.tool_choice.name) : undefined);
     } catch (error) {
-      spent.notChecked.push({ capability: question.capability, reason: apiFailure(error, APIError, APIConnectionTimeoutError) });
+      spent.notChecked.push({ capability: question.capability, reason: apiFailure(error, sdk) });
     } finally {
       committed -= worst;
     }
@@ -105,12 +100,12 @@ export async function ask<J>(jobs: readonly J[], prepare: (job: J) => Question |
 }
 
 /** Why a request failed, in one line (the SDK has already retried what it retries). */
-function apiFailure(error: unknown, APIError: new (...a: never[]) => unknown, Timeout: new (...a: never[]) => unknown): string {
-  if (error instanceof Timeout) return 'the request timed out';
-  if (error instanceof APIError) {
-    const e = error as { status?: number; message: string };
-    const what = e.status === 401 ? 'the API key was refused' : e.status === 429 ? 'rate limited, still after retries' : e.status !== undefined && e.status >= 500 ? 'the API failed' : 'the API refused the request';
-    return `${what} (${e.status ?? 'no status'}: ${e.message.split('\n')[0].slice(0, 200)})`;
+export function apiFailure(error: unknown, sdk: Pick<typeof import('@anthropic-ai/sdk'), 'APIError' | 'APIConnectionTimeoutError'>): string {
+  if (error instanceof sdk.APIConnectionTimeoutError) return 'the request timed out';
+  if (error instanceof sdk.APIError) {
+    const status = error.status as number | undefined;
+    const what = status === 401 ? 'the API key was refused' : status === 429 ? 'rate limited, still after retries' : status !== undefined && status >= 500 ? 'the API failed' : 'the API refused the request';
+    return `${what} (${status ?? 'no status'}: ${error.message.split('\n')[0].slice(0, 200)})`;
   }
   return `the request failed (${error instanceof Error ? error.message.split('\n')[0].slice(0, 200) : String(error)})`;
 }

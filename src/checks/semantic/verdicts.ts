@@ -41,17 +41,19 @@ type Entries<T> = Record<string, { used: number; verdict: T }>;
 
 export class VerdictCache<T> {
   private changed = false;
+  private shared = false;
 
   private constructor(
+    private readonly store: AnswerStore<T>,
     private readonly file: string | undefined,
     private readonly within: string | undefined,
     private readonly entries: Entries<T>,
   ) {}
 
   static open<T>(store: AnswerStore<T>, dir: string | undefined, within?: string): VerdictCache<T> {
-    if (!dir) return new VerdictCache<T>(undefined, within, {});
+    if (!dir) return new VerdictCache<T>(store, undefined, within, {});
     const file = path.join(dir, store.file);
-    return new VerdictCache(file, within, load(store, file, within));
+    return new VerdictCache(store, file, within, load(store, file, within));
   }
 
   get(key: string): T | undefined {
@@ -67,9 +69,24 @@ export class VerdictCache<T> {
     this.changed = true;
   }
 
+  /**
+   * Adds what other runs saved since this one opened, now and again on `save`:
+   * with `--batch`, a run that collects a batch must not lose its paid-for
+   * verdicts to another run that saves after it.
+   */
+  absorb(): void {
+    if (!this.file) return;
+    this.shared = true;
+    for (const [key, entry] of Object.entries(load(this.store, this.file, this.within))) {
+      const mine = this.entries[key];
+      if (!mine || mine.used < entry.used) this.entries[key] = entry;
+    }
+  }
+
   /** A cache that cannot be written is only a dearer next run. */
   save(): void {
     if (!this.file || !this.changed) return;
+    if (this.shared) this.absorb();
     const now = Date.now();
     const kept = Object.fromEntries(Object.entries(this.entries).filter(([, e]) => now - e.used < KEEP_DAYS * DAY).sort(([a], [b]) => (a < b ? -1 : 1)));
     const text = JSON.stringify(kept);
