@@ -21,6 +21,8 @@ export default defineConfig([
       cli: 'src/cli/index.ts',
       vitest: 'src/vitest/index.ts',
       schemas: 'src/schemas.ts',
+      // A worker thread's entry: the semantic check starts it by its path beside the chunks.
+      'outline-worker': 'src/checks/semantic/outline-worker.ts',
     },
     format: 'esm',
     dts: { entry: { index: 'src/index.ts', vitest: 'src/vitest/index.ts' }, compilerOptions: { module: 'NodeNext', moduleResolution: 'NodeNext' } },

@@ -147,6 +147,27 @@ describe('sdna plan --semantic', { timeout: 90_000 }, () => {
     expect(first).toHaveLength(4);
   });
 
+  it('the same request whether a helper thread parsed the code ahead (a cold cache, many files) or the cache had it', async ({ expect }) => {
+    reset(() => ({ answer: keeps() }));
+    const root = project();
+    // Enough target files for the helper thread to start.
+    for (let i = 0; i < 30; i++) write(root, `src/cart/part${i}.ts`, `export function totalPrice${i}(cents: number): number {\n  return Math.round(cents * ${i + 1});\n}\n`);
+    const specPath = path.join(root, 'specs/cart.spec.md');
+    fs.writeFileSync(specPath, fs.readFileSync(specPath, 'utf8').replace('  - ../src/*.ts', '  - ../src/*.ts\n  - ../src/cart/*.ts'));
+    await plan(root);
+    const threaded = received.map((r) => JSON.stringify(r.body)).sort();
+    expect(threaded.some((b) => b.includes('<file path=\\"src/cart/part'))).toBe(true);
+    // The outlines are cached now: no thread, no parse; only the verdicts are asked again.
+    fs.rmSync(path.join(root, 'node_modules/.cache/sdna/semantic-verdicts.json'));
+    reset(() => ({ answer: keeps() }));
+    await plan(root);
+    expect(received.map((r) => JSON.stringify(r.body)).sort()).toEqual(threaded);
+    // And without any cache: parsed again.
+    reset(() => ({ answer: keeps() }));
+    await plan(root, ['--no-cache']);
+    expect(received.map((r) => JSON.stringify(r.body)).sort()).toEqual(threaded);
+  });
+
   it('never more than --concurrency requests in flight', async ({ expect }) => {
     reset(() => ({ answer: keeps(), delayMs: 150 }));
     const root = project();

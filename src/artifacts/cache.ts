@@ -70,6 +70,11 @@ export class ParseCache {
     return value;
   }
 
+  /** Whether `key` of `kind` is cached, without counting a hit or a miss or keeping it. */
+  peek(kind: string, key: string): boolean {
+    return key in (this.used[kind] ?? {}) || key in (this.old[kind] ?? {});
+  }
+
   /** The cached value for `key` of `kind`, if any (for work that is done in batches). */
   lookup<T>(kind: string, key: string): T | undefined {
     const bucket = (this.used[kind] ??= {});

@@ -19,8 +19,9 @@ import { DEFAULT_MODEL, NO_USAGE, priceOf } from './cost.js';
 import { confirmBreaks, type ConfirmOptions } from './confirm.js';
 import { planPrompt, PROMPT_VERSION, requestBody, userMessage } from './prompt.js';
 import { ANSWER_TOKENS, verdictOf, type Job, type Prepared } from './request.js';
-import { apiFailure, ask, type CheckOptions, type Question } from './requests.js';
+import { apiFailure, ask, loadSdk, type CheckOptions, type Question } from './requests.js';
 import { checkInBatches } from './batch.js';
+import { ParsedAhead } from './ahead.js';
 import { buildSlice, renderSlice, SourceFiles } from './slice.js';
 import { PLAN_VERDICTS, VerdictCache, type CachedVerdict } from './verdicts.js';
 
@@ -44,6 +45,7 @@ export interface SemanticOptions extends CheckOptions {
   parseCache?: ParseCache;
 }
 
+const NO_CODE_KIND = 'semantic-no-code';
 const NO_CODE = 'no code to judge: no linked test, target or API block shows any (link tests or give the spec targets; `sdna import` proposes both)';
 
 /** The verdict for each capability, as findings, and what the run did and cost. */
@@ -110,6 +112,11 @@ export async function checkSemantic(plan: Plan, options: SemanticOptions = {}): 
   const keys = new Map<string, string[]>();
   const todo = jobs.filter((j) => {
     const hit = cache.get(j.inputKey);
+    // The same inputs found no code last time: they find none now, without slicing.
+    if (!hit && parseCache.lookup(NO_CODE_KIND, j.inputKey) === true) {
+      report.notChecked.push({ capability: j.capability.id, reason: NO_CODE });
+      return false;
+    }
     if (hit) {
       verdicts.set(j.capability.id, hit);
       keys.set(j.capability.id, [j.inputKey]);
@@ -120,8 +127,17 @@ export async function checkSemantic(plan: Plan, options: SemanticOptions = {}): 
   const confirming = options.confirm && options.cacheDir ? jobs.filter((j) => needsConfirming(verdicts.get(j.capability.id))) : [];
 
   // TypeScript loads only when some file's outline is not cached; the slices only when some capability needs one.
+  // A job with tests, targets or an API block will most likely be sent: the SDK loads meanwhile.
+  if (!options.batch && todo.some((j) => j.tests.length > 0 || j.spec.api.length > 0 || (plan.targetFiles.get(j.spec.id)?.length ?? 0) > 0)) void loadSdk();
   let ts: Ts | undefined;
+  const needs = (job: Job) => {
+    const tests = [...new Set(job.tests.map((t) => t.file))].sort();
+    return { tests, files: [...new Set([...tests, ...tests.flatMap(importsOf), ...[...(plan.targetFiles.get(job.spec.id) ?? [])].sort()])], blocks: job.spec.api.map((b) => b.code) };
+  };
+  // With enough to parse, a helper thread parses ahead, in the order the jobs will need it.
   const files = new SourceFiles({ reader, resolve, ts: () => (ts ??= loadTypeScript()), cache: { hashOf, parseCache } });
+  const ahead = options.batch ? undefined : parseAhead(todo.map(needs), (list, blocks) => files.unparsed(list, blocks), plan.root);
+  files.ahead = ahead;
   const sliceOf = (job: Job) =>
     buildSlice({ spec: job.spec, capability: job.capability, tests: job.tests, targets: plan.targetFiles.get(job.spec.id) ?? [], budget }, files);
   const sliceKeyOf = (job: Job, rendered: string) =>
@@ -135,6 +151,7 @@ export async function checkSemantic(plan: Plan, options: SemanticOptions = {}): 
     // With no code to show, the model could only answer unclear: no request, no cost, no warning per capability.
     if (slice.pieces.length === 0) {
       report.notChecked.push({ capability: id, reason: NO_CODE });
+      parseCache.store(NO_CODE_KIND, job.inputKey, true);
       return undefined;
     }
     sliceTokens.push(slice.tokens);
@@ -173,10 +190,16 @@ export async function checkSemantic(plan: Plan, options: SemanticOptions = {}): 
         keys.set(job.capability.id, [job.inputKey]);
       },
     });
-  } else await ask(
+  } else {
+    try {
+      await ask(
     todo,
-    (job): Question | undefined => {
-      // Prepared here, inside the concurrency limit, so that slicing one capability overlaps the requests of others.
+    async (job): Promise<Question | undefined> => {
+      // Prepared while earlier requests are in flight; what it parses, the helper thread may have parsed already.
+      if (ahead) {
+        const { files: wanted, blocks } = needs(job);
+        await ahead.ready(wanted, blocks);
+      }
       const prepared = prepare(job);
       if (!prepared) return undefined;
       const id = job.capability.id;
@@ -197,6 +220,11 @@ export async function checkSemantic(plan: Plan, options: SemanticOptions = {}): 
     { ...options, model },
     report,
   );
+    } finally {
+      // The helper thread holds the process open until it is stopped.
+      ahead?.stop();
+    }
+  }
 
   if (confirming.length > 0) {
     const settings = typeof options.confirm === 'object' ? options.confirm : {};
@@ -217,6 +245,27 @@ export async function checkSemantic(plan: Plan, options: SemanticOptions = {}): 
   cache.save();
   report.notChecked.sort((a, b) => (a.capability < b.capability ? -1 : 1));
   return { findings: findingsOf(jobs, verdicts), report };
+}
+
+/** Below this many files to parse, a helper thread costs more than it saves. */
+const AHEAD_MIN_FILES = 24;
+
+function parseAhead(
+  needs: { tests: string[]; files: string[]; blocks: string[] }[],
+  unparsed: SourceFiles['unparsed'],
+  root: string,
+): ParsedAhead | undefined {
+  const seen = new Set<string>();
+  const list: { file: string; tests: boolean }[] = [];
+  for (const need of needs) {
+    for (const file of need.files) {
+      if (seen.has(file)) continue;
+      seen.add(file);
+      list.push({ file, tests: need.tests.includes(file) });
+    }
+  }
+  const todo = unparsed(list, [...new Set(needs.flatMap((n) => n.blocks))]);
+  return todo.files.length >= AHEAD_MIN_FILES ? ParsedAhead.start({ root, ...todo }) : undefined;
 }
 
 const needsConfirming = (v: CachedVerdict | undefined) => v?.verdict === 'breaks' && v.confirmation === undefined;

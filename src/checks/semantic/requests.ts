@@ -12,6 +12,8 @@ import { toolInput, usageOf } from './request.js';
 import { DEFAULT_CONCURRENCY } from './defaults.js';
 
 const DEFAULT_TIMEOUT_MS = 120_000;
+/** Requests prepared and waiting for a free slot, per slot. */
+const AHEAD_PER_SLOT = 2;
 
 export interface RequestOptions {
   model: string;
@@ -53,15 +55,22 @@ export interface Question {
  * concurrency limit, so that preparing one job overlaps the requests of others;
  * it returns undefined for a job it settled without a request.
  */
-export async function ask<J>(jobs: readonly J[], prepare: (job: J) => Question | undefined, options: RequestOptions, spent: Spent): Promise<void> {
+export async function ask<J>(jobs: readonly J[], prepare: (job: J) => Question | undefined | Promise<Question | undefined>, options: RequestOptions, spent: Spent): Promise<void> {
   if (jobs.length === 0) return;
-  const sdk = await import('@anthropic-ai/sdk');
-  const Anthropic = sdk.default;
-  const client = new Anthropic({ apiKey: options.apiKey ?? process.env.ANTHROPIC_API_KEY, timeout: options.timeoutMs ?? DEFAULT_TIMEOUT_MS });
+  // Loaded at the first request: jobs that all settle without one (no code to show, a slice judged before) never load it.
+  let sdk: typeof import('@anthropic-ai/sdk') | undefined;
+  let client: Promise<InstanceType<(typeof import('@anthropic-ai/sdk'))['default']>> | undefined;
+  const connect = () =>
+    (client ??= loadSdk().then((loaded) => {
+      sdk = loaded;
+      return new loaded.default({ apiKey: options.apiKey ?? process.env.ANTHROPIC_API_KEY, timeout: options.timeoutMs ?? DEFAULT_TIMEOUT_MS });
+    }));
   const limit = pLimit(Math.max(1, options.concurrency ?? DEFAULT_CONCURRENCY));
   const { model, maxCost } = options;
   // What requests in flight may still cost: a request is sent only if the run stays under --max-cost.
   let committed = 0;
+  /** Wakes the preparing loop when a request is done and the queue has room again. */
+  let freed: (() => void) | undefined;
   let done = 0;
   const send = async (question: Question) => {
     const { body } = question;
@@ -73,30 +82,63 @@ export async function ask<J>(jobs: readonly J[], prepare: (job: J) => Question |
     }
     committed += worst;
     try {
-      const message = await client.messages.create(body);
+      const message = await (await connect()).messages.create(body);
       const usage = usageOf(message);
       spent.usage = addUsage(spent.usage, usage);
       spent.cost += costOf(model, usage);
       spent.checked++;
       question.answered(body.tool_choice?.type === 'tool' ? toolInput(message, body.tool_choice.name) : undefined);
     } catch (error) {
-      spent.notChecked.push({ capability: question.capability, reason: apiFailure(error, sdk) });
+      spent.notChecked.push({ capability: question.capability, reason: sdk ? apiFailure(error, sdk) : `the Anthropic SDK did not load (${String(error)})` });
     } finally {
       committed -= worst;
     }
   };
-  await Promise.all(
-    jobs.map((job) =>
+  // Jobs are prepared ahead of the requests in flight (at most AHEAD waiting), one per turn of the
+  // event loop: preparing (slicing, parsing) fills the time the requests wait on the network.
+  const ahead = Math.max(1, options.concurrency ?? DEFAULT_CONCURRENCY) * AHEAD_PER_SLOT;
+  const sending: Promise<void>[] = [];
+  for (const job of jobs) {
+    while (limit.pendingCount >= ahead) await new Promise<void>((resolve) => (freed = resolve));
+    let question: Question | undefined;
+    try {
+      question = await prepare(job);
+    } catch (error) {
+      options.onProgress?.(++done, jobs.length);
+      throw error;
+    }
+    if (!question) {
+      options.onProgress?.(++done, jobs.length);
+      continue;
+    }
+    const asked = question;
+    sending.push(
       limit(async () => {
         try {
-          const question = prepare(job);
-          if (question) await send(question);
+          await send(asked);
         } finally {
           options.onProgress?.(++done, jobs.length);
+          freed?.();
         }
       }),
-    ),
-  );
+    );
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+  await Promise.all(sending);
+}
+
+let sdkLoading: Promise<typeof import('@anthropic-ai/sdk')> | undefined;
+
+/**
+ * The SDK, loaded once. Called early by a check that will likely send
+ * requests, its loading (hundreds of small modules, read asynchronously)
+ * overlaps the check's own work instead of delaying the first request.
+ */
+export function loadSdk(): Promise<typeof import('@anthropic-ai/sdk')> {
+  sdkLoading ??= import('@anthropic-ai/sdk');
+  // A failure shows where the SDK is needed; an unused early load must not be an unhandled rejection.
+  sdkLoading.catch(() => undefined);
+  return sdkLoading;
 }
 
 /** Why a request failed, in one line (the SDK has already retried what it retries). */

@@ -14,7 +14,7 @@ import type * as TS from 'typescript';
 import type { Ts } from '../api-drift/declarations.js';
 import type { Capability, Spec, TestRef } from '../../model/model.js';
 import type { GuardedReader } from '../../util/guarded.js';
-import type { ParseCache } from '../../artifacts/cache.js';
+import { contentKey, type ParseCache } from '../../artifacts/cache.js';
 import { extractTests } from '../links/test-names.js';
 import { tokenize } from '../import/tokens.js';
 
@@ -63,7 +63,7 @@ interface Decl {
 }
 
 /** What the slice needs of a file, kept in the parse cache by the file's content: an unchanged file is never parsed again. */
-interface Outline {
+export interface Outline {
   /** Its top-level declarations. */
   decls: Decl[];
   /** Its imports: the local name, the module as written, the name imported there (`default`, `*`). */
@@ -71,7 +71,7 @@ interface Outline {
 }
 
 /** A test of a linked test file: where its call statement runs, and which imported names it mentions. */
-interface TestOutline {
+export interface TestOutline {
   fullName: string;
   start: number;
   end: number;
@@ -88,6 +88,22 @@ export interface SourceFilesInput {
   cache?: { hashOf: (file: string) => string; parseCache: ParseCache };
 }
 
+/** What a helper thread has parsed, or is parsing, for this run. */
+export interface OutlinesAhead {
+  /** The outline of `kind` (`outline`, `tests`) for `file`, if it has one. */
+  get(kind: OutlineKind, file: string): unknown;
+}
+
+export type OutlineKind = 'outline' | 'tests' | 'api';
+
+/** How a file is read: as a test or as source (their size caps differ). */
+export const readKindOf = (file: string) => (/\.(test|spec)\.[cm]?[jt]sx?$/.test(file) ? 'test' : 'source');
+
+/** The names an `## API` block declares. */
+export function apiNamesOf(ts: Ts, code: string): string[] {
+  return topDeclarations(ts, ts.createSourceFile('api.ts', code, ts.ScriptTarget.Latest, false, ts.ScriptKind.TS)).map((d) => d.name);
+}
+
 /** One read and at most one parse per file per run (none for a file whose outline is cached): the same target serves many capabilities. */
 export class SourceFiles {
   private readonly texts = new Map<string, string | null>();
@@ -101,10 +117,13 @@ export class SourceFiles {
   /** The last tree parsed, for a file asked for both outlines; no other tree is kept. */
   private last: { file: string; sf: TS.SourceFile } | undefined;
 
+  /** Outlines another thread computes ahead (./outline-worker.ts), by `kind` and file. */
+  ahead: OutlinesAhead | undefined;
+
   constructor(private readonly input: SourceFilesInput) {}
 
   text(file: string): string | undefined {
-    if (!this.texts.has(file)) this.texts.set(file, this.input.reader.tryText(file, /\.(test|spec)\.[cm]?[jt]sx?$/.test(file) ? 'test' : 'source') ?? null);
+    if (!this.texts.has(file)) this.texts.set(file, this.input.reader.tryText(file, readKindOf(file)) ?? null);
     return this.texts.get(file) ?? undefined;
   }
 
@@ -137,7 +156,7 @@ export class SourceFiles {
 
   /** The file's declarations and imports, or undefined when it cannot be read. */
   outline(file: string): Outline | undefined {
-    if (!this.outlines.has(file)) this.outlines.set(file, this.cached('outline-2', file, (ts, sf) => ({ decls: topDeclarations(ts, sf), imports: importsIn(ts, sf) })) ?? null);
+    if (!this.outlines.has(file)) this.outlines.set(file, this.cached('outline', file, outlineOf) ?? null);
     return this.outlines.get(file) ?? undefined;
   }
 
@@ -170,33 +189,58 @@ export class SourceFiles {
     let out = this.api.get(spec);
     if (!out) {
       out = new Set();
-      if (spec.api.length > 0) {
-        const ts = this.input.ts();
-        for (const block of spec.api) {
-          const sf = ts.createSourceFile('api.ts', block.code, ts.ScriptTarget.Latest, false, ts.ScriptKind.TS);
-          for (const d of topDeclarations(ts, sf)) out.add(d.name);
-        }
+      for (const block of spec.api) {
+        const parse = () => (this.ahead?.get('api', block.code) as string[] | undefined) ?? apiNamesOf(this.input.ts(), block.code);
+        // By the block's text: an unchanged block is not parsed again (nor TypeScript loaded for it).
+        const { cache } = this.input;
+        for (const name of cache ? cache.parseCache.through('slice-api-names', apiKey(block.code), parse) : parse()) out.add(name);
       }
       this.api.set(spec, out);
     }
     return out;
   }
 
-  private cached<T>(kind: string, file: string, compute: (ts: Ts, sf: TS.SourceFile) => T): T | undefined {
+  /** What parsing ahead should cover of these files and blocks: those whose outlines the cache does not have. */
+  unparsed(files: readonly { file: string; tests: boolean }[], blocks: readonly string[]): { files: { file: string; tests: boolean }[]; blocks: string[] } {
+    const { cache } = this.input;
+    if (!cache) return { files: [...files], blocks: [...blocks] };
+    const has = (kind: string, key: string) => cache.parseCache.peek(kind, key);
+    return {
+      files: files.filter(({ file, tests }) => !has(`slice-outline-${OUTLINE_FORMAT}`, cache.hashOf(file)) || (tests && !has(`slice-tests-${OUTLINE_FORMAT}`, cache.hashOf(file)))),
+      blocks: blocks.filter((code) => !has('slice-api-names', apiKey(code))),
+    };
+  }
+
+  private cached<T>(kind: OutlineKind, file: string, compute: (ts: Ts, sf: TS.SourceFile) => T): T | undefined {
     const text = this.text(file);
     if (text === undefined) return undefined;
     const run = () => {
+      const done = this.ahead?.get(kind, file);
+      if (done !== undefined) return done as T;
       const ts = this.input.ts();
       if (this.last?.file !== file) {
-        // No parent pointers and no JSDoc: every walk here passes the source file, and comments are shown as lines.
-        const options = { languageVersion: ts.ScriptTarget.Latest, jsDocParsingMode: ts.JSDocParsingMode.ParseNone };
-        this.last = { file, sf: ts.createSourceFile(file, text, options, false, /x$/.test(file) ? ts.ScriptKind.TSX : ts.ScriptKind.TS) };
+        this.last = { file, sf: parseSource(ts, file, text) };
       }
       return compute(ts, this.last.sf);
     };
     const { cache } = this.input;
-    return cache ? cache.parseCache.through(`slice-${kind}`, cache.hashOf(file), run) : run();
+    return cache ? cache.parseCache.through(`slice-${kind}-${OUTLINE_FORMAT}`, cache.hashOf(file), run) : run();
   }
+}
+
+const apiKey = (code: string) => contentKey(code);
+
+/** Bumped when an outline's form changes: outlines cached in another form are not used. */
+const OUTLINE_FORMAT = 2;
+
+/** No parent pointers and no JSDoc: every walk here passes the source file, and comments are shown as lines. */
+export function parseSource(ts: Ts, file: string, text: string): TS.SourceFile {
+  const options = { languageVersion: ts.ScriptTarget.Latest, jsDocParsingMode: ts.JSDocParsingMode.ParseNone };
+  return ts.createSourceFile(file, text, options, false, /x$/.test(file) ? ts.ScriptKind.TSX : ts.ScriptKind.TS);
+}
+
+export function outlineOf(ts: Ts, sf: TS.SourceFile): Outline {
+  return { decls: topDeclarations(ts, sf), imports: importsIn(ts, sf) };
 }
 
 function topDeclarations(ts: Ts, sf: TS.SourceFile): Decl[] {
@@ -227,7 +271,7 @@ function identifiersIn(ts: Ts, node: TS.Node): Set<string> {
 }
 
 /** Each test's call statement (`it(…)`, `test.each(…)(…)`): its lines, and the imported names it mentions. */
-function testOutlines(ts: Ts, sf: TS.SourceFile, imported: ReadonlySet<string>): TestOutline[] {
+export function testOutlines(ts: Ts, sf: TS.SourceFile, imported: ReadonlySet<string>): TestOutline[] {
   const lineOf = (pos: number) => sf.getLineAndCharacterOfPosition(pos).line + 1;
   const out: TestOutline[] = [];
   for (const test of extractTests(sf.text).tests) {
@@ -344,8 +388,16 @@ export function buildSlice(input: SliceInput, files: SourceFiles): Slice {
   return { pieces, tokens, left };
 }
 
-/** One piece as the model reads it: a delimited block of numbered lines. */
+const rendered = new WeakMap<SlicePiece, string>();
+
+/** One piece as the model reads it: a delimited block of numbered lines (rendered once: the budget weighs it, the request shows it). */
 export function renderPiece(p: SlicePiece): string {
+  let text = rendered.get(p);
+  if (text === undefined) rendered.set(p, (text = render(p)));
+  return text;
+}
+
+function render(p: SlicePiece): string {
   const end = p.start + p.lines.length - 1;
   const body = p.lines.map((l, i) => `${p.start + i}| ${l}`).join('\n');
   return `<file path="${attr(p.file)}" lines="${p.start}-${end}" shows="${p.kind}: ${attr(p.name)}">\n${neutralize(body)}\n</file>`;

@@ -59,8 +59,12 @@ export class VerdictCache<T> {
   get(key: string): T | undefined {
     const hit = this.entries[key];
     if (!hit) return undefined;
-    hit.used = Date.now();
-    this.changed = true;
+    // Use is recorded to the day (entries go after 60 days unused): a run that only reads rewrites nothing.
+    const now = Date.now();
+    if (now - hit.used > DAY) {
+      hit.used = now;
+      this.changed = true;
+    }
     return hit.verdict;
   }
 
