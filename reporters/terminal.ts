@@ -174,6 +174,11 @@ function batchLine(b: NonNullable<NonNullable<Plan['semantic']>['batch']>): stri
   return `${head}; waiting: ${waiting}; run the same command again to collect them (within 24 hours).`;
 }
 
+/** `--since`, `--staged`, files: what the plan covered of the project. */
+function scopeLine(s: NonNullable<Plan['scope']>): string {
+  return `Scoped to ${s.by}: ${s.specs} of ${plural(s.of, 'spec')} touched by ${plural(s.files, 'changed file')} (and findings about those files); \`sdna plan\` plans them all.`;
+}
+
 /** With links `sdna import` recorded: how many capabilities rest on them alone. */
 function inferredLine(plan: Plan): string | undefined {
   const linked = plan.capabilities.filter((c) => c.tests.length > 0);
@@ -199,12 +204,13 @@ export const terminal: Reporter<TerminalOptions> = (plan, options) => {
     for (const [kind, n] of more) out.push(`… and ${n} more ${kind} (--full shows them all; --json lists every finding)`);
     out.push('');
   }
-  if (plan.specs.length === 0 && plan.summary.errors === 0 && !options.quiet) {
+  if (plan.specs.length === 0 && !plan.scope && plan.summary.errors === 0 && !options.quiet) {
     out.push('No specs found: sdna reads `*.spec.md` files (set `specs` in sdna.config to say where yours are).', '');
   } else if (current.length === 0 && !options.quiet) {
     out.push(plan.findings.length === 0 ? 'No changes. Specs, code and tests agree.' : 'No changes beyond the baseline.', '');
   }
   if (plan.baseline) out.push(...baselineLines(plan.baseline));
+  if (plan.scope) out.push(scopeLine(plan.scope));
   if (plan.semantic) out.push(...semanticLines(plan.semantic, full));
   const inferred = inferredLine(plan);
   if (inferred && !options.quiet) out.push(inferred);

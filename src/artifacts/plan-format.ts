@@ -62,6 +62,8 @@ export const planSchema = z.strictObject({
     }),
   ),
   summary: z.strictObject({ drift: nonNegative, unspecified: nonNegative, stale: nonNegative, errors: nonNegative }),
+  /** With `--since`, `--staged` or file arguments: how the change was given, its files, and the specs planned of all. */
+  scope: z.optional(z.strictObject({ by: z.string(), files: nonNegative, specs: nonNegative, of: nonNegative })),
   /** With `--semantic`: the model, what was checked, cached and not checked (with why), the tokens and the estimated cost in USD. */
   semantic: z.optional(
     z.strictObject({
@@ -145,6 +147,7 @@ export function toJsonPlan(plan: Plan): JsonPlan {
       };
     }),
     summary: { ...plan.summary },
+    ...(plan.scope && { scope: { ...plan.scope } }),
     ...(plan.semantic && { semantic: semanticOf(plan.semantic) }),
     ...(plan.baseline && { baseline: { file: plan.baseline.file, baselined: plan.baseline.baselined, gone: plan.baseline.gone.map((e) => ({ ...e })) } }),
   };

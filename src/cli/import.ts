@@ -8,6 +8,7 @@ import { addRecords, capabilityHash, LINKS_FILE } from '../artifacts/links.js';
 import { toJsonImport } from '../artifacts/import-format.js';
 import { DEFAULT_MIN_CONFIDENCE, importProposals } from '../checks/import/index.js';
 import { SdnaError } from '../util/errors.js';
+import { showProgress, terminalProgress } from '../util/progress.js';
 import { enablePerformance, performanceReport, timedAsync } from '../util/perf.js';
 import { formatImport } from '../../reporters/import.js';
 import { refuseWithoutSemantic, requestOptions, type ModelFlags } from './model-flags.js';
@@ -24,6 +25,7 @@ export interface ImportFlags extends ModelFlags {
 
 export async function runImport(flags: ImportFlags, color: boolean): Promise<void> {
   if (flags.performance) enablePerformance();
+  showProgress(terminalProgress());
   const min = flags.minConfidence === undefined ? DEFAULT_MIN_CONFIDENCE : Number(flags.minConfidence);
   if (!Number.isFinite(min) || min < 0 || min > 1) throw new SdnaError(`--min-confidence must be a number from 0 to 1 (got ${String(flags.minConfidence)})`);
   refuseWithoutSemantic(flags, ['model', 'maxCost', 'concurrency', 'timeout']);

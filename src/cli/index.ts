@@ -13,7 +13,9 @@ import { BASELINE_FILE, baselineEntry, readBaseline, writeBaseline } from '../ar
 import { ParseCache } from '../artifacts/cache.js';
 import { SdnaError } from '../util/errors.js';
 import { checkRoot } from '../util/root.js';
-import { changedSince } from '../util/git.js';
+import { changedFromMergeBase, changedSince, stagedFiles } from '../util/git.js';
+import { scopeToChange } from '../change-scope.js';
+import { showProgress, terminalProgress } from '../util/progress.js';
 import { KINDS, KIND_NAMES, type KindInfo } from '../model/kinds.js';
 import { createPlan } from '../plan.js';
 import { withFindings } from '../statuses.js';
@@ -52,6 +54,10 @@ interface PlanFlags extends ModelFlags {
   tests?: boolean;
   confirm?: boolean;
   batch?: boolean;
+  /** `--since <ref>`: only what the branch changed since it left `ref`. */
+  since?: string;
+  /** `--staged`: only what is staged for the next commit. */
+  staged?: boolean;
   /** `--capability <id|glob>`, once or more. */
   capability?: string | string[];
 }
@@ -131,11 +137,14 @@ function reportRequests(flags: PlanFlags): ReportRequest[] {
   return flags.full ? all.map((r) => (r.name === 'terminal' ? { ...r, options: { ...r.options, full: true } } : r)) : all;
 }
 
-async function runPlan(flags: PlanFlags): Promise<number> {
+async function runPlan(flags: PlanFlags, files: string[] = []): Promise<number> {
   if (flags.performance) enablePerformance();
+  showProgress(terminalProgress());
   const cwd = process.cwd();
   const reporters = await loadReporters(reportRequests(flags), cwd);
   const config = await loadConfig(flags.root, flags.config, cwd);
+  // Asked before the plan: a bad ref is one line, not a plan's worth of waiting.
+  const change = changeOf(flags, files, config.root, cwd);
   const cacheDir = flags.cache === false ? undefined : flags.cacheDir ? path.resolve(cwd, flags.cacheDir) : ParseCache.defaultDir(config.root);
   const cache = ParseCache.open(cacheDir, pkg.version, flags.cacheDir ? undefined : config.root);
   const model = flags.from === undefined ? undefined : await readInterchange(path.resolve(cwd, flags.from));
@@ -148,6 +157,7 @@ async function runPlan(flags: PlanFlags): Promise<number> {
       ? createWorkspacePlan(wanted ? undefined : config, config.root, selectPackages(packages, wanted), { cache })
       : createPlan(config, { cache, model }),
   );
+  if (change) plan = scopeToChange(plan, change.files, change.by, levels(config.rules, config.overrides));
   refuseWithoutSemantic(flags, ['model', 'maxCost', 'concurrency', 'timeout', 'changed', 'tests', 'confirm', 'batch', 'capability']);
   if (flags.semantic) plan = await timedAsync('semantic', () => semantic(plan, config, flags, cacheDir, cache));
   timed('save cache', () => cache.save());
@@ -158,6 +168,18 @@ async function runPlan(flags: PlanFlags): Promise<number> {
     process.stderr.write(performanceReport() + `  parse cache: ${where}\n`);
   }
   return plan.failed ? 1 : 0;
+}
+
+/** The change a plan is scoped to: `--since <ref>`, `--staged`, or files (as a hook passes them); undefined for the whole project. */
+function changeOf(flags: PlanFlags, files: string[], root: string, cwd: string): { files: Set<string>; by: string } | undefined {
+  const ways = [flags.since !== undefined && '--since', flags.staged && '--staged', files.length > 0 && 'file arguments'].filter(Boolean);
+  if (ways.length > 1) throw new SdnaError(`${ways.join(' and ')} each choose what to plan: give one of them`);
+  if (flags.since !== undefined) return { files: changedFromMergeBase(root, String(flags.since), '--since'), by: `--since ${String(flags.since)}` };
+  if (flags.staged) return { files: stagedFiles(root), by: '--staged' };
+  if (files.length === 0) return undefined;
+  // As lint-staged passes them: absolute, or from the current folder; files of other packages are not this project's.
+  const inRoot = files.map((f) => path.relative(root, path.resolve(cwd, String(f)))).filter((f) => f !== '' && !f.startsWith('..') && !path.isAbsolute(f));
+  return { files: new Set(inRoot.map((f) => f.split(path.sep).join('/'))), by: plural(files.length, 'file') };
 }
 
 /** `--semantic`: the model's verdicts join the plan, gated at the same levels. Without a key, the static plan stands. */
@@ -294,7 +316,7 @@ const TIMEOUT_OPTION = ['--timeout <seconds>', "With --semantic: per request, af
 function main(argv: string[]): void {
   const cli = cac('sdna');
   cli
-    .command('plan', 'Compare specs, code and tests without running tests; exit 1 when the gate fails')
+    .command('plan [...files]', 'Compare specs, code and tests without running tests; exit 1 when the gate fails. With files (as lint-staged passes them), --since or --staged: only the specs the change touches')
     .option(...ROOT_OPTION)
     .option(...CONFIG_OPTION)
     .option('--reporter <name[:file]>', `Output: ${Object.keys(REPORTERS).join(', ')}, or a path to a module (default: terminal); repeatable, each to stdout or to its :file`)
@@ -306,6 +328,8 @@ function main(argv: string[]): void {
     .option('--cache', 'Read and write the parse cache (--no-cache: neither)', { default: true })
     .option('--from <file>', 'Plan from an interchange file (`sdna export`) instead of reading the spec files')
     .option('--workspace <name>', 'In an npm or pnpm workspace: plan only this package (its name or folder); repeatable. Without it, every package')
+    .option('--since <ref>', 'Plan only the specs a branch changed since it left <ref> (from their merge base, committed or not): changed specs, and specs whose targets or linked tests changed')
+    .option('--staged', 'Plan only the specs that the files staged for the next commit touch (for a pre-commit hook)')
     .option('--semantic', 'Also ask Claude whether the code keeps each capability\'s promise (needs ANTHROPIC_API_KEY; verdicts are cached)')
     .option(...MODEL_OPTION)
     .option(...MAX_COST_OPTION)
@@ -320,12 +344,14 @@ function main(argv: string[]): void {
     .example('  $ sdna plan --root fixtures/demo')
     .example('  $ sdna plan --json > plan.json')
     .example('  $ sdna plan --reporter terminal --reporter json:reports/sdna-plan.json')
-    .example('  $ sdna plan --quiet   # in a pre-commit hook')
+    .example('  $ sdna plan --quiet --staged   # in a pre-commit hook')
+    .example('  $ sdna plan --since origin/main   # in CI, what the pull request changes')
+    .example('  $ sdna plan src/cart.ts specs/cart.spec.md   # these files, as lint-staged passes them')
     .example('  $ sdna plan --workspace @acme/api   # one package of a workspace')
     .example('  $ sdna plan --semantic --changed origin/main --max-cost 2   # in CI, on what a pull request changed')
     .example('  $ sdna plan --semantic --batch   # nightly: collects the last run\'s batch, sends what changed since')
-    .action(async (flags: PlanFlags) => {
-      process.exitCode = await runPlan(flags);
+    .action(async (files: string[], flags: PlanFlags) => {
+      process.exitCode = await runPlan(flags, files);
     });
   cli
     .command('accept [...files]', `Record the hash of generated files (after a generator ran) in ${STATE_FILE}`)
@@ -445,7 +471,7 @@ function main(argv: string[]): void {
  * `--root ""` into numbers).
  */
 function checkValues(options: Record<string, unknown>, argv: string[]): void {
-  for (const name of ['root', 'config', 'out', 'from', 'cacheDir', 'changed', 'model']) {
+  for (const name of ['root', 'config', 'out', 'from', 'cacheDir', 'changed', 'model', 'since']) {
     const value = options[name];
     if (value === undefined) continue;
     const flag = `--${kebab(name)}`;

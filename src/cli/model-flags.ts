@@ -5,6 +5,7 @@
 
 import type { CheckOptions } from '../checks/semantic/requests.js';
 import { SdnaError } from '../util/errors.js';
+import { terminalProgress } from '../util/progress.js';
 import { kebab } from '../util/text.js';
 
 export interface ModelFlags {
@@ -39,8 +40,8 @@ export function requestOptions(flags: ModelFlags, what: string, instead: string)
 
 /** A progress counter on one stderr line, rewritten in place: only on a terminal, never in CI. */
 function progressLine(what: string): ((done: number, total: number) => void) | undefined {
-  if (!process.stderr.isTTY || process.env.CI) return undefined;
-  return (done, total) => process.stderr.write(done < total ? `\rsdna: ${what}: ${done}/${total}` : '\r\x1b[K');
+  const line = terminalProgress();
+  return line && ((done, total) => line(what, done, total));
 }
 
 /** A number a flag gives, checked: one line naming the flag and the form otherwise. */

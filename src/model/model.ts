@@ -209,4 +209,17 @@ export interface Plan {
   testDir: string;
   /** With `--semantic`: what the semantic check did and cost. */
   semantic?: SemanticReport;
+  /** With `--since`, `--staged` or file arguments: the change the plan was scoped to. */
+  scope?: ChangeScope;
+}
+
+/** What a plan was scoped to, for the reporters to say. */
+export interface ChangeScope {
+  /** How the change was given: `--since origin/main`, `--staged`, `2 files`. */
+  by: string;
+  /** Files in the change (root-relative). */
+  files: number;
+  /** Specs planned, of all the project's. */
+  specs: number;
+  of: number;
 }

@@ -10,6 +10,7 @@ import type { FindingInput } from '../../model/findings.js';
 import { problemFinding } from '../../formats/problem.js';
 import type { Spec } from '../../model/model.js';
 import { lineAt, lineStartsOf } from '../../util/text.js';
+import { progress } from '../../util/progress.js';
 import { timed } from '../../util/perf.js';
 import { classify, compareApi, type CodeExport, type DeclDrift, type Difference, type Exports } from './compare.js';
 import { runChecks, type CheckJob, type CheckResult } from './checker.js';
@@ -137,11 +138,13 @@ function compareSpecs(
 ): Map<{ spec: Spec; key: string; files: string[] }, FindingInput[]> {
   const works: SpecWork[] = [];
   const allowed = new Set<string>();
-  for (const miss of misses) {
+  for (const [i, miss] of misses.entries()) {
+    progress('API blocks', i, misses.length);
     const work = timed('  parse and compare', () => prepare(ts, miss.spec, miss.files, parsed));
     works.push(work);
     for (const f of miss.files) allowed.add(f);
   }
+  progress('API blocks', misses.length, misses.length);
   // Every provisional difference of every spec, settled by one checker program.
   const jobs: CheckJob[] = [];
   const owners: Difference[] = [];

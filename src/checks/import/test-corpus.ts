@@ -1,8 +1,9 @@
-// The tests import weighs, as text: each test's full name, the lines of its
+// The tests `sdna import` weighs, as text: each test's full name, the lines of its
 // body (up to the next test), the comment just above it, its tags; and each
 // test file's imports. Read once, with the same test-name lexer the plan uses.
 
 import { GuardedReader } from '../../util/guarded.js';
+import { progress } from '../../util/progress.js';
 import { extractTests } from '../links/test-names.js';
 
 export interface CorpusTest {
@@ -43,7 +44,8 @@ export function readTestCorpus(root: string, files: readonly string[]): { files:
   const reader = new GuardedReader(root);
   const out: CorpusFile[] = [];
   const skipped: string[] = [];
-  for (const file of files) {
+  for (const [i, file] of files.entries()) {
+    if (i % 64 === 0) progress('reading tests', i, files.length);
     const bytes = reader.tryBytes(file, 'test');
     if (bytes === undefined || bytes.length > MAX_BYTES || bytes.includes(0)) {
       skipped.push(file);
@@ -52,6 +54,7 @@ export function readTestCorpus(root: string, files: readonly string[]): { files:
     const source = bytes.toString('utf8');
     out.push(corpusFile(file, source));
   }
+  progress('reading tests', files.length, files.length);
   return { files: out, skipped };
 }
 

@@ -1,0 +1,87 @@
+#!/usr/bin/env node
+// `npm run bench:scope`: `sdna plan --since <ref>` in a pre-commit hook's
+// situation: the 20,000-file corpus as the generator writes it, committed to
+// git, and a branch that changes 10 files (5 sources, 3 tests, 2 specs). It
+// alternates three commands, each a fresh process timed from outside:
+//   scoped: sdna plan --since main (parse cache warm, as in a repository used daily),
+//   floor:  what any tool must do for the same answer without a cache of its own:
+//           ask git what changed, list the files, read every spec (a spec elsewhere may
+//           target a changed file) and read the changed files,
+//   whole:  sdna plan without scoping, for comparison.
+// Budget: scoped <= 1.5 x floor (medians, same run).
+//
+//   node bench/scope.mjs [--runs 7] [--files 20000]
+
+import { execFileSync, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { corpus, flag, median, need, repo } from './common.mjs';
+
+const runs = Number(flag('--runs', '7'));
+const files = Number(flag('--files', '20000'));
+const cli = path.join(repo, 'dist', 'cli.js');
+need(cli, 'dist/cli.js is missing; run `npm run build` first');
+
+const base = corpus(files);
+const dir = `${base}-git`;
+const git = (...args) => execFileSync('git', args, { cwd: dir, encoding: 'utf8', maxBuffer: 1 << 28, stdio: ['ignore', 'pipe', 'pipe'] });
+if (!fs.existsSync(path.join(dir, '.git'))) {
+  console.log('committing the corpus to git (once)...');
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.cpSync(base, dir, { recursive: true });
+  git('init', '-q', '-b', 'main');
+  git('-c', 'user.email=bench@example.com', '-c', 'user.name=bench', 'add', '-A');
+  git('-c', 'user.email=bench@example.com', '-c', 'user.name=bench', 'commit', '-qm', 'corpus');
+  git('checkout', '-q', '-b', 'change');
+  const listed = git('ls-files').split('\n').filter(Boolean);
+  const pick = (test, n) => listed.filter(test).filter((_, i) => i % 97 === 0).slice(0, n);
+  const changed = [...pick((f) => f.startsWith('src/') && f.endsWith('.ts'), 5), ...pick((f) => f.endsWith('.test.ts'), 3), ...pick((f) => f.endsWith('.spec.md'), 2)];
+  for (const f of changed) fs.appendFileSync(path.join(dir, f), '\n// changed on the branch\n');
+  git('-c', 'user.email=bench@example.com', '-c', 'user.name=bench', 'commit', '-qam', 'change 10 files');
+}
+const floorScript = path.join(repo, '.bench', 'scope-floor.mjs');
+fs.writeFileSync(
+  floorScript,
+  `import { execFileSync } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+const dir = process.argv[2];
+const run = (...a) => execFileSync('git', a, { cwd: dir, encoding: 'utf8', maxBuffer: 1 << 28 }).split('\\n').filter(Boolean);
+const base = run('merge-base', 'main', 'HEAD')[0];
+const changed = run('diff', '--name-only', base);
+const listed = run('ls-files');
+const specs = listed.filter((f) => f.endsWith('.spec.md') || f.endsWith('/spec.md') || f.endsWith('/requirements.md'));
+let h = crypto.createHash('sha1');
+for (const f of [...specs, ...changed]) h.update(fs.readFileSync(dir + '/' + f));
+console.log(changed.length, specs.length, h.digest('hex').slice(0, 8));
+`,
+);
+
+const time = (args) => {
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(process.execPath, args, { cwd: dir, encoding: 'utf8', maxBuffer: 1 << 28 });
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  if (r.status !== 0 && r.status !== 1) throw new Error(`${args.join(' ')} failed: ${r.stderr}`);
+  return { ms, stdout: r.stdout };
+};
+const scopedArgs = [cli, 'plan', '--since', 'main', '--json', '--root', dir];
+const wholeArgs = [cli, 'plan', '--json', '--root', dir];
+// Warm the parse cache and the page cache, untimed.
+time(wholeArgs);
+const scope = JSON.parse(time(scopedArgs).stdout).scope;
+time([floorScript, dir]);
+const scoped = [];
+const floor = [];
+const whole = [];
+for (let i = 0; i < runs; i++) {
+  scoped.push(time(scopedArgs).ms);
+  floor.push(time([floorScript, dir]).ms);
+  whole.push(time(wholeArgs).ms);
+}
+const ratio = median(scoped) / median(floor);
+console.log(`${files}-file corpus in git, a branch changing 10 files (${scope.specs} of ${scope.of} specs touched), ${runs} runs each, alternated:`);
+console.log(`  sdna plan --since main  median ${median(scoped).toFixed(0)} ms`);
+console.log(`  floor (git + read every spec and the changed files)  median ${median(floor).toFixed(0)} ms`);
+console.log(`  sdna plan (whole project)  median ${median(whole).toFixed(0)} ms`);
+console.log(`  scoped / floor = ${ratio.toFixed(2)} (budget 1.5) ${ratio <= 1.5 ? 'ok' : 'OVER'}`);
+if (ratio > 1.5) process.exitCode = 1;

@@ -1,0 +1,141 @@
+// `sdna plan --since <ref>`, `--staged` and file arguments, in real git
+// repositories the tests build: only the specs a change touches (their file,
+// a target, a linked test) and findings about the changed files are planned
+// and gated.
+
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, it } from 'vitest';
+import { sdna, tempProject, write } from './helpers.js';
+
+const spec = (name: string, target: string, test: string, extra = '') => `---
+name: ${name}
+targets:
+  - ../${target}
+---
+# ${name}
+
+## Capabilities
+
+- **Works** [@test](../${test})
+  It works.
+${extra}`;
+
+/** Two specs with their code and tests, committed on `main`; `src/old.ts` is code no spec targets. */
+function repo(): { root: string; git: (...args: string[]) => string } {
+  const root = tempProject();
+  write(root, 'package.json', '{ "name": "shop" }\n');
+  write(root, 'specs/cart.spec.md', spec('Cart', 'src/cart.ts', 'tests/cart.test.ts'));
+  // A broken link: an error, but not the change's when only the cart changes.
+  write(root, 'specs/users.spec.md', spec('Users', 'src/users.ts', 'tests/users.test.ts', '- **Signs in** [@test](../tests/missing.test.ts)\n  Signs in.\n'));
+  write(root, 'src/cart.ts', 'export const total = 1;\n');
+  write(root, 'src/users.ts', 'export const user = 1;\n');
+  write(root, 'src/old.ts', 'export const old = 1;\n');
+  write(root, 'tests/cart.test.ts', "import { it } from 'vitest';\nit('works', () => {});\n");
+  write(root, 'tests/users.test.ts', "import { it } from 'vitest';\nit('works', () => {});\n");
+  const git = (...args: string[]) => execFileSync('git', args, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  git('init', '-q', '-b', 'main');
+  git('-c', 'user.email=t@example.com', '-c', 'user.name=t', 'add', '-A');
+  git('-c', 'user.email=t@example.com', '-c', 'user.name=t', 'commit', '-qm', 'start');
+  git('checkout', '-q', '-b', 'feature');
+  return { root, git };
+}
+
+interface JsonPlan {
+  capabilities: { id: string }[];
+  findings: { kind: string; file?: string; capability?: string }[];
+  scope?: { by: string; files: number; specs: number; of: number };
+}
+
+async function plan(root: string, args: string[], cwd = root) {
+  const r = await sdna(['plan', '--json', ...args], { root, cwd });
+  return { ...r, json: r.stdout ? (JSON.parse(r.stdout) as JsonPlan) : undefined };
+}
+
+const shown = (p: JsonPlan) => ({ capabilities: p.capabilities.map((c) => c.id), findings: p.findings.map((f) => `${f.kind} ${f.capability ?? f.file}`), scope: p.scope });
+
+describe('a plan scoped to a change', { timeout: 60_000 }, () => {
+  it('--since <ref>: the specs a branch changed, whose targets or linked tests changed, and findings about its changed files', async ({ expect }) => {
+    const { root, git } = repo();
+    const whole = await plan(root, []);
+    expect(whole.code).toBe(1);
+    fs.appendFileSync(path.join(root, 'src/cart.ts'), 'export const tax = 2;\n');
+    git('-c', 'user.email=t@example.com', '-c', 'user.name=t', 'commit', '-qam', 'tax');
+    // Not committed, not even added: still the branch's change.
+    write(root, 'src/new.ts', 'export const fresh = 1;\n');
+    const r = await plan(root, ['--since', 'main']);
+    expect(shown(r.json!)).toEqual({
+      capabilities: ['cart/works'],
+      findings: ['unspecified-code src/new.ts'],
+      scope: { by: '--since main', files: 2, specs: 1, of: 2 },
+    });
+    // The users spec's broken link is not this change's: the gate stands on the change alone.
+    expect(r.code).toBe(1);
+    fs.rmSync(path.join(root, 'src/new.ts'));
+    const clean = await sdna(['plan', '--since', 'main'], { root, cwd: root });
+    expect(clean.code).toBe(0);
+    expect(clean.stdout).toContain('Scoped to --since main: 1 of 2 specs touched by 1 changed file (and findings about those files); `sdna plan` plans them all.\n');
+    // A linked test that changed brings its spec in.
+    fs.appendFileSync(path.join(root, 'tests/users.test.ts'), "it('also', () => {});\n");
+    const users = await plan(root, ['--since', 'main']);
+    expect(shown(users.json!).capabilities).toEqual(['cart/works', 'users/works', 'users/signs-in']);
+    expect(users.code).toBe(1);
+  });
+
+  it('--since from the merge base: what main did after the branch left it is not the branch\'s change', async ({ expect }) => {
+    const { root, git } = repo();
+    git('checkout', '-q', 'main');
+    fs.appendFileSync(path.join(root, 'src/users.ts'), 'export const admin = 2;\n');
+    git('-c', 'user.email=t@example.com', '-c', 'user.name=t', 'commit', '-qam', 'on main');
+    git('checkout', '-q', 'feature');
+    fs.appendFileSync(path.join(root, 'specs/cart.spec.md'), '- **Empties**\n  An empty cart totals 0.\n');
+    const r = await plan(root, ['--since', 'main']);
+    expect(shown(r.json!).capabilities).toEqual(['cart/works', 'cart/empties']);
+  });
+
+  it('--staged: what the next commit holds, not what is only in the working tree', async ({ expect }) => {
+    const { root, git } = repo();
+    fs.appendFileSync(path.join(root, 'src/users.ts'), 'export const admin = 2;\n');
+    git('add', 'src/users.ts');
+    fs.appendFileSync(path.join(root, 'src/cart.ts'), 'export const tax = 2;\n');
+    const r = await plan(root, ['--staged']);
+    expect(shown(r.json!)).toEqual({
+      capabilities: ['users/works', 'users/signs-in'],
+      findings: ['broken-test-link users/signs-in', 'untested-capability users/signs-in'],
+      scope: { by: '--staged', files: 1, specs: 1, of: 2 },
+    });
+    expect(r.code).toBe(1);
+    git('reset', '-q');
+    const nothing = await sdna(['plan', '--staged'], { root, cwd: root });
+    expect(nothing.code).toBe(0);
+    expect(nothing.stdout).toContain('No changes. Specs, code and tests agree.\n');
+    expect(nothing.stdout).toContain('Scoped to --staged: 0 of 2 specs touched by 0 changed files');
+  });
+
+  it('file arguments, as lint-staged passes them (absolute, or from the current folder), plan those files; other packages\' files are left out', async ({ expect }) => {
+    const { root } = repo();
+    const r = await plan(root, [path.join(root, 'src/cart.ts'), path.join(path.dirname(root), 'elsewhere.ts')]);
+    expect(shown(r.json!)).toEqual({ capabilities: ['cart/works'], findings: [], scope: { by: '2 files', files: 1, specs: 1, of: 2 } });
+    const fromSrc = await plan(root, ['--root', root, 'old.ts'], path.join(root, 'src'));
+    expect(shown(fromSrc.json!)).toEqual({ capabilities: [], findings: ['unspecified-code src/old.ts'], scope: { by: '1 file', files: 1, specs: 0, of: 2 } });
+  });
+
+  it('bad input: a ref that does not exist, no git repository, two ways at once', async ({ expect }) => {
+    const { root } = repo();
+    const ref = await sdna(['plan', '--since', 'no-such-ref'], { root, cwd: root });
+    expect({ code: ref.code, stderr: ref.stderr }).toEqual({
+      code: 2,
+      stderr: 'sdna: --since no-such-ref: Not a valid object name no-such-ref (pass a branch, tag or commit of this repository, such as origin/main)\n',
+    });
+    const both = await sdna(['plan', '--since', 'main', '--staged', 'src/cart.ts'], { root, cwd: root });
+    expect({ code: both.code, stderr: both.stderr }).toEqual({ code: 2, stderr: 'sdna: --since and --staged and file arguments each choose what to plan: give one of them\n' });
+    const bare = tempProject();
+    write(bare, 'package.json', '{ "name": "bare" }\n');
+    const outside = await sdna(['plan', '--staged'], { root: bare, cwd: bare, env: { GIT_CEILING_DIRECTORIES: path.dirname(bare) } });
+    expect({ code: outside.code, stderr: outside.stderr }).toEqual({
+      code: 2,
+      stderr: 'sdna: --staged: <root> is not in a git repository (run it in a clone, or pass the changed files as arguments)\n',
+    });
+  });
+});
