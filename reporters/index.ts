@@ -7,6 +7,7 @@ import { pathToFileURL } from 'node:url';
 import type { Plan } from '../src/model/model.js';
 import { SdnaError } from '../src/util/errors.js';
 import { writeFileAtomic } from '../src/util/files.js';
+import { html } from './html/index.js';
 import { json } from './json.js';
 import { terminal } from './terminal.js';
 import type { BuiltinReporterName, Reporter, ReporterOptions, ReportRequest } from './types.js';
@@ -14,7 +15,7 @@ import type { BuiltinReporterName, Reporter, ReporterOptions, ReportRequest } fr
 export type { BuiltinReporterName, BuiltinReporterOptions, Reporter, ReporterOptions, ReportRequest } from './types.js';
 export { toJsonPlan, type JsonPlan } from '../src/artifacts/plan-format.js';
 
-export const REPORTERS: { [K in BuiltinReporterName]: Reporter } = { terminal, json };
+export const REPORTERS: { [K in BuiltinReporterName]: Reporter } = { terminal, json, html };
 
 export async function loadReporter(name: string, cwd: string): Promise<Reporter> {
   const builtin = Object.hasOwn(REPORTERS, name) ? REPORTERS[name as BuiltinReporterName] : undefined;

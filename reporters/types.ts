@@ -20,9 +20,16 @@ export interface TerminalOptions {
   full?: boolean;
 }
 
+/** `html`: one self-contained page (reporters/html). */
+export interface HtmlOptions {
+  /** The page's title and heading (default: `sdna: <project>`). */
+  title?: string;
+}
+
 export interface BuiltinReporterOptions {
   terminal: TerminalOptions;
   json: Record<string, never>;
+  html: HtmlOptions;
 }
 
 export type BuiltinReporterName = keyof BuiltinReporterOptions;

@@ -79,3 +79,10 @@ export function snapshotTree(dir: string): string {
 export function words<P extends { code: string; subject?: string }>(problems: P[]): Omit<P, 'code' | 'subject'>[] {
   return problems.map(({ code: _code, subject: _subject, ...rest }) => rest);
 }
+
+/** The JSON plan an HTML report carries in its `<script type="application/json" id="sdna-plan">`. */
+export function embeddedPlan(html: string): unknown {
+  const json = /<script type="application\/json" id="sdna-plan">([^<]*)<\/script>/.exec(html);
+  if (!json) throw new Error('the HTML report embeds no JSON plan');
+  return JSON.parse(json[1]);
+}

@@ -10,7 +10,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { describe, it } from 'vitest';
-import { REPO, sdna, snapshotTree, write } from './helpers.js';
+import { embeddedPlan, REPO, sdna, snapshotTree, write } from './helpers.js';
 import { capabilityHash } from '../src/artifacts/links.js';
 import { plansIn, runNode, runVitest, VITEST_HAS_TAGS, VITEST_MAJOR, VITEST_VERSION, vitestProject } from './vitest-harness.js';
 
@@ -522,6 +522,17 @@ Plan: 1 drift, 0 unspecified, 0 potentially stale.
     ]);
     expect(fs.readdirSync(path.join(root, 'reports'))).toEqual(['sdna.json']);
     expect(snapshotTree(path.join(root, 'src')) + snapshotTree(path.join(root, 'specs'))).toBe(before);
+  });
+
+  it('writes the HTML report to outputFile: the page carries the run\'s plan', async ({ expect }) => {
+    const root = cartProject();
+    edit(root, 'vitest.config.ts', 'sdna()', "sdna({ reporters: ['terminal', 'html'], outputFile: { html: 'reports/sdna.html' } })");
+    const r = await runVitest(root, ['run']);
+    expect(r.plans).toEqual([ALL_PASSING]);
+    const html = fs.readFileSync(path.join(root, 'reports/sdna.html'), 'utf8');
+    const plan = embeddedPlan(html) as { capabilities: { status: string }[] };
+    expect(plan.capabilities.map((c) => c.status)).toEqual(['passing', 'passing', 'passing', 'passing']);
+    expect(html).toContain('<span data-count="passing">4</span> passing');
   });
 
   it('bad plugin options stop Vitest at start-up with the option path', async ({ expect }) => {

@@ -137,11 +137,12 @@ function reportRequests(flags: PlanFlags): ReportRequest[] {
   return flags.full ? all.map((r) => (r.name === 'terminal' ? { ...r, options: { ...r.options, full: true } } : r)) : all;
 }
 
-async function runPlan(flags: PlanFlags, files: string[] = []): Promise<number> {
+/** `sdna plan` (scoped to `files` when given), and `sdna report` with the reporters it names instead of the flags'. */
+async function runPlan(flags: PlanFlags, files: string[] = [], requests = reportRequests(flags)): Promise<number> {
   if (flags.performance) enablePerformance();
   showProgress(terminalProgress());
   const cwd = process.cwd();
-  const reporters = await loadReporters(reportRequests(flags), cwd);
+  const reporters = await loadReporters(requests, cwd);
   const config = await loadConfig(flags.root, flags.config, cwd);
   // Asked before the plan: a bad ref is one line, not a plan's worth of waiting.
   const change = changeOf(flags, files, config.root, cwd);
@@ -227,6 +228,14 @@ async function readInterchange(file: string) {
     throw error;
   }
   return parseInterchange(text, shown);
+}
+
+/** `sdna report --html`: the static plan as a page in `<out>/index.html`. It has no gate: `sdna plan` is the gate. */
+async function runReport(flags: { root?: string; config?: string; html?: boolean; out?: string }): Promise<void> {
+  if (!flags.html) throw new SdnaError('name the report to write: sdna report --html (the only kind so far)');
+  const file = path.join(flags.out ?? 'sdna-report', 'index.html');
+  await runPlan({ root: flags.root, config: flags.config }, [], [{ name: 'html', file }]);
+  process.stdout.write(`sdna: wrote ${file}\n`);
 }
 
 async function runBaseline(flags: { root?: string; config?: string; prune?: boolean }): Promise<void> {
@@ -354,6 +363,16 @@ function main(argv: string[]): void {
       process.exitCode = await runPlan(flags, files);
     });
   cli
+    .command('report', 'Write a spec-coverage report of the static plan (--html: one self-contained page)')
+    .option(...ROOT_OPTION)
+    .option(...CONFIG_OPTION)
+    .option('--html', 'Write <out>/index.html: per spec a bar of capability statuses and a drill-down, filters, the drift list; no network')
+    .option('--out <dir>', 'The folder to write it in (default: sdna-report)')
+    .example('  $ sdna report --html --out public/sdna')
+    .action(async (flags: { root?: string; config?: string; html?: boolean; out?: string }) => {
+      await runReport(flags);
+    });
+  cli
     .command('accept [...files]', `Record the hash of generated files (after a generator ran) in ${STATE_FILE}`)
     .option(...ROOT_OPTION)
     .option(...CONFIG_OPTION)
@@ -425,7 +444,7 @@ function main(argv: string[]): void {
       sections.push({ body: IMPORT_HELP });
       return sections;
     }
-    const command = ['plan', 'accept', 'baseline', 'export', 'init'].find((c) => argv.includes(c));
+    const command = ['plan', 'report', 'accept', 'baseline', 'export', 'init'].find((c) => argv.includes(c));
     sections.push({ body: command === undefined ? GLOBAL_EXIT_HELP : isPlan ? EXIT_HELP : DONE_HELP });
     if (isPlan) {
       sections.push({ title: 'Finding kinds (kind, category, default level, meaning)', body: KIND_HELP });
