@@ -1,21 +1,26 @@
 // Built-in reporters by name; anything else is a path to a module whose default
 // export is a Reporter. `writeReports` runs a plan through several reporters,
-// for the CLI and the Vitest plugin alike.
+// for the CLI and the Vitest plugin alike: the one place that writes what they return.
 
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Plan } from '../src/model/model.js';
 import { SdnaError } from '../src/util/errors.js';
-import { writeFileAtomic } from '../src/util/files.js';
+import { appendToFile, writeFileAtomic } from '../src/util/files.js';
 import { html } from './html/index.js';
+import { githubActions, githubSummary } from './github-actions.js';
 import { json } from './json.js';
+import { junit } from './junit.js';
+import { sarif } from './sarif.js';
 import { terminal } from './terminal.js';
-import type { BuiltinReporterName, Reporter, ReporterOptions, ReportRequest } from './types.js';
+import type { BuiltinReporterName, GithubActionsOptions, Reporter, ReporterOptions, ReportRequest } from './types.js';
 
 export type { BuiltinReporterName, BuiltinReporterOptions, Reporter, ReporterOptions, ReportRequest } from './types.js';
 export { toJsonPlan, type JsonPlan } from '../src/artifacts/plan-format.js';
+export { githubSummary } from './github-actions.js';
+export { explainKind } from './util/explain.js';
 
-export const REPORTERS: { [K in BuiltinReporterName]: Reporter } = { terminal, json, html };
+export const REPORTERS: { [K in BuiltinReporterName]: Reporter } = { terminal, json, sarif, junit, 'github-actions': githubActions, html };
 
 export async function loadReporter(name: string, cwd: string): Promise<Reporter> {
   const builtin = Object.hasOwn(REPORTERS, name) ? REPORTERS[name as BuiltinReporterName] : undefined;
@@ -65,11 +70,14 @@ export interface WriteContext {
   quiet: boolean;
   /** Files are relative to this folder. */
   cwd: string;
+  /** `$GITHUB_STEP_SUMMARY`: where the `github-actions` reporter's job summary goes (the caller reads the environment). */
+  stepSummary?: string;
 }
 
 /**
  * Runs every reporter on the plan: a reporter with a file writes it atomically,
- * the others' text is returned, in order, for the caller to print.
+ * the others' text is returned, in order, for the caller to print. With
+ * `github-actions` and a `stepSummary` file, the plan's job summary is appended to it.
  */
 export function writeReports(plan: Plan, reporters: LoadedReporter[], context: WriteContext): { name: string; text: string }[] {
   const printed: { name: string; text: string }[] = [];
@@ -79,6 +87,9 @@ export function writeReports(plan: Plan, reporters: LoadedReporter[], context: W
     if (typeof text !== 'string') throw new SdnaError(`reporter ${request.name} returned no text (a reporter returns a string)`);
     if (request.file !== undefined) writeFileAtomic(path.resolve(context.cwd, request.file), text);
     else printed.push({ name: request.name, text });
+    // Every step of a job appends to the one summary file GitHub names.
+    const summary = request.name === 'github-actions' && (request.options as GithubActionsOptions | undefined)?.jobSummary !== false;
+    if (summary && context.stepSummary) appendToFile(context.stepSummary, githubSummary(plan));
   }
   return printed;
 }

@@ -2,24 +2,18 @@
 // `-` stale, `!` spec errors, each with spec:/impl:/file:/action: lines.
 
 import { styleText } from 'node:util';
-import { KINDS, SIGNS, type KindInfo } from '../src/model/kinds.js';
+import { KINDS, SIGNS } from '../src/model/kinds.js';
 import type { Finding, Plan } from '../src/model/model.js';
 import { wordsOf } from '../src/model/words.js';
 import { READERS } from '../src/formats/readers.js';
 import { numbered, plural } from '../src/util/text.js';
 import type { Reporter, TerminalOptions } from './types.js';
+import { subjectOf } from './util/findings.js';
 import { notCheckedLines, spentText } from './util/model-usage.js';
 
 type Style = 'red' | 'green' | 'yellow' | 'bold' | 'dim';
 
 const SIGN_STYLE: Record<string, Style> = { '~': 'yellow', '+': 'green', '-': 'red', '!': 'red' };
-
-/** Findings about one file are headed by the file, as `+ src/x.ts` in the essay. */
-function header(f: Finding): string {
-  if (f.symbol !== undefined) return `${f.spec}: ${f.symbol}`;
-  const info: KindInfo = KINDS[f.kind];
-  return f.capability ?? (info.aboutFile ? f.file : f.spec) ?? f.file ?? '(project)';
-}
 
 const DIFF_STYLE: Record<string, Style> = { '-': 'red', '+': 'green', '@': 'dim' };
 
@@ -34,7 +28,7 @@ function block(f: Finding, paint: (s: Style, t: string) => string): string {
   const sign = SIGNS[f.category];
   const warn = f.severity === 'warn' ? paint('dim', ' (warn)') : '';
   const words = wordsOf(f);
-  const lines = [`${paint(SIGN_STYLE[sign], sign)} ${paint('bold', header(f))}${warn}`];
+  const lines = [`${paint(SIGN_STYLE[sign], sign)} ${paint('bold', subjectOf(f))}${warn}`];
   if (f.category === 'unspecified') {
     lines.push(`    impl: ${words.impl}`, '    spec: No specification found');
   } else {

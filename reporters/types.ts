@@ -26,9 +26,22 @@ export interface HtmlOptions {
   title?: string;
 }
 
+export interface SarifOptions {
+  /** Results kept, the most severe first (default and GitHub's limit: 5,000); the rest are counted in `runs[0].properties.omitted`. */
+  maxResults?: number;
+}
+
+export interface GithubActionsOptions {
+  /** Also append the whole plan as Markdown to `$GITHUB_STEP_SUMMARY` when it is set (default: true). */
+  jobSummary?: boolean;
+}
+
 export interface BuiltinReporterOptions {
   terminal: TerminalOptions;
   json: Record<string, never>;
+  sarif: SarifOptions;
+  junit: Record<string, never>;
+  'github-actions': GithubActionsOptions;
   html: HtmlOptions;
 }
 

@@ -15,6 +15,8 @@ export {
   parseReporterArg,
   writeReports,
   toJsonPlan,
+  explainKind,
+  githubSummary,
   type Reporter,
   type ReporterOptions,
   type ReportRequest,

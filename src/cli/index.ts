@@ -16,7 +16,7 @@ import { checkRoot } from '../util/root.js';
 import { changedFromMergeBase, changedSince, stagedFiles } from '../util/git.js';
 import { scopeToChange } from '../change-scope.js';
 import { showProgress, terminalProgress } from '../util/progress.js';
-import { KINDS, KIND_NAMES, type KindInfo } from '../model/kinds.js';
+import { KINDS, KIND_NAMES, isKind, type KindInfo } from '../model/kinds.js';
 import { createPlan } from '../plan.js';
 import { withFindings } from '../statuses.js';
 import { levels } from '../model/levels.js';
@@ -33,7 +33,7 @@ import { enablePerformance, performanceReport, timed, timedAsync } from '../util
 import type { ImportFlags } from './import.js';
 import { refuseWithoutSemantic, requestOptions, type ModelFlags } from './model-flags.js';
 import { DEFAULT_MIN_CONFIDENCE, SHORTLIST_SIZE } from '../checks/import/defaults.js';
-import { loadReporters, parseReporterArg, REPORTERS, writeReports, type ReportRequest } from '../../reporters/index.js';
+import { explainKind, loadReporters, parseReporterArg, REPORTERS, writeReports, type ReportRequest } from '../../reporters/index.js';
 
 interface PlanFlags extends ModelFlags {
   root?: string;
@@ -69,6 +69,17 @@ const KIND_HELP = KIND_NAMES.filter((k) => KINDS[k].static || (KINDS[k] as KindI
   })
   .join('\n');
 
+/** Every kind, for `sdna explain` without one: those of the semantic check too. */
+const KIND_LIST = KIND_NAMES.map((k) => `  ${k.padEnd(22)} ${KINDS[k].meaning}`).join('\n');
+
+/** `sdna explain <kind>`: a kind the table has, or exit 2 with the nearest name. */
+function knownKind(name: string) {
+  if (isKind(name)) return name;
+  // `untested` means untested-capability: a part of a name is as good a hint as a typo.
+  const meant = closest(name, KIND_NAMES) ?? (name.length >= 4 ? KIND_NAMES.find((k) => k.includes(name)) : undefined);
+  throw new SdnaError(`unknown finding kind "${name}" (${meant ? `did you mean \`sdna explain ${meant}\`? ` : ''}run sdna explain to list them)`);
+}
+
 const CONFIG_HELP = `Config (optional): sdna.config.{ts,mts,js,mjs,json} or "sdna" in package.json
   specs      globs of spec files             default ${JSON.stringify(DEFAULTS.specs)}
              ({ "path": <glob>, "targets": [<globs>] } also gives those specs targets)
@@ -89,6 +100,10 @@ const EXIT_HELP = `Exit codes:
 const DONE_HELP = `Exit codes:
   0  done
   2  sdna could not run (bad config, unreadable root, a file it cannot write); one line on stderr`;
+
+const EXPLAIN_EXIT_HELP = `Exit codes:
+  0  done
+  2  sdna could not run: an unknown kind (the nearest one is named); one line on stderr`;
 
 const GLOBAL_EXIT_HELP = `Exit codes:
   0  done (sdna plan: no finding at level "error")
@@ -162,7 +177,7 @@ async function runPlan(flags: PlanFlags, files: string[] = [], requests = report
   refuseWithoutSemantic(flags, ['model', 'maxCost', 'concurrency', 'timeout', 'changed', 'tests', 'confirm', 'batch', 'capability']);
   if (flags.semantic) plan = await timedAsync('semantic', () => semantic(plan, config, flags, cacheDir, cache));
   timed('save cache', () => cache.save());
-  const printed = timed('report', () => writeReports(plan, reporters, { color: colorWanted(), quiet: Boolean(flags.quiet), cwd }));
+  const printed = timed('report', () => writeReports(plan, reporters, { color: colorWanted(), quiet: Boolean(flags.quiet), cwd, stepSummary: process.env.GITHUB_STEP_SUMMARY }));
   for (const { text } of printed) process.stdout.write(text);
   if (flags.performance) {
     const where = cacheDir ? `${path.relative(cwd, cacheDir) || '.'}: ${cache.hits} hits, ${cache.misses} misses` : 'off';
@@ -438,14 +453,20 @@ function main(argv: string[]): void {
     .action(async (flags: { root?: string; force?: boolean }) => {
       await runInit(path.resolve(flags.root ?? process.cwd()), Boolean(flags.force));
     });
+  cli
+    .command('explain [kind]', 'What a finding kind means, an example and how to fix it; without a kind, every kind')
+    .example('  $ sdna explain untested-capability')
+    .action((kind: string | undefined) => {
+      process.stdout.write(kind === undefined ? `${KIND_LIST}\n\nRun \`sdna explain <kind>\` for one kind's example and fix.\n` : explainKind(knownKind(String(kind))));
+    });
   cli.help((sections: { title?: string; body: string }[]) => {
     const isPlan = argv.includes('plan');
     if (argv.includes('import')) {
       sections.push({ body: IMPORT_HELP });
       return sections;
     }
-    const command = ['plan', 'report', 'accept', 'baseline', 'export', 'init'].find((c) => argv.includes(c));
-    sections.push({ body: command === undefined ? GLOBAL_EXIT_HELP : isPlan ? EXIT_HELP : DONE_HELP });
+    const command = ['plan', 'report', 'accept', 'baseline', 'export', 'init', 'explain'].find((c) => argv.includes(c));
+    sections.push({ body: command === undefined ? GLOBAL_EXIT_HELP : isPlan ? EXIT_HELP : command === 'explain' ? EXPLAIN_EXIT_HELP : DONE_HELP });
     if (isPlan) {
       sections.push({ title: 'Finding kinds (kind, category, default level, meaning)', body: KIND_HELP });
       sections.push({ body: CONFIG_HELP });

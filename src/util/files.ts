@@ -281,6 +281,18 @@ export function writeFileAtomic(file: string, text: string, options: WriteOption
 }
 
 /**
+ * Appends to a file another program owns and reads (GitHub's step summary):
+ * not atomic, since the others' text must stay; failures are SdnaErrors.
+ */
+export function appendToFile(file: string, text: string): void {
+  try {
+    fs.appendFileSync(file, text);
+  } catch (error) {
+    throw writeFailure(file, error);
+  }
+}
+
+/**
  * Files under `dir` (root-relative) in a sorted list, found by binary search so
  * that matching a glob only looks at the files below its static base.
  */

@@ -160,7 +160,7 @@ export class Session {
     const toStderr = machineOnStdout(this.vitest);
     const stream = toStderr ? process.stderr : process.stdout;
     const color = Boolean(stream.isTTY) && !('NO_COLOR' in process.env);
-    for (const { text } of writeReports(plan, this.reporters, { color, quiet: false, cwd: this.config.root })) {
+    for (const { text } of writeReports(plan, this.reporters, { color, quiet: false, cwd: this.config.root, stepSummary: process.env.GITHUB_STEP_SUMMARY })) {
       if (toStderr) this.vitest.logger.error(text.replace(/\n$/, ''));
       else this.vitest.logger.log(text.replace(/\n$/, ''));
     }
