@@ -8,13 +8,14 @@ import type { Plan } from '../src/model/model.js';
 import { SdnaError } from '../src/util/errors.js';
 import { writeFileAtomic } from '../src/util/files.js';
 import { json } from './json.js';
+import { markdown } from './markdown.js';
 import { terminal } from './terminal.js';
 import type { BuiltinReporterName, Reporter, ReporterOptions, ReportRequest } from './types.js';
 
 export type { BuiltinReporterName, BuiltinReporterOptions, Reporter, ReporterOptions, ReportRequest } from './types.js';
 export { toJsonPlan, type JsonPlan } from '../src/artifacts/plan-format.js';
 
-export const REPORTERS: { [K in BuiltinReporterName]: Reporter } = { terminal, json };
+export const REPORTERS: { [K in BuiltinReporterName]: Reporter } = { terminal, json, markdown };
 
 export async function loadReporter(name: string, cwd: string): Promise<Reporter> {
   const builtin = Object.hasOwn(REPORTERS, name) ? REPORTERS[name as BuiltinReporterName] : undefined;

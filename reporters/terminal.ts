@@ -15,7 +15,7 @@ type Style = 'red' | 'green' | 'yellow' | 'bold' | 'dim';
 const SIGN_STYLE: Record<string, Style> = { '~': 'yellow', '+': 'green', '-': 'red', '!': 'red' };
 
 /** Findings about one file are headed by the file, as `+ src/x.ts` in the essay. */
-function header(f: Finding): string {
+export function header(f: Finding): string {
   if (f.symbol !== undefined) return `${f.spec}: ${f.symbol}`;
   const info: KindInfo = KINDS[f.kind];
   return f.capability ?? (info.aboutFile ? f.file : f.spec) ?? f.file ?? '(project)';

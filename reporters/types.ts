@@ -23,6 +23,8 @@ export interface TerminalOptions {
 export interface BuiltinReporterOptions {
   terminal: TerminalOptions;
   json: Record<string, never>;
+  /** The spec diff comes with the plan (`Plan.specDiff`, from `sdna plan --base <ref>`), not as an option. */
+  markdown: Record<string, never>;
 }
 
 export type BuiltinReporterName = keyof BuiltinReporterOptions;

@@ -29,6 +29,7 @@ import { closest, kebab, numbered, plural } from '../util/text.js';
 import { FORMATS, READERS } from '../formats/readers.js';
 import { enablePerformance, performanceReport, timed, timedAsync } from '../util/perf.js';
 import type { ImportFlags } from './import.js';
+import type { DiffFlags } from './diff.js';
 import { refuseWithoutSemantic, requestOptions, type ModelFlags } from './model-flags.js';
 import { DEFAULT_MIN_CONFIDENCE, SHORTLIST_SIZE } from '../checks/import/defaults.js';
 import { loadReporters, parseReporterArg, REPORTERS, writeReports, type ReportRequest } from '../../reporters/index.js';
@@ -54,6 +55,8 @@ interface PlanFlags extends ModelFlags {
   batch?: boolean;
   /** `--capability <id|glob>`, once or more. */
   capability?: string | string[];
+  /** `--base <ref>`: the markdown report gains the spec diff since the ref. */
+  base?: string;
 }
 
 const KIND_HELP = KIND_NAMES.filter((k) => KINDS[k].static || (KINDS[k] as KindInfo).plugin)
@@ -134,7 +137,11 @@ function reportRequests(flags: PlanFlags): ReportRequest[] {
 async function runPlan(flags: PlanFlags): Promise<number> {
   if (flags.performance) enablePerformance();
   const cwd = process.cwd();
-  const reporters = await loadReporters(reportRequests(flags), cwd);
+  const requests = reportRequests(flags);
+  if (flags.base !== undefined && !requests.some((r) => r.name === 'markdown')) {
+    throw new SdnaError('--base adds the spec diff to the markdown report: add --reporter markdown (or markdown:<file>), or drop --base; `sdna diff <ref>` prints the diff alone');
+  }
+  const reporters = await loadReporters(requests, cwd);
   const config = await loadConfig(flags.root, flags.config, cwd);
   const cacheDir = flags.cache === false ? undefined : flags.cacheDir ? path.resolve(cwd, flags.cacheDir) : ParseCache.defaultDir(config.root);
   const cache = ParseCache.open(cacheDir, pkg.version, flags.cacheDir ? undefined : config.root);
@@ -150,6 +157,11 @@ async function runPlan(flags: PlanFlags): Promise<number> {
   );
   refuseWithoutSemantic(flags, ['model', 'maxCost', 'concurrency', 'timeout', 'changed', 'tests', 'confirm', 'batch', 'capability']);
   if (flags.semantic) plan = await timedAsync('semantic', () => semantic(plan, config, flags, cacheDir, cache));
+  if (flags.base !== undefined) {
+    if (packages && packages.length > 0) throw new SdnaError('--base does not compare the packages of a workspace yet: give --root <package>, or run `sdna diff <ref>` at the root');
+    const { specDiffFor } = await import('./diff.js');
+    plan = { ...plan, specDiff: timed('spec diff', () => specDiffFor(config, plan, String(flags.base), `--base ${flags.base}`)) };
+  }
   timed('save cache', () => cache.save());
   const printed = timed('report', () => writeReports(plan, reporters, { color: colorWanted(), quiet: Boolean(flags.quiet), cwd }));
   for (const { text } of printed) process.stdout.write(text);
@@ -306,6 +318,7 @@ function main(argv: string[]): void {
     .option('--cache', 'Read and write the parse cache (--no-cache: neither)', { default: true })
     .option('--from <file>', 'Plan from an interchange file (`sdna export`) instead of reading the spec files')
     .option('--workspace <name>', 'In an npm or pnpm workspace: plan only this package (its name or folder); repeatable. Without it, every package')
+    .option('--base <ref>', 'With --reporter markdown: add the spec diff since this git ref (from its merge base with HEAD)')
     .option('--semantic', 'Also ask Claude whether the code keeps each capability\'s promise (needs ANTHROPIC_API_KEY; verdicts are cached)')
     .option(...MODEL_OPTION)
     .option(...MAX_COST_OPTION)
@@ -323,9 +336,21 @@ function main(argv: string[]): void {
     .example('  $ sdna plan --quiet   # in a pre-commit hook')
     .example('  $ sdna plan --workspace @acme/api   # one package of a workspace')
     .example('  $ sdna plan --semantic --changed origin/main --max-cost 2   # in CI, on what a pull request changed')
+    .example('  $ sdna plan --reporter markdown:sdna.md --base origin/main   # a pull-request comment')
     .example('  $ sdna plan --semantic --batch   # nightly: collects the last run\'s batch, sends what changed since')
     .action(async (flags: PlanFlags) => {
       process.exitCode = await runPlan(flags);
+    });
+  cli
+    .command('diff <ref>', 'Show what the change since a git ref does to the specs: capabilities added, removed, renamed and changed')
+    .option(...ROOT_OPTION)
+    .option(...CONFIG_OPTION)
+    .option('--json', 'Print the spec diff as versioned JSON (docs/diff-format.md)')
+    .example('  $ sdna diff main          # this branch against main, from their merge base')
+    .example('  $ sdna diff origin/main --json')
+    .action(async (ref: string, flags: DiffFlags) => {
+      const { runDiff } = await import('./diff.js');
+      await runDiff(String(ref), flags);
     });
   cli
     .command('accept [...files]', `Record the hash of generated files (after a generator ran) in ${STATE_FILE}`)
@@ -399,7 +424,7 @@ function main(argv: string[]): void {
       sections.push({ body: IMPORT_HELP });
       return sections;
     }
-    const command = ['plan', 'accept', 'baseline', 'export', 'init'].find((c) => argv.includes(c));
+    const command = ['plan', 'diff', 'accept', 'baseline', 'export', 'init'].find((c) => argv.includes(c));
     sections.push({ body: command === undefined ? GLOBAL_EXIT_HELP : isPlan ? EXIT_HELP : DONE_HELP });
     if (isPlan) {
       sections.push({ title: 'Finding kinds (kind, category, default level, meaning)', body: KIND_HELP });
@@ -445,7 +470,7 @@ function main(argv: string[]): void {
  * `--root ""` into numbers).
  */
 function checkValues(options: Record<string, unknown>, argv: string[]): void {
-  for (const name of ['root', 'config', 'out', 'from', 'cacheDir', 'changed', 'model']) {
+  for (const name of ['root', 'config', 'out', 'from', 'cacheDir', 'changed', 'model', 'base']) {
     const value = options[name];
     if (value === undefined) continue;
     const flag = `--${kebab(name)}`;
