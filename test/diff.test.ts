@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'vitest';
 import { sdna, tempProject, write } from './helpers.js';
-import { change, paymentsRepo } from './git-project.js';
+import { change, gitIn, paymentsRepo } from './git-project.js';
 
 const EXPECTED = `Spec changes against main (merge base <base>):
 
@@ -115,6 +115,39 @@ describe('sdna diff <ref>', () => {
     const out = JSON.parse(r.stdout);
     expect(out.capabilities[1]).toMatchObject({ change: 'removed', testsLeft: [] });
     expect(out.summary.removedWithTests).toBe(0);
+  });
+});
+
+describe('sdna diff: where the specs are', () => {
+  it('a project in a folder of the repository reads its own specs at the ref', async ({ expect }) => {
+    const { root: project } = paymentsRepo();
+    const top = tempProject();
+    fs.cpSync(project, path.join(top, 'service'), { recursive: true });
+    fs.rmSync(path.join(top, 'service/.git'), { recursive: true });
+    write(top, 'other/specs/other.spec.md', '# Other\n\n## Capabilities\n\n- **Elsewhere**\n  Not this project.\n');
+    const git = gitIn(top);
+    git('init', '-q', '-b', 'main');
+    git('add', '-A');
+    git('commit', '-qm', 'two projects');
+    const root = path.join(top, 'service');
+    change(root);
+    const r = await sdna(['diff', 'main'], { cwd: root, root });
+    expect(r.stderr).toBe('');
+    expect(r.stdout.replace(git('rev-parse', 'HEAD').slice(0, 8), '<base>')).toBe(EXPECTED);
+  });
+
+  it('a spec file renamed: its capabilities are renamed, not removed and added', async ({ expect }) => {
+    const { root, git } = paymentsRepo();
+    git('mv', 'specs/payments.spec.md', 'specs/billing.spec.md');
+    const r = await sdna(['diff', 'HEAD', '--json'], { cwd: root, root });
+    const out = JSON.parse(r.stdout);
+    expect(out.capabilities.map((c: { change: string; id: string; from: string }) => `${c.change} ${c.from} -> ${c.id}`)).toEqual([
+      'renamed payments/authorize-payment -> billing/authorize-payment',
+      'renamed payments/legacy-capture -> billing/legacy-capture',
+      'renamed payments/refund-payment -> billing/refund-payment',
+      'renamed payments/void-authorization -> billing/void-authorization',
+    ]);
+    expect(out.targets).toEqual([]);
   });
 });
 
