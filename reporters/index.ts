@@ -12,6 +12,7 @@ import { githubActions, githubSummary } from './github-actions.js';
 import { json } from './json.js';
 import { junit } from './junit.js';
 import { sarif } from './sarif.js';
+import { markdown } from './markdown.js';
 import { terminal } from './terminal.js';
 import type { BuiltinReporterName, GithubActionsOptions, Reporter, ReporterOptions, ReportRequest } from './types.js';
 
@@ -20,7 +21,7 @@ export { toJsonPlan, type JsonPlan } from '../src/artifacts/plan-format.js';
 export { githubSummary } from './github-actions.js';
 export { explainKind } from './util/explain.js';
 
-export const REPORTERS: { [K in BuiltinReporterName]: Reporter } = { terminal, json, sarif, junit, 'github-actions': githubActions, html };
+export const REPORTERS: { [K in BuiltinReporterName]: Reporter } = { terminal, json, sarif, junit, 'github-actions': githubActions, html, markdown };
 
 export async function loadReporter(name: string, cwd: string): Promise<Reporter> {
   const builtin = Object.hasOwn(REPORTERS, name) ? REPORTERS[name as BuiltinReporterName] : undefined;

@@ -43,6 +43,8 @@ export interface BuiltinReporterOptions {
   junit: Record<string, never>;
   'github-actions': GithubActionsOptions;
   html: HtmlOptions;
+  /** The spec diff comes with the plan (`Plan.specDiff`, from `sdna plan --base <ref>`), not as an option. */
+  markdown: Record<string, never>;
 }
 
 export type BuiltinReporterName = keyof BuiltinReporterOptions;

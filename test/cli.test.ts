@@ -133,7 +133,7 @@ describe.concurrent('sdna plan cannot run: exit 2 with one line on stderr', () =
   it('unknown reporter', async ({ expect }) => {
     const r = await sdna(['plan', '--root', 'fixtures/demo', '--reporter', 'fancy']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe('sdna: unknown reporter "fancy" (expected one of: terminal, json, sarif, junit, github-actions, html, or a path to a module)\n');
+    expect(r.stderr).toBe('sdna: unknown reporter "fancy" (expected one of: terminal, json, sarif, junit, github-actions, html, markdown, or a path to a module)\n');
   });
 
   it('two reporters printing to stdout', async ({ expect }) => {
@@ -199,7 +199,7 @@ describe.concurrent('help and version', () => {
   });
 
   it('commands without a gate list no exit code 1', async ({ expect }) => {
-    for (const command of ['report', 'accept', 'baseline', 'explain', 'export', 'init']) {
+    for (const command of ['report', 'diff', 'accept', 'baseline', 'explain', 'export', 'init']) {
       const r = await sdna([command, '--help']);
       expect(r.stdout).toContain('Exit codes:\n  0  done\n  2  sdna could not run');
       expect(r.stdout).not.toMatch(/^ {2}1 {2}/m);

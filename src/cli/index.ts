@@ -31,6 +31,7 @@ import { closest, kebab, numbered, plural } from '../util/text.js';
 import { FORMATS, READERS } from '../formats/readers.js';
 import { enablePerformance, performanceReport, timed, timedAsync } from '../util/perf.js';
 import type { ImportFlags } from './import.js';
+import type { DiffFlags } from './diff.js';
 import { refuseWithoutSemantic, requestOptions, type ModelFlags } from './model-flags.js';
 import { DEFAULT_MIN_CONFIDENCE, SHORTLIST_SIZE } from '../checks/import/defaults.js';
 import { explainKind, loadReporters, parseReporterArg, REPORTERS, writeReports, type ReportRequest } from '../../reporters/index.js';
@@ -60,6 +61,8 @@ interface PlanFlags extends ModelFlags {
   staged?: boolean;
   /** `--capability <id|glob>`, once or more. */
   capability?: string | string[];
+  /** `--base <ref>`: the markdown report gains the spec diff since the ref. */
+  base?: string;
 }
 
 const KIND_HELP = KIND_NAMES.filter((k) => KINDS[k].static || (KINDS[k] as KindInfo).plugin)
@@ -157,6 +160,9 @@ async function runPlan(flags: PlanFlags, files: string[] = [], requests = report
   if (flags.performance) enablePerformance();
   showProgress(terminalProgress());
   const cwd = process.cwd();
+  if (flags.base !== undefined && !requests.some((r) => r.name === 'markdown')) {
+    throw new SdnaError('--base adds the spec diff to the markdown report: add --reporter markdown (or markdown:<file>), or drop --base; `sdna diff <ref>` prints the diff alone');
+  }
   const reporters = await loadReporters(requests, cwd);
   const config = await loadConfig(flags.root, flags.config, cwd);
   // Asked before the plan: a bad ref is one line, not a plan's worth of waiting.
@@ -173,6 +179,13 @@ async function runPlan(flags: PlanFlags, files: string[] = [], requests = report
       ? createWorkspacePlan(wanted ? undefined : config, config.root, selectPackages(packages, wanted), { cache })
       : createPlan(config, { cache, model }),
   );
+  // The spec diff sees the whole plan (a capability removed from a spec the change no longer has), then the scope narrows it.
+  if (flags.base !== undefined) {
+    if (packages && packages.length > 0) throw new SdnaError('--base does not compare the packages of a workspace yet: give --root <package>, or run `sdna diff <ref>` at the root');
+    const { specDiffFor } = await import('./diff.js');
+    const whole = plan;
+    plan = { ...plan, specDiff: timed('spec diff', () => specDiffFor(config, whole, String(flags.base), `--base ${flags.base}`)) };
+  }
   if (change) plan = scopeToChange(plan, change.files, change.by, levels(config.rules, config.overrides));
   refuseWithoutSemantic(flags, ['model', 'maxCost', 'concurrency', 'timeout', 'changed', 'tests', 'confirm', 'batch', 'capability']);
   if (flags.semantic) plan = await timedAsync('semantic', () => semantic(plan, config, flags, cacheDir, cache));
@@ -354,6 +367,7 @@ function main(argv: string[]): void {
     .option('--workspace <name>', 'In an npm or pnpm workspace: plan only this package (its name or folder); repeatable. Without it, every package')
     .option('--since <ref>', 'Plan only the specs a branch changed since it left <ref> (from their merge base, committed or not): changed specs, and specs whose targets or linked tests changed')
     .option('--staged', 'Plan only the specs that the files staged for the next commit touch (for a pre-commit hook)')
+    .option('--base <ref>', 'With --reporter markdown: add the spec diff since this git ref (from its merge base with HEAD)')
     .option('--semantic', 'Also ask Claude whether the code keeps each capability\'s promise (needs ANTHROPIC_API_KEY; verdicts are cached)')
     .option(...MODEL_OPTION)
     .option(...MAX_COST_OPTION)
@@ -373,6 +387,7 @@ function main(argv: string[]): void {
     .example('  $ sdna plan src/cart.ts specs/cart.spec.md   # these files, as lint-staged passes them')
     .example('  $ sdna plan --workspace @acme/api   # one package of a workspace')
     .example('  $ sdna plan --semantic --changed origin/main --max-cost 2   # in CI, on what a pull request changed')
+    .example('  $ sdna plan --reporter markdown:sdna.md --base origin/main   # a pull-request comment')
     .example('  $ sdna plan --semantic --batch   # nightly: collects the last run\'s batch, sends what changed since')
     .action(async (files: string[], flags: PlanFlags) => {
       process.exitCode = await runPlan(flags, files);
@@ -386,6 +401,17 @@ function main(argv: string[]): void {
     .example('  $ sdna report --html --out public/sdna')
     .action(async (flags: { root?: string; config?: string; html?: boolean; out?: string }) => {
       await runReport(flags);
+    });
+  cli
+    .command('diff <ref>', 'Show what the change since a git ref does to the specs: capabilities added, removed, renamed and changed')
+    .option(...ROOT_OPTION)
+    .option(...CONFIG_OPTION)
+    .option('--json', 'Print the spec diff as versioned JSON (docs/diff-format.md)')
+    .example('  $ sdna diff main          # this branch against main, from their merge base')
+    .example('  $ sdna diff origin/main --json')
+    .action(async (ref: string, flags: DiffFlags) => {
+      const { runDiff } = await import('./diff.js');
+      await runDiff(String(ref), flags);
     });
   cli
     .command('accept [...files]', `Record the hash of generated files (after a generator ran) in ${STATE_FILE}`)
@@ -465,7 +491,7 @@ function main(argv: string[]): void {
       sections.push({ body: IMPORT_HELP });
       return sections;
     }
-    const command = ['plan', 'report', 'accept', 'baseline', 'export', 'init', 'explain'].find((c) => argv.includes(c));
+    const command = ['plan', 'report', 'diff', 'accept', 'baseline', 'export', 'init', 'explain'].find((c) => argv.includes(c));
     sections.push({ body: command === undefined ? GLOBAL_EXIT_HELP : isPlan ? EXIT_HELP : command === 'explain' ? EXPLAIN_EXIT_HELP : DONE_HELP });
     if (isPlan) {
       sections.push({ title: 'Finding kinds (kind, category, default level, meaning)', body: KIND_HELP });
@@ -511,7 +537,7 @@ function main(argv: string[]): void {
  * `--root ""` into numbers).
  */
 function checkValues(options: Record<string, unknown>, argv: string[]): void {
-  for (const name of ['root', 'config', 'out', 'from', 'cacheDir', 'changed', 'model', 'since']) {
+  for (const name of ['root', 'config', 'out', 'from', 'cacheDir', 'changed', 'model', 'since', 'base']) {
     const value = options[name];
     if (value === undefined) continue;
     const flag = `--${kebab(name)}`;

@@ -2,6 +2,7 @@
 // Paths are relative to the project root with `/` separators; lines are 1-based.
 
 import type { Category, Kind, KindData, Severity } from './kinds.js';
+import type { SpecDiff } from '../diff/spec-diff.js';
 
 /** Where sdna keeps committed project state (`sdna accept` writes it): a declared output, like the cache. */
 export const STATE_FILE = '.sdna/state.json';
@@ -209,6 +210,8 @@ export interface Plan {
   testDir: string;
   /** With `--semantic`: what the semantic check did and cost. */
   semantic?: SemanticReport;
+  /** With `sdna plan --base <ref>`: what the change does to the specs, for the markdown reporter; not in the JSON plan. */
+  specDiff?: SpecDiff;
   /** With `--since`, `--staged` or file arguments: the change the plan was scoped to. */
   scope?: ChangeScope;
 }
