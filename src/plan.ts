@@ -7,7 +7,7 @@ import type { ResolvedConfig } from './config.js';
 import type { ParseCache } from './artifacts/cache.js';
 import { cmp, type FindingInput } from './model/findings.js';
 import type { Plan } from './model/model.js';
-import { readModel, type SpecCache, type SpecModel } from './read-model.js';
+import { readModel, specsIn, type SpecCache, type SpecModel } from './read-model.js';
 import { problemFinding } from './formats/problem.js';
 import { checkScope, matchTargets } from './checks/scope.js';
 import { checkGenerated } from './checks/generated/index.js';
@@ -47,7 +47,8 @@ export async function createPlan(config: ResolvedConfig, options: PlanOptions = 
   // Every file the checks read goes through this one reader; what it refuses is reported below.
   const reader = new GuardedReader(root);
   const listing = timed('list files', () => listFiles(root));
-  const model = options.model ?? timed('specs', () => readModel(config, listing.files, options.specCache, reader));
+  const specCache = options.specCache ?? (options.cache?.enabled ? specsIn(options.cache) : undefined);
+  const model = options.model ?? timed('specs', () => readModel(config, listing.files, specCache, reader));
   const found: FindingInput[] = model.problems.map(({ spec, file, problem }) => problemFinding(spec, file, problem));
   // Links and targets `sdna import --write` recorded count like written ones.
   const recorded = timed('recorded links', () => applyRecords(root, model.specs));

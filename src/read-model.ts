@@ -13,6 +13,7 @@ import { readSpecFile } from './formats/read.js';
 import { readerOf, type Reader } from './formats/readers.js';
 import type { SpecProblem } from './formats/problem.js';
 import type { ReadResult } from './formats/tessl.js';
+import type { ParseCache } from './artifacts/cache.js';
 
 /** The specs as read, and what their readers found wrong (each with its spec id and file). */
 export interface SpecModel {
@@ -21,10 +22,37 @@ export interface SpecModel {
 }
 
 /**
- * Specs read in an earlier plan of the same session, by file: a spec whose
- * size and mtime are unchanged is not read again (watch mode re-plans often).
+ * Specs read before, by file: a spec whose size and mtime (and its
+ * companions') are unchanged is not read again. In memory for a watch
+ * session; in the parse cache across runs (`specsIn`).
  */
-export type SpecCache = Map<string, { stamp: string; problem?: SpecProblem; read?: ReadResult }>;
+export interface SpecCache {
+  get(file: string): SpecCacheEntry | undefined;
+  set(file: string, entry: SpecCacheEntry): void;
+}
+
+export type SpecCacheEntry = { stamp: string; problem?: SpecProblem; read?: ReadResult };
+
+/** The parse cache as a spec cache: the next run reads no spec whose stamp is unchanged. */
+export function specsIn(cache: ParseCache): SpecCache {
+  return {
+    // Kept as text: the plan extends specs it read (config and recorded targets), and none of that may reach the cache.
+    get: (file) => {
+      const hit = cache.lookup<string>(SPEC_KIND, file);
+      if (typeof hit !== 'string') return undefined;
+      try {
+        const entry = JSON.parse(hit) as SpecCacheEntry;
+        return typeof entry?.stamp === 'string' ? entry : undefined;
+      } catch {
+        return undefined;
+      }
+    },
+    set: (file, entry) => cache.store(SPEC_KIND, file, JSON.stringify(entry)),
+  };
+}
+
+/** Bumped when a reader's output changes shape, so that specs read by an older reader are read again. */
+const SPEC_KIND = 'spec-read-1';
 
 /** Reads every spec file among `files` into the model. */
 export function readModel(config: ResolvedConfig, files: string[], cache?: SpecCache, fileReader = new GuardedReader(config.root)): SpecModel {
