@@ -430,6 +430,9 @@ describe('sdna plan --semantic --confirm', { timeout: 180_000 }, () => {
     const root = project();
     const r = await sdna(['plan', '--root', root, '--semantic', '--confirm', '--no-cache'], { root, env: { ANTHROPIC_API_KEY: 'test-key', ANTHROPIC_BASE_URL: baseURL } });
     expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 2, stderr: 'sdna: --confirm writes its tests under the cache folder: drop --no-cache, or give --cache-dir\n' });
+    const bare = tempProject('vitest-cart');
+    const none = await sdna(['plan', '--root', bare, '--semantic', '--confirm'], { root: bare, env: { ANTHROPIC_API_KEY: 'test-key', ANTHROPIC_BASE_URL: baseURL } });
+    expect({ code: none.code, stderr: none.stderr }).toEqual({ code: 2, stderr: "sdna: --confirm runs the project's Vitest, and <root> has no node_modules: install the project's dependencies first\n" });
     const stray = await sdna(['plan', '--root', root, '--confirm'], { root });
     expect(stray.stderr).toBe('sdna: --confirm works with --semantic only: add --semantic, or drop it\n');
     // node_modules without Vitest: the verdict stands unconfirmed, and the run says why.

@@ -14,7 +14,8 @@ import { withLock } from '../../util/lock.js';
 import { addUsage, costOf } from './cost.js';
 import { planPrompt, requestBody } from './prompt.js';
 import type Anthropic from '@anthropic-ai/sdk';
-import { toolInput, usageOf, verdictOf, worstCostOf, type Job, type Prepared } from './request.js';
+import { ANSWER_TOKENS, toolInput, usageOf, verdictOf, type Job, type Prepared } from './verdict.js';
+import { worstCostOf } from './requests.js';
 import { BatchState, STATE_FILE, type BatchRequest, type PendingBatch } from './batch-state.js';
 import type { Slice } from './slice.js';
 import type { CachedVerdict, VerdictCache } from './verdicts.js';
@@ -160,7 +161,7 @@ function choose(todo: readonly Job[], found: Found, run: BatchRun): Prepared[] {
     if (stands(found.standing.get(job.inputKey))) continue;
     const prepared = run.prepare(job);
     if (!prepared || stands(found.standing.get(prepared.sliceKey))) continue;
-    const worst = worstCostOf(run.model, prepared.content, run.tests, true);
+    const worst = worstCostOf(run.model, requestBody(run.model, prepared.content, planPrompt(run.tests)), ANSWER_TOKENS, true);
     if (run.maxCost !== undefined && committed + worst > run.maxCost) {
       run.report.notChecked.push({ capability: id, reason: `not sent: it would pass --max-cost $${run.maxCost}` });
       continue;

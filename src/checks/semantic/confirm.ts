@@ -15,7 +15,7 @@ import { writeFileAtomic } from '../../util/files.js';
 import { contentKey } from '../../artifacts/cache.js';
 import { CONFIRM_PROMPT, confirmMessage } from './confirm-prompt.js';
 import { requestBody } from './prompt.js';
-import type { Job } from './request.js';
+import type { Job } from './verdict.js';
 import { ask, type RequestOptions, type Spent } from './requests.js';
 import type { Slice } from './slice.js';
 import type { CachedVerdict } from './verdicts.js';

@@ -18,7 +18,7 @@ import { importsIn } from '../import/test-corpus.js';
 import { DEFAULT_MODEL, NO_USAGE, priceOf } from './cost.js';
 import { confirmBreaks, type ConfirmOptions } from './confirm.js';
 import { planPrompt, PROMPT_VERSION, requestBody, userMessage } from './prompt.js';
-import { ANSWER_TOKENS, verdictOf, type Job, type Prepared } from './request.js';
+import { ANSWER_TOKENS, verdictOf, type Job, type Prepared } from './verdict.js';
 import { apiFailure, ask, loadSdk, type CheckOptions, type Question } from './requests.js';
 import { checkInBatches } from './batch.js';
 import { ParsedAhead } from './ahead.js';

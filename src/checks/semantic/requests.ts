@@ -8,7 +8,7 @@ import type { MessageCreateParamsNonStreaming } from '@anthropic-ai/sdk/resource
 import pLimit from 'p-limit';
 import type { ModelReport } from '../../model/model.js';
 import { addUsage, costOf, NO_USAGE } from './cost.js';
-import { toolInput, usageOf } from './request.js';
+import { toolInput, usageOf } from './verdict.js';
 import { DEFAULT_CONCURRENCY } from './defaults.js';
 
 const DEFAULT_TIMEOUT_MS = 120_000;
@@ -74,8 +74,7 @@ export async function ask<J>(jobs: readonly J[], prepare: (job: J) => Question |
   let done = 0;
   const send = async (question: Question) => {
     const { body } = question;
-    const text = (body.system as { text: string }[]).reduce((n, b) => n + b.text.length, 0) + String(body.messages[0].content).length;
-    const worst = costOf(model, { ...NO_USAGE, input: Math.ceil(text / 4), output: question.answerTokens });
+    const worst = worstCostOf(model, body, question.answerTokens);
     if (maxCost !== undefined && spent.cost + committed + worst > maxCost) {
       spent.notChecked.push({ capability: question.capability, reason: `not sent: it would pass --max-cost $${maxCost}` });
       return;
@@ -125,6 +124,12 @@ export async function ask<J>(jobs: readonly J[], prepare: (job: J) => Question |
     await new Promise<void>((resolve) => setImmediate(resolve));
   }
   await Promise.all(sending);
+}
+
+/** The most a request may cost, estimated before it is sent (4 characters a token, the answer at its limit): what --max-cost weighs. */
+export function worstCostOf(model: string, body: MessageCreateParamsNonStreaming, answerTokens: number, batch = false): number {
+  const text = (body.system as { text: string }[]).reduce((n, b) => n + b.text.length, 0) + String(body.messages[0].content).length;
+  return costOf(model, { ...NO_USAGE, input: Math.ceil(text / 4), output: answerTokens }, batch);
 }
 
 let sdkLoading: Promise<typeof import('@anthropic-ai/sdk')> | undefined;

@@ -1,11 +1,11 @@
-// What one capability's answer earns: the verdict (judged against the slice it
-// was shown) and the linked tests it found weak. Sending is ./requests.ts.
+// A capability's job, and what its answer earns: the verdict (judged against
+// the slice it was shown) and the linked tests it found weak. Sending is
+// ./requests.ts (the Messages API) or ./batch.ts (the Message Batches API).
 
 import type { Message } from '@anthropic-ai/sdk/resources/messages';
 import type { Capability, Spec, TestRef } from '../../model/model.js';
 import { judge, TOOL_NAME, weakTests, type Judged } from './answer.js';
-import { costOf, NO_USAGE, type Usage } from './cost.js';
-import { planPrompt } from './prompt.js';
+import type { Usage } from './cost.js';
 import type { Slice } from './slice.js';
 import type { CachedVerdict } from './verdicts.js';
 
@@ -60,8 +60,3 @@ export function usageOf(message: Pick<Message, 'usage'>): Usage {
 
 /** Output tokens a verdict takes, for the cost a request may reach before it is sent. */
 export const ANSWER_TOKENS = 400;
-
-/** The most a request may cost, estimated before it is sent (4 characters a token): what --max-cost weighs. */
-export function worstCostOf(model: string, content: string, tests: boolean, batch = false): number {
-  return costOf(model, { ...NO_USAGE, input: Math.ceil(planPrompt(tests).instructions.length / 4) + Math.ceil(content.length / 4), output: ANSWER_TOKENS }, batch);
-}
