@@ -44,11 +44,11 @@ export async function loadReporter(name: string, cwd: string): Promise<Reporter>
 }
 
 /**
- * `name` or `name:file` (`--reporter json:reports/plan.json`). A colon that
- * belongs to a Windows drive (`C:\…`) does not split.
+ * `name` or `name:file` (`--reporter json:reports/plan.json`, `sarif:/tmp/x.sarif`).
+ * The first colon splits, unless it is a Windows drive's (`C:\…` as a module's path).
  */
 export function parseReporterArg(arg: string): ReportRequest {
-  const colon = arg.search(/:(?![\\/])/);
+  const colon = arg.indexOf(':', /^[A-Za-z]:[\\/]/.test(arg) ? 2 : 0);
   if (colon <= 0) return { name: arg };
   const file = arg.slice(colon + 1);
   const name = arg.slice(0, colon);

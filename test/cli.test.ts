@@ -64,6 +64,13 @@ describe.concurrent('sdna plan options', () => {
     expect(b.stdout).toBe(a.stdout);
   });
 
+  it('--reporter name:file takes an absolute file (the first colon splits, not a Windows drive\'s)', async ({ expect }) => {
+    const out = path.join(tempProject(), 'plan.json');
+    const r = await sdna(['plan', '--root', root, '--reporter', `json:${out}`]);
+    expect({ code: r.code, stdout: r.stdout, stderr: r.stderr }).toEqual({ code: 1, stdout: '', stderr: '' });
+    expect(fs.readFileSync(out, 'utf8')).toBe((await sdna(['plan', '--root', root, '--json'])).stdout);
+  });
+
   it('--reporter is repeatable: one prints, the others write their :file atomically', async ({ expect }) => {
     const dir = tempProject('demo');
     const r = await sdna(['plan', '--reporter', 'terminal', '--reporter', 'json:reports/plan.json', '--reporter', 'json:plan-copy.json'], { cwd: dir });
