@@ -3,7 +3,7 @@
 // then one closing line with the counts and what a reviewer should look at twice.
 
 import { diffCounts, type CapabilityChange, type LinkChange, type SpecDiff } from '../src/diff/spec-diff.js';
-import { clip, plural } from '../src/util/text.js';
+import { clipPair, plural } from '../src/util/text.js';
 
 export const shortSha = (sha: string) => sha.slice(0, 8);
 
@@ -31,7 +31,7 @@ function lines(c: CapabilityChange): string[] {
       return [
         head,
         ...(c.nameFrom !== undefined ? [`    name: "${c.nameFrom}" -> "${c.name}"`] : []),
-        ...(c.text ? [`    was: "${clip(c.text.from)}"`, `    now: "${clip(c.text.to)}"`] : []),
+        ...(c.text ? wasNow(c.text.from, c.text.to) : []),
         ...(c.links ? [`    links: ${linkWords(c.links)}`] : []),
         ...(c.testsUnchanged ? [`    its tests did not change: ${c.testsUnchanged.join(', ')} (do they still prove the new words?)`] : []),
       ];
@@ -60,4 +60,9 @@ export function diffText(diff: SpecDiff): string {
   }
   out.push(diffSummary(diff));
   return out.join('\n') + '\n';
+}
+
+function wasNow(from: string, to: string): string[] {
+  const [was, now] = clipPair(from, to);
+  return [`    was: "${was}"`, `    now: "${now}"`];
 }

@@ -8,7 +8,7 @@ import { KINDS } from '../src/model/kinds.js';
 import type { Finding, Plan } from '../src/model/model.js';
 import type { CapabilityChange, SpecDiff } from '../src/diff/spec-diff.js';
 import { wordsOf } from '../src/model/words.js';
-import { clip, plural } from '../src/util/text.js';
+import { clipPair, plural } from '../src/util/text.js';
 import { diffSummary, shortSha } from './diff.js';
 import { closingLine } from './terminal.js';
 import { subjectOf as header } from './util/findings.js';
@@ -39,7 +39,7 @@ function changeCell(c: CapabilityChange): string {
     case 'changed':
       return [
         ...(c.nameFrom !== undefined ? [`name was “${mdText(c.nameFrom, true)}”`] : []),
-        ...(c.text ? [`words changed (were: “${mdText(clip(c.text.from, 160), true)}”)`] : []),
+        ...(c.text ? [`words changed (were: “${mdText(clipPair(c.text.from, c.text.to, 160)[0], true)}”)`] : []),
         ...links(c.links),
         ...(c.testsUnchanged ? [`**its tests did not change**: ${c.testsUnchanged.map((f) => code(f)).join(', ')}`] : []),
       ].join('; ');

@@ -13,11 +13,16 @@ import { READERS } from './formats/readers.js';
 import { withFindings } from './statuses.js';
 
 
-/** Files that, changed, concern every spec: the config and sdna's own records. */
-const EVERYTHING = /^(?:sdna\.config\.[cm]?[jt]s|sdna\.config\.json|package\.json|\.sdna\/.*)$/;
+/**
+ * Whether a changed file concerns every spec: the config (a package.json only
+ * when it holds the config: a dependency bump touches no spec) and sdna's own
+ * records.
+ */
+const concernsAll = (file: string, config: string | undefined) => file === config || file.startsWith('.sdna/');
 
-export function scopeToChange(plan: Plan, changed: ReadonlySet<string>, by: string, levelOf: LevelOf): Plan & { scope: ChangeScope } {
-  const all = [...changed].some((f) => EVERYTHING.test(f));
+/** `config`: the config file, root-relative (`ResolvedConfig.source`), if there is one. */
+export function scopeToChange(plan: Plan, changed: ReadonlySet<string>, by: string, levelOf: LevelOf, config?: string): Plan & { scope: ChangeScope } {
+  const all = [...changed].some((f) => concernsAll(f, config));
   const touched = new Set<string>();
   for (const spec of plan.specs) {
     const dir = path.posix.dirname(spec.file);

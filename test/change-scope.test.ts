@@ -121,6 +121,23 @@ describe('a plan scoped to a change', { timeout: 60_000 }, () => {
     expect(shown(fromSrc.json!)).toEqual({ capabilities: [], findings: ['unspecified-code src/old.ts'], scope: { by: '1 file', files: 1, specs: 0, of: 2 } });
   });
 
+  it('a package.json change concerns every spec only when it holds the config; a config file always does', async ({ expect }) => {
+    const { root, git } = repo();
+    const commit = (message: string) => git('-c', 'user.email=t@example.com', '-c', 'user.name=t', 'commit', '-qam', message);
+    write(root, 'package.json', '{ "name": "shop", "devDependencies": { "vitest": "4.1.12" } }\n');
+    commit('bump');
+    const bump = await plan(root, ['--since', 'main']);
+    expect(bump.json!.scope).toEqual({ by: '--since main', files: 1, specs: 0, of: 2 });
+    write(root, 'package.json', '{ "name": "shop", "sdna": { "rules": { "unspecified-code": "off" } } }\n');
+    commit('config');
+    const configured = await plan(root, ['--since', 'main']);
+    expect(configured.json!.scope).toEqual({ by: '--since main', files: 1, specs: 2, of: 2 });
+    write(root, 'sdna.config.json', '{ "rules": { "unspecified-code": "off" } }\n');
+    write(root, 'package.json', '{ "name": "shop" }\n');
+    const own = await plan(root, ['--since', 'main']);
+    expect(own.json!.scope).toEqual({ by: '--since main', files: 1, specs: 2, of: 2 });
+  });
+
   it('bad input: a ref that does not exist, no git repository, two ways at once', async ({ expect }) => {
     const { root } = repo();
     const ref = await sdna(['plan', '--since', 'no-such-ref'], { root, cwd: root });

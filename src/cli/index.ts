@@ -186,7 +186,7 @@ async function runPlan(flags: PlanFlags, files: string[] = [], requests = report
     const whole = plan;
     plan = { ...plan, specDiff: timed('spec diff', () => specDiffFor(config, whole, String(flags.base), `--base ${flags.base}`)) };
   }
-  if (change) plan = scopeToChange(plan, change.files, change.by, levels(config.rules, config.overrides));
+  if (change) plan = scopeToChange(plan, change.files, change.by, levels(config.rules, config.overrides), config.source);
   refuseWithoutSemantic(flags, ['model', 'maxCost', 'concurrency', 'timeout', 'changed', 'tests', 'confirm', 'batch', 'capability']);
   if (flags.semantic) plan = await timedAsync('semantic', () => semantic(plan, config, flags, cacheDir, cache));
   timed('save cache', () => cache.save());

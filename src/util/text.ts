@@ -69,6 +69,24 @@ export function clip(text: string, max = 100): string {
   return one.length > max ? one.slice(0, max - 1).trimEnd() + '…' : one;
 }
 
+/**
+ * Shortens two versions of one text alike, around where they first differ:
+ * two long sentences that differ near the end would otherwise clip to the same
+ * words and hide the change.
+ */
+export function clipPair(from: string, to: string, max = 100): [string, string] {
+  const a = from.replace(/\s+/g, ' ').trim();
+  const b = to.replace(/\s+/g, ' ').trim();
+  if (a.length <= max && b.length <= max) return [a, b];
+  let first = 0;
+  while (first < a.length && first < b.length && a[first] === b[first]) first++;
+  // Keep a few words before the difference, so the reader sees where it is.
+  const before = Math.floor(max / 3);
+  const start = first <= before ? 0 : Math.max(0, a.lastIndexOf(' ', first - before) + 1);
+  const window = (t: string) => (start === 0 ? clip(t, max) : clip('…' + t.slice(start), max));
+  return [window(a), window(b)];
+}
+
 /** The nearest of `candidates` to `word`, for "did you mean" hints; only when it is close. */
 export function closest(word: string, candidates: Iterable<string>): string | undefined {
   let best: string | undefined;
