@@ -1,41 +1,96 @@
 #!/usr/bin/env node
-// `npm run bench`: times `sdna plan --json` on generated corpora beside the floor
-// (a plain Node script that lists, reads and hashes every file of the same tree),
-// both measured in the same pass, and checks the plan against the defects the
-// generator injected (EXPECTED.json).
+// `npm run bench:plan`: times `sdna plan --json` on generated corpora, cold
+// (--no-cache) and warm (cache primed, nothing changed), on the corpus as the
+// generator writes it (API blocks included) and on its variant without API
+// blocks, beside floors measured in the same run, and knip on the same tree:
+//   read+hash floor:  list every file (readdir), read and sha256 each;
+//   stat floor:       list every file (readdir) and stat each (what a warm run must do at least);
+//   TypeScript floor: the read+hash floor, plus loading TypeScript and parsing exactly the
+//                     files an API block's spec targets (what the API check must do at least);
+//   knip:             a comparable whole-repository analyser, no cache.
+// It also checks each plan against the defects the generator injected (EXPECTED.json).
 //
-//   node bench/plan.mjs [--runs N] [--sizes 2000,20000] [--generator PATH]
+//   node bench/plan.mjs [--runs N] [--sizes 2000,20000,100000] [--no-knip] [--generator PATH]
 //
 // The generator is the benchmark corpus writer kept outside the project
 // (default: ../shared/bench/make-corpus.mjs from the repository root, or
-// $SDNA_CORPUS_GENERATOR). Corpora are cached in .bench/ (git-ignored).
+// $SDNA_CORPUS_GENERATOR). Corpora are cached in .bench/ (git-ignored); knip is
+// installed once into .bench/knip at the version below.
 
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import picomatch from 'picomatch';
-import { corpusVariant, flag, median, need, peakRss, repo, time } from './common.mjs';
+import { corpus, corpusVariant, flag, median, need, peakRss, repo, time } from './common.mjs';
 
 const runs = Number(flag('--runs', '7'));
 const sizes = flag('--sizes', '2000,20000').split(',').map(Number);
+const withKnip = !process.argv.includes('--no-knip');
 const cli = path.join(repo, 'dist', 'cli.js');
+const KNIP = '6.44.2';
 
-const BUDGETS = {
-  2000: { ms: 300, ratio: 3 },
-  20000: { ms: 1500, ratio: 3, rssMb: 250, exportRatio: 1.5 },
-};
+/** Budgets (issue: speed close to the floor), as ratios of medians from one run. */
+const BUDGETS = { cold: 2.0, warm: 1.5, api: 1.3, rssMb100k: 400, knip: 10 };
 
 need(cli, 'dist/cli.js is missing; run `npm run build` first');
 
-const FLOOR = `
-import fs from 'node:fs'; import path from 'node:path'; import crypto from 'node:crypto';
-const root = process.argv[1]; let n = 0; const h = crypto.createHash('sha256');
-const walk = (d) => { for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+const WALK = `
+import fs from 'node:fs'; import path from 'node:path';
+const walk = (d, out) => { for (const e of fs.readdirSync(d, { withFileTypes: true })) {
   const p = path.join(d, e.name);
-  if (e.isDirectory()) { if (e.name !== 'node_modules' && e.name !== '.git') walk(p); }
-  else if (e.isFile()) { h.update(crypto.createHash('sha256').update(fs.readFileSync(p)).digest()); n++; } } };
-walk(root); process.stdout.write(n + ' ' + h.digest('hex') + '\\n');
+  if (e.isDirectory()) { if (e.name !== 'node_modules' && e.name !== '.git') walk(p, out); }
+  else if (e.isFile()) out.push(p); } return out; };
 `;
+const READ_FLOOR = `${WALK}
+import crypto from 'node:crypto';
+const h = crypto.createHash('sha256'); const files = walk(process.argv[1], []);
+for (const p of files) h.update(crypto.createHash('sha256').update(fs.readFileSync(p)).digest());
+process.stdout.write(files.length + ' ' + h.digest('hex') + '\\n');
+`;
+const STAT_FLOOR = `${WALK}
+let bytes = 0; const files = walk(process.argv[1], []);
+for (const p of files) { const s = fs.statSync(p); bytes += s.size + (s.mtimeMs > 0 ? 0 : 1); }
+process.stdout.write(files.length + ' ' + bytes + '\\n');
+`;
+const TS_FLOOR = `${READ_FLOOR}
+import { createRequire } from 'node:module';
+const ts = createRequire(process.argv[3])('typescript');
+let decls = 0;
+for (const f of JSON.parse(fs.readFileSync(process.argv[2], 'utf8'))) {
+  const src = ts.createSourceFile(f, fs.readFileSync(path.join(process.argv[1], f), 'utf8'), ts.ScriptTarget.Latest, true);
+  decls += src.statements.length;
+}
+process.stdout.write(decls + '\\n');
+`;
+
+/** The files the API check must parse: the targets of the specs that have an API block, from sdna's own model. */
+async function apiTargets(dir) {
+  const { createPlan, resolveConfig } = await import(path.join(repo, 'dist', 'index.js'));
+  const plan = await createPlan(resolveConfig({}, undefined, dir));
+  const files = new Set();
+  for (const spec of plan.specs) if (spec.api.length > 0) for (const f of plan.targetFiles.get(spec.id) ?? []) if (/\.[cm]?tsx?$/.test(f)) files.add(f);
+  return [...files].sort();
+}
+
+/** knip, installed once into .bench/knip; undefined when it cannot be (offline). */
+function knipBin() {
+  const prefix = path.join(repo, '.bench', 'knip');
+  const bin = path.join(prefix, 'node_modules', 'knip', 'bin', 'knip.js');
+  if (!fs.existsSync(bin)) {
+    console.log(`installing knip ${KNIP} into .bench/knip (once)...`);
+    const r = spawnSync('npm', ['install', '--prefix', prefix, '--no-save', '--no-audit', '--no-fund', `knip@${KNIP}`], { stdio: 'inherit' });
+    if (r.status !== 0) return undefined;
+  }
+  return bin;
+}
+
+/** knip's setup for a corpus, as LIMITS.md measured it: entry the tests, project src and test, the Vitest plugin off. */
+function knipConfig(dir) {
+  const file = path.join(os.tmpdir(), `sdna-bench-knip-${process.pid}.json`);
+  fs.writeFileSync(file, JSON.stringify({ entry: ['test/**/*.test.ts'], project: ['src/**/*.ts', 'test/**/*.ts'], vitest: false }));
+  return file;
+}
 
 function checkDefects(dir, plan) {
   const expected = JSON.parse(fs.readFileSync(path.join(dir, 'EXPECTED.json'), 'utf8'));
@@ -128,66 +183,81 @@ function otherFormatMatchers(dir) {
 }
 
 let failed = false;
-const rows = [];
+const verdict = (ok, text) => {
+  if (!ok) failed = true;
+  return `${ok ? 'ok' : 'OVER'} (${text})`;
+};
+const knip = withKnip ? knipBin() : undefined;
+const ms = (xs) => `${median(xs).toFixed(0)} ms`;
+
 for (const files of sizes) {
-  // Without `## API` blocks: this is the plan that never loads TypeScript (bench/api.mjs times the rest).
-  const dir = await corpusVariant(files, 'no-api');
-  // Cold: no parse cache. Warm: a cache primed by the first run (issue budgets name both).
-  const planArgs = [cli, 'plan', '--root', dir, '--json', '--no-cache'];
-  const cacheDir = path.join(os.tmpdir(), `sdna-bench-cache-${process.pid}-${files}`);
-  const warmArgs = [cli, 'plan', '--root', dir, '--json', '--cache-dir', cacheDir];
-  const floorArgs = ['--input-type=module', '-e', FLOOR, dir];
-  // One warm-up of each, then alternate so both see the same machine state.
-  const first = time(planArgs);
-  time(floorArgs);
-  if (first.r.status !== 0 && first.r.status !== 1) {
-    console.error(first.r.stderr);
-    throw new Error(`sdna plan exited ${first.r.status}`);
+  for (const variant of ['as written', 'no API blocks']) {
+    const dir = variant === 'as written' ? corpus(files) : await corpusVariant(files, 'no-api');
+    const cacheDir = path.join(os.tmpdir(), `sdna-bench-cache-${process.pid}-${files}`);
+    fs.rmSync(cacheDir, { recursive: true, force: true });
+    const coldArgs = [cli, 'plan', '--root', dir, '--json', '--no-cache'];
+    const warmArgs = [cli, 'plan', '--root', dir, '--json', '--cache-dir', cacheDir];
+    const readArgs = ['--input-type=module', '-e', READ_FLOOR, dir];
+    const statArgs = ['--input-type=module', '-e', STAT_FLOOR, dir];
+    const hasApi = variant === 'as written';
+    const targetsFile = path.join(os.tmpdir(), `sdna-bench-api-${process.pid}.json`);
+    if (hasApi) fs.writeFileSync(targetsFile, JSON.stringify(await apiTargets(dir)));
+    const tsArgs = ['--input-type=module', '-e', TS_FLOOR, dir, targetsFile, path.join(repo, 'package.json')];
+    const knipArgs = knip && [knip, '--directory', dir, '--config', knipConfig(dir), '--no-progress', '--no-exit-code', '--reporter', 'json'];
+
+    const first = time(coldArgs);
+    if (first.r.status !== 0 && first.r.status !== 1) throw new Error(`sdna plan exited ${first.r.status}: ${first.r.stderr}`);
+    const plan = JSON.parse(first.r.stdout);
+    time(warmArgs); // primes the cache
+    if (time(warmArgs).r.stdout !== first.r.stdout) problemsOf(files, variant).push('the warm plan differs from the cold plan');
+    const t = { cold: [], warm: [], read: [], stat: [], ts: [], knip: [] };
+    for (let i = 0; i < runs; i++) {
+      t.cold.push(time(coldArgs).ms);
+      t.read.push(time(readArgs).ms);
+      t.warm.push(time(warmArgs).ms);
+      t.stat.push(time(statArgs).ms);
+      if (hasApi) t.ts.push(time(tsArgs).ms);
+    }
+    // knip takes seconds to minutes: three runs, alternated with the floor's.
+    if (knipArgs) for (let i = 0; i < 3; i++) t.knip.push(time(knipArgs).ms);
+    fs.rmSync(cacheDir, { recursive: true, force: true });
+    const peak = peakRss(coldArgs, files >= 100000 ? 1 : 3);
+    const ratio = (a, b) => median(t[a]) / median(t[b]);
+    console.log(`\n${files} source files, ${variant} (${dir})`);
+    console.log(`  cold  sdna plan --json --no-cache   ${ms(t.cold)}  ${ratio('cold', 'read').toFixed(2)}x the read+hash floor (${ms(t.read)})`);
+    console.log(`  warm  sdna plan --json, cache primed ${ms(t.warm)}  ${ratio('warm', 'stat').toFixed(2)}x the stat floor (${ms(t.stat)})`);
+    if (hasApi) console.log(`  API   cold plan over the TypeScript floor (${ms(t.ts)}): ${ratio('cold', 'ts').toFixed(2)}x`);
+    if (t.knip.length) console.log(`  knip  ${ms(t.knip)}  ${ratio('knip', 'cold').toFixed(1)}x the cold plan`);
+    console.log(`  peak RSS (cold) ${peak.toFixed(0)} MB`);
+    const verdicts = [];
+    if (!hasApi) verdicts.push(`cold ${verdict(ratio('cold', 'read') <= BUDGETS.cold, `<= ${BUDGETS.cold}x read+hash`)}`);
+    verdicts.push(`warm ${verdict(ratio('warm', 'stat') <= BUDGETS.warm, `<= ${BUDGETS.warm}x stat`)}`);
+    if (hasApi) verdicts.push(`API ${verdict(ratio('cold', 'ts') <= BUDGETS.api, `<= ${BUDGETS.api}x TypeScript floor`)}`);
+    if (hasApi && files >= 100000) verdicts.push(`RSS ${verdict(peak <= BUDGETS.rssMb100k, `<= ${BUDGETS.rssMb100k} MB`)}`);
+    if (t.knip.length) verdicts.push(`knip ${verdict(ratio('knip', 'cold') >= BUDGETS.knip, `>= ${BUDGETS.knip}x slower`)}`);
+    console.log(`  budgets ${verdicts.join(', ')}`);
+    console.log(`  runs (ms): cold ${t.cold.map(Math.round).join(', ')}; warm ${t.warm.map(Math.round).join(', ')}`);
+    if (!hasApi) {
+      const { report, problems } = checkDefects(dir, plan);
+      for (const [k, v] of Object.entries(report)) console.log(`  ${k.padEnd(20)} ${v}`);
+      problemsOf(files, variant).push(...problems);
+    } else {
+      const drift = new Set(plan.findings.filter((f) => f.kind === 'api-drift').map((f) => f.file));
+      const want = new Set(JSON.parse(fs.readFileSync(path.join(dir, 'EXPECTED.json'), 'utf8')).defects['api-drift'].items.map((i) => i.file));
+      const missing = [...want].filter((f) => !drift.has(f));
+      console.log(`  api-drift            ${drift.size} files reported / ${want.size} injected`);
+      if (missing.length) problemsOf(files, variant).push(`api-drift: ${missing.length} injected files not reported`);
+    }
+    for (const p of problemsOf(files, variant)) {
+      failed = true;
+      console.log(`  CHECK FAILED: ${p}`);
+    }
   }
-  const plan = JSON.parse(first.r.stdout);
-  const sdna = [];
-  const floor = [];
-  const bare = [];
-  const warm = [];
-  const exp = [];
-  const exportOut = path.join(os.tmpdir(), `sdna-bench-export-${process.pid}.json`);
-  const exportArgs = [cli, 'export', '--root', dir, '--out', exportOut];
-  time(warmArgs); // primes the cache
-  time(exportArgs);
-  for (let i = 0; i < runs; i++) {
-    sdna.push(time(planArgs).ms);
-    floor.push(time(floorArgs).ms);
-    bare.push(time(['-e', '0']).ms);
-    warm.push(time(warmArgs).ms);
-    exp.push(time(exportArgs).ms);
-  }
-  fs.rmSync(exportOut, { force: true });
-  fs.rmSync(cacheDir, { recursive: true, force: true });
-  const m = median(sdna);
-  const f = median(floor);
-  const peak = peakRss(planArgs);
-  const budget = BUDGETS[files];
-  const verdicts = [];
-  if (budget) {
-    verdicts.push(m <= budget.ms ? `≤ ${budget.ms} ms ok` : `OVER ${budget.ms} ms`);
-    verdicts.push(m / f <= budget.ratio ? `≤ ${budget.ratio}x floor ok` : `OVER ${budget.ratio}x floor`);
-    if (budget.rssMb) verdicts.push(peak <= budget.rssMb ? `RSS ≤ ${budget.rssMb} MB ok` : `RSS OVER ${budget.rssMb} MB`);
-    if (budget.exportRatio) verdicts.push(median(exp) <= budget.exportRatio * m ? `export ≤ ${budget.exportRatio}x plan ok` : `OVER ${budget.exportRatio}x plan for export`);
-    if (verdicts.some((v) => v.startsWith('OVER') || v.startsWith('RSS OVER'))) failed = true;
-  }
-  const { report, problems } = checkDefects(dir, plan);
-  if (problems.length) failed = true;
-  rows.push({ files, m, f, peak, sdna, floor, verdicts, report, problems });
-  console.log(`\n${files} source files (${dir})`);
-  console.log(`  sdna plan --json  median ${m.toFixed(0)} ms  (cold, --no-cache; runs: ${sdna.map((x) => x.toFixed(0)).join(', ')})`);
-  console.log(`  ... warm cache    median ${median(warm).toFixed(0)} ms  (runs: ${warm.map((x) => x.toFixed(0)).join(', ')})`);
-  console.log(`  sdna export       median ${median(exp).toFixed(0)} ms  (${(median(exp) / m).toFixed(2)}x the cold plan; runs: ${exp.map((x) => x.toFixed(0)).join(', ')})`);
-  console.log(`  floor             median ${f.toFixed(0)} ms  (runs: ${floor.map((x) => x.toFixed(0)).join(', ')})`);
-  console.log(`  node -e 0         median ${median(bare).toFixed(0)} ms  (Node start-up alone, for scale)`);
-  console.log(`  ratio             ${(m / f).toFixed(2)}x floor; peak RSS ${peak.toFixed(0)} MB`);
-  console.log(`  budget            ${verdicts.join(', ')}`);
-  for (const [k, v] of Object.entries(report)) console.log(`  ${k.padEnd(20)} ${v}`);
-  for (const p of problems) console.log(`  DEFECT CHECK FAILED: ${p}`);
 }
-console.log(`\nnode ${process.version}, ${os.cpus().length} cores; ${runs} timed runs each after one warm-up`);
+console.log(`\nnode ${process.version}, ${os.cpus().length} cores; ${runs} timed runs each (knip 3), alternated, after one warm-up`);
 process.exit(failed ? 1 : 0);
+
+function problemsOf(files, variant) {
+  const key = `${files} ${variant}`;
+  return (problemsOf.all ??= new Map()).get(key) ?? problemsOf.all.set(key, []).get(key);
+}

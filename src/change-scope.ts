@@ -18,7 +18,7 @@ import { withFindings } from './statuses.js';
  * when it holds the config: a dependency bump touches no spec) and sdna's own
  * records.
  */
-const concernsAll = (file: string, config: string | undefined) => file === config || file.startsWith('.sdna/');
+export const concernsAll = (file: string, config: string | undefined): boolean => file === config || file.startsWith('.sdna/');
 
 /** `config`: the config file, root-relative (`ResolvedConfig.source`), if there is one. */
 export function scopeToChange(plan: Plan, changed: ReadonlySet<string>, by: string, levelOf: LevelOf, config?: string): Plan & { scope: ChangeScope } {

@@ -6,21 +6,25 @@ import path from 'node:path';
 import type { ResolvedConfig } from './config.js';
 import type { ParseCache } from './artifacts/cache.js';
 import { cmp, type FindingInput } from './model/findings.js';
-import type { Plan } from './model/model.js';
+import type { Plan, Spec } from './model/model.js';
+import { tagOf } from './model/tags.js';
+import { concernsAll } from './change-scope.js';
+import { READERS } from './formats/readers.js';
+import { compileGlob, matchGlob } from './util/globs.js';
 import { readModel, specsIn, type SpecCache, type SpecModel } from './read-model.js';
 import { problemFinding } from './formats/problem.js';
 import { checkScope, matchTargets } from './checks/scope.js';
 import { checkGenerated } from './checks/generated/index.js';
 import { checkLinks } from './checks/links/index.js';
 import { applyRecords } from './checks/links/recorded.js';
-import { scanClaims } from './checks/links/claims.js';
+import { scanClaims, type Claim } from './checks/links/claims.js';
 import { TestIndex } from './checks/links/test-index.js';
 import { checkPendingChanges } from './checks/pending-changes.js';
 import { gate, staticStatuses, testDirOf } from './statuses.js';
 import { levels } from './model/levels.js';
 import { BASELINE_FILE, readBaseline } from './artifacts/baseline.js';
 import { checkRoot } from './util/root.js';
-import { listFiles } from './util/files.js';
+import { listFilesAsync, type FileList } from './util/files.js';
 import { GuardedReader, readInRoot } from './util/guarded.js';
 import { configGlobs } from './util/globs.js';
 import { timed, timedAsync } from './util/perf.js';
@@ -33,6 +37,15 @@ export interface PlanOptions {
   cache?: ParseCache;
   /** Plan from this model (`sdna plan --from`) instead of reading the spec files. */
   model?: SpecModel;
+  /**
+   * Files a change touched (`--since`, `--staged`, a hook's file arguments):
+   * only the specs it touches are checked, and only these files for
+   * `unspecified-code`. Every spec is still read, to find those that target a
+   * changed file. `scopeToChange` then narrows what is shown to the same specs.
+   */
+  changed?: ReadonlySet<string>;
+  /** The project's files, when the caller started listing them early. */
+  listing?: Promise<FileList>;
 }
 
 /** Async so that checks can do I/O (API drift loads TypeScript) without changing callers. */
@@ -46,8 +59,9 @@ export async function createPlan(config: ResolvedConfig, options: PlanOptions = 
 
   // Every file the checks read goes through this one reader; what it refuses is reported below.
   const reader = new GuardedReader(root);
-  const listing = timed('list files', () => listFiles(root));
-  const specCache = options.specCache ?? (options.cache?.enabled ? specsIn(options.cache) : undefined);
+  const listing = await timedAsync('list files', () => options.listing ?? listFilesAsync(root));
+  options.cache?.markListed(root, listing.files);
+  const specCache = options.specCache ?? (options.cache?.enabled ? specsIn(options.cache, root) : undefined);
   const model = options.model ?? timed('specs', () => readModel(config, listing.files, specCache, reader));
   const found: FindingInput[] = model.problems.map(({ spec, file, problem }) => problemFinding(spec, file, problem));
   // Links and targets `sdna import --write` recorded count like written ones.
@@ -55,25 +69,32 @@ export async function createPlan(config: ResolvedConfig, options: PlanOptions = 
   const { specs } = recorded;
   found.push(...recorded.findings);
 
-  const { targetFiles, findings: targetFindings } = timed('match targets', () => matchTargets(specs, listing));
+  const testFiles = listing.files.filter(isTest);
+  const testDir = testDirOf(testFiles);
+  // Test files a fragment link names are tokenised in the same read as the claims scan's.
+  const linked = new Set(specs.flatMap((s) => [...s.links, ...s.capabilities.flatMap((c) => c.links)].filter((l) => l.fragment !== undefined).map((l) => l.file)));
+  const scan = timed('claims', () => scanClaims(reader, testFiles, options.cache, linked));
+  // A change to the config or to sdna's records concerns every spec.
+  const narrow = options.changed && ![...options.changed].some((f) => concernsAll(f, config.source)) ? options.changed : undefined;
+  const change = narrow && timed('change', () => changeOf(specs, narrow, scan.claims, listing));
+  const checked = change ? specs.filter((s) => change.touched.has(s.id)) : specs;
+
+  const { targetFiles, findings: targetFindings } = timed('match targets', () => matchTargets(checked, listing));
   found.push(...targetFindings);
-  const targeted = new Set([...targetFiles.values()].flat());
-  found.push(...timed('scope', () => checkScope(include, exclude.test, listing, targeted)));
+  const targeted = change?.targeted ?? new Set([...targetFiles.values()].flat());
+  found.push(...timed('scope', () => checkScope(include, exclude.test, change?.listing ?? listing, targeted)));
   if (rules['generated-edited'] !== 'off' || rules['generated-unrecorded'] !== 'off') {
-    found.push(...timed('generated', () => checkGenerated(reader, specs, targetFiles)));
+    found.push(...timed('generated', () => checkGenerated(reader, checked, targetFiles, options.cache)));
   }
   // The API check, and TypeScript with it, loads only when some spec has an `## API` block.
-  const withApi = specs.filter((s) => s.api.length > 0);
+  const withApi = checked.filter((s) => s.api.length > 0);
   if (withApi.length > 0 && rules['api-drift'] !== 'off') {
     const { checkApi } = await import('./checks/api-drift/index.js');
     found.push(...(await timedAsync('api', () => checkApi({ root, specs: withApi, targetFiles, cache: options.cache, reader }))));
   }
-  const testFiles = listing.files.filter(isTest);
-  const testDir = testDirOf(testFiles);
-  const scan = timed('claims', () => scanClaims(reader, testFiles, options.cache));
-  const links = timed('links', () => checkLinks(specs, scan.claims, new TestIndex(reader, listing.set, scan.parsed, options.cache)));
+  const links = timed('links', () => checkLinks(checked, scan.claims, new TestIndex(reader, listing.set, scan.parsed, options.cache), specs));
   found.push(...links.findings);
-  const { capabilities, findings: untested } = timed('statuses', () => staticStatuses(specs, links.testsOf, testDir));
+  const { capabilities, findings: untested } = timed('statuses', () => staticStatuses(checked, links.testsOf, testDir));
   found.push(...untested);
   found.push(...timed('pending changes', () => checkPendingChanges(reader, listing.files, capabilities)));
   for (const { file, ...data } of reader.refused) found.push({ kind: 'unread-file', file, line: 1, data });
@@ -99,6 +120,50 @@ export async function createPlan(config: ResolvedConfig, options: PlanOptions = 
     specFiles,
     testDir,
   };
+}
+
+/**
+ * What a change touches: the specs whose file or companion changed, that
+ * target a changed file or link or are claimed by a changed test; and which
+ * changed files some spec targets (for `unspecified-code` over the changed
+ * files alone).
+ */
+function changeOf(specs: Spec[], changed: ReadonlySet<string>, claims: Claim[], listing: FileList): { touched: Set<string>; targeted: Set<string>; listing: FileList } {
+  const files = [...changed].filter((f) => listing.set.has(f)).sort();
+  const set = new Set(files);
+  const touched = new Set<string>();
+  const targeted = new Set<string>();
+  for (const spec of specs) {
+    const dir = path.posix.dirname(spec.file);
+    const own = [spec.file, ...READERS[spec.format].companions.map((c) => (dir === '.' ? c : `${dir}/${c}`))];
+    const links = [...spec.links, ...spec.capabilities.flatMap((c) => c.links)];
+    if (own.some((f) => changed.has(f)) || links.some((l) => changed.has(l.file))) touched.add(spec.id);
+    for (const target of spec.targets) {
+      // Most targets lie in folders the change did not touch: no need to compile them.
+      const base = staticBase(target.pattern);
+      if (!files.some((f) => f === base || f.startsWith(base === '' ? '' : `${base}/`))) continue;
+      let matched: string[];
+      try {
+        matched = matchGlob(compileGlob(target.pattern), files, set);
+      } catch {
+        touched.add(spec.id); // an invalid glob is the spec's finding: matchTargets reports it
+        continue;
+      }
+      if (matched.length > 0) touched.add(spec.id);
+      for (const f of matched) targeted.add(f);
+    }
+  }
+  const claimed = new Set(claims.filter((c) => changed.has(c.file)).map((c) => c.id));
+  for (const spec of specs) if (spec.capabilities.some((c) => claimed.has(c.id) || claimed.has(tagOf(c.id)))) touched.add(spec.id);
+  return { touched, targeted, listing: { ...listing, files, set } };
+}
+
+/** The folder part of a glob before its first wildcard (`src/a/**` → `src/a`), or the whole path when it has none. */
+function staticBase(pattern: string): string {
+  const magic = pattern.search(/[*?[\]{}()!+@]/);
+  if (magic === -1) return pattern;
+  const slash = pattern.lastIndexOf('/', magic);
+  return slash === -1 ? '' : pattern.slice(0, slash);
 }
 
 export function projectName(root: string): string {

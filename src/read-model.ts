@@ -13,7 +13,7 @@ import { readSpecFile } from './formats/read.js';
 import { readerOf, type Reader } from './formats/readers.js';
 import type { SpecProblem } from './formats/problem.js';
 import type { ReadResult } from './formats/tessl.js';
-import type { ParseCache } from './artifacts/cache.js';
+import { fileStamp, type ParseCache } from './artifacts/cache.js';
 
 /** The specs as read, and what their readers found wrong (each with its spec id and file). */
 export interface SpecModel {
@@ -34,25 +34,19 @@ export interface SpecCache {
 export type SpecCacheEntry = { stamp: string; problem?: SpecProblem; read?: ReadResult };
 
 /** The parse cache as a spec cache: the next run reads no spec whose stamp is unchanged. */
-export function specsIn(cache: ParseCache): SpecCache {
+export function specsIn(cache: ParseCache, root: string): SpecCache {
   return {
-    // Kept as text: the plan extends specs it read (config and recorded targets), and none of that may reach the cache.
+    // Stored as read: nothing changes a spec once read (the plan extends copies), so nothing of a plan's reaches the cache.
     get: (file) => {
-      const hit = cache.lookup<string>(SPEC_KIND, file);
-      if (typeof hit !== 'string') return undefined;
-      try {
-        const entry = JSON.parse(hit) as SpecCacheEntry;
-        return typeof entry?.stamp === 'string' ? entry : undefined;
-      } catch {
-        return undefined;
-      }
+      const hit = cache.lookup<SpecCacheEntry>(SPEC_KIND, path.join(root, file));
+      return typeof hit?.stamp === 'string' ? hit : undefined;
     },
-    set: (file, entry) => cache.store(SPEC_KIND, file, JSON.stringify(entry)),
+    set: (file, entry) => cache.store(SPEC_KIND, path.join(root, file), entry),
   };
 }
 
 /** Bumped when a reader's output changes shape, so that specs read by an older reader are read again. */
-const SPEC_KIND = 'spec-read-1';
+const SPEC_KIND = 'file:spec-3';
 
 /** Reads every spec file among `files` into the model. */
 export function readModel(config: ResolvedConfig, files: string[], cache?: SpecCache, fileReader = new GuardedReader(config.root)): SpecModel {
@@ -74,8 +68,7 @@ export function readModel(config: ResolvedConfig, files: string[], cache?: SpecC
     if (spec) specs.push(spec);
   }
   problems.push(...duplicateIds(specs));
-  addConfigTargets(config, specs);
-  return { specs, problems };
+  return { specs: withConfigTargets(config, specs), problems };
 }
 
 function duplicateIds(specs: Spec[]): SpecModel['problems'] {
@@ -108,18 +101,20 @@ function freshRead(files: GuardedReader, file: string, reader: Reader): { proble
   return problem ? { problem } : { read: reader.read(file, text!, companion) };
 }
 
-/** Size and mtime of a spec and of the files its reader reads beside it: what says it is unchanged. */
+/**
+ * The stamps of a spec and of the files its reader reads beside it: what says
+ * it is unchanged. Undefined when one cannot be trusted (see `fileStamp`).
+ */
 function stampOf(root: string, file: string, reader: Reader): string | undefined {
-  const parts: string[] = [];
-  for (const f of [file, ...reader.companions.map((name) => path.posix.join(path.posix.dirname(file), name))]) {
-    try {
-      const stat = fs.statSync(path.join(root, f));
-      parts.push(`${stat.size}:${stat.mtimeMs}`);
-    } catch {
-      // A spec that cannot be stat'ed is read fresh, which reports why; a missing companion is a state too.
-      if (f === file) return undefined;
-      parts.push('-');
-    }
+  const own = fileStamp(path.join(root, file));
+  if (own === undefined) return undefined;
+  const parts = [own];
+  for (const name of reader.companions) {
+    const companion = path.join(root, path.posix.dirname(file), name);
+    const stamp = fileStamp(companion);
+    // A missing companion is a state too; one modified a moment ago is not trusted.
+    if (stamp === undefined && fs.existsSync(companion)) return undefined;
+    parts.push(stamp ?? '-');
   }
   return parts.join(' ');
 }
@@ -134,19 +129,21 @@ function cachedRead(files: GuardedReader, file: string, reader: Reader, cache: S
 }
 
 /** Targets sdna.config gives the specs whose file a `{ path, targets }` entry matches, at their line in the config file. */
-function addConfigTargets(config: ResolvedConfig, specs: Spec[]): void {
-  if (config.specTargets.length === 0) return;
+function withConfigTargets(config: ResolvedConfig, specs: Spec[]): Spec[] {
+  if (config.specTargets.length === 0) return specs;
   const where = configLines(config);
-  for (const entry of config.specTargets) {
-    const matches = configGlobs('specs', [entry.path]).test;
-    for (const spec of specs) {
-      if (!matches(spec.file)) continue;
-      const known = new Set(spec.targets.map((t) => t.pattern));
+  const entries = config.specTargets.map((entry) => ({ ...entry, matches: configGlobs('specs', [entry.path]).test }));
+  return specs.map((spec) => {
+    let targets = spec.targets;
+    for (const entry of entries) {
+      if (!entry.matches(spec.file)) continue;
+      const known = new Set(targets.map((t) => t.pattern));
       const added = entry.targets.filter((t) => !known.has(t)).map((t) => ({ glob: t, pattern: t, via: 'config' as const, ...where(t) }));
-      // A cached spec is shared between plans: extend a copy.
-      if (added.length) spec.targets = [...spec.targets, ...added];
+      if (added.length) targets = [...targets, ...added];
     }
-  }
+    // A spec as read is shared with the cache: a spec with more targets is a copy.
+    return targets === spec.targets ? spec : { ...spec, targets };
+  });
 }
 
 /** Where a config target is written: the config file and the line of its first mention (line 1 of the spec without a file). */

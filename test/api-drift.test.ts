@@ -360,6 +360,26 @@ describe.concurrent('api-drift: TypeScript only when needed, results cached', ()
     expect(edited.stdout).not.toContain('orders: refundOrder');
     expect(edited.stdout.split('\n').filter((l) => l.startsWith('~ orders:')).length).toBe(cold.stdout.split('\n').filter((l) => l.startsWith('~ orders:')).length - 1);
   });
+
+  it("TypeScript's compiled code is kept in the cache folder and used by the next run that loads it; --no-cache keeps none", async () => {
+    const root = tempProject('api-drift');
+    const cacheDir = path.join(root, '.cache');
+    const args = ['plan', '--root', root, '--cache-dir', cacheDir];
+    const first = await sdna(args, { root });
+    const kept = fs.readdirSync(cacheDir).filter((f) => f !== 'parse-cache.json');
+    // Node 20: V8's code cache for typescript.js; Node 22 and later: Node's own compile cache folder.
+    expect(kept).toEqual([expect.stringMatching(/^v8(?:-typescript-[0-9a-f]{16}\.bin)?$/)]);
+    const made = fs.statSync(path.join(cacheDir, kept[0])).mtimeMs;
+    fs.rmSync(path.join(cacheDir, 'parse-cache.json'));
+    const second = await sdna(args, { root, env: probe });
+    expect(second.stderr).toBe('typescript loaded: true\n');
+    expect(second.stdout).toBe(first.stdout);
+    expect(fs.statSync(path.join(cacheDir, kept[0])).mtimeMs).toBe(made);
+    const none = tempProject('api-drift');
+    const off = await sdna(['plan', '--root', none, '--no-cache'], { root: none });
+    expect(off.stdout).toBe(first.stdout.split(root).join(none));
+    expect(fs.readdirSync(none).sort()).toEqual(fs.readdirSync(path.join(FIXTURES, 'api-drift')).sort());
+  });
 });
 
 describe('normalizeType and unifiedDiff', () => {

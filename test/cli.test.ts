@@ -95,7 +95,8 @@ describe.concurrent('sdna plan options', () => {
 
   it('--performance reports phase times on stderr', async ({ expect }) => {
     const r = await sdna(['plan', '--root', root, '--performance']);
-    expect(r.stderr).toMatch(/^sdna performance \(process up \d+ ms\):\n  list files +\d+\.\d ms\n/);
+    expect(r.stderr).toMatch(/^sdna performance \(process up \d+ ms\):\n  start-up +\d+\.\d ms\n  load config +\d+\.\d ms\n/);
+    expect(r.stderr).toMatch(/\n  list files +\d+\.\d ms\n/);
   });
 });
 

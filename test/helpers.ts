@@ -49,8 +49,22 @@ export function sdna(
 /** A throw-away copy of a fixture (or an empty folder) for tests that change files. */
 export function tempProject(fixture?: string): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sdna-test-'));
-  if (fixture) fs.cpSync(path.join(FIXTURES, fixture), dir, { recursive: true });
+  if (fixture) {
+    fs.cpSync(path.join(FIXTURES, fixture), dir, { recursive: true });
+    settle(dir);
+  }
   return dir;
+}
+
+/**
+ * Dates every file below `dir` an hour back, as files are in a project used
+ * daily: sdna's cache does not trust a file modified within the last seconds.
+ */
+export function settle(dir: string): void {
+  const past = new Date(Date.now() - 3_600_000);
+  for (const entry of fs.readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    if (entry.isFile()) fs.utimesSync(path.join(entry.parentPath ?? entry.path, entry.name), past, past);
+  }
 }
 
 export function write(root: string, file: string, content: string | Buffer): void {

@@ -13,7 +13,7 @@ import { BASELINE_FILE, baselineEntry, readBaseline, writeBaseline } from '../ar
 import { ParseCache } from '../artifacts/cache.js';
 import { SdnaError } from '../util/errors.js';
 import { checkRoot } from '../util/root.js';
-import { changedFromMergeBase, changedSince, stagedFiles } from '../util/git.js';
+import { changedFromMergeBase, changedSince, stagedFiles, untrackedFiles } from '../util/git.js';
 import { scopeToChange } from '../change-scope.js';
 import { showProgress, terminalProgress } from '../util/progress.js';
 import { KINDS, KIND_NAMES, isKind, type KindInfo } from '../model/kinds.js';
@@ -26,7 +26,7 @@ import { DEFAULT_CONCURRENCY } from '../checks/semantic/defaults.js';
 import { DEFAULT_MODEL } from '../checks/semantic/cost.js';
 import { readModel } from '../read-model.js';
 import { createWorkspacePlan, selectPackages, workspacePackages } from '../workspace.js';
-import { listFiles, writeFileAtomic } from '../util/files.js';
+import { listFiles, listFilesAsync, writeFileAtomic } from '../util/files.js';
 import { closest, kebab, numbered, plural } from '../util/text.js';
 import { FORMATS, READERS } from '../formats/readers.js';
 import { enablePerformance, performanceReport, timed, timedAsync } from '../util/perf.js';
@@ -164,20 +164,24 @@ async function runPlan(flags: PlanFlags, files: string[] = [], requests = report
     throw new SdnaError('--base adds the spec diff to the markdown report: add --reporter markdown (or markdown:<file>), or drop --base; `sdna diff <ref>` prints the diff alone');
   }
   const reporters = await loadReporters(requests, cwd);
-  const config = await loadConfig(flags.root, flags.config, cwd);
-  // Asked before the plan: a bad ref is one line, not a plan's worth of waiting.
-  const change = changeOf(flags, files, config.root, cwd);
-  const cacheDir = flags.cache === false ? undefined : flags.cacheDir ? path.resolve(cwd, flags.cacheDir) : ParseCache.defaultDir(config.root);
-  const cache = ParseCache.open(cacheDir, pkg.version, flags.cacheDir ? undefined : config.root);
-  const model = flags.from === undefined ? undefined : await readInterchange(path.resolve(cwd, flags.from));
+  const config = await timedAsync('load config', () => loadConfig(flags.root, flags.config, cwd));
   const wanted = flags.workspace === undefined ? undefined : [flags.workspace].flat().map(String);
   // A workspace root without a config of its own plans each package as the package would.
-  const packages = config.source === undefined && model === undefined ? workspacePackages(config.root) : undefined;
+  const packages = config.source === undefined && flags.from === undefined ? workspacePackages(config.root) : undefined;
   if (wanted && !packages) throw new SdnaError(`--workspace: ${config.root} is not the root of an npm or pnpm workspace without an sdna config of its own (no "workspaces" in package.json, no pnpm-workspace.yaml)`);
+  // git lists the files while the change is asked for and the cache loads.
+  const listing = flags.from === undefined && !(packages && packages.length > 0) ? listFilesAsync(config.root) : undefined;
+  // Asked before the plan: a bad ref is one line, not a plan's worth of waiting.
+  const change = timed('ask git what changed', () => changeOf(flags, files, config.root, cwd, listing !== undefined));
+  const cacheDir = flags.cache === false ? undefined : flags.cacheDir ? path.resolve(cwd, flags.cacheDir) : ParseCache.defaultDir(config.root);
+  const cache = timed('load cache', () => ParseCache.open(cacheDir, pkg.version, flags.cacheDir ? undefined : config.root));
+  const model = flags.from === undefined ? undefined : await readInterchange(path.resolve(cwd, flags.from));
+  // git's listing knows the untracked files a branch adds: no second walk of the tree for them.
+  if (change?.untracked) for (const f of (await listing!).untracked ?? untrackedFiles(config.root, '--since')) change.files.add(f);
   let plan = await timedAsync('plan', () =>
     packages && packages.length > 0
       ? createWorkspacePlan(wanted ? undefined : config, config.root, selectPackages(packages, wanted), { cache })
-      : createPlan(config, { cache, model }),
+      : createPlan(config, { cache, model, listing, changed: flags.base === undefined ? change?.files : undefined }),
   );
   // The spec diff sees the whole plan (a capability removed from a spec the change no longer has), then the scope narrows it.
   if (flags.base !== undefined) {
@@ -189,7 +193,8 @@ async function runPlan(flags: PlanFlags, files: string[] = [], requests = report
   if (change) plan = scopeToChange(plan, change.files, change.by, levels(config.rules, config.overrides), config.source);
   refuseWithoutSemantic(flags, ['model', 'maxCost', 'concurrency', 'timeout', 'changed', 'tests', 'confirm', 'batch', 'capability']);
   if (flags.semantic) plan = await timedAsync('semantic', () => semantic(plan, config, flags, cacheDir, cache));
-  timed('save cache', () => cache.save());
+  // A plan scoped to a change leaves the cache as it was: rewriting all of it would cost more than the few files it read.
+  if (!change) timed('save cache', () => cache.save());
   const printed = timed('report', () => writeReports(plan, reporters, { color: colorWanted(), quiet: Boolean(flags.quiet), cwd, stepSummary: process.env.GITHUB_STEP_SUMMARY }));
   for (const { text } of printed) process.stdout.write(text);
   if (flags.performance) {
@@ -200,10 +205,11 @@ async function runPlan(flags: PlanFlags, files: string[] = [], requests = report
 }
 
 /** The change a plan is scoped to: `--since <ref>`, `--staged`, or files (as a hook passes them); undefined for the whole project. */
-function changeOf(flags: PlanFlags, files: string[], root: string, cwd: string): { files: Set<string>; by: string } | undefined {
+/** `untracked`: whether the caller adds the untracked files (from its listing); then `untracked: true` asks it to. */
+function changeOf(flags: PlanFlags, files: string[], root: string, cwd: string, untracked: boolean): { files: Set<string>; by: string; untracked?: boolean } | undefined {
   const ways = [flags.since !== undefined && '--since', flags.staged && '--staged', files.length > 0 && 'file arguments'].filter(Boolean);
   if (ways.length > 1) throw new SdnaError(`${ways.join(' and ')} each choose what to plan: give one of them`);
-  if (flags.since !== undefined) return { files: changedFromMergeBase(root, String(flags.since), '--since'), by: `--since ${String(flags.since)}` };
+  if (flags.since !== undefined) return { files: changedFromMergeBase(root, String(flags.since), '--since', !untracked), by: `--since ${String(flags.since)}`, untracked };
   if (flags.staged) return { files: stagedFiles(root), by: '--staged' };
   if (files.length === 0) return undefined;
   // As lint-staged passes them: absolute, or from the current folder; files of other packages are not this project's.

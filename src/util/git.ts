@@ -51,28 +51,36 @@ function inRepository(root: string, flag: string): void {
 const lines = (text: string) => text.split('\n').filter((l) => l !== '');
 
 /** Root-relative paths changed since `ref`; SdnaError (one line) when git or the ref is missing. */
-export function changedSince(root: string, ref: string, flag = '--changed'): Set<string> {
+export function changedSince(root: string, ref: string, flag = '--changed', untracked = true): Set<string> {
   inRepository(root, flag);
-  return changedFiles((args) => gitFor(root, args, flag, ref), ref);
+  return changedFiles((args) => gitFor(root, args, flag, ref), ref, untracked);
 }
 
-/** Files that differ from `ref` in the working tree, and untracked ones, through `run` (which words git's failures). */
-export function changedFiles(run: (args: string[]) => string, ref: string): Set<string> {
+/**
+ * Files that differ from `ref` in the working tree, and untracked ones (unless
+ * the caller has them from its listing), through `run` (which words git's failures).
+ */
+export function changedFiles(run: (args: string[]) => string, ref: string, untracked = true): Set<string> {
   // `--relative` gives paths from the root (the current folder of git), and only those under it.
   const diff = run(['diff', '--name-only', '--relative', '--no-renames', ref, '--']);
-  const untracked = run(['ls-files', '--others', '--exclude-standard']);
-  return new Set([...lines(diff), ...lines(untracked)]);
+  const others = untracked ? lines(run(['ls-files', '--others', '--exclude-standard'])) : [];
+  return new Set([...lines(diff), ...others]);
 }
 
 /** What a branch changed since it left `ref` (from their merge base), committed or not. */
-export function changedFromMergeBase(root: string, ref: string, flag: string): Set<string> {
+export function changedFromMergeBase(root: string, ref: string, flag: string, untracked = true): Set<string> {
   inRepository(root, flag);
   const base = gitFor(root, ['merge-base', ref, 'HEAD'], flag, ref).trim();
-  return changedSince(root, base, flag);
+  return changedSince(root, base, flag, untracked);
 }
 
 /** Root-relative paths staged for the next commit (deleted ones left out: nothing to plan in them). */
 export function stagedFiles(root: string, flag = '--staged'): Set<string> {
   inRepository(root, flag);
   return new Set(lines(gitFor(root, ['diff', '--cached', '--name-only', '--relative', '--no-renames', '--diff-filter=d'], flag)));
+}
+
+/** Untracked files, not ignored, under `root`. */
+export function untrackedFiles(root: string, flag: string): string[] {
+  return lines(gitFor(root, ['ls-files', '--others', '--exclude-standard'], flag));
 }

@@ -89,6 +89,8 @@ export class GuardedReader {
   private realRoot: string | undefined;
   private readonly realDirs = new Map<string, string>();
   private buf = Buffer.allocUnsafe(1 << 16);
+  /** The size fstat gave the file opened last. */
+  private size = 0;
 
   constructor(root: string) {
     this.root = path.resolve(root);
@@ -152,6 +154,12 @@ export class GuardedReader {
       }
       return undefined;
     }
+  }
+
+  /** Whether a `try…` read of the file was refused (its refusal is in `refused`). */
+  isRefused(file: string): boolean {
+    const rel = this.relative(file);
+    return this.refused.some((r) => r.file === rel);
   }
 
   tryText(file: string, kind: ReadKind): string | undefined {
@@ -236,12 +244,15 @@ export class GuardedReader {
 
   private check(fd: number, rel: string, kind: ReadKind): void {
     const stat = fs.fstatSync(fd);
+    this.size = stat.size;
     if (!stat.isFile()) throw new ReadRefused(rel, 'not-a-file', `it is ${typeOf(stat)}, not a regular file`);
     if (stat.size > READ_LIMITS[kind]) throw tooLarge(rel, kind, stat.size);
   }
 
   private readAll(fd: number, rel: string, kind: ReadKind): Buffer {
     const limit = READ_LIMITS[kind];
+    // Room for the whole file as its fstat sized it (a large cache is not grown by doubling), and a byte to see its end.
+    if (this.size >= this.buf.length) this.buf = Buffer.allocUnsafe(this.size + 1);
     let length = 0;
     for (;;) {
       if (length === this.buf.length) {

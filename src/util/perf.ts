@@ -6,6 +6,8 @@ const totals = new Map<string, number>();
 
 export function enablePerformance(): void {
   enabled = true;
+  // Node's start and the loading of sdna's modules, before any work.
+  totals.set('start-up', performance.now());
 }
 
 export function timed<T>(label: string, fn: () => T): T {

@@ -3,18 +3,19 @@
 // JSON, so it can be cached by content hash, and every type is kept as its
 // printed text, normalised so that layout and separators never count as drift.
 
-import { createRequire } from 'node:module';
 import type * as TS from 'typescript';
 import { SdnaError } from '../../util/errors.js';
+import { requireCompiled, type CodeCacheDir } from '../../util/compiled.js';
 import { lineAt, lineStartsOf } from '../../util/text.js';
 
 export type Ts = typeof TS;
 
 /** TypeScript, with `require`: `import()` would first lex all of typescript.js for its named exports (+0.3 s). */
-export function loadTypeScript(): Ts {
+/** TypeScript's compiler; its compiled code kept in `cache` (the parse cache's folder) when there is one. */
+export function loadTypeScript(cache?: CodeCacheDir): Ts {
   let ts: Ts;
   try {
-    ts = createRequire(import.meta.url)('typescript') as Ts;
+    ts = requireCompiled('typescript', cache) as Ts;
   } catch (error) {
     throw new SdnaError(`\`## API\` blocks need the \`typescript\` package, a dependency of sdna, which cannot be loaded (${(error as Error).message.split('\n')[0]}): reinstall sdna, or set rules: { "api-drift": "off" }`);
   }

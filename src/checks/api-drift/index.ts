@@ -70,8 +70,8 @@ export async function checkApi(input: ApiInput): Promise<FindingInput[]> {
     else misses.push({ spec, key, files });
   }
   if (misses.length > 0) {
-    const ts = timed('  load typescript', loadTypeScript);
-    const parsed = targetParser(ts, misses, hashOf, textOf, (file) => texts.delete(file), cache);
+    const ts = timed('  load typescript', () => loadTypeScript(cache.codeCache));
+    const parsed = targetParser(ts, root, misses, textOf, (file) => texts.delete(file), cache);
     for (const [miss, findings] of compareSpecs(ts, root, misses, parsed, textOf)) {
       cache.store('api', miss.key, findings);
       out.push(...findings);
@@ -87,8 +87,8 @@ export async function checkApi(input: ApiInput): Promise<FindingInput[]> {
  */
 function targetParser(
   ts: Ts,
+  root: string,
   misses: { files: string[] }[],
-  hashOf: (file: string) => string,
   textOf: (file: string) => string | undefined,
   forget: (file: string) => void,
   cache: ParseCache,
@@ -96,17 +96,13 @@ function targetParser(
   const uses = new Map<string, number>();
   for (const m of misses) for (const f of m.files) uses.set(f, (uses.get(f) ?? 0) + 1);
   const held = new Map<string, ParsedFile | undefined>();
-  const keyOf = (file: string) => contentKey(`${path.extname(file)}\0${hashOf(file)}`);
-  const load = (file: string): ParsedFile | undefined => {
-    const hit = cache.enabled ? cache.lookup<ParsedFile>('api-exports', keyOf(file)) : undefined;
-    if (hit) return hit;
-    const text = textOf(file);
-    // Each text is parsed once; the few the checker or a finding needs are read again.
-    forget(file);
-    const result = text === undefined ? undefined : timed('  parse targets', () => parseDeclarations(ts, file, text));
-    if (result && cache.enabled) cache.store('api-exports', keyOf(file), result);
-    return result;
-  };
+  const load = (file: string): ParsedFile | undefined =>
+    cache.fromFile('file:api-exports-1', root, file, () => {
+      const text = textOf(file);
+      // Each text is parsed once; the few the checker or a finding needs are read again.
+      forget(file);
+      return text === undefined ? undefined : timed('  parse targets', () => parseDeclarations(ts, file, text));
+    });
   return (file) => {
     const result = held.has(file) ? held.get(file) : load(file);
     const left = (uses.get(file) ?? 1) - 1;

@@ -6,18 +6,25 @@ import type { Spec } from '../../model/model.js';
 import { readState, type State } from '../../artifacts/state.js';
 import { resolveFrom } from '../../util/paths.js';
 import type { GuardedReader } from '../../util/guarded.js';
-import { findGenerated, sha256 } from './stamp.js';
+import { ParseCache } from '../../artifacts/cache.js';
+import { findGenerated, sha256, type GeneratedHeader } from './stamp.js';
 
-export function checkGenerated(reader: GuardedReader, specs: Spec[], targetFiles: Map<string, string[]>): FindingInput[] {
+/** By target file: its generated header and content hash, or `false` for a file not marked as generated. */
+const KIND = 'file:generated-1';
+
+export function checkGenerated(reader: GuardedReader, specs: Spec[], targetFiles: Map<string, string[]>, cache = ParseCache.open(undefined, '')): FindingInput[] {
   const findings: FindingInput[] = [];
   const owner = new Map<string, Spec>();
   for (const spec of specs) for (const f of targetFiles.get(spec.id) ?? []) if (!owner.has(f)) owner.set(f, spec);
   const byFile = new Map(specs.map((s) => [s.file, s]));
   let state: State | undefined;
   for (const file of [...owner.keys()].sort()) {
-    const found = findGenerated(reader, file);
+    const found = cache.fromFile<{ header: GeneratedHeader; hash: string } | false>(KIND, reader.root, file, () => {
+      const generated = findGenerated(reader, file);
+      return generated ? { header: generated.header, hash: sha256(generated.text) } : reader.isRefused(file) ? undefined : false;
+    });
     if (!found) continue;
-    const { header, text } = found;
+    const { header, hash } = found;
     // The header names its spec; else the spec that targets the file owns it.
     const named = header.source === undefined ? undefined : (byFile.get(resolveFrom(file, header.source) ?? '') ?? byFile.get(header.source));
     const spec = named ?? owner.get(file)!;
@@ -26,7 +33,7 @@ export function checkGenerated(reader: GuardedReader, specs: Spec[], targetFiles
       state ??= readState(reader.root);
       const recorded = state.generated[file];
       if (recorded === undefined) findings.push({ kind: 'generated-unrecorded', ...where, data: { source: spec.file } });
-      else if (sha256(text) !== recorded) findings.push({ kind: 'generated-edited', ...where, data: { source: spec.file, stamp: 'recorded' } });
+      else if (hash !== recorded) findings.push({ kind: 'generated-edited', ...where, data: { source: spec.file, stamp: 'recorded' } });
     } else if (!header.intact) {
       findings.push({ kind: 'generated-edited', ...where, data: { source: spec.file, stamp: header.stamp === 'tessl' ? 'tessl' : 'sdna' } });
     }

@@ -3,7 +3,7 @@
 // without running the tests. (A worker thread for this scan was measured: on
 // two cores it slowed spec parsing as much as it saved, so it runs inline.)
 
-import { ParseCache, contentKey } from '../../artifacts/cache.js';
+import { ParseCache } from '../../artifacts/cache.js';
 import type { GuardedReader } from '../../util/guarded.js';
 import { extractTests, type StaticTest } from './test-names.js';
 
@@ -23,15 +23,28 @@ export interface ClaimScan {
   parsed: Map<string, StaticTest[]>;
 }
 
-/** Reads each test file; only those that mention `capabilities` or `tags` are tokenised. */
-export function scanClaims(reader: GuardedReader, files: readonly string[], cache = ParseCache.open(undefined, '')): ClaimScan {
+/**
+ * Reads each test file (unless the cache knows it unchanged); only those that
+ * mention `capabilities` or `tags`, or that a `[@test]` link names (`linked`),
+ * are tokenised, once, and the link check gets those tests too.
+ */
+export function scanClaims(reader: GuardedReader, files: readonly string[], cache = ParseCache.open(undefined, ''), linked: ReadonlySet<string> = new Set()): ClaimScan {
   const claims: Claim[] = [];
   const parsed = new Map<string, StaticTest[]>();
   for (const file of files) {
-    const bytes = reader.tryBytes(file, 'test');
-    if (bytes === undefined || !mayClaim(bytes)) continue;
-    const tests = cache.through('tests', contentKey(bytes), () => extractTests(bytes.toString('utf8')).tests);
-    parsed.set(file, tests);
+    const wanted = linked.has(file);
+    let named: StaticTest[] | undefined;
+    // `false`: the file claims nothing (most files), kept so that it is not read again.
+    const tests = cache.fromFile<StaticTest[] | false>(CLAIMS_KIND, reader.root, file, () => {
+      const bytes = reader.tryBytes(file, 'test');
+      if (bytes === undefined) return undefined;
+      const claims = mayClaim(bytes);
+      if (claims || wanted) named = extractTests(bytes.toString('utf8')).tests;
+      return claims ? named : false;
+    });
+    if (named) cache.keepFromFile(TESTS_KIND, reader.root, file, named);
+    if (named || tests) parsed.set(file, named ?? (tests as StaticTest[]));
+    if (!tests) continue;
     for (const t of tests) {
       for (const c of t.capabilities) claims.push({ id: c.id, file, line: c.line, test: t.fullName, via: 'meta' });
       for (const tag of t.tags) claims.push({ id: tag, file, line: t.line, test: t.fullName, via: 'tag' });
@@ -39,6 +52,11 @@ export function scanClaims(reader: GuardedReader, files: readonly string[], cach
   }
   return { claims, parsed };
 }
+
+/** By test file: its tests when it may claim a capability, else `false`. */
+const CLAIMS_KIND = 'file:claims-1';
+/** By test file a link names: its tests. */
+export const TESTS_KIND = 'file:tests-1';
 
 /** A tag claim names a capability id, which always holds a `/`: `tags: ['cart/total']`. */
 const TAG_CLAIM = /^tags['"]?\s*:\s*\[[^\]]*?['"`][^'"`\s]*\//;

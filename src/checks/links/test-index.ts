@@ -3,13 +3,14 @@
 
 import { extractTests, nameContains, type StaticTest } from './test-names.js';
 import type { TestLink } from '../../model/model.js';
-import { ParseCache, contentKey } from '../../artifacts/cache.js';
+import { ParseCache } from '../../artifacts/cache.js';
+import { TESTS_KIND } from './claims.js';
 import type { GuardedReader } from '../../util/guarded.js';
 
 export type LinkCheck = { ok: true; tests: StaticTest[] } | { ok: false; reason: 'missing' | 'unreadable' | 'no-match' };
 
 export class TestIndex {
-  private readonly texts = new Map<string, string | null>();
+  private readonly readable = new Map<string, boolean>();
 
   constructor(
     private readonly reader: GuardedReader,
@@ -19,26 +20,23 @@ export class TestIndex {
     private readonly cache = ParseCache.open(undefined, ''),
   ) {}
 
-  /** The file's text, or null when it is missing or unreadable. */
-  text(file: string): string | null {
-    let text = this.texts.get(file);
-    if (text === undefined) {
-      text = this.reader.tryText(file, 'test') ?? null;
-      this.texts.set(file, text);
-    }
-    return text;
-  }
-
+  /** A file outside the listing (git-ignored, say) is looked for on disk. */
   exists(file: string): boolean {
-    return this.listed.has(file) || this.text(file) !== null;
+    if (this.listed.has(file)) return true;
+    let known = this.readable.get(file);
+    if (known === undefined) this.readable.set(file, (known = this.reader.tryText(file, 'test') !== undefined));
+    return known;
   }
 
-  tests(file: string): StaticTest[] {
+  /** The file's tests, or undefined when it cannot be read. */
+  tests(file: string): StaticTest[] | undefined {
     let tests = this.parsed.get(file);
     if (!tests) {
-      const text = this.text(file);
-      tests = text === null ? [] : this.cache.through('tests', contentKey(text), () => extractTests(text).tests);
-      this.parsed.set(file, tests);
+      tests = this.cache.fromFile(TESTS_KIND, this.reader.root, file, () => {
+        const text = this.reader.tryText(file, 'test');
+        return text === undefined ? undefined : extractTests(text).tests;
+      });
+      if (tests) this.parsed.set(file, tests);
     }
     return tests;
   }
@@ -47,8 +45,9 @@ export class TestIndex {
   check(link: TestLink): LinkCheck {
     if (!this.exists(link.file)) return { ok: false, reason: 'missing' };
     if (link.fragment === undefined) return { ok: true, tests: [] };
-    if (this.text(link.file) === null) return { ok: false, reason: 'unreadable' };
-    const tests = this.tests(link.file).filter((t) => nameContains(t.pattern, link.fragment!));
+    const all = this.tests(link.file);
+    if (all === undefined) return { ok: false, reason: 'unreadable' };
+    const tests = all.filter((t) => nameContains(t.pattern, link.fragment!));
     return tests.length === 0 ? { ok: false, reason: 'no-match' } : { ok: true, tests };
   }
 }

@@ -135,7 +135,7 @@ export async function checkSemantic(plan: Plan, options: SemanticOptions = {}): 
     return { tests, files: [...new Set([...tests, ...tests.flatMap(importsOf), ...[...(plan.targetFiles.get(job.spec.id) ?? [])].sort()])], blocks: job.spec.api.map((b) => b.code) };
   };
   // With enough to parse, a helper thread parses ahead, in the order the jobs will need it.
-  const files = new SourceFiles({ reader, resolve, ts: () => (ts ??= loadTypeScript()), cache: { hashOf, parseCache } });
+  const files = new SourceFiles({ reader, resolve, ts: () => (ts ??= loadTypeScript(parseCache.codeCache)), cache: { hashOf, parseCache } });
   const ahead = options.batch ? undefined : parseAhead(todo.map(needs), (list, blocks) => files.unparsed(list, blocks), plan.root);
   files.ahead = ahead;
   const sliceOf = (job: Job) =>

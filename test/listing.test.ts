@@ -1,0 +1,89 @@
+// The two ways sdna lists a project: git's (`git ls-files` in a work tree) and
+// the walk (elsewhere, or without git). They must give the same set: on every
+// fixture, and on trees built to test ignore rules, symlinks and deletions.
+
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, it } from 'vitest';
+import { gitListing, listFiles, walkListing } from '../src/util/files.js';
+import { FIXTURES, tempProject, write } from './helpers.js';
+
+const git = (root: string, ...args: string[]) =>
+  execFileSync('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', ...args], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+
+/** Makes `root` a git work tree with every second file committed (the rest untracked). */
+function commitHalf(root: string, exclude = ''): void {
+  git(root, 'init', '-q', '-b', 'main');
+  fs.appendFileSync(path.join(root, '.git/info/exclude'), exclude);
+  const all = walkListing(root).files;
+  const half = all.filter((_, i) => i % 2 === 0);
+  if (half.length > 0) git(root, 'add', '-f', '--', ...half);
+  git(root, 'commit', '-q', '--allow-empty', '-m', 'half');
+}
+
+const both = (root: string) => {
+  const byGit = gitListing(root);
+  const byWalk = walkListing(root);
+  return { git: byGit && { files: byGit.files, refused: byGit.refused }, walk: { files: byWalk.files, refused: byWalk.refused } };
+};
+
+describe("git's listing and the walk agree", () => {
+  it.for(fs.readdirSync(FIXTURES))('on the fixture %s, half committed', (fixture, { expect }) => {
+    const root = tempProject(fixture);
+    commitHalf(root);
+    const { git: byGit, walk } = both(root);
+    expect(byGit).toEqual(walk);
+    expect(listFiles(root).by).toBe('git');
+  });
+
+  it('with nested .gitignore files, a negation, .git/info/exclude, build folders, symlinks and a deleted file', ({ expect }) => {
+    const root = tempProject();
+    const files: Record<string, string> = {
+      '.gitignore': '*.log\nlogs/\n/top.txt\n',
+      'a.log': '',
+      'top.txt': '',
+      'src/top.txt': '',
+      'logs/x.ts': '',
+      'pkg/.gitignore': '!keep.log\n/local.ts\nout/\n',
+      'pkg/keep.log': '',
+      'pkg/local.ts': '',
+      'pkg/sub/local.ts': '',
+      'pkg/out/x.ts': '',
+      'src/a.ts': '',
+      'src/a.secret': '',
+      'dist/bundle.js': '',
+      'packages/p/node_modules/x/index.js': '',
+      'src/gone.ts': '',
+    };
+    for (const [file, content] of Object.entries(files)) write(root, file, content);
+    commitHalf(root, '*.secret\n');
+    // A tracked build folder is skipped all the same.
+    git(root, 'add', '-f', 'dist/bundle.js');
+    fs.symlinkSync('a.ts', path.join(root, 'src/alias.ts'));
+    fs.symlinkSync('../pkg', path.join(root, 'src/pkg-link'));
+    const outside = tempProject();
+    write(outside, 'secret.ts', '');
+    fs.symlinkSync(path.join(outside, 'secret.ts'), path.join(root, 'src/escape.ts'));
+    fs.symlinkSync('missing.ts', path.join(root, 'src/dangling.ts'));
+    git(root, 'add', '-f', 'src/gone.ts');
+    git(root, 'commit', '-q', '-m', 'gone');
+    fs.rmSync(path.join(root, 'src/gone.ts'));
+    const { git: byGit, walk } = both(root);
+    expect(byGit).toEqual(walk);
+    expect(walk.files).toEqual(['.gitignore', 'pkg/.gitignore', 'pkg/keep.log', 'pkg/sub/local.ts', 'src/a.ts', 'src/alias.ts', 'src/dangling.ts', 'src/top.txt']);
+    expect(walk.refused.map((r) => `${r.file} ${r.reason}`)).toEqual(['src/escape.ts outside']);
+  });
+
+  it('a folder the enclosing repository ignores, and a folder outside any repository, are walked', ({ expect }) => {
+    const outer = tempProject();
+    write(outer, '.gitignore', 'ignored/\n');
+    write(outer, 'ignored/project/src/a.ts', '');
+    commitHalf(outer);
+    const inner = path.join(outer, 'ignored/project');
+    expect(gitListing(inner)).toBeUndefined();
+    expect(listFiles(inner)).toMatchObject({ files: ['src/a.ts'], by: 'walk' });
+    const plain = tempProject('clean');
+    expect(listFiles(plain).by).toBe('walk');
+  });
+});

@@ -1,0 +1,115 @@
+// A warm plan (its cache primed) opens no file it read before, and is exactly
+// the cold plan, whatever the cache or the file system tries: another sdna's
+// cache, an edit that keeps size and mtime, a clock set back, no git work tree,
+// no git at all.
+
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { sdna, settle, tempProject } from './helpers.js';
+
+/** The demo fixture (a spec with an API block, fragment links, generated-free code), with node_modules for the cache. */
+function project(): string {
+  const root = tempProject('demo');
+  fs.mkdirSync(path.join(root, 'node_modules'), { recursive: true });
+  return root;
+}
+
+const plan = async (root: string, ...more: string[]) => {
+  const r = await sdna(['plan', '--json', '--performance', ...more], { root, cwd: root });
+  const cache = /parse cache: .*?: (\d+) hits, (\d+) misses|parse cache: off/.exec(r.stderr);
+  return { code: r.code, plan: r.stdout, hits: Number(cache?.[1] ?? 0), misses: Number(cache?.[2] ?? 0) };
+};
+
+const cold = (root: string) => plan(root, '--no-cache');
+
+/** Rewrites a file with new content of the same size, and gives it back its old mtime. */
+function sameSizeEdit(file: string, from: string, to: string): void {
+  const before = fs.statSync(file);
+  const text = fs.readFileSync(file, 'utf8');
+  expect(to.length).toBe(from.length);
+  fs.writeFileSync(file, text.replace(from, to));
+  fs.utimesSync(file, before.atime, before.mtime);
+  expect(fs.statSync(file).mtimeMs).toBe(before.mtimeMs);
+  expect(fs.statSync(file).size).toBe(before.size);
+}
+
+describe('a warm plan is the cold plan', { timeout: 60_000 }, () => {
+  it('primed, it reuses everything, reads no spec or test again, and prints the same plan', async ({ expect }) => {
+    const root = project();
+    const first = await plan(root);
+    expect(first.misses).toBeGreaterThan(0);
+    const warm = await plan(root);
+    expect({ ...warm, hits: warm.hits > 0 }).toEqual({ code: first.code, plan: first.plan, hits: true, misses: 0 });
+    expect(warm.plan).toBe((await cold(root)).plan);
+  });
+
+  it('a cache written by another sdna version is not used', async ({ expect }) => {
+    const root = project();
+    await plan(root);
+    const file = path.join(root, 'node_modules/.cache/sdna/parse-cache.json');
+    const [header, ...lines] = fs.readFileSync(file, 'utf8').split('\n');
+    fs.writeFileSync(file, [JSON.stringify({ ...JSON.parse(header), sdna: '0.0.1' }), ...lines].join('\n'));
+    // The other version's entries would say "nothing changed": the spec now says more.
+    const spec = path.join(root, 'specs/payments.spec.md');
+    fs.writeFileSync(spec, fs.readFileSync(spec, 'utf8').replace('## Capabilities\n\n', '## Capabilities\n\n- **Settle Payment**\n  Pays the merchant out.\n'));
+    settle(root);
+    const r = await plan(root);
+    expect(r.hits).toBe(0);
+    expect(r.plan).toBe((await cold(root)).plan);
+    expect(r.plan).toContain('payments/settle-payment');
+  });
+
+  it('an edit that keeps the size and the mtime is still seen', async ({ expect }) => {
+    const root = project();
+    const before = await plan(root);
+    sameSizeEdit(path.join(root, 'specs/payments.spec.md'), 'Payment Processing', 'Payment Prozessing');
+    // The test a link's fragment names is renamed: the link breaks.
+    sameSizeEdit(path.join(root, 'tests/capture.test.ts'), 'authorized hold', 'authorized halt');
+    const r = await plan(root);
+    expect(r.plan).toContain('Payment Prozessing');
+    expect(r.plan).toContain('broken-test-link');
+    expect(r.plan).not.toBe(before.plan);
+    expect(r.plan).toBe((await cold(root)).plan);
+  });
+
+  it('a clock set back: a file dated in the future is never trusted, and one dated back is read again', async ({ expect }) => {
+    const root = project();
+    const spec = path.join(root, 'specs/payments.spec.md');
+    const future = new Date(Date.now() + 3_600_000);
+    fs.utimesSync(spec, future, future);
+    await plan(root);
+    // Edited while the clock runs an hour behind: the same size, and an mtime that is neither new nor the one recorded.
+    sameSizeEdit(spec, 'Payment Processing', 'Payment Prozessing');
+    const behind = new Date(Date.now() - 7_200_000);
+    fs.utimesSync(spec, behind, behind);
+    const r = await plan(root);
+    expect(r.plan).toBe((await cold(root)).plan);
+    expect(r.plan).toContain('Payment Prozessing');
+  });
+
+  it('in a git work tree, outside one, and with no git on PATH: the same plan, warm or cold', async ({ expect }) => {
+    const plain = project();
+    const inGit = project();
+    execFileSync('git', ['init', '-q', '-b', 'main'], { cwd: inGit });
+    execFileSync('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', 'add', '-A'], { cwd: inGit });
+    execFileSync('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', 'commit', '-qm', 'demo'], { cwd: inGit });
+    // Only node on PATH: sdna cannot run git and walks the folders.
+    const bin = tempProject();
+    fs.symlinkSync(process.execPath, path.join(bin, 'node'));
+    const noGit = async (root: string, ...more: string[]) => {
+      const r = await sdna(['plan', '--json', ...more], { root, cwd: root, env: { PATH: bin } });
+      return r.stdout;
+    };
+    const expected = (await cold(plain)).plan.split(plain).join('<root>');
+    for (const root of [plain, inGit]) {
+      const shown = (text: string) => text.split(root).join('<root>');
+      expect(shown((await cold(root)).plan)).toBe(expected);
+      expect(shown((await plan(root)).plan)).toBe(expected);
+      expect(shown((await plan(root)).plan)).toBe(expected);
+      expect(shown(await noGit(root))).toBe(expected);
+      expect(shown(await noGit(root, '--no-cache'))).toBe(expected);
+    }
+  });
+});
