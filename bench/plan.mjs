@@ -203,7 +203,8 @@ for (const files of sizes) {
     const targetsFile = path.join(os.tmpdir(), `sdna-bench-api-${process.pid}.json`);
     if (hasApi) fs.writeFileSync(targetsFile, JSON.stringify(await apiTargets(dir)));
     const tsArgs = ['--input-type=module', '-e', TS_FLOOR, dir, targetsFile, path.join(repo, 'package.json')];
-    const knipArgs = knip && [knip, '--directory', dir, '--config', knipConfig(dir), '--no-progress', '--no-exit-code', '--reporter', 'json'];
+    // knip is compared with the plan it is a peer of: the one without API blocks (no TypeScript on either side).
+    const knipArgs = knip && !hasApi && [knip, '--directory', dir, '--config', knipConfig(dir), '--no-progress', '--no-exit-code', '--reporter', 'json'];
 
     const first = time(coldArgs);
     if (first.r.status !== 0 && first.r.status !== 1) throw new Error(`sdna plan exited ${first.r.status}: ${first.r.stderr}`);
@@ -242,11 +243,13 @@ for (const files of sizes) {
       for (const [k, v] of Object.entries(report)) console.log(`  ${k.padEnd(20)} ${v}`);
       problemsOf(files, variant).push(...problems);
     } else {
-      const drift = new Set(plan.findings.filter((f) => f.kind === 'api-drift').map((f) => f.file));
-      const want = new Set(JSON.parse(fs.readFileSync(path.join(dir, 'EXPECTED.json'), 'utf8')).defects['api-drift'].items.map((i) => i.file));
-      const missing = [...want].filter((f) => !drift.has(f));
-      console.log(`  api-drift            ${drift.size} files reported / ${want.size} injected`);
-      if (missing.length) problemsOf(files, variant).push(`api-drift: ${missing.length} injected files not reported`);
+      // A drift is reported at the spec's line, naming the symbol.
+      const drift = new Set(plan.findings.filter((f) => f.kind === 'api-drift' && f.symbol !== undefined).map((f) => `${f.file} ${f.symbol}`));
+      const want = new Set(JSON.parse(fs.readFileSync(path.join(dir, 'EXPECTED.json'), 'utf8')).defects['api-drift'].items.map((i) => `${i.spec} ${i.symbol}`));
+      const missing = [...want].filter((x) => !drift.has(x));
+      const extra = [...drift].filter((x) => !want.has(x));
+      console.log(`  api-drift            ${drift.size} reported / ${want.size} injected`);
+      if (missing.length || extra.length) problemsOf(files, variant).push(`api-drift: missing ${missing.length}, extra ${extra.length}`);
     }
     for (const p of problemsOf(files, variant)) {
       failed = true;

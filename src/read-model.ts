@@ -13,7 +13,7 @@ import { readSpecFile } from './formats/read.js';
 import { readerOf, type Reader } from './formats/readers.js';
 import type { SpecProblem } from './formats/problem.js';
 import type { ReadResult } from './formats/tessl.js';
-import { fileStamp, type ParseCache } from './artifacts/cache.js';
+import { fileKey, fileStamp, projectPath, type ParseCache } from './artifacts/cache.js';
 
 /** The specs as read, and what their readers found wrong (each with its spec id and file). */
 export interface SpecModel {
@@ -38,10 +38,10 @@ export function specsIn(cache: ParseCache, root: string): SpecCache {
   return {
     // Stored as read: nothing changes a spec once read (the plan extends copies), so nothing of a plan's reaches the cache.
     get: (file) => {
-      const hit = cache.lookup<SpecCacheEntry>(SPEC_KIND, path.join(root, file));
+      const hit = cache.lookup<SpecCacheEntry>(SPEC_KIND, fileKey(root, file));
       return typeof hit?.stamp === 'string' ? hit : undefined;
     },
-    set: (file, entry) => cache.store(SPEC_KIND, path.join(root, file), entry),
+    set: (file, entry) => cache.store(SPEC_KIND, fileKey(root, file), entry),
   };
 }
 
@@ -106,11 +106,11 @@ function freshRead(files: GuardedReader, file: string, reader: Reader): { proble
  * it is unchanged. Undefined when one cannot be trusted (see `fileStamp`).
  */
 function stampOf(root: string, file: string, reader: Reader): string | undefined {
-  const own = fileStamp(path.join(root, file));
+  const own = fileStamp(projectPath(root, file));
   if (own === undefined) return undefined;
   const parts = [own];
   for (const name of reader.companions) {
-    const companion = path.join(root, path.posix.dirname(file), name);
+    const companion = projectPath(root, path.posix.join(path.posix.dirname(file), name));
     const stamp = fileStamp(companion);
     // A missing companion is a state too; one modified a moment ago is not trusted.
     if (stamp === undefined && fs.existsSync(companion)) return undefined;

@@ -44,6 +44,24 @@ async function apiFindings(root: string, args: string[] = []) {
 }
 
 describe.concurrent('api-drift: each shape of drift', () => {
+  it('only targets that name what a block declares or refers to are parsed, with the files they re-export from', async () => {
+    const root = project(
+      'export function take(key: string): boolean;\nexport function size(of: Bucket): number;',
+      "export { impl as take } from './impl';\nexport { size } from './size';\n",
+      {
+        // Declares `take` under another name: reached through the re-export.
+        'src/impl.ts': 'export function impl(key: string): number {\n  return key.length;\n}\n',
+        'src/size.ts': "import type { Bucket } from './bucket';\nexport function size(of: Bucket): number {\n  return of.tokens;\n}\n",
+        // Names only a type the block refers to.
+        'src/bucket.ts': 'export interface Bucket {\n  tokens: number;\n}\n',
+        // Names nothing the block does: not parsed, so its syntax error is not the API's concern.
+        'src/unrelated.ts': 'export function (((\n',
+      },
+    );
+    const { findings } = await apiFindings(root);
+    expect(findings.map((f) => [f.symbol, f.change, f.code?.file])).toEqual([['take', 'changed', 'src/impl.ts']]);
+  });
+
   it('a declaration no target exports: removed, with the targets named', async () => {
     const { code, findings } = await apiFindings(project('export function take(key: string): boolean;\nexport function give(key: string): void;', 'export function take(key: string): boolean {\n  return key.length > 0;\n}\n'));
     expect(code).toBe(1);

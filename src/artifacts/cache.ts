@@ -41,6 +41,21 @@ const BY_FILE = /^file:/;
 const RACY_MS = 2000;
 
 /**
+ * A project file as the cache keys it: `file` is root-relative and
+ * `/`-separated already, so no normalising (`path.join` was a tenth of a warm plan).
+ */
+export function fileKey(root: string, file: string): string {
+  return `${root}${path.sep}${file}`;
+}
+
+/** The path to stat a project file by: relative to the current folder when that is the root (a shorter path is stat'ed in half the time). */
+export function projectPath(root: string, file: string): string {
+  return root === CWD ? file : fileKey(root, file);
+}
+
+const CWD = process.cwd();
+
+/**
  * What says a file is unchanged: size, modification and change times, inode
  * (a write that restores the mtime still moves the ctime). Undefined when it
  * cannot be trusted: missing, or modified within `RACY_MS` of `now`.
@@ -155,7 +170,7 @@ export class ParseCache {
   /** Files a run listed, so that what was derived from them is kept for the next run. */
   markListed(root: string, files: Iterable<string>): void {
     if (!this.dir) return;
-    for (const f of files) this.listed.add(path.join(root, f));
+    for (const f of files) this.listed.add(fileKey(root, f));
   }
 
   /**
@@ -167,8 +182,8 @@ export class ParseCache {
    */
   fromFile<T>(kind: string, root: string, file: string, derive: () => T | undefined, companions: readonly string[] = []): T | undefined {
     if (!this.dir) return derive();
-    const key = path.join(root, file);
-    const stamp = this.stampOf(key, companions.map((c) => path.join(root, c)));
+    const key = fileKey(root, file);
+    const stamp = this.stampOf(root, file, companions);
     if (stamp === undefined) this.misses++;
     const hit = stamp === undefined ? undefined : this.lookup<[string, T]>(kind, key);
     if (Array.isArray(hit) && hit[0] === stamp) return hit[1];
@@ -180,24 +195,25 @@ export class ParseCache {
   /** Keeps `value` as derived from `file` now (read for another purpose in the same pass), without a lookup. */
   keepFromFile<T>(kind: string, root: string, file: string, value: T): void {
     if (!this.dir) return;
-    const key = path.join(root, file);
-    const stamp = this.stampOf(key, []);
+    const key = fileKey(root, file);
+    const stamp = this.stampOf(root, file, []);
     if (stamp !== undefined) this.store(kind, key, [stamp, value]);
   }
 
 
   /** The stamps of a file and its companions (a missing companion is a state too), or undefined if one is untrusted. */
-  private stampOf(file: string, companions: string[]): string | undefined {
+  private stampOf(root: string, file: string, companions: readonly string[]): string | undefined {
     const one = (f: string) => {
-      if (!this.stamps.has(f)) this.stamps.set(f, fileStamp(f, this.started));
-      return this.stamps.get(f);
+      const key = fileKey(root, f);
+      if (!this.stamps.has(key)) this.stamps.set(key, fileStamp(projectPath(root, f), this.started));
+      return this.stamps.get(key);
     };
     const own = one(file);
     if (own === undefined || companions.length === 0) return own;
     const parts = [own];
     for (const c of companions) {
       const stamp = one(c);
-      if (stamp === undefined && fs.existsSync(c)) return undefined;
+      if (stamp === undefined && fs.existsSync(projectPath(root, c))) return undefined;
       parts.push(stamp ?? '-');
     }
     return parts.join(' ');

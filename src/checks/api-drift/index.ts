@@ -44,6 +44,14 @@ interface SpecWork {
   specText: string;
 }
 
+/** A spec whose result is not cached: its targets, and those of them worth parsing. */
+interface Miss {
+  spec: Spec;
+  key: string;
+  files: string[];
+  parse?: string[];
+}
+
 export async function checkApi(input: ApiInput): Promise<FindingInput[]> {
   const { root } = input;
   const cache = input.cache ?? ParseCache.open(undefined, '');
@@ -57,7 +65,7 @@ export async function checkApi(input: ApiInput): Promise<FindingInput[]> {
   const hashOf = (file: string): string => cache.fileHash(root, file, () => textOf(file));
 
   const out: FindingInput[] = [];
-  const misses: { spec: Spec; key: string; files: string[] }[] = [];
+  const misses: Miss[] = [];
   for (const spec of input.specs) {
     const blocks = spec.api.filter((b) => TS_LANGS.has(b.lang.toLowerCase()));
     if (blocks.length === 0) continue;
@@ -70,6 +78,14 @@ export async function checkApi(input: ApiInput): Promise<FindingInput[]> {
     else misses.push({ spec, key, files });
   }
   if (misses.length > 0) {
+    // A target that mentions no name a block declares or refers to cannot bear on the comparison: it is not parsed.
+    for (const miss of misses) {
+      const blocks = miss.spec.api.filter((b) => TS_LANGS.has(b.lang.toLowerCase())).map((b) => b.code);
+      // An unexported interface lists the module's exports by its members' names: every target may hold one.
+      if (blocks.some((code) => SERVICE_INTERFACE.test(code))) continue;
+      const names = namesOf(blocks);
+      miss.parse = withReexported(miss.files.filter((f) => mayDeclare(textOf(f), names)), miss.files, textOf);
+    }
     const ts = timed('  load typescript', () => loadTypeScript(cache.codeCache));
     const parsed = targetParser(ts, root, misses, textOf, (file) => texts.delete(file), cache);
     for (const [miss, findings] of compareSpecs(ts, root, misses, parsed, textOf)) {
@@ -88,13 +104,13 @@ export async function checkApi(input: ApiInput): Promise<FindingInput[]> {
 function targetParser(
   ts: Ts,
   root: string,
-  misses: { files: string[] }[],
+  misses: Miss[],
   textOf: (file: string) => string | undefined,
   forget: (file: string) => void,
   cache: ParseCache,
 ): (file: string) => ParsedFile | undefined {
   const uses = new Map<string, number>();
-  for (const m of misses) for (const f of m.files) uses.set(f, (uses.get(f) ?? 0) + 1);
+  for (const m of misses) for (const f of m.parse ?? m.files) uses.set(f, (uses.get(f) ?? 0) + 1);
   const held = new Map<string, ParsedFile | undefined>();
   const load = (file: string): ParsedFile | undefined =>
     cache.fromFile('file:api-exports-1', root, file, () => {
@@ -113,6 +129,58 @@ function targetParser(
   };
 }
 
+/**
+ * The names a spec's blocks ask the targets for: those they declare, and the
+ * types they refer to without declaring (a target's `User`), as written.
+ * Lower-case words other than declared names are left out: they are parameter
+ * names or TypeScript's own (`string`, `readonly`), which every file holds.
+ */
+export function namesOf(blocks: string[]): string[] {
+  const names = new Set<string>();
+  for (const code of blocks) {
+    for (const m of code.matchAll(/\b(?:function|const|let|var|class|interface|type|enum|namespace|module)\s+([A-Za-z_$][\w$]*)/g)) names.add(m[1]);
+    if (/\bexport\s+default\b/.test(code)) names.add('default');
+    for (const m of code.matchAll(/(?<![\w$.])[A-Z][\w$]*/g)) if (!GLOBAL_TYPES.has(m[0])) names.add(m[0]);
+  }
+  return [...names];
+}
+
+const SERVICE_INTERFACE = /^[ \t]*(?:declare\s+)?interface\s/m;
+
+/** Types every TypeScript file can name without declaring them. */
+const GLOBAL_TYPES = new Set(
+  'Array ReadonlyArray Promise PromiseLike Record Partial Required Readonly Pick Omit Exclude Extract NonNullable ReturnType Parameters InstanceType Awaited Map Set WeakMap WeakSet ReadonlyMap ReadonlySet Date Error RegExp Function Object String Number Boolean Symbol BigInt Iterable Iterator AsyncIterable AsyncIterator Generator AsyncGenerator ArrayLike Uint8Array Int8Array Uint16Array Int16Array Uint32Array Int32Array Float32Array Float64Array BigInt64Array BigUint64Array ArrayBuffer SharedArrayBuffer DataView Buffer JSON Math Uppercase Lowercase Capitalize Uncapitalize ThisType NoInfer ConstructorParameters ThisParameterType OmitThisParameter'.split(' '),
+);
+
+/** Whether a target's text may hold a declaration or export of one of `names`: one of them as a whole word, or an `export *` that may pass any name on. */
+export function mayDeclare(text: string | undefined, names: readonly string[]): boolean {
+  if (text === undefined) return true; // unreadable: the parse reports it
+  if (/\bexport\s*\*/.test(text)) return true;
+  for (const name of names) {
+    for (let at = text.indexOf(name); at !== -1; at = text.indexOf(name, at + 1)) {
+      if (!/[\w$]/.test(text[at - 1] ?? '') && !/[\w$]/.test(text[at + name.length] ?? '')) return true;
+    }
+  }
+  return false;
+}
+
+/** `kept`, and the targets the kept files re-export from (`export { impl as take } from './impl'`), transitively. */
+function withReexported(kept: string[], targets: string[], textOf: (file: string) => string | undefined): string[] {
+  const all = new Set(targets);
+  const out = new Set(kept);
+  const queue = [...kept];
+  for (let file = queue.pop(); file !== undefined; file = queue.pop()) {
+    for (const m of (textOf(file) ?? '').matchAll(/\bexport\s+(?:type\s+)?(?:\*(?:\s+as\s+[\w$]+)?|\{[^}]*\})\s*from\s*['"](\.[^'"]+)['"]/g)) {
+      const found = resolveTarget(file, m[1], all);
+      if (found && !out.has(found)) {
+        out.add(found);
+        queue.push(found);
+      }
+    }
+  }
+  return targets.filter((f) => out.has(f));
+}
+
 /** A target file that does not parse is reported once, however many specs target it. */
 function onceEach(findings: FindingInput[]): FindingInput[] {
   const seen = new Set<string>();
@@ -128,15 +196,15 @@ function onceEach(findings: FindingInput[]): FindingInput[] {
 function compareSpecs(
   ts: Ts,
   root: string,
-  misses: { spec: Spec; key: string; files: string[] }[],
+  misses: Miss[],
   parsed: (file: string) => ParsedFile | undefined,
   textOf: (file: string) => string | undefined,
-): Map<{ spec: Spec; key: string; files: string[] }, FindingInput[]> {
+): Map<Miss, FindingInput[]> {
   const works: SpecWork[] = [];
   const allowed = new Set<string>();
   for (const [i, miss] of misses.entries()) {
     progress('API blocks', i, misses.length);
-    const work = timed('  parse and compare', () => prepare(ts, miss.spec, miss.files, parsed));
+    const work = timed('  parse and compare', () => prepare(ts, miss.spec, miss.files, parsed, miss.parse));
     works.push(work);
     for (const f of miss.files) allowed.add(f);
   }
@@ -157,12 +225,13 @@ function compareSpecs(
   if (jobs.length > 0) {
     timed('  type checks', () => runChecks(ts, root, jobs, allowed, textOf)).forEach((r, i) => results.set(owners[i], r));
   }
-  const byMiss = new Map<{ spec: Spec; key: string; files: string[] }, FindingInput[]>();
+  const byMiss = new Map<Miss, FindingInput[]>();
   misses.forEach((miss, i) => byMiss.set(miss, [...works[i].findings, ...works[i].drifts.flatMap((d) => toFinding(works[i], d, results, textOf))]));
   return byMiss;
 }
 
-function prepare(ts: Ts, spec: Spec, files: string[], parsed: (file: string) => ParsedFile | undefined): SpecWork {
+/** `parse`: the targets that may declare what the blocks name (the others are only handed to the checker). */
+function prepare(ts: Ts, spec: Spec, files: string[], parsed: (file: string) => ParsedFile | undefined, parse = files): SpecWork {
   const findings: FindingInput[] = [];
   const specDecls: { decl: Decl; blockHasExports: boolean }[] = [];
   const blocks = spec.api.filter((b) => TS_LANGS.has(b.lang.toLowerCase()));
@@ -189,7 +258,7 @@ function prepare(ts: Ts, spec: Spec, files: string[], parsed: (file: string) => 
 
   const exportsOf = new Map<string, ParsedFile>();
   let complete = true;
-  for (const file of files) {
+  for (const file of parse) {
     const p = parsed(file);
     if (!p) {
       complete = false;
@@ -202,7 +271,7 @@ function prepare(ts: Ts, spec: Spec, files: string[], parsed: (file: string) => 
     }
     exportsOf.set(file, p);
   }
-  const exports = buildExports(files, exportsOf);
+  const exports = buildExports(parse, exportsOf);
   if (!exports.complete) complete = false;
   const drifts = compareApi(specDecls, { get: exports.get, complete });
   const specModule = `${spec.file}.__sdna_api__.ts`;
@@ -239,18 +308,20 @@ function withLines(decl: Decl, fence: number, lineOf: (offset: number) => number
   };
 }
 
+/** The target file a relative module specifier names from `from`, as TypeScript would find it; undefined when it is no target. */
+function resolveTarget(from: string, spec: string, targets: Set<string>): string | undefined {
+  if (!spec.startsWith('.')) return undefined;
+  const base = path.posix.normalize(path.posix.join(path.posix.dirname(from), spec));
+  const stem = base.replace(/\.[cm]?jsx?$/, '');
+  return [base, `${stem}.ts`, `${stem}.tsx`, `${stem}.d.ts`, `${stem}.mts`, `${stem}.js`, `${base}/index.ts`, `${base}/index.js`].find((c) => targets.has(c));
+}
+
 /** What the targets export by name, following re-exports between target files. */
 function buildExports(files: string[], parsed: Map<string, ParsedFile>): Exports {
   const map = new Map<string, CodeExport>();
   let complete = true;
   const fileSet = new Set(files);
-  const resolveModule = (from: string, spec: string): string | undefined => {
-    if (!spec.startsWith('.')) return undefined;
-    const base = path.posix.normalize(path.posix.join(path.posix.dirname(from), spec));
-    const stem = base.replace(/\.[cm]?jsx?$/, '');
-    for (const c of [base, `${stem}.ts`, `${stem}.tsx`, `${stem}.d.ts`, `${stem}.mts`, `${stem}.js`, `${base}/index.ts`, `${base}/index.js`]) if (fileSet.has(c)) return c;
-    return undefined;
-  };
+  const resolveModule = (from: string, spec: string) => resolveTarget(from, spec, fileSet);
   const exportsOfFile = (file: string, seen: Set<string>): Map<string, CodeExport> => {
     const result = new Map<string, CodeExport>();
     const p = parsed.get(file);
