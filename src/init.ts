@@ -33,7 +33,7 @@ export interface InitResult {
   replaced: boolean;
 }
 
-export function initProject(root: string, force: boolean): InitResult {
+export async function initProject(root: string, force: boolean): Promise<InitResult> {
   const existing = CONFIG_FILES.filter((f) => fs.existsSync(path.join(root, f)));
   const inPackage = hasPackageConfig(root);
   const other = [...existing.filter((f) => f !== CONFIG_FILE), ...(inPackage ? ['package.json ("sdna")'] : [])];
@@ -56,7 +56,7 @@ export function initProject(root: string, force: boolean): InitResult {
   const specs: NonNullable<UserConfig['specs']> = [...(formats.length ? formats.map((f) => READERS[f].glob) : [READERS.tessl.glob]), ...FIXTURE_SPECS];
   const resolved = resolveConfig({ specs }, undefined, root);
   const reader = new GuardedReader(root);
-  const model = readModel(resolved, files, undefined, reader);
+  const model = await readModel(resolved, files, undefined, reader);
   const included = configGlobs('include', resolved.include).test;
   const excluded = configGlobs('exclude', resolved.exclude).test;
   const untargeted: string[] = [];

@@ -62,7 +62,7 @@ export async function createPlan(config: ResolvedConfig, options: PlanOptions = 
   const listing = await timedAsync('list files', () => options.listing ?? listFilesAsync(root));
   options.cache?.markListed(root, listing.files);
   const specCache = options.specCache ?? (options.cache?.enabled ? specsIn(options.cache, root) : undefined);
-  const model = options.model ?? timed('specs', () => readModel(config, listing.files, specCache, reader));
+  const model = options.model ?? (await timedAsync('specs', () => readModel(config, listing.files, specCache, reader)));
   const found: FindingInput[] = model.problems.map(({ spec, file, problem }) => problemFinding(spec, file, problem));
   // Links and targets `sdna import --write` recorded count like written ones.
   const recorded = timed('recorded links', () => applyRecords(root, model.specs));

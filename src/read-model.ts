@@ -6,11 +6,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ResolvedConfig } from './config.js';
-import type { Spec } from './model/model.js';
+import type { Format, Spec } from './model/model.js';
 import { configGlobs } from './util/globs.js';
 import { GuardedReader, readInRoot } from './util/guarded.js';
 import { readSpecFile } from './formats/read.js';
-import { readerOf, type Reader } from './formats/readers.js';
+import { formatOf, READERS, type Parse, type Reader } from './formats/readers.js';
 import type { SpecProblem } from './formats/problem.js';
 import type { ReadResult } from './formats/tessl.js';
 import { fileKey, fileStamp, projectPath, type ParseCache } from './artifacts/cache.js';
@@ -48,16 +48,30 @@ export function specsIn(cache: ParseCache, root: string): SpecCache {
 /** Bumped when a reader's output changes shape, so that specs read by an older reader are read again. */
 const SPEC_KIND = 'file:spec-3';
 
-/** Reads every spec file among `files` into the model. */
-export function readModel(config: ResolvedConfig, files: string[], cache?: SpecCache, fileReader = new GuardedReader(config.root)): SpecModel {
+/**
+ * Reads every spec file among `files` into the model. The parsers load at the
+ * first spec the cache does not hold: a warm plan never loads them.
+ */
+export async function readModel(config: ResolvedConfig, files: string[], cache?: SpecCache, fileReader = new GuardedReader(config.root)): Promise<SpecModel> {
   const isSpec = configGlobs('specs', config.specs).test;
   const specs: Spec[] = [];
   const problems: SpecModel['problems'] = [];
+  let parsers: Record<Format, Parse> | undefined;
+  const parse = async (file: string, format: Format) => freshRead(fileReader, file, (parsers ??= (await import('./formats/parsers.js')).PARSERS)[format]);
   for (const file of files) {
-    const reader = isSpec(file) ? readerOf(file) : undefined;
-    if (!reader) continue;
+    const format = isSpec(file) ? formatOf(file) : undefined;
+    if (!format) continue;
+    const reader = READERS[format];
     const fallbackId = reader.idOf(file);
-    const { problem, read } = cache ? cachedRead(fileReader, file, reader, cache) : freshRead(fileReader, file, reader);
+    const stamp = cache && stampOf(fileReader.root, file, reader);
+    const hit = stamp === undefined ? undefined : cache!.get(file);
+    let result: { problem?: SpecProblem; read?: ReadResult };
+    if (hit !== undefined && hit.stamp === stamp) result = hit;
+    else {
+      result = await parse(file, format);
+      if (stamp !== undefined) cache!.set(file, { stamp, ...result });
+    }
+    const { problem, read } = result;
     if (problem) {
       problems.push({ spec: fallbackId, file, problem });
       continue;
@@ -95,10 +109,10 @@ function duplicateIds(specs: Spec[]): SpecModel['problems'] {
   return problems;
 }
 
-function freshRead(files: GuardedReader, file: string, reader: Reader): { problem?: SpecProblem; read?: ReadResult } {
+function freshRead(files: GuardedReader, file: string, parse: Parse): { problem?: SpecProblem; read?: ReadResult } {
   const { text, problem } = readSpecFile(files, file);
   const companion = (name: string) => readSpecFile(files, path.posix.join(path.posix.dirname(file), name)).text;
-  return problem ? { problem } : { read: reader.read(file, text!, companion) };
+  return problem ? { problem } : { read: parse(file, text!, companion) };
 }
 
 /**
@@ -119,14 +133,6 @@ function stampOf(root: string, file: string, reader: Reader): string | undefined
   return parts.join(' ');
 }
 
-function cachedRead(files: GuardedReader, file: string, reader: Reader, cache: SpecCache): { problem?: SpecProblem; read?: ReadResult } {
-  const stamp = stampOf(files.root, file, reader);
-  const hit = cache.get(file);
-  if (stamp !== undefined && hit?.stamp === stamp) return hit;
-  const result = freshRead(files, file, reader);
-  if (stamp !== undefined) cache.set(file, { stamp, ...result });
-  return result;
-}
 
 /** Targets sdna.config gives the specs whose file a `{ path, targets }` entry matches, at their line in the config file. */
 function withConfigTargets(config: ResolvedConfig, specs: Spec[]): Spec[] {

@@ -6,7 +6,6 @@ import fs from 'node:fs';
 import { readInRoot } from './util/guarded.js';
 import path from 'node:path';
 import picomatch from 'picomatch';
-import yaml from 'js-yaml';
 import { loadConfig, type ResolvedConfig } from './config.js';
 import type { Plan } from './model/model.js';
 import { createPlan, projectName, type PlanOptions } from './plan.js';
@@ -22,8 +21,8 @@ export interface WorkspacePackage {
 }
 
 /** The packages `workspaces` (package.json) or pnpm-workspace.yaml name, sorted by folder; undefined when the root is no workspace. */
-export function workspacePackages(root: string): WorkspacePackage[] | undefined {
-  const globs = workspaceGlobs(root);
+export async function workspacePackages(root: string): Promise<WorkspacePackage[] | undefined> {
+  const globs = await workspaceGlobs(root);
   if (!globs) return undefined;
   const include = globs.filter((g) => !g.startsWith('!')).map((g) => picomatch(g.replace(/\/+$/, '')));
   const exclude = globs.filter((g) => g.startsWith('!')).map((g) => picomatch(g.slice(1).replace(/\/+$/, '')));
@@ -51,7 +50,7 @@ export function workspacePackages(root: string): WorkspacePackage[] | undefined 
   return out.sort((a, b) => cmp(a.dir, b.dir));
 }
 
-function workspaceGlobs(root: string): string[] | undefined {
+async function workspaceGlobs(root: string): Promise<string[] | undefined> {
   try {
     const pkg = JSON.parse(readInRoot(root, 'package.json', 'manifest') ?? '{}') as { workspaces?: unknown } | null;
     const w = pkg?.workspaces;
@@ -61,7 +60,11 @@ function workspaceGlobs(root: string): string[] | undefined {
     // No package.json, or not JSON: maybe pnpm.
   }
   try {
-    const doc = yaml.load(readInRoot(root, 'pnpm-workspace.yaml', 'manifest') ?? '') as { packages?: unknown } | null;
+    const text = readInRoot(root, 'pnpm-workspace.yaml', 'manifest');
+    if (text === undefined) return undefined;
+    // js-yaml loads only for a pnpm workspace: it is a tenth of sdna's start-up.
+    const { default: yaml } = await import('js-yaml');
+    const doc = yaml.load(text) as { packages?: unknown } | null;
     if (Array.isArray(doc?.packages)) return doc.packages.filter((g): g is string => typeof g === 'string');
   } catch {
     // None.

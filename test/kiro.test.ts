@@ -3,7 +3,8 @@
 
 import { describe, expect, it } from 'vitest';
 import { formatOf } from '../src/formats/readers.js';
-import { readKiro, textHash } from '../src/formats/kiro.js';
+import { readKiro } from '../src/formats/kiro.js';
+import { textHash } from '../src/formats/ids.js';
 import { words } from './helpers.js';
 
 const FILE = '.kiro/specs/session-expiry/requirements.md';

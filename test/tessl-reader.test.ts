@@ -8,7 +8,8 @@ import type { Capability, Spec, TestLink } from '../src/model/model.js';
 import { parseFrontmatter, splitFrontmatter } from '../src/formats/frontmatter.js';
 import { attributes, findLinks, plainText } from '../src/formats/markdown.js';
 import type { SpecProblem } from '../src/formats/problem.js';
-import { readTessl, tesslIdOf } from '../src/formats/tessl.js';
+import { readTessl } from '../src/formats/tessl.js';
+import { tesslIdOf } from '../src/formats/ids.js';
 import { distance, normalizeText, slugify } from '../src/util/text.js';
 import { words } from './helpers.js';
 

@@ -10,7 +10,7 @@ import path from 'node:path';
 import * as z from 'zod/mini';
 import type { Capability } from '../model/model.js';
 import { EVIDENCE_KINDS } from '../checks/import/types.js';
-import { textHash } from '../formats/kiro.js';
+import { textHash } from '../formats/ids.js';
 import { SdnaError } from '../util/errors.js';
 import { writeFileAtomic } from '../util/files.js';
 import { withLock } from '../util/lock.js';

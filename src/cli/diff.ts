@@ -20,8 +20,8 @@ export interface DiffFlags {
 }
 
 /** The spec diff from `ref` to the plan's working tree; `flag` names the ref in messages. */
-export function specDiffFor(config: ResolvedConfig, plan: Plan, ref: string, flag: string): SpecDiff {
-  return diffFrom(plan, ref, specsAtRef(config, ref, flag));
+export async function specDiffFor(config: ResolvedConfig, plan: Plan, ref: string, flag: string): Promise<SpecDiff> {
+  return diffFrom(plan, ref, await specsAtRef(config, ref, flag));
 }
 
 function diffFrom(plan: Plan, ref: string, at: SpecsAtRef): SpecDiff {
@@ -34,7 +34,7 @@ export async function runDiff(ref: string, flags: DiffFlags): Promise<void> {
   const config = await loadConfig(flags.root, flags.config);
   // The ref is checked before the plan is made: a typo fails fast.
   const cache = ParseCache.open(ParseCache.defaultDir(config.root), pkg.version, config.root);
-  const at = specsAtRef(config, ref, `diff ${ref}`);
+  const at = await specsAtRef(config, ref, `diff ${ref}`);
   const plan = await createPlan(config, { cache });
   cache.save();
   const diff = diffFrom(plan, ref, at);

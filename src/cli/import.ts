@@ -31,7 +31,7 @@ export async function runImport(flags: ImportFlags, color: boolean): Promise<voi
   refuseWithoutSemantic(flags, ['model', 'maxCost', 'concurrency', 'timeout']);
   const config = await loadConfig(flags.root, flags.config);
   const ask = flags.semantic ? requestOptions(flags, 'semantic check', 'the proposals without it follow') : undefined;
-  let report = importProposals(config, min, { shortlist: ask !== undefined });
+  let report = await importProposals(config, min, { shortlist: ask !== undefined });
   if (ask) {
     const { confirmLinks } = await import('../checks/import/semantic/index.js');
     report = await timedAsync('semantic', () => confirmLinks(report, config.root, { ...ask, cacheDir: ParseCache.defaultDir(config.root), cacheWithin: config.root }));

@@ -167,7 +167,7 @@ async function runPlan(flags: PlanFlags, files: string[] = [], requests = report
   const config = await timedAsync('load config', () => loadConfig(flags.root, flags.config, cwd));
   const wanted = flags.workspace === undefined ? undefined : [flags.workspace].flat().map(String);
   // A workspace root without a config of its own plans each package as the package would.
-  const packages = config.source === undefined && flags.from === undefined ? workspacePackages(config.root) : undefined;
+  const packages = config.source === undefined && flags.from === undefined ? await workspacePackages(config.root) : undefined;
   if (wanted && !packages) throw new SdnaError(`--workspace: ${config.root} is not the root of an npm or pnpm workspace without an sdna config of its own (no "workspaces" in package.json, no pnpm-workspace.yaml)`);
   // git lists the files while the change is asked for and the cache loads.
   const listing = flags.from === undefined && !(packages && packages.length > 0) ? listFilesAsync(config.root) : undefined;
@@ -188,7 +188,7 @@ async function runPlan(flags: PlanFlags, files: string[] = [], requests = report
     if (packages && packages.length > 0) throw new SdnaError('--base does not compare the packages of a workspace yet: give --root <package>, or run `sdna diff <ref>` at the root');
     const { specDiffFor } = await import('./diff.js');
     const whole = plan;
-    plan = { ...plan, specDiff: timed('spec diff', () => specDiffFor(config, whole, String(flags.base), `--base ${flags.base}`)) };
+    plan = { ...plan, specDiff: await timedAsync('spec diff', () => specDiffFor(config, whole, String(flags.base), `--base ${flags.base}`)) };
   }
   if (change) plan = scopeToChange(plan, change.files, change.by, levels(config.rules, config.overrides), config.source);
   refuseWithoutSemantic(flags, ['model', 'maxCost', 'concurrency', 'timeout', 'changed', 'tests', 'confirm', 'batch', 'capability']);
@@ -302,7 +302,7 @@ async function runExport(flags: { root?: string; config?: string; out?: string }
   const { toInterchange } = await import('../artifacts/interchange.js');
   const config = await loadConfig(flags.root, flags.config);
   const { files } = listFiles(config.root);
-  const model = readModel(config, files);
+  const model = await readModel(config, files);
   const text = JSON.stringify(toInterchange(model, config.root), null, 2) + '\n';
   if (flags.out === undefined) {
     process.stdout.write(text);
@@ -317,7 +317,7 @@ async function runExport(flags: { root?: string; config?: string; out?: string }
 async function runInit(root: string, force: boolean): Promise<void> {
   const { initProject, CONFIG_FILE } = await import('../init.js');
   checkRoot(root);
-  const r = initProject(root, force);
+  const r = await initProject(root, force);
   const formats = FORMATS.filter((f) => r.found[f]).map((f) => plural(r.found[f]!, ...READERS[f].names));
   const where = path.relative(process.cwd(), path.join(root, CONFIG_FILE)) || CONFIG_FILE;
   const lines = [

@@ -29,7 +29,7 @@ export interface SpecsAtRef {
  * Reads the specs at `ref`'s merge base with HEAD. `flag` names the ref in
  * messages (`diff main`, `--base main`): each failure is one SdnaError line.
  */
-export function specsAtRef(config: ResolvedConfig, ref: string, flag: string): SpecsAtRef {
+export async function specsAtRef(config: ResolvedConfig, ref: string, flag: string): Promise<SpecsAtRef> {
   const root = config.root;
   const run = (args: string[], why: (e: GitFailed) => string) => {
     try {
@@ -49,7 +49,7 @@ export function specsAtRef(config: ResolvedConfig, ref: string, flag: string): S
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sdna-diff-'));
   try {
     writeBlobs(root, base, files, dir);
-    const model = readModel({ ...config, root: dir }, files);
+    const model = await readModel({ ...config, root: dir }, files);
     // Links `sdna import` recorded count at the base as they do now.
     const { specs } = applyRecords(dir, model.specs);
     const changed = changedFiles((args) => run(args, (e) => `${flag} ${ref}: ${e.why}`), base);

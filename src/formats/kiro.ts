@@ -8,11 +8,11 @@
 // tasks.md: a task citing a requirement that does not exist is
 // `broken-requirement-ref`; a requirement no task cites, `unplanned-requirement`.
 
-import crypto from 'node:crypto';
 import path from 'node:path';
 import type { Capability, Spec } from '../model/model.js';
 import { plainText } from './markdown.js';
-import { addTestLinks, Fences, readHead } from './plain.js';
+import { addTestLinks, readHead } from './plain.js';
+import { Fences, kiroIdOf, textHash } from './ids.js';
 import type { SpecProblem } from './problem.js';
 import { normalizeText } from '../util/text.js';
 import type { ReadResult } from './tessl.js';
@@ -26,13 +26,7 @@ const TASK = /^\s*[-*]\s*\[([ xX-])\]\*?\s*(\d+(?:\.\d+)*)\.?\s+(.*)$/;
 const BACK_REFS = /_Requirements?:\s*([^_]+)_/gi;
 
 /** The feature folder: `.kiro/specs/session-expiry/requirements.md` → `session-expiry`. */
-export function kiroIdOf(file: string): string {
-  return path.posix.basename(path.posix.dirname(file));
-}
 
-export function textHash(text: string): string {
-  return crypto.createHash('sha1').update(text.replace(/\s+/g, ' ').trim()).digest('hex').slice(0, 12);
-}
 
 interface Open {
   cap: Capability;

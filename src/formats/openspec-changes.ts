@@ -3,7 +3,7 @@
 // archived. They are proposals, never current truth: sdna does not plan from
 // them, it only reads them to say what each would do to capabilities and tests.
 
-import { Fences } from './plain.js';
+import { Fences } from './ids.js';
 import { normalizeText, slugify } from '../util/text.js';
 
 export type DeltaOp = 'ADDED' | 'MODIFIED' | 'REMOVED' | 'RENAMED';

@@ -8,7 +8,8 @@
 
 import type { Capability, Spec } from '../model/model.js';
 import { plainText } from './markdown.js';
-import { addTestLinks, Fences, readHead } from './plain.js';
+import { addTestLinks, readHead } from './plain.js';
+import { Fences, openspecIdOf } from './ids.js';
 import type { SpecProblem } from './problem.js';
 import { slugify } from '../util/text.js';
 import type { ReadResult } from './tessl.js';
@@ -23,10 +24,6 @@ const SECTIONS_FORM =
   'a main spec has `## Purpose` (what the capability is for) and `## Requirements` with `### Requirement: <name>` blocks, each with a `#### Scenario: <name>`';
 
 /** `openspec/specs/auth/session/spec.md` → `auth/session`. */
-export function openspecIdOf(file: string): string {
-  const m = /(?:^|\/)openspec\/specs\/(.+)\/spec\.md$/.exec(file);
-  return m ? m[1] : file.replace(/\/?spec\.md$/, '');
-}
 
 interface Heading {
   level: number;

@@ -9,7 +9,6 @@ import type { SpecProblem } from './problem.js';
 import { normalizeText } from '../util/text.js';
 import { addTarget, testLink } from './links.js';
 
-const FENCE = /^\s{0,3}(`{3,}|~{3,})/;
 
 /**
  * The body's lines (frontmatter blanked, so numbers hold) and the frontmatter's
@@ -31,20 +30,6 @@ export function readHead(file: string, source: string, problems: SpecProblem[]):
   return { lines: split.body.split('\n'), targets };
 }
 
-/** Tracks fenced code: `skip(line)` is true for a fence line and every line inside one. */
-export class Fences {
-  private open: string | undefined;
-
-  skip(line: string): boolean {
-    const f = FENCE.exec(line);
-    if (this.open !== undefined) {
-      if (f && f[1][0] === this.open[0] && f[1].length >= this.open.length) this.open = undefined;
-      return true;
-    }
-    if (f) this.open = f[1];
-    return f !== null;
-  }
-}
 
 /** The `[@test]` links in `text` (on line `line`), resolved against the spec. */
 export function addTestLinks(file: string, text: string, line: number, links: TestLink[], problems: SpecProblem[]): void {

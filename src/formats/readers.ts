@@ -5,16 +5,16 @@
 // `openspec/specs/<capability>/spec.md`.
 
 import type { Format } from '../model/model.js';
-import { kiroIdOf, readKiro } from './kiro.js';
-import { openspecIdOf, readOpenSpec } from './openspec.js';
-import { readSpecKit, speckitIdOf } from './speckit.js';
-import { readTessl, tesslIdOf, type ReadResult } from './tessl.js';
+import { kiroIdOf, openspecIdOf, speckitIdOf, tesslIdOf } from './ids.js';
+import type { ReadResult } from './tessl.js';
 
 /** `companion(name)` reads a file beside the spec (Kiro's tasks.md), or undefined. */
 export type Companion = (name: string) => string | undefined;
 
+/** A format's parser: in `./parsers.ts`, loaded only when some spec is not in the cache. */
+export type Parse = (file: string, text: string, companion: Companion) => ReadResult;
+
 export interface Reader {
-  read: (file: string, text: string, companion: Companion) => ReadResult;
   /** The id a spec gets when it cannot be read (for grouping its errors). */
   idOf: (file: string) => string;
   /** Files beside the spec that the reader also reads: a change to them is a change to the spec. */
@@ -29,12 +29,12 @@ export interface Reader {
 
 /** The one table of spec formats: schemas, the default `specs` globs, `sdna init` and its messages derive from it. */
 export const READERS: Record<Format, Reader> = {
-  tessl: { read: readTessl, idOf: tesslIdOf, companions: [], glob: '**/*.spec.md', names: ['Tessl spec', 'Tessl specs'], linkSyntax: true },
+  tessl: { idOf: tesslIdOf, companions: [], glob: '**/*.spec.md', names: ['Tessl spec', 'Tessl specs'], linkSyntax: true },
   // Spec Kit features: `specs/NNN-<feature>/spec.md`.
-  speckit: { read: readSpecKit, idOf: speckitIdOf, companions: ['tasks.md'], glob: '**/specs/*/spec.md', names: ['Spec Kit feature', 'Spec Kit features'], linkSyntax: false },
-  kiro: { read: readKiro, idOf: kiroIdOf, companions: ['tasks.md', 'design.md'], glob: '**/.kiro/specs/*/requirements.md', names: ['Kiro feature', 'Kiro features'], linkSyntax: false },
+  speckit: { idOf: speckitIdOf, companions: ['tasks.md'], glob: '**/specs/*/spec.md', names: ['Spec Kit feature', 'Spec Kit features'], linkSyntax: false },
+  kiro: { idOf: kiroIdOf, companions: ['tasks.md', 'design.md'], glob: '**/.kiro/specs/*/requirements.md', names: ['Kiro feature', 'Kiro features'], linkSyntax: false },
   // OpenSpec capabilities may nest.
-  openspec: { read: readOpenSpec, idOf: openspecIdOf, companions: [], glob: '**/openspec/specs/**/spec.md', names: ['OpenSpec capability', 'OpenSpec capabilities'], linkSyntax: false },
+  openspec: { idOf: openspecIdOf, companions: [], glob: '**/openspec/specs/**/spec.md', names: ['OpenSpec capability', 'OpenSpec capabilities'], linkSyntax: false },
 };
 
 /** Every format sdna reads, in the table's order. */

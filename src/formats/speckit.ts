@@ -11,7 +11,8 @@ import path from 'node:path';
 import type { Capability, Spec } from '../model/model.js';
 import { plainText } from './markdown.js';
 import { normalizeText } from '../util/text.js';
-import { addTestLinks, Fences, readHead } from './plain.js';
+import { addTestLinks, readHead } from './plain.js';
+import { Fences, speckitIdOf } from './ids.js';
 import type { SpecProblem } from './problem.js';
 import type { ReadResult } from './tessl.js';
 
@@ -23,9 +24,6 @@ const TASK = /^\s*-\s*\[([ xX])\]\s+(T\d{3,})\s+(\[P\]\s+)?(?:\[US(\d+)\]\s+)?(.
 const CLARIFICATION = /\[NEEDS CLARIFICATION:?\s*([^\]]*)\]/g;
 
 /** The feature folder: `specs/012-offline-drafts/spec.md` → `012-offline-drafts`. */
-export function speckitIdOf(file: string): string {
-  return path.posix.basename(path.posix.dirname(file));
-}
 
 /** `companion(name)` reads a file beside spec.md (`tasks.md`), or undefined. */
 export function readSpecKit(file: string, source: string, companion: (name: string) => string | undefined = () => undefined): ReadResult {

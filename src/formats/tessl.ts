@@ -5,7 +5,6 @@
 //   `### Capability` headings with bullets, a `[@test]` at the end of a bullet
 //   or alone after a group, `## Dependencies` with `[@use]`, `{ .locked }`.
 
-import path from 'node:path';
 import type { ApiBlock, Capability, Spec, Target, TestLink } from '../model/model.js';
 import { parseFrontmatter, splitFrontmatter } from './frontmatter.js';
 import { attributes, findLinks, parseBlocks, plainText, type Token } from './markdown.js';
@@ -13,6 +12,7 @@ import type { SpecProblem } from './problem.js';
 import { addTarget, testLink } from './links.js';
 import { distance, normalizeText, slugify } from '../util/text.js';
 import { timed } from '../util/perf.js';
+import { tesslIdOf } from './ids.js';
 
 export interface ReadResult {
   /** Undefined only when nothing usable could be read (e.g. broken frontmatter). */
@@ -41,9 +41,6 @@ interface Draft {
 }
 
 /** The spec id a file gets without frontmatter `id`: its name without `.spec.md`. */
-export function tesslIdOf(file: string): string {
-  return path.posix.basename(file).replace(/\.spec\.md$/i, '');
-}
 
 function sectionName(heading: string): string {
   return heading

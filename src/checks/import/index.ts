@@ -10,7 +10,7 @@ import { readModel } from '../../read-model.js';
 import { isRemoved } from '../../formats/removed.js';
 import { listFiles } from '../../util/files.js';
 import { configGlobs, selectFiles } from '../../util/globs.js';
-import { timed } from '../../util/perf.js';
+import { timed, timedAsync } from '../../util/perf.js';
 import { matchTargets } from '../scope.js';
 import { cmp } from '../../model/findings.js';
 import { tagOf } from '../../model/tags.js';
@@ -42,10 +42,10 @@ export function compareLinks(a: LinkProposal, b: LinkProposal): number {
   return cmp(a.capability, b.capability) || cmp(a.file, b.file) || cmp(a.name ?? '', b.name ?? '');
 }
 
-export function importProposals(config: ResolvedConfig, minConfidence = DEFAULT_MIN_CONFIDENCE, options: { shortlist?: boolean } = {}): ImportReport {
+export async function importProposals(config: ResolvedConfig, minConfidence = DEFAULT_MIN_CONFIDENCE, options: { shortlist?: boolean } = {}): Promise<ImportReport> {
   const root = path.resolve(config.root);
   const listing = timed('list files', () => listFiles(root));
-  const model = timed('specs', () => readModel(config, listing.files));
+  const model = await timedAsync('specs', () => readModel(config, listing.files));
   // What is recorded already is not proposed again.
   const { specs } = applyRecords(root, model.specs);
   const isTest = configGlobs('tests', config.tests).test;
