@@ -223,7 +223,8 @@ for (const files of sizes) {
     if (knipArgs) for (let i = 0; i < 3; i++) t.knip.push(time(knipArgs).ms);
     fs.rmSync(cacheDir, { recursive: true, force: true });
     const peak = peakRss(coldArgs, files >= 100000 ? 1 : 3);
-    const ratio = (a, b) => median(t[a]) / median(t[b]);
+    // Pair by pair (run i of one against run i of the other, alternated), then the median: a drift in the machine's speed cancels out.
+    const ratio = (a, b) => (t[a].length === t[b].length ? median(t[a].map((x, i) => x / t[b][i])) : median(t[a]) / median(t[b]));
     console.log(`\n${files} source files, ${variant} (${dir})`);
     console.log(`  cold  sdna plan --json --no-cache   ${ms(t.cold)}  ${ratio('cold', 'read').toFixed(2)}x the read+hash floor (${ms(t.read)})`);
     console.log(`  warm  sdna plan --json, cache primed ${ms(t.warm)}  ${ratio('warm', 'stat').toFixed(2)}x the stat floor (${ms(t.stat)})`);

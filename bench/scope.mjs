@@ -90,7 +90,8 @@ for (let i = 0; i < runs; i++) {
   floor.push(time([floorScript, dir]).ms);
   whole.push(fromMain(wholeArgs).ms);
 }
-const ratio = median(scoped) / median(floor);
+// Pair by pair (alternated runs), then the median.
+const ratio = median(scoped.map((x, i) => x / floor[i]));
 console.log(`${files}-file corpus in git, a branch changing 10 files (${scope.specs} of ${scope.of} specs touched), ${runs} runs each, alternated:`);
 console.log(`  sdna plan --since main  median ${median(scoped).toFixed(0)} ms`);
 console.log(`  floor (git + read every spec and the changed files)  median ${median(floor).toFixed(0)} ms`);
