@@ -12,6 +12,7 @@ import { concernsAll } from './change-scope.js';
 import { READERS } from './formats/readers.js';
 import { compileGlob, matchGlob } from './util/globs.js';
 import { readModel, specsIn, type SpecCache, type SpecModel } from './read-model.js';
+import { keepPlan, memoKey, memoPlan } from './artifacts/plan-memo.js';
 import { problemFinding } from './formats/problem.js';
 import { checkScope, matchTargets } from './checks/scope.js';
 import { checkGenerated } from './checks/generated/index.js';
@@ -61,6 +62,11 @@ export async function createPlan(config: ResolvedConfig, options: PlanOptions = 
   const reader = new GuardedReader(root);
   const listing = await timedAsync('list files', () => options.listing ?? listFilesAsync(root));
   options.cache?.markListed(root, listing.files);
+  // Nothing changed since a plan was made: that plan (a plan scoped to a change, or from a model, is made afresh).
+  const memo = options.cache?.enabled && !options.model && !options.changed && !options.specCache ? options.cache : undefined;
+  const key = memo && timed('stamps', () => memoKey(memo, config, listing, Boolean(options.ignoreBaseline)));
+  const kept = key && memoPlan(memo!, root, key);
+  if (kept) return kept;
   const specCache = options.specCache ?? (options.cache?.enabled ? specsIn(options.cache, root) : undefined);
   const model = options.model ?? (await timedAsync('specs', () => readModel(config, listing.files, specCache, reader)));
   const found: FindingInput[] = model.problems.map(({ spec, file, problem }) => problemFinding(spec, file, problem));
@@ -108,7 +114,7 @@ export async function createPlan(config: ResolvedConfig, options: PlanOptions = 
   const specFiles = specFilesOf(model);
   const entries = options.ignoreBaseline ? undefined : readBaseline(root);
   const gated = timed('gate', () => gate(levels(rules, config.overrides), specFiles, found, entries && { file: BASELINE_FILE, entries }));
-  return {
+  const plan: Plan = {
     version: 1,
     mode: 'static',
     root,
@@ -120,6 +126,8 @@ export async function createPlan(config: ResolvedConfig, options: PlanOptions = 
     specFiles,
     testDir,
   };
+  if (key) keepPlan(memo!, root, key, plan, [...reader.opened].filter((f) => !listing.set.has(f)));
+  return plan;
 }
 
 /**

@@ -89,6 +89,34 @@ describe('a warm plan is the cold plan', { timeout: 60_000 }, () => {
     expect(r.plan).toContain('Payment Prozessing');
   });
 
+  it('the plan kept whole is used only while nothing it was made from changed: a new file, a file outside the listing it looked for', async ({ expect }) => {
+    const root = project();
+    fs.writeFileSync(path.join(root, '.gitignore'), 'ignored/\n');
+    const spec = path.join(root, 'specs/payments.spec.md');
+    fs.writeFileSync(spec, fs.readFileSync(spec, 'utf8').replace('## Capabilities\n\n', '## Capabilities\n\n- **Settle Payment** [@test](../ignored/settle.test.ts)\n  Pays the merchant out.\n'));
+    settle(root);
+    const first = await plan(root);
+    expect(first.plan).toContain('ignored/settle.test.ts');
+    // Nothing changed: the whole plan comes from the cache, in one lookup.
+    const kept = await plan(root);
+    expect({ plan: kept.plan, hits: kept.hits, misses: kept.misses }).toEqual({ plan: first.plan, hits: 1, misses: 0 });
+    // A file the listing does not hold (git-ignored) but the plan looked for appears: the link is no longer broken.
+    fs.mkdirSync(path.join(root, 'ignored'));
+    const late = path.join(root, 'ignored/settle.test.ts');
+    fs.writeFileSync(late, "import { it } from 'vitest';\nit('settles', () => {});\n");
+    // Dated back alone: every other file keeps its stamp.
+    fs.utimesSync(late, new Date(Date.now() - 3_600_000), new Date(Date.now() - 3_600_000));
+    const found = await plan(root);
+    expect(found.plan).toBe((await cold(root)).plan);
+    expect(found.plan).not.toBe(first.plan);
+    // A new source file no spec targets.
+    fs.writeFileSync(path.join(root, 'src/webhooks/retry.ts'), 'export const retry = 1;\n');
+    settle(root);
+    const added = await plan(root);
+    expect(added.plan).toBe((await cold(root)).plan);
+    expect(added.plan).toContain('src/webhooks/retry.ts');
+  });
+
   it('in a git work tree, outside one, and with no git on PATH: the same plan, warm or cold', async ({ expect }) => {
     const plain = project();
     const inGit = project();

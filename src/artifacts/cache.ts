@@ -201,6 +201,22 @@ export class ParseCache {
   }
 
 
+  /**
+   * One hash of the stamps of `files` (a missing file is a state too), or
+   * undefined when one cannot be trusted.
+   */
+  stampsOf(root: string, files: readonly string[]): string | undefined {
+    const parts: string[] = [];
+    for (const file of files) {
+      const key = fileKey(root, file);
+      if (!this.stamps.has(key)) this.stamps.set(key, fileStamp(projectPath(root, file), this.started));
+      const stamp = this.stamps.get(key);
+      if (stamp === undefined && fs.existsSync(projectPath(root, file))) return undefined;
+      parts.push(stamp ?? '-');
+    }
+    return contentKey(parts.join('\n'));
+  }
+
   /** The stamps of a file and its companions (a missing companion is a state too), or undefined if one is untrusted. */
   private stampOf(root: string, file: string, companions: readonly string[]): string | undefined {
     const one = (f: string) => {

@@ -86,6 +86,8 @@ export class GuardedReader {
   readonly root: string;
   /** What `try…` reads refused (other than missing files), for the plan to report. */
   readonly refused: Refusal[] = [];
+  /** Every file it was asked to open (root-relative), found or not: what a plan depended on. */
+  readonly opened = new Set<string>();
   private realRoot: string | undefined;
   private readonly realDirs = new Map<string, string>();
   private buf = Buffer.allocUnsafe(1 << 16);
@@ -198,6 +200,7 @@ export class GuardedReader {
   }
 
   private open(rel: string, kind: ReadKind): number {
+    this.opened.add(rel);
     const realRoot = this.rootReal();
     const abs = path.resolve(this.root, rel);
     if (!isInside(abs, this.root)) throw new ReadRefused(rel, 'outside', 'it is outside the project root');
