@@ -1,17 +1,19 @@
 // A plan scoped to a change (`sdna plan --since <ref>`, `--staged`, or the
 // files a hook passes): the specs the change touches (their file or a
-// companion, a file they target, a test linked to them) and the findings
-// about them or about a changed file. The whole plan is still computed, so
-// a spec elsewhere that targets a changed file is found; only what is shown
-// and gated is the change's.
+// companion, a file they target, a test linked to them or claiming them) and
+// the findings about them or about a changed file. `touchedBy` picks the specs
+// `createPlan` checks (every spec is read, so that one anywhere that targets a
+// changed file is found); `scopeToChange` narrows what is shown and gated.
 
-import path from 'node:path';
 import type { FindingInput } from './model/findings.js';
-import type { ChangeScope, Plan } from './model/model.js';
+import { linksOf, type ChangeScope, type Plan, type Spec } from './model/model.js';
 import type { LevelOf } from './model/levels.js';
-import { READERS } from './formats/readers.js';
+import { tagOf } from './model/tags.js';
+import { companionPaths } from './formats/readers.js';
+import type { Claim } from './checks/links/claims.js';
+import type { FileList } from './util/files.js';
+import { compileGlob, matchGlob } from './util/globs.js';
 import { withFindings } from './statuses.js';
-
 
 /**
  * Whether a changed file concerns every spec: the config (a package.json only
@@ -25,9 +27,7 @@ export function scopeToChange(plan: Plan, changed: ReadonlySet<string>, by: stri
   const all = [...changed].some((f) => concernsAll(f, config));
   const touched = new Set<string>();
   for (const spec of plan.specs) {
-    const dir = path.posix.dirname(spec.file);
-    const own = [spec.file, ...READERS[spec.format].companions.map((c) => (dir === '.' ? c : `${dir}/${c}`))];
-    if (all || own.some((f) => changed.has(f)) || (plan.targetFiles.get(spec.id) ?? []).some((f) => changed.has(f))) touched.add(spec.id);
+    if (all || ownChanged(spec, changed) || (plan.targetFiles.get(spec.id) ?? []).some((f) => changed.has(f))) touched.add(spec.id);
   }
   for (const cap of plan.capabilities) if (cap.tests.some((t) => changed.has(t.file))) touched.add(cap.spec);
 
@@ -40,4 +40,38 @@ export function scopeToChange(plan: Plan, changed: ReadonlySet<string>, by: stri
     findings: [],
   };
   return { ...withFindings(scoped, levelOf, inputs), scope: { by, files: changed.size, specs: touched.size, of: plan.specs.length } };
+}
+
+/** Whether the spec's own file, or a file its reader reads beside it, changed. */
+const ownChanged = (spec: Spec, changed: ReadonlySet<string>) => [spec.file, ...companionPaths(spec.file)].some((f) => changed.has(f));
+
+/**
+ * The specs a change touches, before they are checked: whose own file
+ * changed, that link to a changed file, are claimed by a changed test or
+ * target a changed file; and which changed files some spec targets (for
+ * `unspecified-code` over the changed files alone, in `listing`).
+ */
+export function touchedBy(specs: Spec[], changed: ReadonlySet<string>, claims: Claim[], listing: FileList): { touched: Set<string>; targeted: Set<string>; listing: FileList } {
+  const files = [...changed].filter((f) => listing.set.has(f)).sort();
+  const set = new Set(files);
+  const touched = new Set<string>();
+  const targeted = new Set<string>();
+  const claimed = new Set(claims.filter((c) => changed.has(c.file)).map((c) => c.id));
+  for (const spec of specs) {
+    if (ownChanged(spec, changed) || linksOf(spec).some((l) => changed.has(l.file))) touched.add(spec.id);
+    if (spec.capabilities.some((c) => claimed.has(c.id) || claimed.has(tagOf(c.id)))) touched.add(spec.id);
+    for (const target of spec.targets) {
+      let matched: string[];
+      try {
+        // Matched against the changed files alone, each glob only below its static folder.
+        matched = matchGlob(compileGlob(target.pattern), files, set);
+      } catch {
+        touched.add(spec.id); // an invalid glob is the spec's finding: matchTargets reports it
+        continue;
+      }
+      if (matched.length > 0) touched.add(spec.id);
+      for (const f of matched) targeted.add(f);
+    }
+  }
+  return { touched, targeted, listing: { ...listing, files, set } };
 }

@@ -6,11 +6,8 @@ import path from 'node:path';
 import type { ResolvedConfig } from './config.js';
 import type { ParseCache } from './artifacts/cache.js';
 import { cmp, type FindingInput } from './model/findings.js';
-import type { Plan, Spec } from './model/model.js';
-import { tagOf } from './model/tags.js';
-import { concernsAll } from './change-scope.js';
-import { READERS } from './formats/readers.js';
-import { compileGlob, matchGlob } from './util/globs.js';
+import { linksOf, type Plan } from './model/model.js';
+import { concernsAll, touchedBy } from './change-scope.js';
 import { readModel, specsIn, type SpecCache, type SpecModel } from './read-model.js';
 import { keepPlan, memoKey, memoPlan } from './artifacts/plan-memo.js';
 import { problemFinding } from './formats/problem.js';
@@ -18,7 +15,7 @@ import { checkScope, matchTargets } from './checks/scope.js';
 import { checkGenerated } from './checks/generated/index.js';
 import { checkLinks } from './checks/links/index.js';
 import { applyRecords } from './checks/links/recorded.js';
-import { scanClaims, type Claim } from './checks/links/claims.js';
+import { scanClaims } from './checks/links/claims.js';
 import { TestIndex } from './checks/links/test-index.js';
 import { checkPendingChanges } from './checks/pending-changes.js';
 import { gate, staticStatuses, testDirOf } from './statuses.js';
@@ -78,11 +75,11 @@ export async function createPlan(config: ResolvedConfig, options: PlanOptions = 
   const testFiles = listing.files.filter(isTest);
   const testDir = testDirOf(testFiles);
   // Test files a fragment link names are tokenised in the same read as the claims scan's.
-  const linked = new Set(specs.flatMap((s) => [...s.links, ...s.capabilities.flatMap((c) => c.links)].filter((l) => l.fragment !== undefined).map((l) => l.file)));
+  const linked = new Set(specs.flatMap((s) => linksOf(s).filter((l) => l.fragment !== undefined).map((l) => l.file)));
   const scan = timed('claims', () => scanClaims(reader, testFiles, options.cache, linked));
   // A change to the config or to sdna's records concerns every spec.
   const narrow = options.changed && ![...options.changed].some((f) => concernsAll(f, config.source)) ? options.changed : undefined;
-  const change = narrow && timed('change', () => changeOf(specs, narrow, scan.claims, listing));
+  const change = narrow && timed('change', () => touchedBy(specs, narrow, scan.claims, listing));
   const checked = change ? specs.filter((s) => change.touched.has(s.id)) : specs;
 
   const { targetFiles, findings: targetFindings } = timed('match targets', () => matchTargets(checked, listing));
@@ -128,50 +125,6 @@ export async function createPlan(config: ResolvedConfig, options: PlanOptions = 
   };
   if (key) keepPlan(memo!, root, key, plan, [...reader.opened].filter((f) => !listing.set.has(f)));
   return plan;
-}
-
-/**
- * What a change touches: the specs whose file or companion changed, that
- * target a changed file or link or are claimed by a changed test; and which
- * changed files some spec targets (for `unspecified-code` over the changed
- * files alone).
- */
-function changeOf(specs: Spec[], changed: ReadonlySet<string>, claims: Claim[], listing: FileList): { touched: Set<string>; targeted: Set<string>; listing: FileList } {
-  const files = [...changed].filter((f) => listing.set.has(f)).sort();
-  const set = new Set(files);
-  const touched = new Set<string>();
-  const targeted = new Set<string>();
-  for (const spec of specs) {
-    const dir = path.posix.dirname(spec.file);
-    const own = [spec.file, ...READERS[spec.format].companions.map((c) => (dir === '.' ? c : `${dir}/${c}`))];
-    const links = [...spec.links, ...spec.capabilities.flatMap((c) => c.links)];
-    if (own.some((f) => changed.has(f)) || links.some((l) => changed.has(l.file))) touched.add(spec.id);
-    for (const target of spec.targets) {
-      // Most targets lie in folders the change did not touch: no need to compile them.
-      const base = staticBase(target.pattern);
-      if (!files.some((f) => f === base || f.startsWith(base === '' ? '' : `${base}/`))) continue;
-      let matched: string[];
-      try {
-        matched = matchGlob(compileGlob(target.pattern), files, set);
-      } catch {
-        touched.add(spec.id); // an invalid glob is the spec's finding: matchTargets reports it
-        continue;
-      }
-      if (matched.length > 0) touched.add(spec.id);
-      for (const f of matched) targeted.add(f);
-    }
-  }
-  const claimed = new Set(claims.filter((c) => changed.has(c.file)).map((c) => c.id));
-  for (const spec of specs) if (spec.capabilities.some((c) => claimed.has(c.id) || claimed.has(tagOf(c.id)))) touched.add(spec.id);
-  return { touched, targeted, listing: { ...listing, files, set } };
-}
-
-/** The folder part of a glob before its first wildcard (`src/a/**` → `src/a`), or the whole path when it has none. */
-function staticBase(pattern: string): string {
-  const magic = pattern.search(/[*?[\]{}()!+@]/);
-  if (magic === -1) return pattern;
-  const slash = pattern.lastIndexOf('/', magic);
-  return slash === -1 ? '' : pattern.slice(0, slash);
 }
 
 export function projectName(root: string): string {

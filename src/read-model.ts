@@ -1,7 +1,8 @@
 // The spec model of a project: every spec file read once by its format's
 // reader, the targets sdna.config adds, and every problem found. `sdna export`
-// writes it; `createPlan` plans from it. In watch mode a spec whose stamp (size
-// and mtime, its companions' too) is unchanged comes from the session's cache.
+// writes it; `createPlan` plans from it. A spec whose stamp (its companions'
+// too; see `fileStamp`) is unchanged comes from the cache: the watch session's
+// in memory, or the parse cache across runs.
 
 import fs from 'node:fs';
 import path from 'node:path';
@@ -10,10 +11,10 @@ import type { Format, Spec } from './model/model.js';
 import { configGlobs } from './util/globs.js';
 import { GuardedReader, readInRoot } from './util/guarded.js';
 import { readSpecFile } from './formats/read.js';
-import { formatOf, READERS, type Parse, type Reader } from './formats/readers.js';
+import { companionPaths, formatOf, READERS, type Parse } from './formats/readers.js';
 import type { SpecProblem } from './formats/problem.js';
 import type { ReadResult } from './formats/tessl.js';
-import { fileKey, fileStamp, projectPath, type ParseCache } from './artifacts/cache.js';
+import { fileKey, fileStamp, joinedStamp, projectPath, type ParseCache } from './artifacts/cache.js';
 
 /** The specs as read, and what their readers found wrong (each with its spec id and file). */
 export interface SpecModel {
@@ -22,8 +23,8 @@ export interface SpecModel {
 }
 
 /**
- * Specs read before, by file: a spec whose size and mtime (and its
- * companions') are unchanged is not read again. In memory for a watch
+ * Specs read before, by file: a spec whose stamp (and its companions') is
+ * unchanged is not read again. In memory for a watch
  * session; in the parse cache across runs (`specsIn`).
  */
 export interface SpecCache {
@@ -63,7 +64,7 @@ export async function readModel(config: ResolvedConfig, files: string[], cache?:
     if (!format) continue;
     const reader = READERS[format];
     const fallbackId = reader.idOf(file);
-    const stamp = cache && stampOf(fileReader.root, file, reader);
+    const stamp = cache && stampOf(fileReader.root, file);
     const hit = stamp === undefined ? undefined : cache!.get(file);
     let result: { problem?: SpecProblem; read?: ReadResult };
     if (hit !== undefined && hit.stamp === stamp) result = hit;
@@ -115,24 +116,11 @@ function freshRead(files: GuardedReader, file: string, parse: Parse): { problem?
   return problem ? { problem } : { read: parse(file, text!, companion) };
 }
 
-/**
- * The stamps of a spec and of the files its reader reads beside it: what says
- * it is unchanged. Undefined when one cannot be trusted (see `fileStamp`).
- */
-function stampOf(root: string, file: string, reader: Reader): string | undefined {
-  const own = fileStamp(projectPath(root, file));
-  if (own === undefined) return undefined;
-  const parts = [own];
-  for (const name of reader.companions) {
-    const companion = projectPath(root, path.posix.join(path.posix.dirname(file), name));
-    const stamp = fileStamp(companion);
-    // A missing companion is a state too; one modified a moment ago is not trusted.
-    if (stamp === undefined && fs.existsSync(companion)) return undefined;
-    parts.push(stamp ?? '-');
-  }
-  return parts.join(' ');
+/** The stamps of a spec and of the files its reader reads beside it: what says it is unchanged. */
+function stampOf(root: string, file: string): string | undefined {
+  const at = (f: string) => projectPath(root, f);
+  return joinedStamp([file, ...companionPaths(file)], (f) => fileStamp(at(f)), (f) => fs.existsSync(at(f)));
 }
-
 
 /** Targets sdna.config gives the specs whose file a `{ path, targets }` entry matches, at their line in the config file. */
 function withConfigTargets(config: ResolvedConfig, specs: Spec[]): Spec[] {

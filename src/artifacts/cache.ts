@@ -70,6 +70,22 @@ export function fileStamp(file: string, now = Date.now()): string | undefined {
   return !stat || stat.mtimeMs > now - RACY_MS ? undefined : `${stat.size}:${stat.mtimeMs}:${stat.ctimeMs}:${stat.ino}`;
 }
 
+/**
+ * The stamps of a file and of files read with it (a spec's companions), joined:
+ * undefined when one cannot be trusted (modified a moment ago), or when the
+ * first file is missing (unless `anyMissing`); another missing file is a state
+ * too (`-`).
+ */
+export function joinedStamp(files: readonly string[], stampOf: (file: string) => string | undefined, exists: (file: string) => boolean, anyMissing = false): string | undefined {
+  const parts: string[] = [];
+  for (const [i, file] of files.entries()) {
+    const stamp = stampOf(file);
+    if (stamp === undefined && ((i === 0 && !anyMissing) || exists(file))) return undefined;
+    parts.push(stamp ?? '-');
+  }
+  return parts.join(' ');
+}
+
 export function contentKey(text: string | Buffer): string {
   return crypto.createHash('sha1').update(text).digest('hex');
 }
@@ -206,33 +222,19 @@ export class ParseCache {
    * undefined when one cannot be trusted.
    */
   stampsOf(root: string, files: readonly string[]): string | undefined {
-    const parts: string[] = [];
-    for (const file of files) {
-      const key = fileKey(root, file);
-      if (!this.stamps.has(key)) this.stamps.set(key, fileStamp(projectPath(root, file), this.started));
-      const stamp = this.stamps.get(key);
-      if (stamp === undefined && fs.existsSync(projectPath(root, file))) return undefined;
-      parts.push(stamp ?? '-');
-    }
-    return contentKey(parts.join('\n'));
+    const joined = joinedStamp(files, (f) => this.stamp(root, f), (f) => fs.existsSync(projectPath(root, f)), true);
+    return joined === undefined ? undefined : contentKey(joined);
   }
 
-  /** The stamps of a file and its companions (a missing companion is a state too), or undefined if one is untrusted. */
+  /** The stamps of a file and its companions, taken once per run (see `joinedStamp`). */
   private stampOf(root: string, file: string, companions: readonly string[]): string | undefined {
-    const one = (f: string) => {
-      const key = fileKey(root, f);
-      if (!this.stamps.has(key)) this.stamps.set(key, fileStamp(projectPath(root, f), this.started));
-      return this.stamps.get(key);
-    };
-    const own = one(file);
-    if (own === undefined || companions.length === 0) return own;
-    const parts = [own];
-    for (const c of companions) {
-      const stamp = one(c);
-      if (stamp === undefined && fs.existsSync(projectPath(root, c))) return undefined;
-      parts.push(stamp ?? '-');
-    }
-    return parts.join(' ');
+    return joinedStamp([file, ...companions], (f) => this.stamp(root, f), (f) => fs.existsSync(projectPath(root, f)));
+  }
+
+  private stamp(root: string, file: string): string | undefined {
+    const key = fileKey(root, file);
+    if (!this.stamps.has(key)) this.stamps.set(key, fileStamp(projectPath(root, file), this.started));
+    return this.stamps.get(key);
   }
 
   /**

@@ -172,12 +172,12 @@ async function runPlan(flags: PlanFlags, files: string[] = [], requests = report
   // git lists the files while the change is asked for and the cache loads.
   const listing = flags.from === undefined && !(packages && packages.length > 0) ? listFilesAsync(config.root) : undefined;
   // Asked before the plan: a bad ref is one line, not a plan's worth of waiting.
-  const change = timed('ask git what changed', () => changeOf(flags, files, config.root, cwd, listing !== undefined));
+  const change = timed('ask git what changed', () => changeOf(flags, files, config.root, cwd));
   const cacheDir = flags.cache === false ? undefined : flags.cacheDir ? path.resolve(cwd, flags.cacheDir) : ParseCache.defaultDir(config.root);
   const cache = timed('load cache', () => ParseCache.open(cacheDir, pkg.version, flags.cacheDir ? undefined : config.root));
   const model = flags.from === undefined ? undefined : await readInterchange(path.resolve(cwd, flags.from));
   // git's listing knows the untracked files a branch adds: no second walk of the tree for them.
-  if (change?.untracked) for (const f of (await listing!).untracked ?? untrackedFiles(config.root, '--since')) change.files.add(f);
+  if (change?.untracked) for (const f of (listing && (await listing).untracked) ?? untrackedFiles(config.root, '--since')) change.files.add(f);
   let plan = await timedAsync('plan', () =>
     packages && packages.length > 0
       ? createWorkspacePlan(wanted ? undefined : config, config.root, selectPackages(packages, wanted), { cache })
@@ -204,12 +204,15 @@ async function runPlan(flags: PlanFlags, files: string[] = [], requests = report
   return plan.failed ? 1 : 0;
 }
 
-/** The change a plan is scoped to: `--since <ref>`, `--staged`, or files (as a hook passes them); undefined for the whole project. */
-/** `untracked`: whether the caller adds the untracked files (from its listing); then `untracked: true` asks it to. */
-function changeOf(flags: PlanFlags, files: string[], root: string, cwd: string, untracked: boolean): { files: Set<string>; by: string; untracked?: boolean } | undefined {
+/**
+ * The change a plan is scoped to: `--since <ref>`, `--staged`, or files (as a
+ * hook passes them); undefined for the whole project. `untracked`: the change
+ * is a branch's, and the untracked files belong to it (the caller adds them).
+ */
+function changeOf(flags: PlanFlags, files: string[], root: string, cwd: string): { files: Set<string>; by: string; untracked?: boolean } | undefined {
   const ways = [flags.since !== undefined && '--since', flags.staged && '--staged', files.length > 0 && 'file arguments'].filter(Boolean);
   if (ways.length > 1) throw new SdnaError(`${ways.join(' and ')} each choose what to plan: give one of them`);
-  if (flags.since !== undefined) return { files: changedFromMergeBase(root, String(flags.since), '--since', !untracked), by: `--since ${String(flags.since)}`, untracked };
+  if (flags.since !== undefined) return { files: changedFromMergeBase(root, String(flags.since), '--since'), by: `--since ${String(flags.since)}`, untracked: true };
   if (flags.staged) return { files: stagedFiles(root), by: '--staged' };
   if (files.length === 0) return undefined;
   // As lint-staged passes them: absolute, or from the current folder; files of other packages are not this project's.

@@ -10,7 +10,7 @@ import type { ResolvedConfig } from '../config.js';
 import type { Spec } from '../model/model.js';
 import { LINKS_FILE } from '../artifacts/links.js';
 import { applyRecords } from '../checks/links/recorded.js';
-import { companionsOf } from '../formats/readers.js';
+import { companionPaths } from '../formats/readers.js';
 import { readModel } from '../read-model.js';
 import { SdnaError } from '../util/errors.js';
 import { configGlobs } from '../util/globs.js';
@@ -75,10 +75,7 @@ function treeFiles(root: string, base: string, config: ResolvedConfig): string[]
   for (const file of all) {
     if (!isSpec(file)) continue;
     wanted.add(file);
-    for (const name of companionsOf(file)) {
-      const companion = path.posix.join(path.posix.dirname(file), name);
-      if (all.has(companion)) wanted.add(companion);
-    }
+    for (const companion of companionPaths(file)) if (all.has(companion)) wanted.add(companion);
   }
   if (all.has(LINKS_FILE)) wanted.add(LINKS_FILE);
   return [...wanted].sort();

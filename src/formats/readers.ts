@@ -4,6 +4,7 @@
 // is `.kiro/specs/<feature>/requirements.md`; an OpenSpec capability is
 // `openspec/specs/<capability>/spec.md`.
 
+import path from 'node:path';
 import type { Format } from '../model/model.js';
 import { kiroIdOf, openspecIdOf, speckitIdOf, tesslIdOf } from './ids.js';
 import type { ReadResult } from './tessl.js';
@@ -63,4 +64,10 @@ export function readerOf(file: string): Reader | undefined {
 
 export function companionsOf(file: string): readonly string[] {
   return readerOf(file)?.companions ?? [];
+}
+
+/** The files a spec's reader reads beside it (Kiro's `tasks.md`), root-relative like the spec. */
+export function companionPaths(file: string): string[] {
+  const dir = path.posix.dirname(file);
+  return companionsOf(file).map((name) => (dir === '.' ? name : `${dir}/${name}`));
 }

@@ -226,3 +226,8 @@ export interface ChangeScope {
   specs: number;
   of: number;
 }
+
+/** Every `[@test]` link of a spec: its own and its capabilities'. */
+export function linksOf(spec: Spec): TestLink[] {
+  return [...spec.links, ...spec.capabilities.flatMap((c) => c.links)];
+}

@@ -1,11 +1,12 @@
 // Lists the project's files once per run. Sync calls on purpose: on two cores they
 // beat fs.promises 2-3x for thousands of small files.
 
-import { execFile, spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import { SdnaError } from './errors.js';
+import { GitFailed, git } from './git.js';
 import { GuardedReader } from './guarded.js';
 import { isInside } from './paths.js';
 
@@ -78,8 +79,7 @@ function ignored(sets: Rules[], rel: string, isDir: boolean): boolean {
  * them to it). Folders in SKIPPED_DIRS are never listed, even when tracked.
  */
 export function listFiles(root: string): FileList {
-  const listed = runGit(root, LIST);
-  return (listed !== undefined ? fromGit(root, listed, runGit(root, DELETED) ?? '') : undefined) ?? walkListing(root);
+  return gitListing(root) ?? walkListing(root);
 }
 
 /** The same, with git's two listings run side by side (a plan's listing, where every millisecond shows). */
@@ -93,16 +93,19 @@ const LIST = ['ls-files', '-z', '--stage', '--cached', '--others', '--exclude-st
 /** Tracked files deleted from the work tree: git stats them faster than Node would. */
 const DELETED = ['ls-files', '-z', '--deleted'];
 
-const GIT_OPTIONS = { maxBuffer: 1 << 30, windowsHide: true, encoding: 'utf8' } as const;
-
+/** git's answer, or undefined when git is missing or fails (no work tree): the walk lists instead. */
 function runGit(root: string, args: string[]): string | undefined {
-  const run = spawnSync('git', args, { ...GIT_OPTIONS, cwd: root, stdio: ['ignore', 'pipe', 'ignore'] });
-  return run.error || run.status !== 0 ? undefined : run.stdout;
+  try {
+    return git(root, args);
+  } catch (error) {
+    if (error instanceof GitFailed) return undefined;
+    throw error;
+  }
 }
 
 function runGitAsync(root: string, args: string[]): Promise<string | undefined> {
   return new Promise((resolve) => {
-    execFile('git', args, { ...GIT_OPTIONS, cwd: root }, (error, stdout) => resolve(error ? undefined : stdout));
+    execFile('git', args, { cwd: root, maxBuffer: 1 << 30, windowsHide: true, encoding: 'utf8' }, (error, stdout) => resolve(error ? undefined : stdout));
   });
 }
 
@@ -115,7 +118,7 @@ const SUBMODULE_MODE = '160000';
  * file is taken as git lists it. Undefined when git lists nothing (a folder
  * the enclosing repository ignores): the walk lists instead.
  */
-export function fromGit(root: string, listed: string, deletedList: string): FileList | undefined {
+function fromGit(root: string, listed: string, deletedList: string): FileList | undefined {
   const deleted = new Set(deletedList.split('\0'));
   const files = new Set<string>();
   const untracked: string[] = [];
@@ -145,9 +148,10 @@ export function fromGit(root: string, listed: string, deletedList: string): File
       if (mode === undefined) untracked.push(file);
     } else if (stat.isSymbolicLink()) {
       const verdict = linkVerdict(path.join(root, file), (realRoot ??= fs.realpathSync(root)));
-      if (verdict === 'list') files.add(file);
-      if (verdict === 'list' && mode === undefined) untracked.push(file);
-      else if (verdict === 'outside') refused.push({ file, reason: 'outside', why: OUTSIDE });
+      if (verdict === 'list') {
+        files.add(file);
+        if (mode === undefined) untracked.push(file);
+      } else if (verdict === 'outside') refused.push({ file, reason: 'outside', why: OUTSIDE });
       else if (verdict === 'not-a-file') refused.push({ file, reason: 'not-a-file', why: notAFile(stat) });
     } else if (stat.isDirectory()) {
       subtrees.push(file);

@@ -51,9 +51,9 @@ function inRepository(root: string, flag: string): void {
 const lines = (text: string) => text.split('\n').filter((l) => l !== '');
 
 /** Root-relative paths changed since `ref`; SdnaError (one line) when git or the ref is missing. */
-export function changedSince(root: string, ref: string, flag = '--changed', untracked = true): Set<string> {
+export function changedSince(root: string, ref: string, flag = '--changed'): Set<string> {
   inRepository(root, flag);
-  return changedFiles((args) => gitFor(root, args, flag, ref), ref, untracked);
+  return changedFiles((args) => gitFor(root, args, flag, ref), ref);
 }
 
 /**
@@ -63,15 +63,19 @@ export function changedSince(root: string, ref: string, flag = '--changed', untr
 export function changedFiles(run: (args: string[]) => string, ref: string, untracked = true): Set<string> {
   // `--relative` gives paths from the root (the current folder of git), and only those under it.
   const diff = run(['diff', '--name-only', '--relative', '--no-renames', ref, '--']);
-  const others = untracked ? lines(run(['ls-files', '--others', '--exclude-standard'])) : [];
+  const others = untracked ? lines(run(UNTRACKED)) : [];
   return new Set([...lines(diff), ...others]);
 }
 
-/** What a branch changed since it left `ref` (from their merge base), committed or not. */
-export function changedFromMergeBase(root: string, ref: string, flag: string, untracked = true): Set<string> {
+/**
+ * The tracked files a branch changed since it left `ref` (from their merge
+ * base), committed or not; the caller adds the untracked ones (a plan has them
+ * from its listing; `untrackedFiles` otherwise).
+ */
+export function changedFromMergeBase(root: string, ref: string, flag: string): Set<string> {
   inRepository(root, flag);
   const base = gitFor(root, ['merge-base', ref, 'HEAD'], flag, ref).trim();
-  return changedSince(root, base, flag, untracked);
+  return changedFiles((args) => gitFor(root, args, flag, base), base, false);
 }
 
 /** Root-relative paths staged for the next commit (deleted ones left out: nothing to plan in them). */
@@ -82,5 +86,7 @@ export function stagedFiles(root: string, flag = '--staged'): Set<string> {
 
 /** Untracked files, not ignored, under `root`. */
 export function untrackedFiles(root: string, flag: string): string[] {
-  return lines(gitFor(root, ['ls-files', '--others', '--exclude-standard'], flag));
+  return lines(gitFor(root, UNTRACKED, flag));
 }
+
+const UNTRACKED = ['ls-files', '--others', '--exclude-standard'];

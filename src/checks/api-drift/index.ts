@@ -67,7 +67,7 @@ export async function checkApi(input: ApiInput): Promise<FindingInput[]> {
   const out: FindingInput[] = [];
   const misses: Miss[] = [];
   for (const spec of input.specs) {
-    const blocks = spec.api.filter((b) => TS_LANGS.has(b.lang.toLowerCase()));
+    const blocks = tsBlocks(spec);
     if (blocks.length === 0) continue;
     const files = (input.targetFiles.get(spec.id) ?? []).filter((f) => CODE.test(f));
     const parts: unknown[] = [RESULT_FORMAT, spec.id, spec.file, blocks.map((b) => [b.line, b.code])];
@@ -78,14 +78,7 @@ export async function checkApi(input: ApiInput): Promise<FindingInput[]> {
     else misses.push({ spec, key, files });
   }
   if (misses.length > 0) {
-    // A target that mentions no name a block declares or refers to cannot bear on the comparison: it is not parsed.
-    for (const miss of misses) {
-      const blocks = miss.spec.api.filter((b) => TS_LANGS.has(b.lang.toLowerCase())).map((b) => b.code);
-      // An unexported interface lists the module's exports by its members' names: every target may hold one.
-      if (blocks.some((code) => SERVICE_INTERFACE.test(code))) continue;
-      const names = namesOf(blocks);
-      miss.parse = withReexported(miss.files.filter((f) => mayDeclare(textOf(f), names)), miss.files, textOf);
-    }
+    for (const miss of misses) miss.parse = worthParsing(miss, textOf);
     const ts = timed('  load typescript', () => loadTypeScript(cache.codeCache));
     const parsed = targetParser(ts, root, misses, textOf, (file) => texts.delete(file), cache);
     for (const [miss, findings] of compareSpecs(ts, root, misses, parsed, textOf)) {
@@ -129,13 +122,29 @@ function targetParser(
   };
 }
 
+/** The spec's API blocks in TypeScript (or JavaScript): the ones this check compares. */
+const tsBlocks = (spec: Spec) => spec.api.filter((b) => TS_LANGS.has(b.lang.toLowerCase()));
+
+/**
+ * The targets that may bear on the comparison: those that name something a
+ * block declares or refers to, and the files they re-export from. All of them
+ * when a block has an unexported interface, which lists the module's exports
+ * by its members' names.
+ */
+function worthParsing(miss: Miss, textOf: (file: string) => string | undefined): string[] {
+  const blocks = tsBlocks(miss.spec).map((b) => b.code);
+  if (blocks.some((code) => SERVICE_INTERFACE.test(code))) return miss.files;
+  const names = namesOf(blocks);
+  return withReexported(miss.files.filter((f) => mayDeclare(textOf(f), names)), miss.files, textOf);
+}
+
 /**
  * The names a spec's blocks ask the targets for: those they declare, and the
  * types they refer to without declaring (a target's `User`), as written.
  * Lower-case words other than declared names are left out: they are parameter
  * names or TypeScript's own (`string`, `readonly`), which every file holds.
  */
-export function namesOf(blocks: string[]): string[] {
+function namesOf(blocks: string[]): string[] {
   const names = new Set<string>();
   for (const code of blocks) {
     for (const m of code.matchAll(/\b(?:function|const|let|var|class|interface|type|enum|namespace|module)\s+([A-Za-z_$][\w$]*)/g)) names.add(m[1]);
@@ -153,7 +162,7 @@ const GLOBAL_TYPES = new Set(
 );
 
 /** Whether a target's text may hold a declaration or export of one of `names`: one of them as a whole word, or an `export *` that may pass any name on. */
-export function mayDeclare(text: string | undefined, names: readonly string[]): boolean {
+function mayDeclare(text: string | undefined, names: readonly string[]): boolean {
   if (text === undefined) return true; // unreadable: the parse reports it
   if (/\bexport\s*\*/.test(text)) return true;
   for (const name of names) {
@@ -234,7 +243,7 @@ function compareSpecs(
 function prepare(ts: Ts, spec: Spec, files: string[], parsed: (file: string) => ParsedFile | undefined, parse = files): SpecWork {
   const findings: FindingInput[] = [];
   const specDecls: { decl: Decl; blockHasExports: boolean }[] = [];
-  const blocks = spec.api.filter((b) => TS_LANGS.has(b.lang.toLowerCase()));
+  const blocks = tsBlocks(spec);
   const textParts: string[] = [];
   for (const block of blocks) {
     const result = parseDeclarations(ts, `${spec.file}.api.ts`, block.code, true);

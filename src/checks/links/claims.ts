@@ -38,12 +38,13 @@ export function scanClaims(reader: GuardedReader, files: readonly string[], cach
     const tests = cache.fromFile<StaticTest[] | false>(CLAIMS_KIND, reader.root, file, () => {
       const bytes = reader.tryBytes(file, 'test');
       if (bytes === undefined) return undefined;
-      const claims = mayClaim(bytes);
-      if (claims || wanted) named = extractTests(bytes.toString('utf8')).tests;
-      return claims ? named : false;
+      const claiming = mayClaim(bytes);
+      if (claiming || wanted) named = extractTests(bytes.toString('utf8')).tests;
+      return claiming ? named : false;
     });
     if (named) cache.keepFromFile(TESTS_KIND, reader.root, file, named);
-    if (named || tests) parsed.set(file, named ?? (tests as StaticTest[]));
+    const known = named ?? (tests || undefined);
+    if (known) parsed.set(file, known);
     if (!tests) continue;
     for (const t of tests) {
       for (const c of t.capabilities) claims.push({ id: c.id, file, line: c.line, test: t.fullName, via: 'meta' });
