@@ -511,9 +511,11 @@ describe('temp files', () => {
     const { CLI } = await import('./helpers.js');
     for (const [i, signal] of (['SIGINT', 'SIGTERM', 'SIGINT', 'SIGTERM', 'SIGINT', 'SIGTERM'] as const).entries()) {
       const child = spawn(process.execPath, [CLI, 'baseline', '--root', p.root], { stdio: 'ignore' });
+      // Listened for from the start: a run that ends before the signal comes must not be missed.
+      const closed = new Promise((resolve) => child.on('close', (c, s) => resolve([c, s])));
       await new Promise((resolve) => setTimeout(resolve, 80 + i * 90));
       child.kill(signal);
-      const [code, got] = (await new Promise((resolve) => child.on('close', (c, s) => resolve([c, s])))) as [number | null, string | null];
+      const [code, got] = (await closed) as [number | null, string | null];
       // Killed by the signal (it acts as usual), or finished before it came.
       expect(got === signal || code === 0).toBe(true);
       expect(tempFiles(p.root)).toEqual([]);
