@@ -40,8 +40,9 @@ export interface PlanOptions {
    * only the specs it touches are checked, and only these files for
    * `unspecified-code`. Every spec is still read, to find those that target a
    * changed file. `scopeToChange` then narrows what is shown to the same specs.
+   * A promise (git's answer) is awaited only once the specs and claims are read.
    */
-  changed?: ReadonlySet<string>;
+  changed?: ReadonlySet<string> | Promise<ReadonlySet<string>>;
   /** The project's files, when the caller started listing them early. */
   listing?: Promise<FileList>;
 }
@@ -58,7 +59,7 @@ export async function createPlan(config: ResolvedConfig, options: PlanOptions = 
   // Every file the checks read goes through this one reader; what it refuses is reported below.
   const reader = new GuardedReader(root);
   const listing = await timedAsync('list files', () => options.listing ?? listFilesAsync(root));
-  options.cache?.markListed(root, listing.files);
+  options.cache?.markListed(root, listing);
   // Nothing changed since a plan was made: that plan (a plan scoped to a change, or from a model, is made afresh).
   const memo = options.cache?.enabled && !options.model && !options.changed && !options.specCache ? options.cache : undefined;
   const key = memo && timed('stamps', () => memoKey(memo, config, listing, Boolean(options.ignoreBaseline)));
@@ -78,7 +79,8 @@ export async function createPlan(config: ResolvedConfig, options: PlanOptions = 
   const linked = new Set(specs.flatMap((s) => linksOf(s).filter((l) => l.fragment !== undefined).map((l) => l.file)));
   const scan = timed('claims', () => scanClaims(reader, testFiles, options.cache, linked));
   // A change to the config or to sdna's records concerns every spec.
-  const narrow = options.changed && ![...options.changed].some((f) => concernsAll(f, config.source)) ? options.changed : undefined;
+  const changed = await options.changed;
+  const narrow = changed && ![...changed].some((f) => concernsAll(f, config.source)) ? changed : undefined;
   const change = narrow && timed('change', () => touchedBy(specs, narrow, scan.claims, listing));
   const checked = change ? specs.filter((s) => change.touched.has(s.id)) : specs;
 
@@ -123,7 +125,8 @@ export async function createPlan(config: ResolvedConfig, options: PlanOptions = 
     specFiles,
     testDir,
   };
-  if (key) keepPlan(memo!, root, key, plan, [...reader.opened].filter((f) => !listing.set.has(f)));
+  // Kept only if every file read is as git vouched for it (see ParseCache.settled).
+  if (key && memo!.settled(root, [...reader.opened])) keepPlan(memo!, root, key, plan, [...reader.opened].filter((f) => !listing.set.has(f)));
   return plan;
 }
 

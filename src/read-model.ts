@@ -30,6 +30,8 @@ export interface SpecModel {
 export interface SpecCache {
   get(file: string): SpecCacheEntry | undefined;
   set(file: string, entry: SpecCacheEntry): void;
+  /** The stamp of a spec and its companions, when the cache knows better than a stat (git's object ids). */
+  stamp?(file: string): string | undefined;
 }
 
 export type SpecCacheEntry = { stamp: string; problem?: SpecProblem; read?: ReadResult };
@@ -42,7 +44,10 @@ export function specsIn(cache: ParseCache, root: string): SpecCache {
       const hit = cache.lookup<SpecCacheEntry>(SPEC_KIND, fileKey(root, file));
       return typeof hit?.stamp === 'string' ? hit : undefined;
     },
-    set: (file, entry) => cache.store(SPEC_KIND, fileKey(root, file), entry),
+    set: (file, entry) => {
+      if (cache.settled(root, [file, ...companionPaths(file)])) cache.store(SPEC_KIND, fileKey(root, file), entry);
+    },
+    stamp: (file) => cache.stampOf(root, file, companionPaths(file)),
   };
 }
 
@@ -64,7 +69,7 @@ export async function readModel(config: ResolvedConfig, files: string[], cache?:
     if (!format) continue;
     const reader = READERS[format];
     const fallbackId = reader.idOf(file);
-    const stamp = cache && stampOf(fileReader.root, file);
+    const stamp = cache && (cache.stamp ? cache.stamp(file) : stampOf(fileReader.root, file));
     const hit = stamp === undefined ? undefined : cache!.get(file);
     let result: { problem?: SpecProblem; read?: ReadResult };
     if (hit !== undefined && hit.stamp === stamp) result = hit;

@@ -42,7 +42,7 @@ describe.concurrent('parse cache', () => {
     const r = await sdna(['plan', '--root', root], { root });
     expect(r.stdout).toBe(clean.stdout);
     expect(r.code).toBe(0);
-    expect(JSON.parse(fs.readFileSync(file, 'utf8').split('\n')[0])).toMatchObject({ format: 3 });
+    expect(JSON.parse(fs.readFileSync(file, 'utf8').split('\n')[0])).toMatchObject({ format: 4 });
   });
 
   it('a cache whose lines are garbled in any way is ignored and rebuilt, never a crash', { timeout: 180_000 }, async ({ expect }) => {
@@ -50,15 +50,27 @@ describe.concurrent('parse cache', () => {
     fs.mkdirSync(path.join(root, 'node_modules'));
     const file = path.join(root, 'node_modules/.cache/sdna/parse-cache.json');
     const first = await sdna(['plan', '--root', root], { root });
-    const written = fs.readFileSync(file, 'utf8');
-    const [header, ...lines] = written.split('\n');
-    const kinds = (JSON.parse(header) as { kinds: [string, string][] }).kinds.map(([kind]) => kind);
-    expect(kinds).toEqual(expect.arrayContaining(['api', 'plan-memo-1', 'file:spec-3']));
-    const withLine = (at: number, text: string) => [header, ...lines.map((l, i) => (i === at ? text : l))].join('\n');
-    // Each line garbled in each way (the whole plan kept, the API results, the specs...), then the header.
-    const garbage = kinds.flatMap((_, at) => ['null', lines[at].replace(/\[/g, '{')].map((g) => withLine(at, g)));
-    garbage.push(...['{}', '[]', '{"api":{"x":5}}'].map((g) => withLine(kinds.indexOf('api'), g)));
-    garbage.push(`${header}\n`, header.replace('"kinds":[', '"kinds":[5,'), header.replace('"kinds"', '"kind"'));
+    const written = fs.readFileSync(file);
+    const headerEnd = written.indexOf(10);
+    const header = written.subarray(0, headerEnd).toString('utf8');
+    const kinds = (JSON.parse(header) as { kinds: [string, number][] }).kinds;
+    expect(kinds.map(([kind]) => kind)).toEqual(expect.arrayContaining(['api', 'plan-memo-1', 'file:spec-3']));
+    // Each kind's section, where the header says it lies.
+    let at = headerEnd + 1;
+    const sections = kinds.map(([, length]) => {
+      const section = written.subarray(at, at + length).toString('utf8');
+      at += length + 1;
+      return section;
+    });
+    const withSection = (i: number, text: string) => [header, ...sections.map((s, j) => (j === i ? text : s))].join('\n') + '\n';
+    // Each section garbled in each way (the whole plan kept, the API results, the specs...): of another length
+    // (every later section then lies elsewhere), of the same length, one entry without its key, every value
+    // of the wrong shape; then the header.
+    const garbage = kinds.flatMap((_, i) => ['null', sections[i].replace(/\[/g, '{'), sections[i].replace(/^"/, ''), sections[i].replace(/\t/, ' '), ...['{}', '5', '[]', '"x"', '[1,{}]'].map((v) => sections[i].replace(/\t.*$/gm, `\t${v}`))].map((g) => withSection(i, g)));
+    const api = kinds.findIndex(([kind]) => kind === 'api');
+    garbage.push(...['{}', '[]', '"x"\t{"x":5}'].map((g) => withSection(api, g)));
+    garbage.push(`${header}\n`, header.replace('"kinds":[', '"kinds":[5,'), header.replace('"kinds"', '"kind"'), written.subarray(0, Math.floor(written.length / 2)).toString('utf8'));
+    garbage.push(withSection(0, sections[0]).replace(/"kinds":\[\["([^"]+)",\d+\]/, '"kinds":[["$1",99999999]'));
     for (const text of garbage) {
       fs.writeFileSync(file, text);
       const r = await sdna(['plan', '--root', root], { root });

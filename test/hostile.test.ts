@@ -519,10 +519,20 @@ describe('temp files', () => {
       // Killed by the signal (it acts as usual), or finished before it came.
       expect(got === signal || code === 0).toBe(true);
       expect(tempFiles(p.root)).toEqual([]);
-      // Each file is whole or absent: the baseline is JSON, the cache a JSON line and JSON.
-      for (const file of ['.sdna/baseline.json', 'node_modules/.cache/sdna/parse-cache.json']) {
-        const at = path.join(p.root, file);
-        if (fs.existsSync(at)) for (const part of fs.readFileSync(at, 'utf8').split(/\n(?=\{)/)) expect(() => JSON.parse(part)).not.toThrow();
+      // Each file is whole or absent: the baseline is JSON; the cache a JSON header and the sections it
+      // measures, to the byte, each a line per entry (a JSON key, a tab, a JSON value).
+      const baseline = path.join(p.root, '.sdna/baseline.json');
+      if (fs.existsSync(baseline)) expect(() => JSON.parse(fs.readFileSync(baseline, 'utf8'))).not.toThrow();
+      const cache = path.join(p.root, 'node_modules/.cache/sdna/parse-cache.json');
+      if (fs.existsSync(cache)) {
+        const bytes = fs.readFileSync(cache);
+        const end = bytes.indexOf(10);
+        const { kinds } = JSON.parse(bytes.subarray(0, end).toString('utf8')) as { kinds: [string, number][] };
+        expect(end + 1 + kinds.reduce((sum, [, length]) => sum + length + 1, 0)).toBe(bytes.length);
+        for (const line of bytes.subarray(end + 1).toString('utf8').split('\n').filter((l) => l !== '')) {
+          const tab = line.indexOf('\t');
+          expect(() => [JSON.parse(line.slice(0, tab)), JSON.parse(line.slice(tab + 1))]).not.toThrow();
+        }
       }
     }
   });

@@ -141,3 +141,94 @@ describe('a warm plan is the cold plan', { timeout: 60_000 }, () => {
     }
   });
 });
+
+describe("in a git work tree, git's word stamps the files it vouches for", { timeout: 60_000 }, () => {
+  const git = (root: string, ...args: string[]) => execFileSync('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', ...args], { cwd: root });
+  const committed = () => {
+    const root = project();
+    git(root, 'init', '-q', '-b', 'main');
+    git(root, 'add', '-A');
+    git(root, 'commit', '-qm', 'demo');
+    return root;
+  };
+
+  it('primed, a plan in git is all from the cache and the cold plan', async ({ expect }) => {
+    const root = committed();
+    const first = await plan(root);
+    expect(first.misses).toBeGreaterThan(0);
+    // The plan kept whole is not used: the test is of the files' entries.
+    fs.appendFileSync(path.join(root, 'src/webhooks/retry.ts'), 'export const retry = 1;\n');
+    dateBack(path.join(root, 'src/webhooks/retry.ts'));
+    const warm = await plan(root);
+    expect(warm.misses).toBeLessThanOrEqual(2);
+    expect(warm.plan).toBe((await cold(root)).plan);
+  });
+
+  it('an edit git does not look at (assume-unchanged, skip-worktree) is still seen', async ({ expect }) => {
+    const root = committed();
+    const before = await plan(root);
+    git(root, 'update-index', '--assume-unchanged', 'tests/capture.test.ts');
+    git(root, 'update-index', '--skip-worktree', 'specs/payments.spec.md');
+    for (const [file, from, to] of [
+      ['tests/capture.test.ts', 'authorized hold', 'authorized halt'],
+      ['specs/payments.spec.md', 'Payment Processing', 'Payment Prozessing'],
+    ]) {
+      fs.writeFileSync(path.join(root, file), fs.readFileSync(path.join(root, file), 'utf8').replace(from, to));
+      dateBack(path.join(root, file));
+    }
+    const r = await plan(root);
+    expect(r.plan).toContain('broken-test-link');
+    expect(r.plan).toContain('Payment Prozessing');
+    expect(r.plan).not.toBe(before.plan);
+    expect(r.plan).toBe((await cold(root)).plan);
+  });
+
+  it('a commit, a file deleted and one staged are seen, the plan kept whole too', async ({ expect }) => {
+    const root = committed();
+    await plan(root);
+    const test = path.join(root, 'tests/capture.test.ts');
+    fs.writeFileSync(test, fs.readFileSync(test, 'utf8').replace('authorized hold', 'authorized halt'));
+    git(root, 'commit', '-qam', 'rename a test');
+    const renamed = await plan(root);
+    expect(renamed.plan).toContain('broken-test-link');
+    expect(renamed.plan).toBe((await cold(root)).plan);
+    fs.rmSync(path.join(root, 'src/webhooks/retry.ts'), { force: true });
+    const spec = path.join(root, 'specs/payments.spec.md');
+    fs.writeFileSync(spec, fs.readFileSync(spec, 'utf8').replace('Payment Processing', 'Payment Prozessing'));
+    git(root, 'add', 'specs/payments.spec.md');
+    for (let i = 0; i < 2; i++) {
+      const r = await plan(root);
+      expect(r.plan).toContain('Payment Prozessing');
+      expect(r.plan).toBe((await cold(root)).plan);
+    }
+  });
+});
+
+describe('what is derived from a file git vouches for', () => {
+  it('is kept only when the file was not written as git looked (or a moment before)', async ({ expect }) => {
+    const { ParseCache } = await import('../src/artifacts/cache.js');
+    const root = tempProject();
+    const dir = path.join(root, 'cache');
+    fs.writeFileSync(path.join(root, 'a.ts'), 'one');
+    const listing = () => ({ set: new Set(['a.ts']), oids: new Map([['a.ts', 'f'.repeat(40)]]), askedAt: Date.now() });
+    const run = (value: string) => {
+      const cache = ParseCache.open(dir, 'test');
+      cache.markListed(root, listing());
+      const got = cache.fromFile('file:test', root, 'a.ts', () => value);
+      cache.save();
+      return got;
+    };
+    // Written a moment ago: git's word may predate the write, so nothing is kept.
+    expect(run('first')).toBe('first');
+    expect(run('second')).toBe('second');
+    dateBack(path.join(root, 'a.ts'));
+    expect(run('third')).toBe('third');
+    // Settled: kept, and the file is not read again while git vouches for the same object.
+    expect(run('fourth')).toBe('third');
+  });
+});
+
+/** Dates one file an hour back, as `settle` does a whole tree: the others keep the stat git indexed. */
+function dateBack(file: string): void {
+  fs.utimesSync(file, new Date(Date.now() - 3_600_000), new Date(Date.now() - 3_600_000));
+}

@@ -5,30 +5,49 @@
 // stamp is unchanged the file is not opened).
 //
 // One file, written atomically after a run that changed something: a header
-// line, then one line per kind of entry, parsed only when a run first asks for
-// that kind (a warm plan never parses the 12 MB of API declarations its
-// per-spec results make unneeded). Each line carries its own digest, so a line
-// garbled by hand or by a crash is ignored, as is a file from another sdna
-// version: it is a cache, never an error.
+// line, then a section per kind of entry, a line per entry (its key and its
+// value as JSON, a tab between). A run reads the header, then only the
+// sections of the kinds it asks for, where the header says they lie (a scoped
+// plan never reads the 14 MB of the whole plan kept, nor the 12 MB of API
+// declarations), and parses only the entries it looks up: a hook's plan that
+// needs a few specs' tests does not build objects for ten thousand. A garbled
+// entry or section is a miss, a file from another sdna version is ignored:
+// it is a cache, never an error.
 
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { writeFileAtomic } from '../util/files.js';
 import type { CodeCacheDir } from '../util/compiled.js';
-import { GuardedReader, readNamedFile } from '../util/guarded.js';
+import type { FileList } from '../util/files.js';
+import { GuardedReader } from '../util/guarded.js';
 
 const FILE = 'parse-cache.json';
-const FORMAT = 3;
+const FORMAT = 4;
 
-/** The first line of the file; line i + 2 holds the entries of `kinds[i]` as one JSON object. */
+/** The first line of the file; the sections of `kinds` follow in order, each ending with a newline. */
 interface CacheHeader {
   format: number;
   /** The sdna version that wrote it: parse results may change between versions. */
   sdna: string;
-  /** Each kind's name and the sha1 of its line. */
-  kinds: [string, string][];
+  /** Each kind's name and its section's length in bytes (without its last newline). */
+  kinds: [string, number][];
 }
+
+/** Where a kind's section lies in the file loaded. */
+interface Stored {
+  offset: number;
+  length: number;
+}
+
+/** An entry this run used: its value, and its JSON when it came from the file as it is (written back without stringifying). */
+interface Used {
+  value: unknown;
+  raw?: string;
+}
+
+/** The header's longest sane size: a header without a newline this far in is not one. */
+const HEADER_MAX = 1 << 20;
 
 /** Kinds whose entries are keyed by a file's path: kept while the file is listed, dropped once it is gone. */
 const BY_FILE = /^file:/;
@@ -93,13 +112,14 @@ export function contentKey(text: string | Buffer): string {
 export class ParseCache {
   hits = 0;
   misses = 0;
-  /** Lines of the file as loaded, parsed on first use. */
-  private readonly lines: Map<string, { text: string; digest: string }>;
-  private readonly old = new Map<string, Record<string, unknown>>();
-  private readonly used: Record<string, Record<string, unknown>> = {};
+  /** The file as loaded: where each kind's section lies, read on first use. */
+  private readonly file: LoadedFile | undefined;
+  /** Each kind's entries as loaded: their JSON, parsed when looked up. */
+  private readonly old = new Map<string, Map<string, string>>();
+  private readonly used = new Map<string, Map<string, Used>>();
   private changed = false;
-  /** Files (absolute) that runs with this cache listed: entries by file for them are kept. */
-  private readonly listed = new Set<string>();
+  /** What runs with this cache listed, by root: entries by file for the files listed are kept, and git's object ids stamp files. */
+  private readonly listings = new Map<string, Pick<FileList, 'set' | 'oids' | 'askedAt'>>();
   private readonly started = Date.now();
   /** Each file's stamp, taken once per run. */
   private readonly stamps = new Map<string, string | undefined>();
@@ -109,7 +129,7 @@ export class ParseCache {
     private readonly version: string,
     private readonly within: string | undefined,
   ) {
-    this.lines = dir ? load(path.join(dir, FILE), version, within) : new Map();
+    this.file = dir ? LoadedFile.open(path.join(dir, FILE), version, within) : undefined;
   }
 
   /**
@@ -136,23 +156,29 @@ export class ParseCache {
     return this.dir === undefined ? undefined : { dir: this.dir, within: this.within };
   }
 
-  /** The kind's entries as loaded, parsed the first time they are asked for. */
-  private oldOf(kind: string): Record<string, unknown> {
+  /** The kind's entries as loaded (their JSON), split out of its section the first time they are asked for. */
+  private oldOf(kind: string): Map<string, string> {
     let entries = this.old.get(kind);
     if (entries === undefined) {
-      const line = this.lines.get(kind);
-      entries = {};
-      if (line !== undefined && contentKey(line.text) === line.digest) {
-        try {
-          const data = JSON.parse(line.text) as unknown;
-          if (typeof data === 'object' && data !== null && !Array.isArray(data)) entries = data as Record<string, unknown>;
-        } catch {
-          // Garbled: as if it were not there.
+      entries = new Map();
+      const section = this.file?.section(kind);
+      if (section) {
+        for (const line of section.split('\n')) {
+          // A JSON string has no raw tab: the first one ends the key.
+          const tab = line.indexOf('\t');
+          const key = tab > 1 && line[0] === '"' && line[tab - 1] === '"' ? keyOf(line.slice(0, tab)) : undefined;
+          if (key !== undefined) entries.set(key, line.slice(tab + 1));
         }
       }
       this.old.set(kind, entries);
     }
     return entries;
+  }
+
+  private usedOf(kind: string): Map<string, Used> {
+    let bucket = this.used.get(kind);
+    if (bucket === undefined) this.used.set(kind, (bucket = new Map()));
+    return bucket;
   }
 
   /** The cached value for `key` of `kind`, or what `compute` returns (then cached). */
@@ -166,27 +192,44 @@ export class ParseCache {
 
   /** Whether `key` of `kind` is cached, without counting a hit or a miss or keeping it. */
   peek(kind: string, key: string): boolean {
-    return key in (this.used[kind] ?? {}) || key in this.oldOf(kind);
+    return this.used.get(kind)?.has(key) === true || this.oldOf(kind).has(key);
   }
 
   /** The cached value for `key` of `kind`, if any (for work that is done in batches). */
   lookup<T>(kind: string, key: string): T | undefined {
-    const bucket = (this.used[kind] ??= {});
-    if (key in bucket) return bucket[key] as T;
-    const old = this.oldOf(kind);
-    if (key in old) {
-      this.hits++;
-      bucket[key] = old[key];
-      return old[key] as T;
+    const bucket = this.usedOf(kind);
+    const used = bucket.get(key);
+    if (used !== undefined) return used.value as T;
+    const raw = this.oldOf(kind).get(key);
+    if (raw !== undefined) {
+      let value: unknown;
+      try {
+        value = JSON.parse(raw);
+      } catch {
+        // Garbled: a miss.
+      }
+      if (value !== undefined && value !== null) {
+        this.hits++;
+        bucket.set(key, { value, raw });
+        return value as T;
+      }
     }
     this.misses++;
     return undefined;
   }
 
-  /** Files a run listed, so that what was derived from them is kept for the next run. */
-  markListed(root: string, files: Iterable<string>): void {
-    if (!this.dir) return;
-    for (const f of files) this.listed.add(fileKey(root, f));
+  /**
+   * Files a run listed, so that what was derived from them is kept for the
+   * next run; a file git vouches for is stamped by its object id, not stat'ed.
+   */
+  markListed(root: string, listing: Pick<FileList, 'set' | 'oids' | 'askedAt'>): void {
+    if (this.dir) this.listings.set(root, listing);
+  }
+
+  /** Whether an entry's key (see `fileKey`) names a file some run listed. */
+  private isListed(key: string): boolean {
+    for (const [root, { set }] of this.listings) if (key.length > root.length && key.startsWith(root) && key[root.length] === path.sep && set.has(key.slice(root.length + 1))) return true;
+    return false;
   }
 
   /**
@@ -204,7 +247,7 @@ export class ParseCache {
     const hit = stamp === undefined ? undefined : this.lookup<[string, T]>(kind, key);
     if (Array.isArray(hit) && hit[0] === stamp) return hit[1];
     const value = derive();
-    if (stamp !== undefined && value !== undefined) this.store(kind, key, [stamp, value]);
+    if (stamp !== undefined && value !== undefined && this.settled(root, [file, ...companions])) this.store(kind, key, [stamp, value]);
     return value;
   }
 
@@ -213,7 +256,7 @@ export class ParseCache {
     if (!this.dir) return;
     const key = fileKey(root, file);
     const stamp = this.stampOf(root, file, []);
-    if (stamp !== undefined) this.store(kind, key, [stamp, value]);
+    if (stamp !== undefined && this.settled(root, [file])) this.store(kind, key, [stamp, value]);
   }
 
 
@@ -227,14 +270,34 @@ export class ParseCache {
   }
 
   /** The stamps of a file and its companions, taken once per run (see `joinedStamp`). */
-  private stampOf(root: string, file: string, companions: readonly string[]): string | undefined {
+  stampOf(root: string, file: string, companions: readonly string[]): string | undefined {
     return joinedStamp([file, ...companions], (f) => this.stamp(root, f), (f) => fs.existsSync(projectPath(root, f)));
   }
 
+  /** A file's stamp: its object id when git vouches for it, else what `fileStamp` says. */
   private stamp(root: string, file: string): string | undefined {
+    const oid = this.listings.get(root)?.oids?.get(file);
+    if (oid !== undefined) return `git:${oid}`;
     const key = fileKey(root, file);
     if (!this.stamps.has(key)) this.stamps.set(key, fileStamp(projectPath(root, file), this.started));
     return this.stamps.get(key);
+  }
+
+  /**
+   * Whether what was just derived from `files` may be kept under their stamps.
+   * A stat stamp was taken before the read, so a write since makes a new one.
+   * An object id is what git vouched for when it listed the files: a file
+   * written after that (or a moment before: timestamps are coarse) may not
+   * hold it, and is not kept (one stat, for a file just read).
+   */
+  settled(root: string, files: readonly string[]): boolean {
+    const listing = this.listings.get(root);
+    for (const file of files) {
+      if (!listing?.oids?.has(file)) continue;
+      const stat = fs.statSync(projectPath(root, file), { throwIfNoEntry: false });
+      if (!stat || stat.mtimeMs > (listing.askedAt ?? this.started) - RACY_MS) return false;
+    }
+    return true;
   }
 
   /**
@@ -252,7 +315,7 @@ export class ParseCache {
   }
 
   store<T>(kind: string, key: string, value: T): void {
-    (this.used[kind] ??= {})[key] = value;
+    this.usedOf(kind).set(key, { value });
     this.changed = true;
   }
 
@@ -260,39 +323,133 @@ export class ParseCache {
   save(): void {
     if (!this.dir) return;
     // An entry the run did not use is dropped, unless it is by a file still listed.
-    const keeps = (kind: string, key: string) => key in this.used[kind] || (BY_FILE.test(kind) && this.listed.has(key));
-    const drops = Object.keys(this.used).some((kind) => Object.keys(this.oldOf(kind)).some((key) => !keeps(kind, key)));
+    const keeps = (kind: string, key: string, used: Map<string, Used>) => used.has(key) || (BY_FILE.test(kind) && this.isListed(key));
+    const drops = [...this.used].some(([kind, used]) => [...this.oldOf(kind).keys()].some((key) => !keeps(kind, key, used)));
     if (!this.changed && !drops) return;
-    const out: [string, string][] = [];
-    for (const [kind, line] of this.lines) {
+    const sections: [string, string][] = [];
+    for (const kind of this.file?.kinds() ?? []) {
       // A kind of work this run did not do at all (API declarations, when every spec's result was cached) keeps what it cached.
-      if (!(kind in this.used) && contentKey(line.text) === line.digest) out.push([kind, line.text]);
+      const section = this.used.has(kind) ? undefined : this.file?.section(kind);
+      if (section !== undefined) sections.push([kind, section]);
     }
-    for (const [kind, entries] of Object.entries(this.used)) {
-      const kept = Object.entries(this.oldOf(kind)).filter(([key]) => !(key in entries) && keeps(kind, key));
-      out.push([kind, JSON.stringify({ ...Object.fromEntries(kept), ...entries })]);
+    for (const [kind, used] of this.used) {
+      const lines: string[] = [];
+      for (const [key, raw] of this.oldOf(kind)) if (!used.has(key) && keeps(kind, key, used)) lines.push(`${JSON.stringify(key)}\t${raw}`);
+      for (const [key, { value, raw }] of used) lines.push(`${JSON.stringify(key)}\t${raw ?? JSON.stringify(value)}`);
+      sections.push([kind, lines.join('\n')]);
     }
-    const header: CacheHeader = { format: FORMAT, sdna: this.version, kinds: out.map(([kind, text]) => [kind, contentKey(text)]) };
+    const header: CacheHeader = { format: FORMAT, sdna: this.version, kinds: sections.map(([kind, text]) => [kind, Buffer.byteLength(text)]) };
     try {
-      writeFileAtomic(path.join(this.dir, FILE), [JSON.stringify(header), ...out.map(([, text]) => text)].join('\n') + '\n', { within: this.within });
+      writeFileAtomic(path.join(this.dir, FILE), [JSON.stringify(header), ...sections.map(([, text]) => text)].join('\n') + '\n', { within: this.within });
     } catch {
       // A cache that cannot be written is only a slower next run.
     }
   }
 }
 
-function load(file: string, version: string, within: string | undefined): Map<string, { text: string; digest: string }> {
-  const lines = new Map<string, { text: string; digest: string }>();
+/** A key as written (a JSON string), or undefined when garbled. */
+function keyOf(literal: string): string | undefined {
+  if (!literal.includes('\\')) return literal.slice(1, -1);
   try {
-    const text = within === undefined ? readNamedFile(file, 'cache') : new GuardedReader(within).text(file, 'cache');
-    const all = text.split('\n');
-    const header = JSON.parse(all[0]) as Partial<CacheHeader> | null;
-    if (header?.format !== FORMAT || header.sdna !== version || !Array.isArray(header.kinds)) return lines;
-    header.kinds.forEach((entry, i) => {
-      if (Array.isArray(entry) && typeof entry[0] === 'string' && typeof entry[1] === 'string' && typeof all[i + 1] === 'string') lines.set(entry[0], { text: all[i + 1], digest: entry[1] });
-    });
+    const key = JSON.parse(literal) as unknown;
+    return typeof key === 'string' ? key : undefined;
   } catch {
-    // Missing, refused (a symlink out of the root, a FIFO), or garbled: an empty cache.
+    return undefined;
   }
-  return lines;
+}
+
+/**
+ * The cache file of an earlier run: its header read, its sections read one by
+ * one when asked for. A section is read only while the file is the one whose
+ * header was read (an atomic rewrite by a concurrent run makes a new file).
+ */
+class LoadedFile {
+  private constructor(
+    private readonly path: string,
+    private readonly within: string | undefined,
+    private readonly identity: string,
+    private readonly stored: Map<string, Stored>,
+  ) {}
+
+  /** The file's header, or undefined when it is missing, refused (a symlink out of the root, a FIFO), garbled or another version's. */
+  static open(file: string, version: string, within: string | undefined): LoadedFile | undefined {
+    try {
+      return openCache(file, within, (fd, stat) => {
+        const head = readHeader(fd);
+        const header = JSON.parse(head.toString('utf8')) as Partial<CacheHeader> | null;
+        if (header?.format !== FORMAT || header.sdna !== version || !Array.isArray(header.kinds)) return undefined;
+        const stored = new Map<string, Stored>();
+        let offset = head.length + 1;
+        for (const entry of header.kinds) {
+          if (!Array.isArray(entry) || typeof entry[0] !== 'string' || !Number.isSafeInteger(entry[1]) || entry[1] < 0) break;
+          stored.set(entry[0], { offset, length: entry[1] });
+          offset += entry[1] + 1;
+        }
+        return new LoadedFile(file, within, identityOf(stat), stored);
+      });
+    } catch {
+      return undefined;
+    }
+  }
+
+  kinds(): string[] {
+    return [...this.stored.keys()];
+  }
+
+  /** The kind's section, or undefined when the file has none or was replaced since. */
+  section(kind: string): string | undefined {
+    const at = this.stored.get(kind);
+    if (at === undefined) return undefined;
+    try {
+      return openCache(this.path, this.within, (fd, stat) => {
+        if (identityOf(stat) !== this.identity || at.offset + at.length > stat.size) return undefined;
+        const bytes = Buffer.allocUnsafe(at.length);
+        let read = 0;
+        while (read < at.length) {
+          const n = fs.readSync(fd, bytes, read, at.length - read, at.offset + read);
+          if (n === 0) return undefined;
+          read += n;
+        }
+        return bytes.toString('utf8');
+      });
+    } catch {
+      return undefined;
+    }
+  }
+}
+
+/** `use` of the cache file opened through the guarded reader (in the project root, or anywhere for a `--cache-dir`), closed after. */
+function openCache<T>(file: string, within: string | undefined, use: (fd: number, stat: fs.Stats) => T): T {
+  // A `--cache-dir` may be anywhere (its own folder is its root), but the file must still be a regular one under the cap.
+  const named = within === undefined ? realOr(file) : file;
+  const { fd, stat } = new GuardedReader(within ?? path.dirname(named)).openChecked(within === undefined ? path.basename(named) : file, 'cache');
+  try {
+    return use(fd, stat);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+function realOr(file: string): string {
+  try {
+    return fs.realpathSync.native(file);
+  } catch {
+    return file;
+  }
+}
+
+const identityOf = (stat: fs.Stats) => `${stat.ino}:${stat.size}:${stat.mtimeMs}:${stat.ctimeMs}`;
+
+/** The bytes before the first newline. */
+function readHeader(fd: number): Buffer {
+  let buf = Buffer.allocUnsafe(1 << 14);
+  let length = 0;
+  for (;;) {
+    const n = fs.readSync(fd, buf, length, buf.length - length, length);
+    const end = buf.subarray(length, length + n).indexOf(10);
+    if (end !== -1) return buf.subarray(0, length + end);
+    length += n;
+    if (n === 0 || length >= HEADER_MAX) throw new Error('no header');
+    if (length === buf.length) buf = Buffer.concat([buf, Buffer.allocUnsafe(buf.length)]);
+  }
 }

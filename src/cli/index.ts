@@ -26,7 +26,7 @@ import { DEFAULT_CONCURRENCY } from '../checks/semantic/defaults.js';
 import { DEFAULT_MODEL } from '../checks/semantic/cost.js';
 import { readModel } from '../read-model.js';
 import { createWorkspacePlan, selectPackages, workspacePackages } from '../workspace.js';
-import { listFiles, listFilesAsync, writeFileAtomic } from '../util/files.js';
+import { listFiles, listFilesAsync, writeFileAtomic, type FileList } from '../util/files.js';
 import { closest, kebab, numbered, plural } from '../util/text.js';
 import { FORMATS, READERS } from '../formats/readers.js';
 import { enablePerformance, performanceReport, timed, timedAsync } from '../util/perf.js';
@@ -171,13 +171,11 @@ async function runPlan(flags: PlanFlags, files: string[] = [], requests = report
   if (wanted && !packages) throw new SdnaError(`--workspace: ${config.root} is not the root of an npm or pnpm workspace without an sdna config of its own (no "workspaces" in package.json, no pnpm-workspace.yaml)`);
   // git lists the files while the change is asked for and the cache loads.
   const listing = flags.from === undefined && !(packages && packages.length > 0) ? listFilesAsync(config.root) : undefined;
-  // Asked before the plan: a bad ref is one line, not a plan's worth of waiting.
-  const change = timed('ask git what changed', () => changeOf(flags, files, config.root, cwd));
+  // git answers while the plan reads the specs and claims; a bad ref is still one line, and nothing is printed before it.
+  const change = changeOf(flags, files, config.root, cwd, listing);
   const cacheDir = flags.cache === false ? undefined : flags.cacheDir ? path.resolve(cwd, flags.cacheDir) : ParseCache.defaultDir(config.root);
   const cache = timed('load cache', () => ParseCache.open(cacheDir, pkg.version, flags.cacheDir ? undefined : config.root));
   const model = flags.from === undefined ? undefined : await readInterchange(path.resolve(cwd, flags.from));
-  // git's listing knows the untracked files a branch adds: no second walk of the tree for them.
-  if (change?.untracked) for (const f of (listing && (await listing).untracked) ?? untrackedFiles(config.root, '--since')) change.files.add(f);
   let plan = await timedAsync('plan', () =>
     packages && packages.length > 0
       ? createWorkspacePlan(wanted ? undefined : config, config.root, selectPackages(packages, wanted), { cache })
@@ -190,7 +188,7 @@ async function runPlan(flags: PlanFlags, files: string[] = [], requests = report
     const whole = plan;
     plan = { ...plan, specDiff: await timedAsync('spec diff', () => specDiffFor(config, whole, String(flags.base), `--base ${flags.base}`)) };
   }
-  if (change) plan = scopeToChange(plan, change.files, change.by, levels(config.rules, config.overrides), config.source);
+  if (change) plan = scopeToChange(plan, await change.files, change.by, levels(config.rules, config.overrides), config.source);
   refuseWithoutSemantic(flags, ['model', 'maxCost', 'concurrency', 'timeout', 'changed', 'tests', 'confirm', 'batch', 'capability']);
   if (flags.semantic) plan = await timedAsync('semantic', () => semantic(plan, config, flags, cacheDir, cache));
   // A plan scoped to a change leaves the cache as it was: rewriting all of it would cost more than the few files it read.
@@ -205,19 +203,33 @@ async function runPlan(flags: PlanFlags, files: string[] = [], requests = report
 }
 
 /**
- * The change a plan is scoped to: `--since <ref>`, `--staged`, or files (as a
- * hook passes them); undefined for the whole project. `untracked`: the change
- * is a branch's, and the untracked files belong to it (the caller adds them).
+ * The change a plan is scoped to: `--since <ref>` (with the untracked files:
+ * they belong to the branch), `--staged`, or files (as a hook passes them);
+ * undefined for the whole project. The files come as git answers.
  */
-function changeOf(flags: PlanFlags, files: string[], root: string, cwd: string): { files: Set<string>; by: string; untracked?: boolean } | undefined {
+function changeOf(flags: PlanFlags, files: string[], root: string, cwd: string, listing: Promise<FileList> | undefined): { files: Promise<Set<string>>; by: string } | undefined {
   const ways = [flags.since !== undefined && '--since', flags.staged && '--staged', files.length > 0 && 'file arguments'].filter(Boolean);
   if (ways.length > 1) throw new SdnaError(`${ways.join(' and ')} each choose what to plan: give one of them`);
-  if (flags.since !== undefined) return { files: changedFromMergeBase(root, String(flags.since), '--since'), by: `--since ${String(flags.since)}`, untracked: true };
-  if (flags.staged) return { files: stagedFiles(root), by: '--staged' };
+  const asked = (promise: Promise<Set<string>>) => {
+    const timed = timedAsync('ask git what changed', () => promise);
+    // Awaited later (by the plan, once it needs the change): a failure before then is not an unhandled one.
+    timed.catch(() => undefined);
+    return timed;
+  };
+  if (flags.since !== undefined) {
+    const since = async () => {
+      const changed = await changedFromMergeBase(root, String(flags.since), '--since');
+      // git's listing knows the untracked files a branch adds: no second walk of the tree for them.
+      for (const f of (listing && (await listing).untracked) ?? untrackedFiles(root, '--since')) changed.add(f);
+      return changed;
+    };
+    return { files: asked(since()), by: `--since ${String(flags.since)}` };
+  }
+  if (flags.staged) return { files: asked(stagedFiles(root)), by: '--staged' };
   if (files.length === 0) return undefined;
   // As lint-staged passes them: absolute, or from the current folder; files of other packages are not this project's.
   const inRoot = files.map((f) => path.relative(root, path.resolve(cwd, String(f)))).filter((f) => f !== '' && !f.startsWith('..') && !path.isAbsolute(f));
-  return { files: new Set(inRoot.map((f) => f.split(path.sep).join('/'))), by: plural(files.length, 'file') };
+  return { files: Promise.resolve(new Set(inRoot.map((f) => f.split(path.sep).join('/')))), by: plural(files.length, 'file') };
 }
 
 /** `--semantic`: the model's verdicts join the plan, gated at the same levels. Without a key, the static plan stands. */

@@ -1,12 +1,11 @@
 // Lists the project's files once per run. Sync calls on purpose: on two cores they
 // beat fs.promises 2-3x for thousands of small files.
 
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import { SdnaError } from './errors.js';
-import { GitFailed, git } from './git.js';
+import { GitFailed, git, gitAsync } from './git.js';
 import { GuardedReader } from './guarded.js';
 import { isInside } from './paths.js';
 
@@ -28,6 +27,9 @@ export const SKIPPED_DIRS = new Set([
   '.cache',
 ]);
 
+/** A path with a skipped folder in it. */
+const SKIPPED_PATH = new RegExp(`(?:^|/)(?:${[...SKIPPED_DIRS].map((d) => d.replace(/\./g, '\\.')).join('|')})(?:/|$)`);
+
 export interface FileList {
   /** Regular files (and symlinks to regular files inside the root), root-relative, `/`-separated, sorted. */
   files: string[];
@@ -39,6 +41,15 @@ export interface FileList {
   by: 'git' | 'walk';
   /** Listed files git does not track (git's listing only). */
   untracked?: string[];
+  /**
+   * Tracked files whose work-tree copy git vouches is the blob it indexed, by
+   * their object id (git's listing only): what they hold is known without
+   * stat'ing them. A file git cannot vouch for (modified, or flagged
+   * assume-unchanged or skip-worktree) has none.
+   */
+  oids?: Map<string, string>;
+  /** When git was asked (`Date.now()`): git vouched for the files as they were then. */
+  askedAt?: number;
 }
 
 interface Rules {
@@ -84,14 +95,19 @@ export function listFiles(root: string): FileList {
 
 /** The same, with git's two listings run side by side (a plan's listing, where every millisecond shows). */
 export async function listFilesAsync(root: string): Promise<FileList> {
-  const [listed, deleted] = await Promise.all([runGitAsync(root, LIST), runGitAsync(root, DELETED)]);
-  return (listed !== undefined ? fromGit(root, listed, deleted ?? '') : undefined) ?? walkListing(root);
+  const askedAt = Date.now();
+  const [listed, dirty] = await Promise.all([runGitAsync(root, LIST), runGitAsync(root, DIRTY)]);
+  return (listed !== undefined && dirty !== undefined ? fromGit(root, listed, dirty, askedAt) : undefined) ?? walkListing(root);
 }
 
-/** Tracked files with their mode (a symlink's is 120000), and untracked ones not ignored. */
-const LIST = ['ls-files', '-z', '--stage', '--cached', '--others', '--exclude-standard'];
-/** Tracked files deleted from the work tree: git stats them faster than Node would. */
-const DELETED = ['ls-files', '-z', '--deleted'];
+/** Tracked files with their tag (`H`: git vouches for the work-tree copy), mode (a symlink's is 120000) and object id, and untracked ones not ignored. */
+const LIST = ['ls-files', '-z', '-v', '--stage', '--cached', '--others', '--exclude-standard'];
+/**
+ * Tracked files whose work-tree copy is not what git indexed, with a status
+ * (`D`: deleted): git stats them against its index faster than Node would, and
+ * (a plumbing command) never takes a file whose stat changed for unchanged.
+ */
+const DIRTY = ['diff-files', '-z', '--name-status', '--relative'];
 
 /** git's answer, or undefined when git is missing or fails (no work tree): the walk lists instead. */
 function runGit(root: string, args: string[]): string | undefined {
@@ -104,9 +120,7 @@ function runGit(root: string, args: string[]): string | undefined {
 }
 
 function runGitAsync(root: string, args: string[]): Promise<string | undefined> {
-  return new Promise((resolve) => {
-    execFile('git', args, { cwd: root, maxBuffer: 1 << 30, windowsHide: true, encoding: 'utf8' }, (error, stdout) => resolve(error ? undefined : stdout));
-  });
+  return gitAsync(root, args).catch(() => undefined);
 }
 
 const SYMLINK_MODE = '120000';
@@ -118,8 +132,15 @@ const SUBMODULE_MODE = '160000';
  * file is taken as git lists it. Undefined when git lists nothing (a folder
  * the enclosing repository ignores): the walk lists instead.
  */
-function fromGit(root: string, listed: string, deletedList: string): FileList | undefined {
-  const deleted = new Set(deletedList.split('\0'));
+function fromGit(root: string, listed: string, dirtyList: string, askedAt: number): FileList | undefined {
+  const deleted = new Set<string>();
+  const dirty = new Set<string>();
+  const statuses = dirtyList.split('\0');
+  for (let i = 0; i + 1 < statuses.length; i += 2) {
+    dirty.add(statuses[i + 1]);
+    if (statuses[i] === 'D') deleted.add(statuses[i + 1]);
+  }
+  const oids = new Map<string, string>();
   const files = new Set<string>();
   const untracked: string[] = [];
   const refused: FileList['refused'] = [];
@@ -127,11 +148,12 @@ function fromGit(root: string, listed: string, deletedList: string): FileList | 
   const subtrees: string[] = [];
   for (const entry of listed.split('\0')) {
     if (entry === '') continue;
-    // Tracked: `<mode> <object> <stage>\t<path>`; untracked: the path alone.
-    const tab = /^\d{6} [0-9a-f]+ \d\t/.exec(entry);
-    const file = tab ? entry.slice(tab[0].length) : entry;
-    const mode = tab ? entry.slice(0, 6) : undefined;
-    if (files.has(file) || deleted.has(file) || file.split('/').some((part) => SKIPPED_DIRS.has(part))) continue;
+    // Tracked: `<tag> <mode> <object> <stage>\t<path>`; untracked: `? <path>`.
+    const tracked = entry[0] !== '?';
+    const tab = tracked ? entry.indexOf('\t') : 1;
+    const file = entry.slice(tab + 1);
+    const mode = tracked ? entry.slice(2, 8) : undefined;
+    if (files.has(file) || deleted.has(file) || SKIPPED_PATH.test(file)) continue;
     // A nested repository (untracked, listed as `dir/`) or a submodule: its files are walked, as the walk would.
     if (file.endsWith('/') || mode === SUBMODULE_MODE) {
       subtrees.push(file.replace(/\/$/, ''));
@@ -139,6 +161,7 @@ function fromGit(root: string, listed: string, deletedList: string): FileList | 
     }
     if (mode !== undefined && mode !== SYMLINK_MODE) {
       files.add(file);
+      if (entry[0] === 'H' && entry[tab - 1] === '0' && !dirty.has(file)) oids.set(file, entry.slice(9, tab - 2));
       continue;
     }
     const stat = fs.lstatSync(path.join(root, file), { throwIfNoEntry: false });
@@ -163,13 +186,15 @@ function fromGit(root: string, listed: string, deletedList: string): FileList | 
   for (const dir of subtrees) for (const f of walkListing(path.join(root, dir)).files) files.add(`${dir}/${f}`);
   const sorted = [...files].sort();
   refused.sort((a, b) => (a.file < b.file ? -1 : 1));
-  return { files: sorted, set: new Set(sorted), refused, by: 'git', untracked: untracked.sort() };
+  return { files: sorted, set: new Set(sorted), refused, by: 'git', untracked: untracked.sort(), oids, askedAt };
 }
 
 /** git's listing, or undefined outside a git work tree (for tests that compare it with the walk). */
 export function gitListing(root: string): FileList | undefined {
+  const askedAt = Date.now();
   const listed = runGit(root, LIST);
-  return listed === undefined ? undefined : fromGit(root, listed, runGit(root, DELETED) ?? '');
+  const dirty = listed === undefined ? undefined : runGit(root, DIRTY);
+  return listed === undefined || dirty === undefined ? undefined : fromGit(root, listed, dirty, askedAt);
 }
 
 const OUTSIDE = 'it is a symlink that leads outside the project root; sdna reads nothing outside it';

@@ -4,7 +4,7 @@
 // the top of the repository. Each failure the user can cause is one line
 // naming the flag it came from.
 
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { SdnaError } from './errors.js';
 
 /** A git command that failed: git missing (`notInstalled`), or git's own first line of complaint. */
@@ -22,31 +22,59 @@ export function gitBytes(root: string, args: string[], input?: string): Buffer {
   try {
     return execFileSync('git', args, { cwd: root, input, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'], maxBuffer: 1 << 30 });
   } catch (error) {
-    const e = error as { code?: string; stderr?: Buffer | string };
-    if (e.code === 'ENOENT') throw new GitFailed('git is not installed (or not on PATH)', true);
-    const why = String(e.stderr ?? '').split('\n').find((l) => l.trim() !== '') ?? 'git failed';
-    throw new GitFailed(why.replace(/^(fatal|error): /, ''), false);
+    throw failure(error as { code?: string; stderr?: Buffer | string });
   }
 }
 
 export const git = (root: string, args: string[]): string => gitBytes(root, args).toString('utf8');
 
-/** `git` for a flag: its failures as one line that names the flag (and the ref, with what to pass instead). */
+/** `git`, without blocking: a plan goes on while git answers. Rejects with GitFailed. */
+export function gitAsync(root: string, args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile('git', args, { cwd: root, maxBuffer: 1 << 30, windowsHide: true, encoding: 'utf8' }, (error, stdout, stderr) => {
+      if (!error) resolve(stdout);
+      else reject(failure({ code: (error as { code?: unknown }).code as string | undefined, stderr }));
+    });
+  });
+}
+
+function failure(e: { code?: string; stderr?: Buffer | string }): GitFailed {
+  if (e.code === 'ENOENT') return new GitFailed('git is not installed (or not on PATH)', true);
+  const why = String(e.stderr ?? '').split('\n').find((l) => l.trim() !== '') ?? 'git failed';
+  return new GitFailed(why.replace(/^(fatal|error): /, ''), false);
+}
+
+/** A git failure as one line that names the flag (and the ref, with what to pass instead). */
+function wordFailure(error: unknown, root: string, flag: string, ref?: string): unknown {
+  if (!(error instanceof GitFailed)) return error;
+  if (error.notInstalled) return new SdnaError(`${flag} needs git, and git is not installed (or not on PATH)`);
+  if (/not a git repository/i.test(error.why)) return new SdnaError(`${flag}: ${root} is not in a git repository (run it in a clone, or pass the changed files as arguments)`);
+  return new SdnaError(`${flag}${ref === undefined ? '' : ` ${ref}`}: ${error.why}${ref === undefined ? '' : ' (pass a branch, tag or commit of this repository, such as origin/main)'}`);
+}
+
+/** `git` for a flag: its failures worded by `wordFailure`. */
 function gitFor(root: string, args: string[], flag: string, ref?: string): string {
   try {
     return git(root, args);
   } catch (error) {
-    if (!(error instanceof GitFailed)) throw error;
-    if (error.notInstalled) throw new SdnaError(`${flag} needs git, and git is not installed (or not on PATH)`);
-    if (/not a git repository/i.test(error.why)) throw new SdnaError(`${flag}: ${root} is not in a git repository (run it in a clone, or pass the changed files as arguments)`);
-    throw new SdnaError(`${flag}${ref === undefined ? '' : ` ${ref}`}: ${error.why}${ref === undefined ? '' : ' (pass a branch, tag or commit of this repository, such as origin/main)'}`);
+    throw wordFailure(error, root, flag, ref);
+  }
+}
+
+async function gitForAsync(root: string, args: string[], flag: string, ref?: string): Promise<string> {
+  try {
+    return await gitAsync(root, args);
+  } catch (error) {
+    throw wordFailure(error, root, flag, ref);
   }
 }
 
 /** Outside a repository, `git diff` compares folders instead: asked first, so the message says what is wrong. */
 function inRepository(root: string, flag: string): void {
-  gitFor(root, ['rev-parse', '--is-inside-work-tree'], flag);
+  gitFor(root, IN_WORK_TREE, flag);
 }
+
+const IN_WORK_TREE = ['rev-parse', '--is-inside-work-tree'];
 
 const lines = (text: string) => text.split('\n').filter((l) => l !== '');
 
@@ -61,27 +89,29 @@ export function changedSince(root: string, ref: string, flag = '--changed'): Set
  * the caller has them from its listing), through `run` (which words git's failures).
  */
 export function changedFiles(run: (args: string[]) => string, ref: string, untracked = true): Set<string> {
-  // `--relative` gives paths from the root (the current folder of git), and only those under it.
-  const diff = run(['diff', '--name-only', '--relative', '--no-renames', ref, '--']);
+  const diff = run(diffFrom(ref));
   const others = untracked ? lines(run(UNTRACKED)) : [];
   return new Set([...lines(diff), ...others]);
 }
+
+// `--relative` gives paths from the root (the current folder of git), and only those under it.
+const diffFrom = (ref: string) => ['diff', '--name-only', '--relative', '--no-renames', ref, '--'];
 
 /**
  * The tracked files a branch changed since it left `ref` (from their merge
  * base), committed or not; the caller adds the untracked ones (a plan has them
  * from its listing; `untrackedFiles` otherwise).
  */
-export function changedFromMergeBase(root: string, ref: string, flag: string): Set<string> {
-  inRepository(root, flag);
-  const base = gitFor(root, ['merge-base', ref, 'HEAD'], flag, ref).trim();
-  return changedFiles((args) => gitFor(root, args, flag, base), base, false);
+export async function changedFromMergeBase(root: string, ref: string, flag: string): Promise<Set<string>> {
+  // No need to ask first whether this is a repository: outside one, merge-base says so.
+  const base = (await gitForAsync(root, ['merge-base', ref, 'HEAD'], flag, ref)).trim();
+  return new Set(lines(await gitForAsync(root, diffFrom(base), flag, base)));
 }
 
 /** Root-relative paths staged for the next commit (deleted ones left out: nothing to plan in them). */
-export function stagedFiles(root: string, flag = '--staged'): Set<string> {
-  inRepository(root, flag);
-  return new Set(lines(gitFor(root, ['diff', '--cached', '--name-only', '--relative', '--no-renames', '--diff-filter=d'], flag)));
+export async function stagedFiles(root: string, flag = '--staged'): Promise<Set<string>> {
+  await gitForAsync(root, IN_WORK_TREE, flag);
+  return new Set(lines(await gitForAsync(root, ['diff', '--cached', '--name-only', '--relative', '--no-renames', '--diff-filter=d'], flag)));
 }
 
 /** Untracked files, not ignored, under `root`. */

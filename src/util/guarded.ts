@@ -93,6 +93,7 @@ export class GuardedReader {
   private buf = Buffer.allocUnsafe(1 << 16);
   /** The size fstat gave the file opened last. */
   private size = 0;
+  private stat: fs.Stats | undefined;
 
   constructor(root: string) {
     this.root = path.resolve(root);
@@ -133,6 +134,15 @@ export class GuardedReader {
 
   text(file: string, kind: ReadKind): string {
     return this.bytes(file, kind).toString('utf8');
+  }
+
+  /**
+   * The file opened after the same checks as `bytes`, with its fstat, for a
+   * caller that reads only parts of it; the caller closes `fd`. Throws ReadRefused.
+   */
+  openChecked(file: string, kind: ReadKind): { fd: number; stat: fs.Stats } {
+    const fd = this.open(this.relative(file), kind);
+    return { fd, stat: this.stat as fs.Stats };
   }
 
   /** The text, or undefined when the file does not exist; other refusals throw. */
@@ -247,6 +257,7 @@ export class GuardedReader {
 
   private check(fd: number, rel: string, kind: ReadKind): void {
     const stat = fs.fstatSync(fd);
+    this.stat = stat;
     this.size = stat.size;
     if (!stat.isFile()) throw new ReadRefused(rel, 'not-a-file', `it is ${typeOf(stat)}, not a regular file`);
     if (stat.size > READ_LIMITS[kind]) throw tooLarge(rel, kind, stat.size);
