@@ -115,3 +115,20 @@ export function peakRss(argv, runs = 3) {
   fs.rmSync(hook, { force: true });
   return Math.max(...rss);
 }
+
+/**
+ * A copy of a corpus committed to git (made once, beside it): a repository as
+ * teams have it, where git vouches for the files sdna would otherwise stat.
+ */
+export function committedCopy(dir) {
+  const copy = `${dir}-committed`;
+  if (fs.existsSync(path.join(copy, '.git'))) return copy;
+  console.log(`committing ${path.basename(dir)} to git (once)...`);
+  fs.rmSync(copy, { recursive: true, force: true });
+  fs.cpSync(dir, copy, { recursive: true });
+  const git = (...args) => spawnSync('git', ['-c', 'user.email=bench@example.com', '-c', 'user.name=bench', ...args], { cwd: copy, stdio: 'ignore' });
+  git('init', '-q', '-b', 'main');
+  git('add', '-A');
+  git('commit', '-qm', 'corpus');
+  return copy;
+}

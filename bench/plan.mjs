@@ -13,6 +13,11 @@
 //   node bench/plan.mjs [--runs N] [--sizes 2000,20000,100000] [--no-knip] [--generator PATH]
 //
 // The generator is the benchmark corpus writer kept outside the project
+// The warm plan is timed twice: on the corpus as written (a plain folder: every
+// file is stat'ed) and on a copy committed to git (a repository as teams have
+// it: git vouches for the files it indexed, so sdna stats none of them), each
+// against the stat floor on the same tree.
+//
 // (default: ../shared/bench/make-corpus.mjs from the repository root, or
 // $SDNA_CORPUS_GENERATOR). Corpora are cached in .bench/ (git-ignored); knip is
 // installed once into .bench/knip at the version below.
@@ -22,7 +27,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import picomatch from 'picomatch';
-import { corpus, corpusVariant, flag, median, need, peakRss, repo, time } from './common.mjs';
+import { committedCopy, corpus, corpusVariant, flag, median, need, peakRss, repo, time } from './common.mjs';
 
 const runs = Number(flag('--runs', '7'));
 const sizes = flag('--sizes', '2000,20000').split(',').map(Number);
@@ -197,6 +202,10 @@ for (const files of sizes) {
     fs.rmSync(cacheDir, { recursive: true, force: true });
     const coldArgs = [cli, 'plan', '--root', dir, '--json', '--no-cache'];
     const warmArgs = [cli, 'plan', '--root', dir, '--json', '--cache-dir', cacheDir];
+    const gitDir = committedCopy(dir);
+    const gitCacheDir = `${cacheDir}-git`;
+    const warmGitArgs = [cli, 'plan', '--root', gitDir, '--json', '--cache-dir', gitCacheDir];
+    const statGitArgs = ['--input-type=module', '-e', STAT_FLOOR, gitDir];
     const readArgs = ['--input-type=module', '-e', READ_FLOOR, dir];
     const statArgs = ['--input-type=module', '-e', STAT_FLOOR, dir];
     const hasApi = variant === 'as written';
@@ -211,34 +220,41 @@ for (const files of sizes) {
     const plan = JSON.parse(first.r.stdout);
     time(warmArgs); // primes the cache
     if (time(warmArgs).r.stdout !== first.r.stdout) problemsOf(files, variant).push('the warm plan differs from the cold plan');
-    const t = { cold: [], warm: [], read: [], stat: [], ts: [], knip: [] };
+    time(warmGitArgs);
+    if (time(warmGitArgs).r.stdout.split(gitDir).join(dir) !== first.r.stdout) problemsOf(files, variant).push('the warm plan in git differs from the cold plan');
+    const t = { cold: [], warm: [], read: [], stat: [], ts: [], knip: [], warmGit: [], statGit: [] };
     for (let i = 0; i < runs; i++) {
       t.cold.push(time(coldArgs).ms);
       t.read.push(time(readArgs).ms);
       t.warm.push(time(warmArgs).ms);
       t.stat.push(time(statArgs).ms);
+      t.warmGit.push(time(warmGitArgs).ms);
+      t.statGit.push(time(statGitArgs).ms);
       if (hasApi) t.ts.push(time(tsArgs).ms);
     }
     // knip takes seconds to minutes: three runs, alternated with the floor's.
     if (knipArgs) for (let i = 0; i < 3; i++) t.knip.push(time(knipArgs).ms);
     fs.rmSync(cacheDir, { recursive: true, force: true });
+    fs.rmSync(gitCacheDir, { recursive: true, force: true });
     const peak = peakRss(coldArgs, files >= 100000 ? 1 : 3);
     // Pair by pair (run i of one against run i of the other, alternated), then the median: a drift in the machine's speed cancels out.
     const ratio = (a, b) => (t[a].length === t[b].length ? median(t[a].map((x, i) => x / t[b][i])) : median(t[a]) / median(t[b]));
     console.log(`\n${files} source files, ${variant} (${dir})`);
     console.log(`  cold  sdna plan --json --no-cache   ${ms(t.cold)}  ${ratio('cold', 'read').toFixed(2)}x the read+hash floor (${ms(t.read)})`);
     console.log(`  warm  sdna plan --json, cache primed ${ms(t.warm)}  ${ratio('warm', 'stat').toFixed(2)}x the stat floor (${ms(t.stat)})`);
+    console.log(`  warm, committed to git               ${ms(t.warmGit)}  ${ratio('warmGit', 'statGit').toFixed(2)}x the stat floor (${ms(t.statGit)})`);
     if (hasApi) console.log(`  API   cold plan over the TypeScript floor (${ms(t.ts)}): ${ratio('cold', 'ts').toFixed(2)}x`);
     if (t.knip.length) console.log(`  knip  ${ms(t.knip)}  ${ratio('knip', 'cold').toFixed(1)}x the cold plan`);
     console.log(`  peak RSS (cold) ${peak.toFixed(0)} MB`);
     const verdicts = [];
     if (!hasApi) verdicts.push(`cold ${verdict(ratio('cold', 'read') <= BUDGETS.cold, `<= ${BUDGETS.cold}x read+hash`)}`);
     verdicts.push(`warm ${verdict(ratio('warm', 'stat') <= BUDGETS.warm, `<= ${BUDGETS.warm}x stat`)}`);
+    verdicts.push(`warm in git ${verdict(ratio('warmGit', 'statGit') <= BUDGETS.warm, `<= ${BUDGETS.warm}x stat`)}`);
     if (hasApi) verdicts.push(`API ${verdict(ratio('cold', 'ts') <= BUDGETS.api, `<= ${BUDGETS.api}x TypeScript floor`)}`);
     if (hasApi && files >= 100000) verdicts.push(`RSS ${verdict(peak <= BUDGETS.rssMb100k, `<= ${BUDGETS.rssMb100k} MB`)}`);
     if (t.knip.length) verdicts.push(`knip ${verdict(ratio('knip', 'cold') >= BUDGETS.knip, `>= ${BUDGETS.knip}x slower`)}`);
     console.log(`  budgets ${verdicts.join(', ')}`);
-    console.log(`  runs (ms): cold ${t.cold.map(Math.round).join(', ')}; warm ${t.warm.map(Math.round).join(', ')}`);
+    console.log(`  runs (ms): cold ${t.cold.map(Math.round).join(', ')}; warm ${t.warm.map(Math.round).join(', ')}; warm in git ${t.warmGit.map(Math.round).join(', ')}`);
     if (!hasApi) {
       const { report, problems } = checkDefects(dir, plan);
       for (const [k, v] of Object.entries(report)) console.log(`  ${k.padEnd(20)} ${v}`);

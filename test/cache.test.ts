@@ -54,7 +54,7 @@ describe.concurrent('parse cache', () => {
     const headerEnd = written.indexOf(10);
     const header = written.subarray(0, headerEnd).toString('utf8');
     const kinds = (JSON.parse(header) as { kinds: [string, number][] }).kinds;
-    expect(kinds.map(([kind]) => kind)).toEqual(expect.arrayContaining(['api', 'plan-memo-1', 'file:spec-3']));
+    expect(kinds.map(([kind]) => kind)).toEqual(expect.arrayContaining(['api', 'plan-memo-2', 'file:spec-3']));
     // Each kind's section, where the header says it lies.
     let at = headerEnd + 1;
     const sections = kinds.map(([, length]) => {

@@ -40,11 +40,8 @@ interface Stored {
   length: number;
 }
 
-/** An entry this run used: its value, and its JSON when it came from the file as it is (written back without stringifying). */
-interface Used {
-  value: unknown;
-  raw?: string;
-}
+/** An entry this run used: its value, and its JSON when it came from the file as it is or was given as JSON (written without stringifying). */
+type Used = { value: unknown; raw?: string } | { value?: undefined; raw: string };
 
 /** The header's longest sane size: a header without a newline this far in is not one. */
 const HEADER_MAX = 1 << 20;
@@ -199,8 +196,8 @@ export class ParseCache {
   lookup<T>(kind: string, key: string): T | undefined {
     const bucket = this.usedOf(kind);
     const used = bucket.get(key);
-    if (used !== undefined) return used.value as T;
-    const raw = this.oldOf(kind).get(key);
+    if (used?.value !== undefined) return used.value as T;
+    const raw = used?.raw ?? this.oldOf(kind).get(key);
     if (raw !== undefined) {
       let value: unknown;
       try {
@@ -316,6 +313,12 @@ export class ParseCache {
 
   store<T>(kind: string, key: string, value: T): void {
     this.usedOf(kind).set(key, { value });
+    this.changed = true;
+  }
+
+  /** Keeps `json` (a value as JSON) under `key` of `kind`, written as it is. */
+  storeJson(kind: string, key: string, json: string): void {
+    this.usedOf(kind).set(key, { raw: json });
     this.changed = true;
   }
 

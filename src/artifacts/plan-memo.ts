@@ -9,7 +9,7 @@ import type { Plan } from '../model/model.js';
 import type { FileList } from '../util/files.js';
 import { contentKey, type ParseCache } from './cache.js';
 
-const KIND = 'plan-memo-1';
+const KIND = 'plan-memo-2';
 
 /** Files a plan reads whether or not they are listed (a git-ignored `.sdna/`, say). */
 const ALWAYS = ['.sdna/baseline.json', '.sdna/state.json', '.sdna/links.json', 'package.json', 'tsconfig.json'];
@@ -19,7 +19,8 @@ interface Memo {
   /** Files outside the listing the plan looked for, and their stamps then. */
   probes: string[];
   probed: string;
-  plan: string;
+  /** The plan as JSON sees it (its Maps as arrays of entries). */
+  plan: Record<string, unknown>;
 }
 
 /** What a plan is made from, as one hash; undefined when some file's stamp cannot be trusted (modified a moment ago). */
@@ -34,8 +35,9 @@ export function memoKey(cache: ParseCache, config: ResolvedConfig, listing: File
 export function memoPlan(cache: ParseCache, root: string, key: string): Plan | undefined {
   const memo = cache.lookup<Memo>(KIND, root);
   if (memo?.key !== key || !Array.isArray(memo.probes) || cache.stampsOf(root, memo.probes) !== memo.probed) return undefined;
+  if (typeof memo.plan !== 'object' || memo.plan === null) return undefined;
   try {
-    const { targetFiles, specFiles, baselineEntries, ...rest } = JSON.parse(memo.plan) as Record<string, unknown>;
+    const { targetFiles, specFiles, baselineEntries, ...rest } = memo.plan;
     return {
       ...(rest as unknown as Plan),
       targetFiles: new Map(targetFiles as [string, string[]][]),
@@ -51,11 +53,12 @@ export function memoPlan(cache: ParseCache, root: string, key: string): Plan | u
 export function keepPlan(cache: ParseCache, root: string, key: string, plan: Plan, probes: string[]): void {
   const probed = cache.stampsOf(root, probes);
   if (probed === undefined) return;
+  // Written as JSON now (the caller goes on with the plan), and kept as JSON: the next run parses it once.
   const text = JSON.stringify({
     ...plan,
     targetFiles: [...plan.targetFiles],
     specFiles: [...plan.specFiles],
     baselineEntries: plan.baselineEntries && [...plan.baselineEntries],
   });
-  cache.store(KIND, root, { key, probes, probed, plan: text } satisfies Memo);
+  cache.storeJson(KIND, root, `${JSON.stringify({ key, probes, probed } satisfies Omit<Memo, 'plan'>).slice(0, -1)},"plan":${text}}`);
 }
