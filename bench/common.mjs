@@ -120,8 +120,8 @@ export function peakRss(argv, runs = 3) {
  * A copy of a corpus committed to git (made once, beside it): a repository as
  * teams have it, where git vouches for the files sdna would otherwise stat.
  */
-export function committedCopy(dir) {
-  const copy = `${dir}-committed`;
+export function committedCopy(dir, suffix = 'committed') {
+  const copy = `${dir}-${suffix}`;
   if (fs.existsSync(path.join(copy, '.git'))) return copy;
   console.log(`committing ${path.basename(dir)} to git (once)...`);
   fs.rmSync(copy, { recursive: true, force: true });

@@ -17,23 +17,17 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { corpus, flag, median, need, repo } from './common.mjs';
+import { committedCopy, corpus, flag, median, need, repo } from './common.mjs';
 
 const runs = Number(flag('--runs', '7'));
 const files = Number(flag('--files', '20000'));
 const cli = path.join(repo, 'dist', 'cli.js');
 need(cli, 'dist/cli.js is missing; run `npm run build` first');
 
-const base = corpus(files);
-const dir = `${base}-git`;
+// Its own committed copy: the branch below is checked out in it.
+const dir = committedCopy(corpus(files), 'git');
 const git = (...args) => execFileSync('git', args, { cwd: dir, encoding: 'utf8', maxBuffer: 1 << 28, stdio: ['ignore', 'pipe', 'pipe'] });
-if (!fs.existsSync(path.join(dir, '.git'))) {
-  console.log('committing the corpus to git (once)...');
-  fs.rmSync(dir, { recursive: true, force: true });
-  fs.cpSync(base, dir, { recursive: true });
-  git('init', '-q', '-b', 'main');
-  git('-c', 'user.email=bench@example.com', '-c', 'user.name=bench', 'add', '-A');
-  git('-c', 'user.email=bench@example.com', '-c', 'user.name=bench', 'commit', '-qm', 'corpus');
+if (git('branch', '--list', 'change').trim() === '') {
   git('checkout', '-q', '-b', 'change');
   const listed = git('ls-files').split('\n').filter(Boolean);
   const pick = (test, n) => listed.filter(test).filter((_, i) => i % 97 === 0).slice(0, n);

@@ -126,7 +126,8 @@ export async function createPlan(config: ResolvedConfig, options: PlanOptions = 
     testDir,
   };
   // Kept only if every file read is as git vouched for it (see ParseCache.settled).
-  if (key && memo!.settled(root, [...reader.opened])) keepPlan(memo!, root, key, plan, [...reader.opened].filter((f) => !listing.set.has(f)));
+  const opened = [...reader.opened];
+  if (key && memo!.settled(root, opened)) keepPlan(memo!, root, key, plan, opened.filter((f) => !listing.set.has(f)));
   return plan;
 }
 

@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'vitest';
-import { FIXTURES, sdna, tempProject } from './helpers.js';
+import { cacheSections, FIXTURES, sdna, tempProject } from './helpers.js';
 
 function project(): string {
   const root = tempProject('clean');
@@ -51,17 +51,9 @@ describe.concurrent('parse cache', () => {
     const file = path.join(root, 'node_modules/.cache/sdna/parse-cache.json');
     const first = await sdna(['plan', '--root', root], { root });
     const written = fs.readFileSync(file);
-    const headerEnd = written.indexOf(10);
-    const header = written.subarray(0, headerEnd).toString('utf8');
-    const kinds = (JSON.parse(header) as { kinds: [string, number][] }).kinds;
-    expect(kinds.map(([kind]) => kind)).toEqual(expect.arrayContaining(['api', 'plan-memo-2', 'file:spec-3']));
     // Each kind's section, where the header says it lies.
-    let at = headerEnd + 1;
-    const sections = kinds.map(([, length]) => {
-      const section = written.subarray(at, at + length).toString('utf8');
-      at += length + 1;
-      return section;
-    });
+    const { header, kinds, sections } = cacheSections(written);
+    expect(kinds.map(([kind]) => kind)).toEqual(expect.arrayContaining(['api', 'plan-memo-2', 'file:spec-3']));
     const withSection = (i: number, text: string) => [header, ...sections.map((s, j) => (j === i ? text : s))].join('\n') + '\n';
     // Each section garbled in each way (the whole plan kept, the API results, the specs...): of another length
     // (every later section then lies elsewhere), of the same length, one entry without its key, every value

@@ -67,6 +67,24 @@ export function settle(dir: string): void {
   }
 }
 
+/**
+ * The parse cache file taken apart as its header says: the header line, each
+ * kind with its section, and how many bytes the header accounts for (the
+ * file's size when it is whole).
+ */
+export function cacheSections(bytes: Buffer): { header: string; kinds: [string, number][]; sections: string[]; measured: number } {
+  const end = bytes.indexOf(10);
+  const header = bytes.subarray(0, end).toString('utf8');
+  const { kinds } = JSON.parse(header) as { kinds: [string, number][] };
+  let at = end + 1;
+  const sections = kinds.map(([, length]) => {
+    const section = bytes.subarray(at, at + length).toString('utf8');
+    at += length + 1;
+    return section;
+  });
+  return { header, kinds, sections, measured: at };
+}
+
 export function write(root: string, file: string, content: string | Buffer): void {
   fs.mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
   fs.writeFileSync(path.join(root, file), content);

@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, it } from 'vitest';
-import { FIXTURES, sdna, snapshotTree, write } from './helpers.js';
+import { cacheSections, FIXTURES, sdna, snapshotTree, write } from './helpers.js';
 
 interface Place {
   root: string;
@@ -526,10 +526,9 @@ describe('temp files', () => {
       const cache = path.join(p.root, 'node_modules/.cache/sdna/parse-cache.json');
       if (fs.existsSync(cache)) {
         const bytes = fs.readFileSync(cache);
-        const end = bytes.indexOf(10);
-        const { kinds } = JSON.parse(bytes.subarray(0, end).toString('utf8')) as { kinds: [string, number][] };
-        expect(end + 1 + kinds.reduce((sum, [, length]) => sum + length + 1, 0)).toBe(bytes.length);
-        for (const line of bytes.subarray(end + 1).toString('utf8').split('\n').filter((l) => l !== '')) {
+        const { sections, measured } = cacheSections(bytes);
+        expect(measured).toBe(bytes.length);
+        for (const line of sections.flatMap((s) => s.split('\n')).filter((l) => l !== '')) {
           const tab = line.indexOf('\t');
           expect(() => [JSON.parse(line.slice(0, tab)), JSON.parse(line.slice(tab + 1))]).not.toThrow();
         }

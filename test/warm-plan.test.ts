@@ -24,6 +24,17 @@ const plan = async (root: string, ...more: string[]) => {
 
 const cold = (root: string) => plan(root, '--no-cache');
 
+const git = (root: string, ...args: string[]) => execFileSync('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', ...args], { cwd: root });
+
+/** The demo project committed to a new git repository. */
+function committed(): string {
+  const root = project();
+  git(root, 'init', '-q', '-b', 'main');
+  git(root, 'add', '-A');
+  git(root, 'commit', '-qm', 'demo');
+  return root;
+}
+
 /** Rewrites a file with new content of the same size, and gives it back its old mtime. */
 function sameSizeEdit(file: string, from: string, to: string): void {
   const before = fs.statSync(file);
@@ -119,10 +130,7 @@ describe('a warm plan is the cold plan', { timeout: 60_000 }, () => {
 
   it('in a git work tree, outside one, and with no git on PATH: the same plan, warm or cold', async ({ expect }) => {
     const plain = project();
-    const inGit = project();
-    execFileSync('git', ['init', '-q', '-b', 'main'], { cwd: inGit });
-    execFileSync('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', 'add', '-A'], { cwd: inGit });
-    execFileSync('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', 'commit', '-qm', 'demo'], { cwd: inGit });
+    const inGit = committed();
     // Only node on PATH: sdna cannot run git and walks the folders.
     const bin = tempProject();
     fs.symlinkSync(process.execPath, path.join(bin, 'node'));
@@ -143,15 +151,6 @@ describe('a warm plan is the cold plan', { timeout: 60_000 }, () => {
 });
 
 describe("in a git work tree, git's word stamps the files it vouches for", { timeout: 60_000 }, () => {
-  const git = (root: string, ...args: string[]) => execFileSync('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', ...args], { cwd: root });
-  const committed = () => {
-    const root = project();
-    git(root, 'init', '-q', '-b', 'main');
-    git(root, 'add', '-A');
-    git(root, 'commit', '-qm', 'demo');
-    return root;
-  };
-
   it('primed, a plan in git is all from the cache and the cold plan', async ({ expect }) => {
     const root = committed();
     const first = await plan(root);

@@ -20,7 +20,7 @@ import path from 'node:path';
 import { writeFileAtomic } from '../util/files.js';
 import type { CodeCacheDir } from '../util/compiled.js';
 import type { FileList } from '../util/files.js';
-import { GuardedReader } from '../util/guarded.js';
+import { GuardedReader, openNamedFile } from '../util/guarded.js';
 
 const FILE = 'parse-cache.json';
 const FORMAT = 4;
@@ -423,21 +423,12 @@ class LoadedFile {
 
 /** `use` of the cache file opened through the guarded reader (in the project root, or anywhere for a `--cache-dir`), closed after. */
 function openCache<T>(file: string, within: string | undefined, use: (fd: number, stat: fs.Stats) => T): T {
-  // A `--cache-dir` may be anywhere (its own folder is its root), but the file must still be a regular one under the cap.
-  const named = within === undefined ? realOr(file) : file;
-  const { fd, stat } = new GuardedReader(within ?? path.dirname(named)).openChecked(within === undefined ? path.basename(named) : file, 'cache');
+  // A `--cache-dir` may be anywhere, but the file must still be a regular one under the cap.
+  const { fd, stat } = within === undefined ? openNamedFile(file, 'cache') : new GuardedReader(within).openChecked(file, 'cache');
   try {
     return use(fd, stat);
   } finally {
     fs.closeSync(fd);
-  }
-}
-
-function realOr(file: string): string {
-  try {
-    return fs.realpathSync.native(file);
-  } catch {
-    return file;
   }
 }
 

@@ -91,8 +91,7 @@ export class GuardedReader {
   private realRoot: string | undefined;
   private readonly realDirs = new Map<string, string>();
   private buf = Buffer.allocUnsafe(1 << 16);
-  /** The size fstat gave the file opened last. */
-  private size = 0;
+  /** What fstat gave for the file opened last. */
   private stat: fs.Stats | undefined;
 
   constructor(root: string) {
@@ -258,7 +257,6 @@ export class GuardedReader {
   private check(fd: number, rel: string, kind: ReadKind): void {
     const stat = fs.fstatSync(fd);
     this.stat = stat;
-    this.size = stat.size;
     if (!stat.isFile()) throw new ReadRefused(rel, 'not-a-file', `it is ${typeOf(stat)}, not a regular file`);
     if (stat.size > READ_LIMITS[kind]) throw tooLarge(rel, kind, stat.size);
   }
@@ -266,7 +264,8 @@ export class GuardedReader {
   private readAll(fd: number, rel: string, kind: ReadKind): Buffer {
     const limit = READ_LIMITS[kind];
     // Room for the whole file as its fstat sized it (a large cache is not grown by doubling), and a byte to see its end.
-    if (this.size >= this.buf.length) this.buf = Buffer.allocUnsafe(this.size + 1);
+    const size = this.stat!.size;
+    if (size >= this.buf.length) this.buf = Buffer.allocUnsafe(size + 1);
     let length = 0;
     for (;;) {
       if (length === this.buf.length) {
@@ -306,10 +305,19 @@ export function readInRoot(root: string, file: string, kind: ReadKind): string |
  * to name it in a message.
  */
 export function readNamedFile(file: string, kind: ReadKind, shown = file): string {
+  return named(file, shown, (reader, name) => reader.text(name, kind));
+}
+
+/** A file the user named, opened as `openChecked` opens one (for a cache in a `--cache-dir`): the caller closes `fd`. */
+export function openNamedFile(file: string, kind: ReadKind): { fd: number; stat: fs.Stats } {
+  return named(file, file, (reader, name) => reader.openChecked(name, kind));
+}
+
+function named<T>(file: string, shown: string, use: (reader: GuardedReader, name: string) => T): T {
   // Its own folder is its root: only the regular-file and size checks apply.
   const real = realOr(path.resolve(file));
   try {
-    return new GuardedReader(path.dirname(real)).text(path.basename(real), kind);
+    return use(new GuardedReader(path.dirname(real)), path.basename(real));
   } catch (error) {
     if (error instanceof ReadRefused) throw new ReadRefused(shown, error.code, error.why);
     throw error;
