@@ -256,6 +256,30 @@ describe.concurrent('api-drift: texts that differ but mean the same are not drif
   });
 });
 
+describe.concurrent('api-drift: many specs, settled by several checker programs', () => {
+  it('120 specs, each a target of its own that imports a shared type: a spelling is settled, a real change is drift, in every program', async () => {
+    const root = tempProject();
+    write(root, 'package.json', '{ "name": "many" }\n');
+    write(root, 'src/shared.ts', 'export interface Item { id: string }\n');
+    write(root, 'test/mod.test.ts', "import { it } from 'vitest';\nit('works', () => {});\n");
+    const changed = new Set([0, 59, 60, 119]);
+    for (let i = 0; i < 120; i++) {
+      write(
+        root,
+        `specs/m${i}.spec.md`,
+        `---\nname: M${i}\ntargets:\n  - ../src/m${i}.ts\n  - ../src/load.ts\n  - ../src/shared.ts\n---\n# M${i}\n${CAPABILITIES}\n## API\n\n\`\`\`ts\nexport function list${i}(): Array<Item>;\n\`\`\`\n`,
+      );
+      // Inferred, through an import: only the checker can say what it returns.
+      write(root, `src/m${i}.ts`, `import type { Item } from './shared';\nimport { load } from './load';\nexport function list${i}() {\n  return load${changed.has(i) ? '().map((x) => x.id)' : '()'};\n}\n`);
+    }
+    write(root, 'src/load.ts', "import type { Item } from './shared';\nexport function load(): Item[] {\n  return [];\n}\n");
+    const { findings } = await apiFindings(root);
+    expect(findings.map((f) => `${f.file}: ${f.message.split('; ')[0]}`).sort()).toEqual(
+      [...changed].sort().map((i) => `specs/m${i}.spec.md: \`list${i}\` in src/m${i}.ts:3 differs from the spec: the return type is \`Array<Item>\` in the spec, \`string[]\` in the code`).sort(),
+    );
+  });
+});
+
 describe.concurrent('api-drift: a type the targets declare, spelled another way', () => {
   it('the spec names `User`; the code writes `models.User` or imports it under another name: not drift', async () => {
     const { findings } = await apiFindings(

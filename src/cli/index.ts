@@ -4,6 +4,7 @@
 
 import { readNamedFile } from '../util/guarded.js';
 import path from 'node:path';
+import v8 from 'node:v8';
 import picomatch from 'picomatch';
 import { cac } from 'cac';
 import pkg from '../../package.json' with { type: 'json' };
@@ -35,6 +36,12 @@ import type { DiffFlags } from './diff.js';
 import { refuseWithoutSemantic, requestOptions, type ModelFlags } from './model-flags.js';
 import { DEFAULT_MIN_CONFIDENCE, SHORTLIST_SIZE } from '../checks/import/defaults.js';
 import { explainKind, loadReporters, parseReporterArg, REPORTERS, writeReports, type ReportRequest } from '../../reporters/index.js';
+
+// Most of what a plan allocates dies young (a file's text and syntax, once
+// read), yet V8 lets the heap grow to several times what is live before a
+// full collection: 1 GB at 100,000 files where 250 MB are live. Growing by
+// 30 % at a time keeps the peak near what is live.
+v8.setFlagsFromString('--heap-growing-percent=30');
 
 interface PlanFlags extends ModelFlags {
   root?: string;

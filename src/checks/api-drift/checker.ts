@@ -1,7 +1,7 @@
 // Settles provisional differences with the TypeScript type checker: two type
 // texts that differ but are mutually assignable (`string[]` and `Array<string>`,
 // an alias and what it names) are not drift, and a type the code leaves to
-// inference is inferred. One program serves every check of a plan; it sees the
+// inference is inferred. One program serves a batch of checks; it sees the
 // API blocks, the target files of the specs being checked and TypeScript's own
 // lib, and nothing else, so a result depends only on what the cache key holds.
 

@@ -20,6 +20,13 @@ import { formatDecl } from './format.js';
 /** Bump when the comparison changes what it finds: cached results of older ones are not reused. */
 const RESULT_FORMAT = 3;
 
+/**
+ * Code files per checker program: enough that TypeScript's lib is bound once
+ * for many, few enough that a large repository's syntax trees and types are
+ * not all held at once.
+ */
+const CODE_FILES_PER_PROGRAM = 50;
+
 /** Code sdna can read declarations from. */
 const CODE = /\.(?:[cm]?tsx?|[cm]?jsx?)$/;
 /** Fence languages read as TypeScript; a block in another language is not compared. */
@@ -44,82 +51,82 @@ interface SpecWork {
   specText: string;
 }
 
-/** A spec whose result is not cached: its targets, and those of them worth parsing. */
+/** A spec whose result is not cached, and what its targets are. */
 interface Miss {
   spec: Spec;
   key: string;
   files: string[];
-  parse?: string[];
 }
 
+/**
+ * Specs are taken one at a time, and a target's text and declarations are
+ * kept only while a spec still to come targets the file: holding every
+ * target's text until all were parsed took 40 MB at 100,000 files.
+ */
 export async function checkApi(input: ApiInput): Promise<FindingInput[]> {
   const { root } = input;
   const cache = input.cache ?? ParseCache.open(undefined, '');
   const reader = input.reader ?? new GuardedReader(root);
+  const specs = input.specs.filter((spec) => tsBlocks(spec).length > 0);
+  const targetsOf = (spec: Spec) => (input.targetFiles.get(spec.id) ?? []).filter((f) => CODE.test(f));
+  const pending = new Map<string, number>();
+  for (const spec of specs) for (const f of targetsOf(spec)) pending.set(f, (pending.get(f) ?? 0) + 1);
+
   const texts = new Map<string, string | undefined>();
   const textOf = (file: string) => {
     if (!texts.has(file)) texts.set(file, reader.tryText(file, 'source'));
     return texts.get(file);
   };
-
+  /** For the checker and the findings, after the last spec: read again, not kept. */
+  const readAgain = (file: string) => reader.tryText(file, 'source');
   const hashOf = (file: string): string => cache.fileHash(root, file, () => textOf(file));
+  const held = new Map<string, ParsedFile | undefined>();
+  let ts: Ts | undefined;
+  const parsed = (file: string): ParsedFile | undefined => {
+    if (!held.has(file)) {
+      held.set(
+        file,
+        cache.fromFile('file:api-exports-1', root, file, () => {
+          const text = textOf(file);
+          return text === undefined ? undefined : timed('  parse targets', () => parseDeclarations(ts!, file, text));
+        }),
+      );
+    }
+    return held.get(file);
+  };
 
   const out: FindingInput[] = [];
-  const misses: Miss[] = [];
-  for (const spec of input.specs) {
-    const blocks = tsBlocks(spec);
-    if (blocks.length === 0) continue;
-    const files = (input.targetFiles.get(spec.id) ?? []).filter((f) => CODE.test(f));
-    const parts: unknown[] = [RESULT_FORMAT, spec.id, spec.file, blocks.map((b) => [b.line, b.code])];
+  const works: [Miss, SpecWork][] = [];
+  for (const [i, spec] of specs.entries()) {
+    progress('API blocks', i, specs.length);
+    const files = targetsOf(spec);
+    const parts: unknown[] = [RESULT_FORMAT, spec.id, spec.file, tsBlocks(spec).map((b) => [b.line, b.code])];
     for (const f of files) parts.push([f, hashOf(f)]);
-    const key = contentKey(JSON.stringify(parts));
-    const hit = cache.lookup<FindingInput[]>('api', key);
+    const miss: Miss = { spec, key: contentKey(JSON.stringify(parts)), files };
+    const hit = cache.lookup<FindingInput[]>('api', miss.key);
     if (hit) out.push(...hit);
-    else misses.push({ spec, key, files });
+    else {
+      ts ??= timed('  load typescript', () => loadTypeScript(cache.codeCache));
+      const parse = worthParsing(miss, textOf);
+      works.push([miss, timed('  parse and compare', () => prepare(ts!, spec, files, parsed, parse))]);
+    }
+    for (const f of files) {
+      const left = pending.get(f)! - 1;
+      pending.set(f, left);
+      if (left === 0) {
+        texts.delete(f);
+        held.delete(f);
+      }
+    }
   }
-  if (misses.length > 0) {
-    for (const miss of misses) miss.parse = worthParsing(miss, textOf);
-    const ts = timed('  load typescript', () => loadTypeScript(cache.codeCache));
-    const parsed = targetParser(ts, root, misses, textOf, (file) => texts.delete(file), cache);
-    for (const [miss, findings] of compareSpecs(ts, root, misses, parsed, textOf)) {
+  progress('API blocks', specs.length, specs.length);
+  if (ts) {
+    for (const [miss, findings] of settle(ts, root, works, readAgain)) {
       cache.store('api', miss.key, findings);
       out.push(...findings);
     }
   }
   return onceEach(out);
-}
-
-/**
- * The declarations of a target file: from the cache, else parsed when first
- * asked for, and dropped after its last use (`uses` counts the specs that will
- * ask), so that a cold run holds one spec's declarations at a time, not all.
- */
-function targetParser(
-  ts: Ts,
-  root: string,
-  misses: Miss[],
-  textOf: (file: string) => string | undefined,
-  forget: (file: string) => void,
-  cache: ParseCache,
-): (file: string) => ParsedFile | undefined {
-  const uses = new Map<string, number>();
-  for (const m of misses) for (const f of m.parse ?? m.files) uses.set(f, (uses.get(f) ?? 0) + 1);
-  const held = new Map<string, ParsedFile | undefined>();
-  const load = (file: string): ParsedFile | undefined =>
-    cache.fromFile('file:api-exports-1', root, file, () => {
-      const text = textOf(file);
-      // Each text is parsed once; the few the checker or a finding needs are read again.
-      forget(file);
-      return text === undefined ? undefined : timed('  parse targets', () => parseDeclarations(ts, file, text));
-    });
-  return (file) => {
-    const result = held.has(file) ? held.get(file) : load(file);
-    const left = (uses.get(file) ?? 1) - 1;
-    uses.set(file, left);
-    if (left > 0) held.set(file, result);
-    else held.delete(file);
-    return result;
-  };
 }
 
 /** The spec's API blocks in TypeScript (or JavaScript): the ones this check compares. */
@@ -202,41 +209,34 @@ function onceEach(findings: FindingInput[]): FindingInput[] {
   });
 }
 
-function compareSpecs(
-  ts: Ts,
-  root: string,
-  misses: Miss[],
-  parsed: (file: string) => ParsedFile | undefined,
-  textOf: (file: string) => string | undefined,
-): Map<Miss, FindingInput[]> {
-  const works: SpecWork[] = [];
-  const allowed = new Set<string>();
-  for (const [i, miss] of misses.entries()) {
-    progress('API blocks', i, misses.length);
-    const work = timed('  parse and compare', () => prepare(ts, miss.spec, miss.files, parsed, miss.parse));
-    works.push(work);
-    for (const f of miss.files) allowed.add(f);
-  }
-  progress('API blocks', misses.length, misses.length);
-  // Every provisional difference of every spec, settled by one checker program.
-  const jobs: CheckJob[] = [];
-  const owners: Difference[] = [];
-  for (const w of works) {
+/** The findings of each spec not cached, its provisional differences settled by the type checker. */
+function settle(ts: Ts, root: string, works: [Miss, SpecWork][], textOf: (file: string) => string | undefined): Map<Miss, FindingInput[]> {
+  const allowed = new Set(works.flatMap(([miss]) => miss.files));
+  // Checker programs of a bounded number of code files each: one program for
+  // a whole large repository holds every file's syntax tree and types at once.
+  const results = new Map<Difference, CheckResult>();
+  let jobs: CheckJob[] = [];
+  let owners: Difference[] = [];
+  let codeFiles = new Set<string>();
+  const check = () => {
+    if (jobs.length > 0) timed('  type checks', () => runChecks(ts, root, jobs, allowed, textOf)).forEach((r, i) => results.set(owners[i], r));
+    jobs = [];
+    owners = [];
+    codeFiles = new Set();
+  };
+  for (const [, w] of works) {
     for (const d of w.drifts) {
       for (const diff of d.differences) {
         if (!diff.check) continue;
         jobs.push({ specModule: w.specModule, specText: w.specText, codeFile: d.code!.file, check: diff.check });
         owners.push(diff);
+        codeFiles.add(d.code!.file);
       }
     }
+    if (codeFiles.size >= CODE_FILES_PER_PROGRAM) check();
   }
-  const results = new Map<Difference, CheckResult>();
-  if (jobs.length > 0) {
-    timed('  type checks', () => runChecks(ts, root, jobs, allowed, textOf)).forEach((r, i) => results.set(owners[i], r));
-  }
-  const byMiss = new Map<Miss, FindingInput[]>();
-  misses.forEach((miss, i) => byMiss.set(miss, [...works[i].findings, ...works[i].drifts.flatMap((d) => toFinding(works[i], d, results, textOf))]));
-  return byMiss;
+  check();
+  return new Map(works.map(([miss, w]) => [miss, [...w.findings, ...w.drifts.flatMap((d) => toFinding(w, d, results, textOf))]]));
 }
 
 /** `parse`: the targets that may declare what the blocks name (the others are only handed to the checker). */

@@ -20,6 +20,7 @@
 //   name `MyClass` reads `${MyClass}` (its pattern is one 'any' wildcard).
 
 import jsTokens from 'js-tokens';
+import { detached } from '../../util/text.js';
 
 export type NamePart = string | { wildcard: 'any' | 'number' };
 
@@ -859,15 +860,16 @@ function toStaticTest(ctx: Context, node: RawNode): StaticTest {
   let mode = ownMode(node);
   if (ctx.skipped && mode === 'run') mode = 'skip';
   const pattern = joinParts(ctx.parts, ctx.fullName === undefined, node.name.parts);
+  // What a test keeps outlives the file's text: nothing here may be a view of it.
   return {
-    name: node.name.text,
-    fullName: ctx.fullName === undefined ? node.name.text : `${ctx.fullName} > ${node.name.text}`,
-    pattern,
+    name: detached(node.name.text),
+    fullName: detached(ctx.fullName === undefined ? node.name.text : `${ctx.fullName} > ${node.name.text}`),
+    pattern: pattern.map((p) => (typeof p === 'string' ? detached(p) : p)),
     dynamic: pattern.some((p) => typeof p !== 'string'),
     line: node.line,
     mode,
-    capabilities: (node.caps ?? ctx.caps).map((c) => ({ id: c.id, line: c.line })),
-    tags: mergeTags(ctx.tags, node.tags).slice(),
+    capabilities: (node.caps ?? ctx.caps).map((c) => ({ id: detached(c.id), line: c.line })),
+    tags: mergeTags(ctx.tags, node.tags).map(detached),
   };
 }
 
