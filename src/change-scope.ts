@@ -1,6 +1,7 @@
 // A plan scoped to a change (`sdna plan --since <ref>`, `--staged`, or the
 // files a hook passes): the specs the change touches (their file or a
-// companion, a file they target, a test linked to them or claiming them) and
+// companion, a file they target or that the change deleted from their
+// targets, a test linked to them or claiming them) and
 // the findings about them or about a changed file. `touchedBy` picks the specs
 // `createPlan` checks (every spec is read, so that one anywhere that targets a
 // changed file is found); `scopeToChange` narrows what is shown and gated.
@@ -25,9 +26,11 @@ export const concernsAll = (file: string, config: string | undefined): boolean =
 /** `config`: the config file, root-relative (`ResolvedConfig.source`), if there is one. */
 export function scopeToChange(plan: Plan, changed: ReadonlySet<string>, by: string, levelOf: LevelOf, config?: string): Plan & { scope: ChangeScope } {
   const all = [...changed].some((f) => concernsAll(f, config));
+  const sorted = [...changed].sort();
+  const set = new Set(sorted);
   const touched = new Set<string>();
   for (const spec of plan.specs) {
-    if (all || ownChanged(spec, changed) || (plan.targetFiles.get(spec.id) ?? []).some((f) => changed.has(f))) touched.add(spec.id);
+    if (all || ownChanged(spec, changed) || (targetedChanges(spec, sorted, set)?.length ?? 1) > 0) touched.add(spec.id);
   }
   for (const cap of plan.capabilities) if (cap.tests.some((t) => changed.has(t.file))) touched.add(cap.spec);
 
@@ -52,7 +55,9 @@ const ownChanged = (spec: Spec, changed: ReadonlySet<string>) => [spec.file, ...
  * `unspecified-code` over the changed files alone, in `listing`).
  */
 export function touchedBy(specs: Spec[], changed: ReadonlySet<string>, claims: Claim[], listing: FileList): { touched: Set<string>; targeted: Set<string>; listing: FileList } {
-  const files = [...changed].filter((f) => listing.set.has(f)).sort();
+  const sorted = [...changed].sort();
+  const all = new Set(sorted);
+  const files = sorted.filter((f) => listing.set.has(f));
   const set = new Set(files);
   const touched = new Set<string>();
   const targeted = new Set<string>();
@@ -60,18 +65,27 @@ export function touchedBy(specs: Spec[], changed: ReadonlySet<string>, claims: C
   for (const spec of specs) {
     if (ownChanged(spec, changed) || linksOf(spec).some((l) => changed.has(l.file))) touched.add(spec.id);
     if (spec.capabilities.some((c) => claimed.has(c.id) || claimed.has(tagOf(c.id)))) touched.add(spec.id);
-    for (const target of spec.targets) {
-      let matched: string[];
-      try {
-        // Matched against the changed files alone, each glob only below its static folder.
-        matched = matchGlob(compileGlob(target.pattern), files, set);
-      } catch {
-        touched.add(spec.id); // an invalid glob is the spec's finding: matchTargets reports it
-        continue;
-      }
-      if (matched.length > 0) touched.add(spec.id);
-      for (const f of matched) targeted.add(f);
-    }
+    const matched = targetedChanges(spec, sorted, all);
+    // An invalid glob is the spec's finding: matchTargets reports it.
+    if (matched === undefined || matched.length > 0) touched.add(spec.id);
+    for (const f of matched ?? []) if (set.has(f)) targeted.add(f);
   }
   return { touched, targeted, listing: { ...listing, files, set } };
+}
+
+/**
+ * The changed files a spec's targets match, deleted ones too (a target the
+ * change deleted may leave the spec's glob matching nothing), each glob
+ * tried only below its static folder; undefined when a glob is invalid.
+ */
+function targetedChanges(spec: Spec, sorted: string[], set: Set<string>): string[] | undefined {
+  const out: string[] = [];
+  for (const target of spec.targets) {
+    try {
+      out.push(...matchGlob(compileGlob(target.pattern), sorted, set));
+    } catch {
+      return undefined;
+    }
+  }
+  return out;
 }

@@ -94,6 +94,34 @@ describe('a plan scoped to a change', { timeout: 60_000 }, () => {
     expect(shown(r.json!).capabilities).toEqual(['cart/works', 'cart/empties']);
   });
 
+  it('--since sees a change in every state: committed, staged, only in the work tree, deleted, untracked; a file staged and changed back is no change', async ({ expect }) => {
+    const { root, git } = repo();
+    write(root, 'specs/orders.spec.md', spec('Orders', 'src/orders.ts', 'tests/orders.test.ts'));
+    write(root, 'src/orders.ts', 'export const order = 1;\n');
+    write(root, 'specs/stock.spec.md', spec('Stock', 'src/stock.ts', 'tests/stock.test.ts'));
+    write(root, 'src/stock.ts', 'export const stock = 1;\n');
+    git('add', '-A');
+    git('-c', 'user.email=t@example.com', '-c', 'user.name=t', 'commit', '-qm', 'orders and stock');
+    const base = await plan(root, ['--since', 'HEAD']);
+    expect(base.json!.scope).toEqual({ by: '--since HEAD', files: 0, specs: 0, of: 4 });
+    // Staged, not committed.
+    fs.appendFileSync(path.join(root, 'src/cart.ts'), 'export const tax = 2;\n');
+    git('add', 'src/cart.ts');
+    // Only in the work tree.
+    fs.appendFileSync(path.join(root, 'src/users.ts'), 'export const admin = 2;\n');
+    // Deleted, not staged.
+    fs.rmSync(path.join(root, 'src/orders.ts'));
+    // Staged, then changed back in the work tree: no change.
+    fs.appendFileSync(path.join(root, 'src/stock.ts'), 'export const more = 2;\n');
+    git('add', 'src/stock.ts');
+    fs.writeFileSync(path.join(root, 'src/stock.ts'), 'export const stock = 1;\n');
+    const r = await plan(root, ['--since', 'HEAD']);
+    // The deleted file was the orders spec's only target: its glob now matches nothing.
+    expect(r.json!.scope).toEqual({ by: '--since HEAD', files: 3, specs: 3, of: 4 });
+    expect(shown(r.json!).capabilities).toEqual(['cart/works', 'orders/works', 'users/works', 'users/signs-in']);
+    expect(shown(r.json!).findings).toContain('stale-target specs/orders.spec.md');
+  });
+
   it('--staged: what the next commit holds, not what is only in the working tree', async ({ expect }) => {
     const { root, git } = repo();
     fs.appendFileSync(path.join(root, 'src/users.ts'), 'export const admin = 2;\n');
