@@ -53,6 +53,14 @@ export interface Refusal {
   why: string;
 }
 
+/**
+ * `isInside` for paths `path.resolve` or realpath gave (absolute, normalised):
+ * a prefix test, where path.relative cost 40 ms per 20,000 files read. Windows
+ * compares paths without case, as path.relative does there.
+ */
+const within =
+  process.platform === 'win32' ? isInside : (file: string, dir: string) => file === dir || file.startsWith(dir.endsWith('/') ? dir : dir + '/');
+
 const NOFOLLOW = fs.constants.O_NOFOLLOW ?? 0;
 const FLAGS = fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0);
 
@@ -212,10 +220,10 @@ export class GuardedReader {
     this.opened.add(rel);
     const realRoot = this.rootReal();
     const abs = path.resolve(this.root, rel);
-    if (!isInside(abs, this.root)) throw new ReadRefused(rel, 'outside', 'it is outside the project root');
+    if (!within(abs, this.root)) throw new ReadRefused(rel, 'outside', 'it is outside the project root');
     const outside = () => new ReadRefused(rel, 'outside', 'it leads outside the project root (through a symlink); sdna reads nothing outside it');
     const dir = this.realDir(path.dirname(abs), rel);
-    if (!isInside(dir, realRoot)) throw outside();
+    if (!within(dir, realRoot)) throw outside();
     let fd: number;
     try {
       fd = fs.openSync(path.join(dir, path.basename(abs)), FLAGS | NOFOLLOW);
@@ -245,7 +253,7 @@ export class GuardedReader {
       const why = errnoWhy(error);
       throw new ReadRefused(rel, why.code, why.code === 'missing' ? 'it is a symlink to nothing' : why.why);
     }
-    if (!isInside(real, realRoot)) throw outside();
+    if (!within(real, realRoot)) throw outside();
     try {
       return fs.openSync(real, FLAGS);
     } catch (error) {
