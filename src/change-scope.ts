@@ -30,7 +30,7 @@ export function scopeToChange(plan: Plan, changed: ReadonlySet<string>, by: stri
   const set = new Set(sorted);
   const touched = new Set<string>();
   for (const spec of plan.specs) {
-    if (all || ownChanged(spec, changed) || (targetedChanges(spec, sorted, set)?.length ?? 1) > 0) touched.add(spec.id);
+    if (all || ownChanged(spec, changed) || targetsTouched(targetedChanges(spec, sorted, set))) touched.add(spec.id);
   }
   for (const cap of plan.capabilities) if (cap.tests.some((t) => changed.has(t.file))) touched.add(cap.spec);
 
@@ -66,12 +66,14 @@ export function touchedBy(specs: Spec[], changed: ReadonlySet<string>, claims: C
     if (ownChanged(spec, changed) || linksOf(spec).some((l) => changed.has(l.file))) touched.add(spec.id);
     if (spec.capabilities.some((c) => claimed.has(c.id) || claimed.has(tagOf(c.id)))) touched.add(spec.id);
     const matched = targetedChanges(spec, sorted, all);
-    // An invalid glob is the spec's finding: matchTargets reports it.
-    if (matched === undefined || matched.length > 0) touched.add(spec.id);
+    if (targetsTouched(matched)) touched.add(spec.id);
     for (const f of matched ?? []) if (set.has(f)) targeted.add(f);
   }
   return { touched, targeted, listing: { ...listing, files, set } };
 }
+
+/** A spec is touched when its targets match a changed file, or when a glob is invalid (the spec's finding: matchTargets reports it). */
+const targetsTouched = (matched: string[] | undefined) => matched === undefined || matched.length > 0;
 
 /**
  * The changed files a spec's targets match, deleted ones too (a target the

@@ -6,7 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, type ExpectStatic } from 'vitest';
 import { sdna, settle, tempProject } from './helpers.js';
 
 /** The demo fixture (a spec with an API block, fragment links, generated-free code), with node_modules for the cache. */
@@ -33,6 +33,26 @@ function committed(): string {
   git(root, 'add', '-A');
   git(root, 'commit', '-qm', 'demo');
   return root;
+}
+
+/** Two edits the plan must show: the spec's title, and the test a link's fragment names (the link breaks). */
+const RENAMES = [
+  ['specs/payments.spec.md', 'Payment Processing', 'Payment Prozessing'],
+  ['tests/capture.test.ts', 'authorized hold', 'authorized halt'],
+] as const;
+const [SPEC_RENAME, TEST_RENAME] = RENAMES;
+
+function rename(root: string, [file, from, to]: readonly [string, string, string]): void {
+  const abs = path.join(root, file);
+  fs.writeFileSync(abs, fs.readFileSync(abs, 'utf8').replace(from, to));
+}
+
+/** The renames are in the warm plan, which is the cold plan. */
+async function expectRenamesSeen(expect: ExpectStatic, root: string, r: { plan: string }, before: { plan: string }): Promise<void> {
+  expect(r.plan).toContain('Payment Prozessing');
+  expect(r.plan).toContain('broken-test-link');
+  expect(r.plan).not.toBe(before.plan);
+  expect(r.plan).toBe((await cold(root)).plan);
 }
 
 /** Rewrites a file with new content of the same size, and gives it back its old mtime. */
@@ -75,14 +95,8 @@ describe('a warm plan is the cold plan', { timeout: 60_000 }, () => {
   it('an edit that keeps the size and the mtime is still seen', async ({ expect }) => {
     const root = project();
     const before = await plan(root);
-    sameSizeEdit(path.join(root, 'specs/payments.spec.md'), 'Payment Processing', 'Payment Prozessing');
-    // The test a link's fragment names is renamed: the link breaks.
-    sameSizeEdit(path.join(root, 'tests/capture.test.ts'), 'authorized hold', 'authorized halt');
-    const r = await plan(root);
-    expect(r.plan).toContain('Payment Prozessing');
-    expect(r.plan).toContain('broken-test-link');
-    expect(r.plan).not.toBe(before.plan);
-    expect(r.plan).toBe((await cold(root)).plan);
+    for (const [file, from, to] of RENAMES) sameSizeEdit(path.join(root, file), from, to);
+    await expectRenamesSeen(expect, root, await plan(root), before);
   });
 
   it('a clock set back: a file dated in the future is never trusted, and one dated back is read again', async ({ expect }) => {
@@ -92,7 +106,7 @@ describe('a warm plan is the cold plan', { timeout: 60_000 }, () => {
     fs.utimesSync(spec, future, future);
     await plan(root);
     // Edited while the clock runs an hour behind: the same size, and an mtime that is neither new nor the one recorded.
-    sameSizeEdit(spec, 'Payment Processing', 'Payment Prozessing');
+    sameSizeEdit(spec, SPEC_RENAME[1], SPEC_RENAME[2]);
     const behind = new Date(Date.now() - 7_200_000);
     fs.utimesSync(spec, behind, behind);
     const r = await plan(root);
@@ -168,33 +182,24 @@ describe("in a git work tree, git's word stamps the files it vouches for", { tim
     const before = await plan(root);
     git(root, 'update-index', '--assume-unchanged', 'tests/capture.test.ts');
     git(root, 'update-index', '--skip-worktree', 'specs/payments.spec.md');
-    for (const [file, from, to] of [
-      ['tests/capture.test.ts', 'authorized hold', 'authorized halt'],
-      ['specs/payments.spec.md', 'Payment Processing', 'Payment Prozessing'],
-    ]) {
-      fs.writeFileSync(path.join(root, file), fs.readFileSync(path.join(root, file), 'utf8').replace(from, to));
-      dateBack(path.join(root, file));
+    for (const edit of RENAMES) {
+      rename(root, edit);
+      dateBack(path.join(root, edit[0]));
     }
-    const r = await plan(root);
-    expect(r.plan).toContain('broken-test-link');
-    expect(r.plan).toContain('Payment Prozessing');
-    expect(r.plan).not.toBe(before.plan);
-    expect(r.plan).toBe((await cold(root)).plan);
+    await expectRenamesSeen(expect, root, await plan(root), before);
   });
 
   it('a commit, a file deleted and one staged are seen, the plan kept whole too', async ({ expect }) => {
     const root = committed();
     await plan(root);
-    const test = path.join(root, 'tests/capture.test.ts');
-    fs.writeFileSync(test, fs.readFileSync(test, 'utf8').replace('authorized hold', 'authorized halt'));
+    rename(root, TEST_RENAME);
     git(root, 'commit', '-qam', 'rename a test');
     const renamed = await plan(root);
     expect(renamed.plan).toContain('broken-test-link');
     expect(renamed.plan).toBe((await cold(root)).plan);
     fs.rmSync(path.join(root, 'src/webhooks/retry.ts'), { force: true });
-    const spec = path.join(root, 'specs/payments.spec.md');
-    fs.writeFileSync(spec, fs.readFileSync(spec, 'utf8').replace('Payment Processing', 'Payment Prozessing'));
-    git(root, 'add', 'specs/payments.spec.md');
+    rename(root, SPEC_RENAME);
+    git(root, 'add', SPEC_RENAME[0]);
     for (let i = 0; i < 2; i++) {
       const r = await plan(root);
       expect(r.plan).toContain('Payment Prozessing');

@@ -23,8 +23,17 @@ const MAGIC = /[*?[\]{}()!@+\\]/;
 /** `dir/*.ext`, `dir/**\/*.ext` or `**\/*.ext`: the shapes most targets and config globs take. */
 const SIMPLE = /^(?:([^*]+)\/)?(\*\*\/)?\*([^/]*)$/;
 
-/** Compiles `pattern` or throws with picomatch's reason. */
+/** Each pattern compiled so far: the target check, the change's scope and the scoped plan ask for the same globs. */
+const compiled = new Map<string, CompiledGlob>();
+
+/** Compiles `pattern` (once per process) or throws with picomatch's reason. */
 export function compileGlob(written: string): CompiledGlob {
+  let glob = compiled.get(written);
+  if (glob === undefined) compiled.set(written, (glob = compile(written)));
+  return glob;
+}
+
+function compile(written: string): CompiledGlob {
   // `./src/*.ts` and `generated/` mean what they say: paths here have neither.
   const pattern = written.replace(/^(?:\.\/)+/, '').replace(/(.)\/+$/, '$1');
   // Most targets are plain paths or `dir/*.ext` / `dir/**/*.ext`: no regex to

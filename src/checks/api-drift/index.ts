@@ -51,13 +51,6 @@ interface SpecWork {
   specText: string;
 }
 
-/** A spec whose result is not cached, and what its targets are. */
-interface Miss {
-  spec: Spec;
-  key: string;
-  files: string[];
-}
-
 /**
  * Specs are taken one at a time, and a target's text and declarations are
  * kept only while a spec still to come targets the file: holding every
@@ -96,19 +89,20 @@ export async function checkApi(input: ApiInput): Promise<FindingInput[]> {
   };
 
   const out: FindingInput[] = [];
-  const works: [Miss, SpecWork][] = [];
+  /** The specs whose result is not cached, with the key to cache it under. */
+  const works: { key: string; work: SpecWork }[] = [];
   for (const [i, spec] of specs.entries()) {
     progress('API blocks', i, specs.length);
     const files = targetsOf(spec);
     const parts: unknown[] = [RESULT_FORMAT, spec.id, spec.file, tsBlocks(spec).map((b) => [b.line, b.code])];
     for (const f of files) parts.push([f, hashOf(f)]);
-    const miss: Miss = { spec, key: contentKey(JSON.stringify(parts)), files };
-    const hit = cache.lookup<FindingInput[]>('api', miss.key);
+    const key = contentKey(JSON.stringify(parts));
+    const hit = cache.lookup<FindingInput[]>('api', key);
     if (hit) out.push(...hit);
     else {
       ts ??= timed('  load typescript', () => loadTypeScript(cache.codeCache));
-      const parse = worthParsing(miss, textOf);
-      works.push([miss, timed('  parse and compare', () => prepare(ts!, spec, files, parsed, parse))]);
+      const parse = worthParsing(spec, files, textOf);
+      works.push({ key, work: timed('  parse and compare', () => prepare(ts!, spec, files, parsed, parse)) });
     }
     for (const f of files) {
       const left = pending.get(f)! - 1;
@@ -121,10 +115,10 @@ export async function checkApi(input: ApiInput): Promise<FindingInput[]> {
   }
   progress('API blocks', specs.length, specs.length);
   if (ts) {
-    for (const [miss, findings] of settle(ts, root, works, readAgain)) {
-      cache.store('api', miss.key, findings);
+    settle(ts, root, works.map((w) => w.work), readAgain).forEach((findings, i) => {
+      cache.store('api', works[i].key, findings);
       out.push(...findings);
-    }
+    });
   }
   return onceEach(out);
 }
@@ -138,11 +132,11 @@ const tsBlocks = (spec: Spec) => spec.api.filter((b) => TS_LANGS.has(b.lang.toLo
  * when a block has an unexported interface, which lists the module's exports
  * by its members' names.
  */
-function worthParsing(miss: Miss, textOf: (file: string) => string | undefined): string[] {
-  const blocks = tsBlocks(miss.spec).map((b) => b.code);
-  if (blocks.some((code) => SERVICE_INTERFACE.test(code))) return miss.files;
+function worthParsing(spec: Spec, files: string[], textOf: (file: string) => string | undefined): string[] {
+  const blocks = tsBlocks(spec).map((b) => b.code);
+  if (blocks.some((code) => SERVICE_INTERFACE.test(code))) return files;
   const names = namesOf(blocks);
-  return withReexported(miss.files.filter((f) => mayDeclare(textOf(f), names)), miss.files, textOf);
+  return withReexported(files.filter((f) => mayDeclare(textOf(f), names)), files, textOf);
 }
 
 /**
@@ -209,9 +203,9 @@ function onceEach(findings: FindingInput[]): FindingInput[] {
   });
 }
 
-/** The findings of each spec not cached, its provisional differences settled by the type checker. */
-function settle(ts: Ts, root: string, works: [Miss, SpecWork][], textOf: (file: string) => string | undefined): Map<Miss, FindingInput[]> {
-  const allowed = new Set(works.flatMap(([miss]) => miss.files));
+/** The findings of each spec, in order, its provisional differences settled by the type checker. */
+function settle(ts: Ts, root: string, works: SpecWork[], textOf: (file: string) => string | undefined): FindingInput[][] {
+  const allowed = new Set(works.flatMap((w) => w.files));
   // Checker programs of a bounded number of code files each: one program for
   // a whole large repository holds every file's syntax tree and types at once.
   const results = new Map<Difference, CheckResult>();
@@ -224,7 +218,7 @@ function settle(ts: Ts, root: string, works: [Miss, SpecWork][], textOf: (file: 
     owners = [];
     codeFiles = new Set();
   };
-  for (const [, w] of works) {
+  for (const w of works) {
     for (const d of w.drifts) {
       for (const diff of d.differences) {
         if (!diff.check) continue;
@@ -236,7 +230,7 @@ function settle(ts: Ts, root: string, works: [Miss, SpecWork][], textOf: (file: 
     if (codeFiles.size >= CODE_FILES_PER_PROGRAM) check();
   }
   check();
-  return new Map(works.map(([miss, w]) => [miss, [...w.findings, ...w.drifts.flatMap((d) => toFinding(w, d, results, textOf))]]));
+  return works.map((w) => [...w.findings, ...w.drifts.flatMap((d) => toFinding(w, d, results, textOf))]);
 }
 
 /** `parse`: the targets that may declare what the blocks name (the others are only handed to the checker). */
