@@ -7,7 +7,7 @@
 // changed file is found); `scopeToChange` narrows what is shown and gated.
 
 import type { FindingInput } from './model/findings.js';
-import { linksOf, type ChangeScope, type Plan, type Spec } from './model/model.js';
+import type { ChangeScope, Plan, SpecOutline } from './model/model.js';
 import type { LevelOf } from './model/levels.js';
 import { tagOf } from './model/tags.js';
 import { companionPaths } from './formats/readers.js';
@@ -23,14 +23,17 @@ import { withFindings } from './statuses.js';
  */
 export const concernsAll = (file: string, config: string | undefined): boolean => file === config || file.startsWith('.sdna/');
 
-/** `config`: the config file, root-relative (`ResolvedConfig.source`), if there is one. */
-export function scopeToChange(plan: Plan, changed: ReadonlySet<string>, by: string, levelOf: LevelOf, config?: string): Plan & { scope: ChangeScope } {
+/**
+ * `config`: the config file, root-relative (`ResolvedConfig.source`), if there is one;
+ * `of`: how many specs the project has (a plan made for the change holds only those it touches).
+ */
+export function scopeToChange(plan: Plan, changed: ReadonlySet<string>, by: string, levelOf: LevelOf, config?: string, of = plan.specs.length): Plan & { scope: ChangeScope } {
   const all = [...changed].some((f) => concernsAll(f, config));
   const sorted = [...changed].sort();
   const set = new Set(sorted);
   const touched = new Set<string>();
   for (const spec of plan.specs) {
-    if (all || ownChanged(spec, changed) || targetsTouched(targetedChanges(spec, sorted, set))) touched.add(spec.id);
+    if (all || ownChanged(spec, changed) || targetsTouched(targetedChanges(spec.targets.map((t) => t.pattern), sorted, set))) touched.add(spec.id);
   }
   for (const cap of plan.capabilities) if (cap.tests.some((t) => changed.has(t.file))) touched.add(cap.spec);
 
@@ -42,11 +45,11 @@ export function scopeToChange(plan: Plan, changed: ReadonlySet<string>, by: stri
     capabilities: plan.capabilities.filter((c) => touched.has(c.spec)),
     findings: [],
   };
-  return { ...withFindings(scoped, levelOf, inputs), scope: { by, files: changed.size, specs: touched.size, of: plan.specs.length } };
+  return { ...withFindings(scoped, levelOf, inputs), scope: { by, files: changed.size, specs: touched.size, of } };
 }
 
 /** Whether the spec's own file, or a file its reader reads beside it, changed. */
-const ownChanged = (spec: Spec, changed: ReadonlySet<string>) => [spec.file, ...companionPaths(spec.file)].some((f) => changed.has(f));
+const ownChanged = (spec: { file: string }, changed: ReadonlySet<string>) => [spec.file, ...companionPaths(spec.file)].some((f) => changed.has(f));
 
 /**
  * The specs a change touches, before they are checked: whose own file
@@ -54,7 +57,7 @@ const ownChanged = (spec: Spec, changed: ReadonlySet<string>) => [spec.file, ...
  * target a changed file; and which changed files some spec targets (for
  * `unspecified-code` over the changed files alone, in `listing`).
  */
-export function touchedBy(specs: Spec[], changed: ReadonlySet<string>, claims: Claim[], listing: FileList): { touched: Set<string>; targeted: Set<string>; listing: FileList } {
+export function touchedBy(specs: SpecOutline[], changed: ReadonlySet<string>, claims: Claim[], listing: FileList): { touched: Set<string>; targeted: Set<string>; listing: FileList } {
   const sorted = [...changed].sort();
   const all = new Set(sorted);
   const files = sorted.filter((f) => listing.set.has(f));
@@ -63,9 +66,9 @@ export function touchedBy(specs: Spec[], changed: ReadonlySet<string>, claims: C
   const targeted = new Set<string>();
   const claimed = new Set(claims.filter((c) => changed.has(c.file)).map((c) => c.id));
   for (const spec of specs) {
-    if (ownChanged(spec, changed) || linksOf(spec).some((l) => changed.has(l.file))) touched.add(spec.id);
-    if (spec.capabilities.some((c) => claimed.has(c.id) || claimed.has(tagOf(c.id)))) touched.add(spec.id);
-    const matched = targetedChanges(spec, sorted, all);
+    if (ownChanged(spec, changed) || spec.links.some((f) => changed.has(f))) touched.add(spec.id);
+    if (claimed.size > 0 && spec.capabilities.some((id) => claimed.has(id) || claimed.has(tagOf(id)))) touched.add(spec.id);
+    const matched = targetedChanges(spec.targets, sorted, all);
     if (targetsTouched(matched)) touched.add(spec.id);
     for (const f of matched ?? []) if (set.has(f)) targeted.add(f);
   }
@@ -80,11 +83,11 @@ const targetsTouched = (matched: string[] | undefined) => matched === undefined 
  * change deleted may leave the spec's glob matching nothing), each glob
  * tried only below its static folder; undefined when a glob is invalid.
  */
-function targetedChanges(spec: Spec, sorted: string[], set: Set<string>): string[] | undefined {
+function targetedChanges(patterns: readonly string[], sorted: string[], set: Set<string>): string[] | undefined {
   const out: string[] = [];
-  for (const target of spec.targets) {
+  for (const pattern of patterns) {
     try {
-      out.push(...matchGlob(compileGlob(target.pattern), sorted, set));
+      out.push(...matchGlob(compileGlob(pattern), sorted, set));
     } catch {
       return undefined;
     }

@@ -6,16 +6,16 @@ import path from 'node:path';
 import type { ResolvedConfig } from './config.js';
 import type { ParseCache } from './artifacts/cache.js';
 import { cmp, type FindingInput } from './model/findings.js';
-import { linksOf, type Plan } from './model/model.js';
-import { concernsAll, touchedBy } from './change-scope.js';
-import { readModel, specsIn, type SpecCache, type SpecModel } from './read-model.js';
+import { linksOf, outlineOf, type Plan, type SpecOutline } from './model/model.js';
+import { concernsAll, scopeToChange, touchedBy } from './change-scope.js';
+import { readModel, readScoped, specsIn, type SpecCache, type SpecModel } from './read-model.js';
 import { keepPlan, memoKey, memoPlan } from './artifacts/plan-memo.js';
 import { problemFinding } from './formats/problem.js';
 import { checkScope, matchTargets } from './checks/scope.js';
 import { checkGenerated } from './checks/generated/index.js';
 import { checkLinks } from './checks/links/index.js';
-import { applyRecords } from './checks/links/recorded.js';
-import { scanClaims } from './checks/links/claims.js';
+import { applyRecords, recordedOutlines } from './checks/links/recorded.js';
+import { scanClaims, type ClaimScan } from './checks/links/claims.js';
 import { TestIndex } from './checks/links/test-index.js';
 import { checkPendingChanges } from './checks/pending-changes.js';
 import { gate, staticStatuses, testDirOf } from './statuses.js';
@@ -37,17 +37,21 @@ export interface PlanOptions {
   model?: SpecModel;
   /**
    * Files a change touched (`--since`, `--staged`, a hook's file arguments):
-   * only the specs it touches are checked, and only these files for
-   * `unspecified-code`. Every spec is still read, to find those that target a
-   * changed file. `scopeToChange` then narrows what is shown to the same specs.
-   * A promise (git's answer) is awaited only once the specs and claims are read.
+   * the plan is scoped to it (`scopeToChange`). Only the specs it touches are
+   * read in full and checked, and only these files for `unspecified-code`;
+   * every other spec is matched against the change by its outline, kept in
+   * the parse cache beside it. A promise (git's answer) is awaited only once
+   * the claims are read.
    */
   changed?: ReadonlySet<string> | Promise<ReadonlySet<string>>;
+  /** How the change was given (`--since origin/main`), for the scoped plan to say. */
+  by?: string;
   /** The project's files, when the caller started listing them early. */
   listing?: Promise<FileList>;
 }
 
 /** Async so that checks can do I/O (API drift loads TypeScript) without changing callers. */
+/** Scoped to the change when `options.changed` is given (see `scopeToChange`). */
 export async function createPlan(config: ResolvedConfig, options: PlanOptions = {}): Promise<Plan> {
   const root = path.resolve(config.root);
   checkRoot(root);
@@ -66,23 +70,39 @@ export async function createPlan(config: ResolvedConfig, options: PlanOptions = 
   const kept = key && memoPlan(memo!, root, key);
   if (kept) return kept;
   const specCache = options.specCache ?? (options.cache?.enabled ? specsIn(options.cache, root) : undefined);
-  const model = options.model ?? (await timedAsync('specs', () => readModel(config, listing.files, specCache, reader)));
+  const testFiles = listing.files.filter(isTest);
+  const testDir = testDirOf(testFiles);
+
+  // A plan scoped to a change: the claims first (a changed test touches the specs it claims),
+  // then git's answer, then every spec's outline and only the specs the change touches in full.
+  let scan: ClaimScan | undefined;
+  let narrow: ReadonlySet<string> | undefined;
+  if (options.changed !== undefined) {
+    scan = timed('claims', () => scanClaims(reader, testFiles, options.cache));
+    const changed = await options.changed;
+    // A change to the config or to sdna's records concerns every spec.
+    narrow = [...changed].some((f) => concernsAll(f, config.source)) ? undefined : changed;
+  }
+  let change: ReturnType<typeof touchedBy> | undefined;
+  const pick = (all: SpecOutline[]) => {
+    const recorded = recordedOutlines(root, all);
+    change = timed('change', () => touchedBy(recorded.outlines, narrow!, scan!.claims, listing));
+    return recorded.checkedWith(change.touched);
+  };
+  let model: SpecModel;
+  let known: SpecOutline[] | undefined;
+  if (options.model) model = narrow ? pickFrom(options.model, pick) : options.model;
+  else if (narrow) ({ model, outlines: known } = await timedAsync('specs', () => readScoped(config, listing.files, specCache, reader, pick)));
+  else model = await timedAsync('specs', () => readModel(config, listing.files, specCache, reader));
   const found: FindingInput[] = model.problems.map(({ spec, file, problem }) => problemFinding(spec, file, problem));
   // Links and targets `sdna import --write` recorded count like written ones.
   const recorded = timed('recorded links', () => applyRecords(root, model.specs));
   const { specs } = recorded;
   found.push(...recorded.findings);
-
-  const testFiles = listing.files.filter(isTest);
-  const testDir = testDirOf(testFiles);
   // Test files a fragment link names are tokenised in the same read as the claims scan's.
   const linked = new Set(specs.flatMap((s) => linksOf(s).filter((l) => l.fragment !== undefined).map((l) => l.file)));
-  const scan = timed('claims', () => scanClaims(reader, testFiles, options.cache, linked));
-  // A change to the config or to sdna's records concerns every spec.
-  const changed = await options.changed;
-  const narrow = changed && ![...changed].some((f) => concernsAll(f, config.source)) ? changed : undefined;
-  const change = narrow && timed('change', () => touchedBy(specs, narrow, scan.claims, listing));
-  const checked = change ? specs.filter((s) => change.touched.has(s.id)) : specs;
+  scan ??= timed('claims', () => scanClaims(reader, testFiles, options.cache, linked));
+  const checked = specs;
 
   const { targetFiles, findings: targetFindings } = timed('match targets', () => matchTargets(checked, listing));
   found.push(...targetFindings);
@@ -97,7 +117,9 @@ export async function createPlan(config: ResolvedConfig, options: PlanOptions = 
     const { checkApi } = await import('./checks/api-drift/index.js');
     found.push(...(await timedAsync('api', () => checkApi({ root, specs: withApi, targetFiles, cache: options.cache, reader }))));
   }
-  const links = timed('links', () => checkLinks(checked, scan.claims, new TestIndex(reader, listing.set, scan.parsed, options.cache), specs));
+  // Every capability of the project, also of the specs a scoped plan does not check: a test's claim of one is no broken link.
+  const capabilityIds = known ? known.flatMap((o) => o.capabilities) : (options.model ?? model).specs.flatMap((s) => s.capabilities.map((c) => c.id));
+  const links = timed('links', () => checkLinks(checked, scan!.claims, new TestIndex(reader, listing.set, scan!.parsed, options.cache), capabilityIds));
   found.push(...links.findings);
   const { capabilities, findings: untested } = timed('statuses', () => staticStatuses(checked, links.testsOf, testDir));
   found.push(...untested);
@@ -112,7 +134,8 @@ export async function createPlan(config: ResolvedConfig, options: PlanOptions = 
 
   const specFiles = specFilesOf(model);
   const entries = options.ignoreBaseline ? undefined : readBaseline(root);
-  const gated = timed('gate', () => gate(levels(rules, config.overrides), specFiles, found, entries && { file: BASELINE_FILE, entries }));
+  const levelOf = levels(rules, config.overrides);
+  const gated = timed('gate', () => gate(levelOf, specFiles, found, entries && { file: BASELINE_FILE, entries }));
   const plan: Plan = {
     version: 1,
     mode: 'static',
@@ -128,7 +151,15 @@ export async function createPlan(config: ResolvedConfig, options: PlanOptions = 
   // Kept only if every file read is as git vouched for it (see ParseCache.settled).
   const opened = [...reader.opened];
   if (key && memo!.settled(root, opened)) keepPlan(memo!, root, key, plan, opened.filter((f) => !listing.set.has(f)));
-  return plan;
+  if (options.changed === undefined) return plan;
+  const of = known ? known.length : (options.model ?? model).specs.length;
+  return scopeToChange(plan, await options.changed, options.by ?? 'the change', levelOf, config.source, of);
+}
+
+/** The specs of a model (`--from`) that `pick` chooses from their outlines, and their problems. */
+function pickFrom(model: SpecModel, pick: (outlines: SpecOutline[]) => ReadonlySet<string>): SpecModel {
+  const chosen = pick(model.specs.map(outlineOf));
+  return { specs: model.specs.filter((s) => chosen.has(s.id)), problems: model.problems.filter((p) => chosen.has(p.spec)) };
 }
 
 export function projectName(root: string): string {

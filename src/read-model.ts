@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ResolvedConfig } from './config.js';
-import type { Format, Spec } from './model/model.js';
+import { outlineOf, type Format, type Spec, type SpecOutline } from './model/model.js';
 import { configGlobs } from './util/globs.js';
 import { GuardedReader, readInRoot } from './util/guarded.js';
 import { readSpecFile } from './formats/read.js';
@@ -32,12 +32,17 @@ export interface SpecCache {
   set(file: string, entry: SpecCacheEntry): void;
   /** The stamp of a spec and its companions, when the cache knows better than a stat (git's object ids). */
   stamp?(file: string): string | undefined;
+  /** Each spec's outline beside it (the parse cache's): what a scoped plan matches a change against. */
+  outlines?: { get(file: string): OutlineEntry | undefined; set(file: string, entry: OutlineEntry): void };
 }
 
 export type SpecCacheEntry = { stamp: string; problem?: SpecProblem; read?: ReadResult };
+/** `outline` is absent for a file that holds no spec (it could not be read). */
+export type OutlineEntry = { stamp: string; outline?: SpecOutline };
 
 /** The parse cache as a spec cache: the next run reads no spec whose stamp is unchanged. */
 export function specsIn(cache: ParseCache, root: string): SpecCache {
+  const settled = (file: string) => cache.settled(root, [file, ...companionPaths(file)]);
   return {
     // Stored as read: nothing changes a spec once read (the plan extends copies), so nothing of a plan's reaches the cache.
     get: (file) => {
@@ -45,54 +50,138 @@ export function specsIn(cache: ParseCache, root: string): SpecCache {
       return typeof hit?.stamp === 'string' ? hit : undefined;
     },
     set: (file, entry) => {
-      if (cache.settled(root, [file, ...companionPaths(file)])) cache.store(SPEC_KIND, fileKey(root, file), entry);
+      if (settled(file)) cache.store(SPEC_KIND, fileKey(root, file), entry);
     },
     stamp: (file) => cache.stampOf(root, file, companionPaths(file)),
+    outlines: {
+      get: (file) => {
+        const hit = cache.lookup<OutlineEntry>(OUTLINE_KIND, fileKey(root, file));
+        return typeof hit?.stamp === 'string' ? hit : undefined;
+      },
+      set: (file, entry) => {
+        if (settled(file)) cache.store(OUTLINE_KIND, fileKey(root, file), entry);
+      },
+    },
   };
 }
 
 /** Bumped when a reader's output changes shape, so that specs read by an older reader are read again. */
 const SPEC_KIND = 'file:spec-3';
+const OUTLINE_KIND = 'file:spec-outline-1';
+
+/** A spec file as its reader left it: a problem that kept it from being read, or what it read. */
+interface SpecRead {
+  file: string;
+  /** The id its problems are grouped under when it holds no spec. */
+  fallbackId: string;
+  stamp?: string;
+  problem?: SpecProblem;
+  read?: ReadResult;
+}
+
+/** Reads spec files through the cache; the parsers load at the first spec the cache does not hold, so a warm plan never loads them. */
+function specReader(cache: SpecCache | undefined, fileReader: GuardedReader) {
+  let parsers: Record<Format, Parse> | undefined;
+  const stampOfFile = (file: string) => cache && (cache.stamp ? cache.stamp(file) : stampOf(fileReader.root, file));
+  return {
+    stampOf: stampOfFile,
+    async read(file: string, format: Format, stamp = stampOfFile(file)): Promise<SpecRead> {
+      const fallbackId = READERS[format].idOf(file);
+      const hit = stamp === undefined ? undefined : cache!.get(file);
+      if (hit !== undefined && hit.stamp === stamp) return { ...hit, file, fallbackId };
+      parsers ??= (await import('./formats/parsers.js')).PARSERS;
+      const result = freshRead(fileReader, file, parsers[format]);
+      if (stamp !== undefined) cache!.set(file, { stamp, ...result });
+      return { file, fallbackId, stamp, ...result };
+    },
+  };
+}
+
+/** The outline of a spec as read (its written targets; the config's are added at use). */
+const outlineOfRead = (r: SpecRead): SpecOutline | undefined => (r.read?.spec ? outlineOf(r.read.spec) : undefined);
 
 /**
- * Reads every spec file among `files` into the model. The parsers load at the
- * first spec the cache does not hold: a warm plan never loads them.
+ * Reads every spec file among `files` into the model. Each spec's outline is
+ * kept beside it in the cache, for a plan scoped to a change (`readScoped`).
  */
 export async function readModel(config: ResolvedConfig, files: string[], cache?: SpecCache, fileReader = new GuardedReader(config.root)): Promise<SpecModel> {
   const isSpec = configGlobs('specs', config.specs).test;
-  const specs: Spec[] = [];
-  const problems: SpecModel['problems'] = [];
-  let parsers: Record<Format, Parse> | undefined;
-  const parse = async (file: string, format: Format) => freshRead(fileReader, file, (parsers ??= (await import('./formats/parsers.js')).PARSERS)[format]);
+  const reader = specReader(cache, fileReader);
+  const read: SpecRead[] = [];
   for (const file of files) {
     const format = isSpec(file) ? formatOf(file) : undefined;
     if (!format) continue;
-    const reader = READERS[format];
-    const fallbackId = reader.idOf(file);
-    const stamp = cache && (cache.stamp ? cache.stamp(file) : stampOf(fileReader.root, file));
-    const hit = stamp === undefined ? undefined : cache!.get(file);
-    let result: { problem?: SpecProblem; read?: ReadResult };
-    if (hit !== undefined && hit.stamp === stamp) result = hit;
-    else {
-      result = await parse(file, format);
-      if (stamp !== undefined) cache!.set(file, { stamp, ...result });
+    const r = await reader.read(file, format);
+    // A cache from before outlines were kept gains them on the next whole plan.
+    if (r.stamp !== undefined && cache?.outlines && cache.outlines.get(file)?.stamp !== r.stamp) cache.outlines.set(file, { stamp: r.stamp, outline: outlineOfRead(r) });
+    read.push(r);
+  }
+  return modelOf(config, read, read.flatMap((r) => r.read?.spec ?? []));
+}
+
+/**
+ * The model a plan scoped to a change needs: every spec's outline (from the
+ * cache while its file is unchanged, else read), then in full only the specs
+ * whose ids `pick` chooses from the outlines (config targets added).
+ */
+export async function readScoped(
+  config: ResolvedConfig,
+  files: string[],
+  cache: SpecCache | undefined,
+  fileReader: GuardedReader,
+  pick: (outlines: SpecOutline[]) => ReadonlySet<string>,
+): Promise<{ model: SpecModel; outlines: SpecOutline[] }> {
+  const isSpec = configGlobs('specs', config.specs).test;
+  const reader = specReader(cache, fileReader);
+  const targetsOf = configTargets(config);
+  const found: { file: string; format: Format; stamp?: string; outline?: SpecOutline; read?: SpecRead }[] = [];
+  for (const file of files) {
+    const format = isSpec(file) ? formatOf(file) : undefined;
+    if (!format) continue;
+    const stamp = reader.stampOf(file);
+    const kept = stamp === undefined ? undefined : cache?.outlines?.get(file);
+    if (kept !== undefined && kept.stamp === stamp) {
+      found.push({ file, format, stamp, outline: kept.outline });
+      continue;
     }
-    const { problem, read } = result;
+    const read = await reader.read(file, format, stamp);
+    found.push({ file, format, stamp, outline: outlineOfRead(read), read });
+  }
+  const outlines = found.flatMap(({ outline }) => {
+    if (!outline) return [];
+    const added = targetsOf(outline.file).filter((t) => !outline.targets.includes(t));
+    return [added.length === 0 ? outline : { ...outline, targets: [...outline.targets, ...added] }];
+  });
+  const chosen = pick(outlines);
+  const read: SpecRead[] = [];
+  for (const f of found) {
+    if (!chosen.has(f.outline?.id ?? READERS[f.format].idOf(f.file))) continue;
+    read.push(f.read ?? (await reader.read(f.file, f.format, f.stamp)));
+  }
+  return { model: modelOf(config, read, outlines), outlines };
+}
+
+/** The specs read, with the config's targets, and every problem found: the readers', and ids that several specs share (among `all`). */
+function modelOf(config: ResolvedConfig, read: SpecRead[], all: { id: string; file: string }[]): SpecModel {
+  const specs: Spec[] = [];
+  const problems: SpecModel['problems'] = [];
+  for (const { file, fallbackId, problem, read: result } of read) {
     if (problem) {
       problems.push({ spec: fallbackId, file, problem });
       continue;
     }
-    const { spec, problems: found } = read!;
+    const { spec, problems: found } = result!;
     const id = spec?.id ?? fallbackId;
     for (const p of found) problems.push({ spec: id, file, problem: p });
     if (spec) specs.push(spec);
   }
-  problems.push(...duplicateIds(specs));
+  const files = new Set(read.map((r) => r.file));
+  problems.push(...duplicateIds(all).filter((p) => files.has(p.file)));
   return { specs: withConfigTargets(config, specs), problems };
 }
 
-function duplicateIds(specs: Spec[]): SpecModel['problems'] {
-  const byId = new Map<string, Spec[]>();
+function duplicateIds(specs: { id: string; file: string }[]): SpecModel['problems'] {
+  const byId = new Map<string, { id: string; file: string }[]>();
   for (const s of specs) byId.set(s.id, [...(byId.get(s.id) ?? []), s]);
   const problems: SpecModel['problems'] = [];
   for (const [id, group] of byId) {
@@ -125,6 +214,13 @@ function freshRead(files: GuardedReader, file: string, parse: Parse): { problem?
 function stampOf(root: string, file: string): string | undefined {
   const at = (f: string) => projectPath(root, f);
   return joinedStamp([file, ...companionPaths(file)], (f) => fileStamp(at(f)), (f) => fs.existsSync(at(f)));
+}
+
+/** The target patterns sdna.config gives a spec file (by `{ path, targets }` entries). */
+function configTargets(config: ResolvedConfig): (file: string) => string[] {
+  if (config.specTargets.length === 0) return () => [];
+  const entries = config.specTargets.map((entry) => ({ ...entry, matches: configGlobs('specs', [entry.path]).test }));
+  return (file) => [...new Set(entries.flatMap((e) => (e.matches(file) ? e.targets : [])))];
 }
 
 /** Targets sdna.config gives the specs whose file a `{ path, targets }` entry matches, at their line in the config file. */

@@ -112,7 +112,7 @@ export class ParseCache {
   /** The file as loaded: where each kind's section lies, read on first use. */
   private readonly file: LoadedFile | undefined;
   /** Each kind's entries as loaded: their JSON, parsed when looked up. */
-  private readonly old = new Map<string, Map<string, string>>();
+  private readonly old = new Map<string, StoredEntries>();
   private readonly used = new Map<string, Map<string, Used>>();
   private changed = false;
   /** What runs with this cache listed, by root: entries by file for the files listed are kept, and git's object ids stamp files. */
@@ -153,22 +153,10 @@ export class ParseCache {
     return this.dir === undefined ? undefined : { dir: this.dir, within: this.within };
   }
 
-  /** The kind's entries as loaded (their JSON), split out of its section the first time they are asked for. */
-  private oldOf(kind: string): Map<string, string> {
+  /** The kind's entries as loaded, indexed the first time they are asked for. */
+  private oldOf(kind: string): StoredEntries {
     let entries = this.old.get(kind);
-    if (entries === undefined) {
-      entries = new Map();
-      const section = this.file?.section(kind);
-      if (section) {
-        for (const line of section.split('\n')) {
-          // A JSON string has no raw tab: the first one ends the key.
-          const tab = line.indexOf('\t');
-          const key = tab > 1 && line[0] === '"' && line[tab - 1] === '"' ? keyOf(line.slice(0, tab)) : undefined;
-          if (key !== undefined) entries.set(key, line.slice(tab + 1));
-        }
-      }
-      this.old.set(kind, entries);
-    }
+    if (entries === undefined) this.old.set(kind, (entries = new StoredEntries(this.file?.section(kind))));
     return entries;
   }
 
@@ -333,11 +321,12 @@ export class ParseCache {
     for (const kind of this.file?.kinds() ?? []) {
       // A kind of work this run did not do at all (API declarations, when every spec's result was cached) keeps what it cached.
       const section = this.used.has(kind) ? undefined : this.file?.section(kind);
-      if (section !== undefined) sections.push([kind, section]);
+      if (section !== undefined) sections.push([kind, section.toString('utf8')]);
     }
     for (const [kind, used] of this.used) {
       const lines: string[] = [];
-      for (const [key, raw] of this.oldOf(kind)) if (!used.has(key) && keeps(kind, key, used)) lines.push(`${JSON.stringify(key)}\t${raw}`);
+      const old = this.oldOf(kind);
+      for (const key of old.keys()) if (!used.has(key) && keeps(kind, key, used)) lines.push(`${JSON.stringify(key)}\t${old.get(key)}`);
       for (const [key, { value, raw }] of used) lines.push(`${JSON.stringify(key)}\t${raw ?? JSON.stringify(value)}`);
       sections.push([kind, lines.join('\n')]);
     }
@@ -349,6 +338,47 @@ export class ParseCache {
     }
   }
 }
+
+/**
+ * A section's entries: a line each, its key (a JSON string), a tab, its value
+ * as JSON. Only the keys are decoded; a value is decoded when looked up, so a
+ * run that needs six specs' entries of two thousand decodes six.
+ */
+class StoredEntries {
+  private readonly at = new Map<string, number>();
+
+  constructor(private readonly bytes: Buffer = Buffer.alloc(0)) {
+    for (let start = 0; start < bytes.length; ) {
+      const nl = bytes.indexOf(10, start);
+      const end = nl === -1 ? bytes.length : nl;
+      // A JSON string has no raw tab: the first one ends the key.
+      const tab = bytes.indexOf(9, start);
+      if (tab > start + 1 && tab < end && bytes[start] === QUOTE && bytes[tab - 1] === QUOTE) {
+        const key = keyOf(bytes.toString('utf8', start, tab));
+        if (key !== undefined) this.at.set(key, tab + 1);
+      }
+      start = end + 1;
+    }
+  }
+
+  has(key: string): boolean {
+    return this.at.has(key);
+  }
+
+  /** The entry's value as written (JSON), or undefined. */
+  get(key: string): string | undefined {
+    const from = this.at.get(key);
+    if (from === undefined) return undefined;
+    const nl = this.bytes.indexOf(10, from);
+    return this.bytes.toString('utf8', from, nl === -1 ? this.bytes.length : nl);
+  }
+
+  keys(): IterableIterator<string> {
+    return this.at.keys();
+  }
+}
+
+const QUOTE = 34;
 
 /** A key as written (a JSON string), or undefined when garbled. */
 function keyOf(literal: string): string | undefined {
@@ -400,7 +430,7 @@ class LoadedFile {
   }
 
   /** The kind's section, or undefined when the file has none or was replaced since. */
-  section(kind: string): string | undefined {
+  section(kind: string): Buffer | undefined {
     const at = this.stored.get(kind);
     if (at === undefined) return undefined;
     try {
@@ -413,7 +443,7 @@ class LoadedFile {
           if (n === 0) return undefined;
           read += n;
         }
-        return bytes.toString('utf8');
+        return bytes;
       });
     } catch {
       return undefined;

@@ -184,28 +184,31 @@ async function runPlan(flags: PlanFlags, files: string[] = [], requests = report
   const wanted = flags.workspace === undefined ? undefined : [flags.workspace].flat().map(String);
   // A workspace root without a config of its own plans each package as the package would.
   const packages = config.source === undefined && flags.from === undefined ? await workspacePackages(config.root) : undefined;
+  const workspace = packages !== undefined && packages.length > 0;
   if (wanted && !packages) throw new SdnaError(`--workspace: ${config.root} is not the root of an npm or pnpm workspace without an sdna config of its own (no "workspaces" in package.json, no pnpm-workspace.yaml)`);
   // git lists the files while the change is asked for and the cache loads.
-  const listing = flags.from === undefined && !(packages && packages.length > 0) ? listFilesAsync(config.root) : undefined;
+  const listing = flags.from === undefined && !workspace ? listFilesAsync(config.root) : undefined;
   heapFor(listing);
   // git answers while the plan reads the specs and claims; a bad ref is still one line, and nothing is printed before it.
   const change = changeOf(flags, files, config.root, cwd, listing);
   const cacheDir = flags.cache === false ? undefined : flags.cacheDir ? path.resolve(cwd, flags.cacheDir) : ParseCache.defaultDir(config.root);
   const cache = timed('load cache', () => ParseCache.open(cacheDir, pkg.version, flags.cacheDir ? undefined : config.root));
   const model = flags.from === undefined ? undefined : await readInterchange(path.resolve(cwd, flags.from));
+  // The plan is made for the change, unless the spec diff (--base) or a workspace's merge needs the whole plan first.
+  const madeForChange = change !== undefined && flags.base === undefined && !workspace;
   let plan = await timedAsync('plan', () =>
-    packages && packages.length > 0
+    workspace
       ? createWorkspacePlan(wanted ? undefined : config, config.root, selectPackages(packages, wanted), { cache })
-      : createPlan(config, { cache, model, listing, changed: flags.base === undefined ? change?.files : undefined }),
+      : createPlan(config, { cache, model, listing, ...(madeForChange && { changed: change.files, by: change.by }) }),
   );
   // The spec diff sees the whole plan (a capability removed from a spec the change no longer has), then the scope narrows it.
   if (flags.base !== undefined) {
-    if (packages && packages.length > 0) throw new SdnaError('--base does not compare the packages of a workspace yet: give --root <package>, or run `sdna diff <ref>` at the root');
+    if (workspace) throw new SdnaError('--base does not compare the packages of a workspace yet: give --root <package>, or run `sdna diff <ref>` at the root');
     const { specDiffFor } = await import('./diff.js');
     const whole = plan;
     plan = { ...plan, specDiff: await timedAsync('spec diff', () => specDiffFor(config, whole, String(flags.base), `--base ${flags.base}`)) };
   }
-  if (change) plan = scopeToChange(plan, await change.files, change.by, levels(config.rules, config.overrides), config.source);
+  if (change && !madeForChange) plan = scopeToChange(plan, await change.files, change.by, levels(config.rules, config.overrides), config.source);
   refuseWithoutSemantic(flags, ['model', 'maxCost', 'concurrency', 'timeout', 'changed', 'tests', 'confirm', 'batch', 'capability']);
   if (flags.semantic) plan = await timedAsync('semantic', () => semantic(plan, config, flags, cacheDir, cache));
   // A plan scoped to a change leaves the cache as it was: rewriting all of it would cost more than the few files it read.

@@ -231,3 +231,29 @@ export interface ChangeScope {
 export function linksOf(spec: Spec): TestLink[] {
   return [...spec.links, ...spec.capabilities.flatMap((c) => c.links)];
 }
+
+/**
+ * What a change is matched against, of a spec: all a scoped plan needs of the
+ * specs it does not check (the parse cache keeps it beside the spec, so that
+ * a hook's plan does not load ten thousand capabilities to check six).
+ */
+export interface SpecOutline {
+  id: string;
+  file: string;
+  /** Target patterns, root-relative. */
+  targets: string[];
+  /** Test files its `[@test]` links name. */
+  links: string[];
+  /** Its capabilities' ids. */
+  capabilities: string[];
+}
+
+export function outlineOf(spec: Spec): SpecOutline {
+  return {
+    id: spec.id,
+    file: spec.file,
+    targets: spec.targets.map((t) => t.pattern),
+    links: [...new Set(linksOf(spec).map((l) => l.file))],
+    capabilities: spec.capabilities.map((c) => c.id),
+  };
+}

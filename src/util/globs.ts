@@ -23,6 +23,9 @@ const MAGIC = /[*?[\]{}()!@+\\]/;
 /** `dir/*.ext`, `dir/**\/*.ext` or `**\/*.ext`: the shapes most targets and config globs take. */
 const SIMPLE = /^(?:([^*]+)\/)?(\*\*\/)?\*([^/]*)$/;
 
+/** One brace list of plain names, the rest plain too: `dir/{a,b}.ts` (no `..` ranges, no nesting, no other magic). */
+const BRACED = /^([^*?[\]{}()!@+\\]*)\{((?:[^*?[\]{}()!@+\\.]|\.(?!\.))*)\}([^*?[\]{}()!@+\\]*)$/;
+
 /** Each pattern compiled so far: the target check, the change's scope and the scoped plan ask for the same globs. */
 const compiled = new Map<string, CompiledGlob>();
 
@@ -39,6 +42,14 @@ function compile(written: string): CompiledGlob {
   // Most targets are plain paths or `dir/*.ext` / `dir/**/*.ext`: no regex to
   // build for them (picomatch compiles in ~50 µs, a lot times 2,000 specs).
   if (!MAGIC.test(pattern)) return { pattern, base: '', literal: true, test: (file) => file === pattern };
+  const braced = BRACED.exec(pattern);
+  if (braced && braced[2].includes(',')) {
+    // `src/cart/{total,tax}.ts`: a few files named outright, no regex (a tenth of the 2,000 specs' targets take this shape).
+    const [, before, list, after] = braced;
+    const names = new Set(list.split(',').map((name) => before + name + after));
+    const slash = before.lastIndexOf('/');
+    return { pattern, base: slash === -1 ? '' : before.slice(0, slash), literal: false, test: (file) => file === pattern || names.has(file) };
+  }
   const simple = SIMPLE.exec(pattern);
   if (simple && !MAGIC.test(simple[1] ?? '') && !MAGIC.test(simple[3])) {
     const [, dir = '', deep, suffix] = simple;

@@ -15,8 +15,8 @@ export interface LinkResult {
   findings: FindingInput[];
 }
 
-/** `known`: every spec of the project, when only some are checked (a plan scoped to a change): a claim of theirs is no broken link. */
-export function checkLinks(specs: Spec[], claims: Claim[], index: TestIndex, known: Spec[] = specs): LinkResult {
+/** `known`: every capability id of the project, when only some specs are checked (a plan scoped to a change): a claim of one is no broken link. */
+export function checkLinks(specs: Spec[], claims: Claim[], index: TestIndex, known: readonly string[] = specs.flatMap((s) => s.capabilities.map((c) => c.id))): LinkResult {
   const findings: FindingInput[] = [];
   const claimsOf = sortClaims(known, claims, findings);
   const testsOf = new Map<string, TestRef[]>();
@@ -53,17 +53,12 @@ export function checkLinks(specs: Spec[], claims: Claim[], index: TestIndex, kno
   return { testsOf, findings };
 }
 
-/** Claims by capability id; claims of ids no spec declares are broken links. */
-function sortClaims(specs: Spec[], claims: Claim[], findings: FindingInput[]): Map<string, Claim[]> {
-  const known = new Set<string>();
+/** Claims by capability id (`ids`: every capability's); claims of ids no spec declares are broken links. */
+function sortClaims(ids: readonly string[], claims: Claim[], findings: FindingInput[]): Map<string, Claim[]> {
+  const known = new Set(ids);
   // A capability's Vitest tag is its id, or the id made tag-safe (see tagOf).
   const byTag = new Map<string, string>();
-  for (const s of specs) {
-    for (const c of s.capabilities) {
-      known.add(c.id);
-      byTag.set(tagOf(c.id), c.id);
-    }
-  }
+  for (const id of ids) byTag.set(tagOf(id), id);
   const claimsOf = new Map<string, Claim[]>();
   for (const claim of claims) {
     const id = claim.via === 'tag' ? byTag.get(claim.id) : known.has(claim.id) ? claim.id : undefined;

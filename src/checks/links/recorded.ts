@@ -5,7 +5,7 @@
 // renumbered capability (same words, new id, same spec) keeps its links.
 
 import type { FindingInput } from '../../model/findings.js';
-import type { Capability, Spec } from '../../model/model.js';
+import type { Capability, Spec, SpecOutline } from '../../model/model.js';
 import { LINKS_FILE, capabilityHash, readRecords } from '../../artifacts/links.js';
 
 /** The specs with the recorded links and targets added (copies: a watch session caches the specs as read). */
@@ -62,4 +62,51 @@ export function applyRecords(root: string, read: readonly Spec[]): { specs: Spec
     spec.targets.push({ glob: entry.glob, pattern: entry.glob, line, via: 'import', file: LINKS_FILE });
   }
   return { specs, findings };
+}
+
+/**
+ * The outlines with what the records add, for matching a change against: a
+ * recorded test joins every spec its link may attach to (the one whose
+ * capability it names, or one whose id begins that capability's id, where a
+ * renumbered capability is looked for), a recorded target its spec. And
+ * `checkedWith`: the specs to check for some touched ones, so that
+ * `applyRecords` attaches each link among them as it would among all specs
+ * (a link's specs are checked all together or not at all).
+ */
+export function recordedOutlines(root: string, outlines: SpecOutline[]): { outlines: SpecOutline[]; checkedWith: (touched: ReadonlySet<string>) => Set<string> } {
+  const records = readRecords(root);
+  if (records.links.length === 0 && records.targets.length === 0) return { outlines, checkedWith: (touched) => new Set(touched) };
+  const ids = new Set(outlines.map((o) => o.id));
+  const owner = new Map<string, string>();
+  for (const o of outlines) for (const c of o.capabilities) owner.set(c, o.id);
+  const added = new Map<string, { links: string[]; targets: string[] }>();
+  const add = (id: string) => added.get(id) ?? added.set(id, { links: [], targets: [] }).get(id)!;
+  const groups: string[][] = [];
+  for (const { entry } of records.links) {
+    const c = entry.capability;
+    const may = new Set<string>();
+    const own = owner.get(c);
+    if (own !== undefined) may.add(own);
+    for (let i = c.indexOf('/'); i !== -1; i = c.indexOf('/', i + 1)) if (ids.has(c.slice(0, i))) may.add(c.slice(0, i));
+    for (const id of may) add(id).links.push(entry.file);
+    if (may.size > 1) groups.push([...may]);
+  }
+  for (const { entry } of records.targets) add(entry.spec).targets.push(entry.glob);
+  const checkedWith = (touched: ReadonlySet<string>) => {
+    const out = new Set(touched);
+    for (let grew = true; grew; ) {
+      grew = false;
+      for (const group of groups) {
+        if (!group.some((id) => out.has(id)) || group.every((id) => out.has(id))) continue;
+        for (const id of group) out.add(id);
+        grew = true;
+      }
+    }
+    return out;
+  };
+  const withRecords = outlines.map((o) => {
+    const more = added.get(o.id);
+    return more ? { ...o, links: [...o.links, ...more.links], targets: [...o.targets, ...more.targets] } : o;
+  });
+  return { outlines: withRecords, checkedWith };
 }
