@@ -50,8 +50,10 @@ export interface PlanOptions {
   listing?: Promise<FileList>;
 }
 
-/** Async so that checks can do I/O (API drift loads TypeScript) without changing callers. */
-/** Scoped to the change when `options.changed` is given (see `scopeToChange`). */
+/**
+ * Scoped to the change when `options.changed` is given (see `scopeToChange`).
+ * Async so that checks can do I/O (API drift loads TypeScript) without changing callers.
+ */
 export async function createPlan(config: ResolvedConfig, options: PlanOptions = {}): Promise<Plan> {
   const root = path.resolve(config.root);
   checkRoot(root);
@@ -97,12 +99,12 @@ export async function createPlan(config: ResolvedConfig, options: PlanOptions = 
   const found: FindingInput[] = model.problems.map(({ spec, file, problem }) => problemFinding(spec, file, problem));
   // Links and targets `sdna import --write` recorded count like written ones.
   const recorded = timed('recorded links', () => applyRecords(root, model.specs));
-  const { specs } = recorded;
+  // Every spec, or those a change touches.
+  const checked = recorded.specs;
   found.push(...recorded.findings);
   // Test files a fragment link names are tokenised in the same read as the claims scan's.
-  const linked = new Set(specs.flatMap((s) => linksOf(s).filter((l) => l.fragment !== undefined).map((l) => l.file)));
-  scan ??= timed('claims', () => scanClaims(reader, testFiles, options.cache, linked));
-  const checked = specs;
+  const linked = () => new Set(checked.flatMap((s) => linksOf(s).filter((l) => l.fragment !== undefined).map((l) => l.file)));
+  scan ??= timed('claims', () => scanClaims(reader, testFiles, options.cache, linked()));
 
   const { targetFiles, findings: targetFindings } = timed('match targets', () => matchTargets(checked, listing));
   found.push(...targetFindings);
@@ -141,7 +143,7 @@ export async function createPlan(config: ResolvedConfig, options: PlanOptions = 
     mode: 'static',
     root,
     project: projectName(root),
-    specs: [...specs].sort((a, b) => cmp(a.file, b.file)),
+    specs: [...checked].sort((a, b) => cmp(a.file, b.file)),
     capabilities,
     ...gated,
     targetFiles,
