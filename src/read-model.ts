@@ -227,17 +227,12 @@ function configTargets(config: ResolvedConfig): (file: string) => string[] {
 function withConfigTargets(config: ResolvedConfig, specs: Spec[]): Spec[] {
   if (config.specTargets.length === 0) return specs;
   const where = configLines(config);
-  const entries = config.specTargets.map((entry) => ({ ...entry, matches: configGlobs('specs', [entry.path]).test }));
+  const targetsOf = configTargets(config);
   return specs.map((spec) => {
-    let targets = spec.targets;
-    for (const entry of entries) {
-      if (!entry.matches(spec.file)) continue;
-      const known = new Set(targets.map((t) => t.pattern));
-      const added = entry.targets.filter((t) => !known.has(t)).map((t) => ({ glob: t, pattern: t, via: 'config' as const, ...where(t) }));
-      if (added.length) targets = [...targets, ...added];
-    }
+    const known = new Set(spec.targets.map((t) => t.pattern));
+    const added = targetsOf(spec.file).filter((t) => !known.has(t)).map((t) => ({ glob: t, pattern: t, via: 'config' as const, ...where(t) }));
     // A spec as read is shared with the cache: a spec with more targets is a copy.
-    return targets === spec.targets ? spec : { ...spec, targets };
+    return added.length === 0 ? spec : { ...spec, targets: [...spec.targets, ...added] };
   });
 }
 
