@@ -15,6 +15,7 @@ import { checkScope, matchTargets } from './checks/scope.js';
 import { checkGenerated } from './checks/generated/index.js';
 import { checkLinks } from './checks/links/index.js';
 import { applyRecords, recordedOutlines } from './checks/links/recorded.js';
+import { readRecords } from './artifacts/links.js';
 import { scanClaims, type ClaimScan } from './checks/links/claims.js';
 import { TestIndex } from './checks/links/test-index.js';
 import { checkPendingChanges } from './checks/pending-changes.js';
@@ -85,9 +86,11 @@ export async function createPlan(config: ResolvedConfig, options: PlanOptions = 
     // A change to the config or to sdna's records concerns every spec.
     narrow = [...changed].some((f) => concernsAll(f, config.source)) ? undefined : changed;
   }
+  // Read once: the outlines a change is matched against and the specs checked both gain what they record.
+  const records = readRecords(root);
   let change: ReturnType<typeof touchedBy> | undefined;
   const pick = (all: SpecOutline[]) => {
-    const recorded = recordedOutlines(root, all);
+    const recorded = recordedOutlines(records, all);
     change = timed('change', () => touchedBy(recorded.outlines, narrow!, scan!.claims, listing));
     return recorded.checkedWith(change.touched);
   };
@@ -98,7 +101,7 @@ export async function createPlan(config: ResolvedConfig, options: PlanOptions = 
   else model = await timedAsync('specs', () => readModel(config, listing.files, specCache, reader));
   const found: FindingInput[] = model.problems.map(({ spec, file, problem }) => problemFinding(spec, file, problem));
   // Links and targets `sdna import --write` recorded count like written ones.
-  const recorded = timed('recorded links', () => applyRecords(root, model.specs));
+  const recorded = timed('recorded links', () => applyRecords(root, model.specs, records));
   // Every spec, or those a change touches.
   const checked = recorded.specs;
   found.push(...recorded.findings);

@@ -91,19 +91,17 @@ function specReader(cache: SpecCache | undefined, fileReader: GuardedReader) {
       if (hit !== undefined && hit.stamp === stamp) return { ...hit, file, fallbackId };
       parsers ??= (await import('./formats/parsers.js')).PARSERS;
       const result = freshRead(fileReader, file, parsers[format]);
-      if (stamp !== undefined) cache!.set(file, { stamp, ...result });
+      if (stamp !== undefined) {
+        cache!.set(file, { stamp, ...result });
+        // The outline beside it, for a plan scoped to a change (`readScoped`).
+        cache!.outlines?.set(file, { stamp, outline: result.read?.spec && outlineOf(result.read.spec) });
+      }
       return { file, fallbackId, stamp, ...result };
     },
   };
 }
 
-/** The outline of a spec as read (its written targets; the config's are added at use). */
-const outlineOfRead = (r: SpecRead): SpecOutline | undefined => (r.read?.spec ? outlineOf(r.read.spec) : undefined);
-
-/**
- * Reads every spec file among `files` into the model. Each spec's outline is
- * kept beside it in the cache, for a plan scoped to a change (`readScoped`).
- */
+/** Reads every spec file among `files` into the model. */
 export async function readModel(config: ResolvedConfig, files: string[], cache?: SpecCache, fileReader = new GuardedReader(config.root)): Promise<SpecModel> {
   const isSpec = configGlobs('specs', config.specs).test;
   const reader = specReader(cache, fileReader);
@@ -111,10 +109,7 @@ export async function readModel(config: ResolvedConfig, files: string[], cache?:
   for (const file of files) {
     const format = isSpec(file) ? formatOf(file) : undefined;
     if (!format) continue;
-    const r = await reader.read(file, format);
-    // A cache from before outlines were kept gains them on the next whole plan.
-    if (r.stamp !== undefined && cache?.outlines && cache.outlines.get(file)?.stamp !== r.stamp) cache.outlines.set(file, { stamp: r.stamp, outline: outlineOfRead(r) });
-    read.push(r);
+    read.push(await reader.read(file, format));
   }
   return modelOf(config, read, read.flatMap((r) => r.read?.spec ?? []));
 }
@@ -145,7 +140,7 @@ export async function readScoped(
       continue;
     }
     const read = await reader.read(file, format, stamp);
-    found.push({ file, format, stamp, outline: outlineOfRead(read), read });
+    found.push({ file, format, stamp, outline: read.read?.spec && outlineOf(read.read.spec), read });
   }
   const outlines = found.flatMap(({ outline }) => {
     if (!outline) return [];

@@ -6,11 +6,10 @@
 
 import type { FindingInput } from '../../model/findings.js';
 import type { Capability, Spec, SpecOutline } from '../../model/model.js';
-import { LINKS_FILE, capabilityHash, readRecords } from '../../artifacts/links.js';
+import { LINKS_FILE, capabilityHash, readRecords, type ReadRecords } from '../../artifacts/links.js';
 
 /** The specs with the recorded links and targets added (copies: a watch session caches the specs as read). */
-export function applyRecords(root: string, read: readonly Spec[]): { specs: Spec[]; findings: FindingInput[] } {
-  const records = readRecords(root);
+export function applyRecords(root: string, read: readonly Spec[], records: ReadRecords = readRecords(root)): { specs: Spec[]; findings: FindingInput[] } {
   const findings: FindingInput[] = [];
   for (const { line, problem, text } of records.problems) {
     findings.push({ kind: 'bad-link-record', file: LINKS_FILE, line, data: { entry: text, problem } });
@@ -73,8 +72,7 @@ export function applyRecords(root: string, read: readonly Spec[]): { specs: Spec
  * `applyRecords` attaches each link among them as it would among all specs
  * (a link's specs are checked all together or not at all).
  */
-export function recordedOutlines(root: string, outlines: SpecOutline[]): { outlines: SpecOutline[]; checkedWith: (touched: ReadonlySet<string>) => Set<string> } {
-  const records = readRecords(root);
+export function recordedOutlines(records: ReadRecords, outlines: SpecOutline[]): { outlines: SpecOutline[]; checkedWith: (touched: ReadonlySet<string>) => Set<string> } {
   if (records.links.length === 0 && records.targets.length === 0) return { outlines, checkedWith: (touched) => new Set(touched) };
   const ids = new Set(outlines.map((o) => o.id));
   const owner = new Map<string, string>();
