@@ -71,7 +71,11 @@ time(wholeArgs);
 const snapshot = fs.readFileSync(path.join(cacheDir, 'parse-cache.json'));
 git('checkout', '-q', 'change');
 const fromMain = (args) => {
-  fs.writeFileSync(path.join(cacheDir, 'parse-cache.json'), snapshot);
+  // Put back, and flushed to disk before the timer starts: the writeback of the harness's own copy is no part of a plan.
+  const fd = fs.openSync(path.join(cacheDir, 'parse-cache.json'), 'w');
+  fs.writeFileSync(fd, snapshot);
+  fs.fsyncSync(fd);
+  fs.closeSync(fd);
   return time(args);
 };
 const scope = JSON.parse(fromMain(scopedArgs).stdout).scope;

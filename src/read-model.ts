@@ -79,9 +79,13 @@ interface SpecRead {
   read?: ReadResult;
 }
 
+let parsers: Promise<Record<Format, Parse>> | undefined;
+
+/** The readers' parsers (Markdown, YAML), loaded once: a plan whose specs all come from the cache never loads them. */
+export const loadParsers = (): Promise<Record<Format, Parse>> => (parsers ??= import('./formats/parsers.js').then((m) => m.PARSERS));
+
 /** Reads spec files through the cache; the parsers load at the first spec the cache does not hold, so a warm plan never loads them. */
 function specReader(cache: SpecCache | undefined, fileReader: GuardedReader) {
-  let parsers: Record<Format, Parse> | undefined;
   const stampOfFile = (file: string) => cache && (cache.stamp ? cache.stamp(file) : stampOf(fileReader.root, file));
   return {
     stampOf: stampOfFile,
@@ -89,8 +93,7 @@ function specReader(cache: SpecCache | undefined, fileReader: GuardedReader) {
       const fallbackId = READERS[format].idOf(file);
       const hit = stamp === undefined ? undefined : cache!.get(file);
       if (hit !== undefined && hit.stamp === stamp) return { ...hit, file, fallbackId };
-      parsers ??= (await import('./formats/parsers.js')).PARSERS;
-      const result = freshRead(fileReader, file, parsers[format]);
+      const result = freshRead(fileReader, file, (await loadParsers())[format]);
       if (stamp !== undefined) {
         cache!.set(file, { stamp, ...result });
         // The outline beside it, for a plan scoped to a change (`readScoped`).

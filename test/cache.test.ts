@@ -42,7 +42,7 @@ describe.concurrent('parse cache', () => {
     const r = await sdna(['plan', '--root', root], { root });
     expect(r.stdout).toBe(clean.stdout);
     expect(r.code).toBe(0);
-    expect(JSON.parse(fs.readFileSync(file, 'utf8').split('\n')[0])).toMatchObject({ format: 4 });
+    expect(JSON.parse(fs.readFileSync(file, 'utf8').split('\n')[0])).toMatchObject({ format: 5 });
   });
 
   it('a cache whose lines are garbled in any way is ignored and rebuilt, never a crash', { timeout: 180_000 }, async ({ expect }) => {
@@ -99,5 +99,47 @@ describe.concurrent('parse cache', () => {
     const root = tempProject('clean');
     const r = await sdna(['plan', '--root', root, '--performance'], { root });
     expect(cacheLine(r.stderr)).toBe('  parse cache: off');
+  });
+});
+
+describe('the cache file', () => {
+  it('finds every entry by its key, in any order, and no entry that is not there: keys that begin others, quotes, non-ASCII, and as many as a large tree', async ({ expect }) => {
+    const { ParseCache } = await import('../src/artifacts/cache.js');
+    const dir = path.join(tempProject(), 'cache');
+    const keys = ['', 'a', 'ab', 'ab!', 'ab"c', 'ab\\c', 'ab c', 'ab\tc', 'abc', 'é', 'zé', 'z\u{1F600}', 'z\uFFFD', 'Z', '~'];
+    for (let i = 0; i < 3000; i++) keys.push(`src/m${(i * 7919) % 3000}/f${i}.ts`);
+    const first = ParseCache.open(dir, 'test');
+    // Stored in an order of their own: the file is sorted when written.
+    for (const [i, key] of keys.entries()) first.store('hashes', key, { i });
+    first.save();
+    const again = () => ParseCache.open(dir, 'test');
+    const sorted = again();
+    for (const key of [...keys].sort()) expect(sorted.lookup('hashes', key)).toEqual({ i: keys.indexOf(key) });
+    const shuffled = again();
+    for (let n = 0; n < keys.length; n++) {
+      const j = (n * 2_654_435_761) % keys.length;
+      expect(shuffled.lookup('hashes', keys[j])).toEqual({ i: j });
+      // Keys that sort between and around the stored ones.
+      expect(shuffled.lookup('hashes', `${keys[j]}\u0000`)).toBeUndefined();
+      expect(shuffled.lookup('hashes', `${keys[j]}\u007f`)).toBeUndefined();
+    }
+    expect(again().lookup('hashes', '\u0000')).toBeUndefined();
+    expect(again().lookup('hashes', '\u{10FFFF}')).toBeUndefined();
+    // Written again with every entry kept, the file is the same.
+    const text = fs.readFileSync(path.join(dir, 'parse-cache.json'), 'utf8');
+    const keeper = again();
+    for (const key of keys) keeper.lookup('hashes', key);
+    keeper.store('hashes', 'new', 1);
+    keeper.save();
+    const rewritten = again();
+    for (const key of [...keys, 'new']) expect(rewritten.lookup('hashes', key)).toBeDefined();
+    expect(fs.readFileSync(path.join(dir, 'parse-cache.json'), 'utf8').length).toBe(text.length + '"new"\t1\n'.length);
+    // Entries of a kind by content that a run did not look up are dropped; the rest are found as before.
+    const half = again();
+    const looked = keys.filter((_, i) => i % 2 === 0);
+    for (const key of looked) half.lookup('hashes', key);
+    half.save();
+    const after = again();
+    for (const key of keys) expect(after.lookup('hashes', key)).toEqual(looked.includes(key) ? { i: keys.indexOf(key) } : undefined);
   });
 });

@@ -122,6 +122,33 @@ describe('a plan scoped to a change', { timeout: 60_000 }, () => {
     expect(shown(r.json!).findings).toContain('stale-target specs/orders.spec.md');
   });
 
+  it('--since compares with the base, one by one and by their literal names, the files whose work-tree copy git has not indexed; past 500 such files, the whole work tree', async ({ expect }) => {
+    const { root, git } = repo();
+    const commit = () => git('-c', 'user.email=t@example.com', '-c', 'user.name=t', 'commit', '-qm', 'more');
+    // A name git would read as pathspec magic (`:m`) unless it is taken literally.
+    write(root, ':memo.ts', 'export const memo = 1;\n');
+    write(root, 'src/stock.ts', 'export const stock = 1;\n');
+    git('add', '-A');
+    commit();
+    fs.appendFileSync(path.join(root, ':memo.ts'), 'export const more = 2;\n');
+    // Staged, then changed back in the work tree: the index differs from the base, the work tree does not.
+    fs.appendFileSync(path.join(root, 'src/stock.ts'), 'export const more = 2;\n');
+    git('add', 'src/stock.ts');
+    fs.writeFileSync(path.join(root, 'src/stock.ts'), 'export const stock = 1;\n');
+    // Staged and left so: the index alone says it changed.
+    fs.appendFileSync(path.join(root, 'src/old.ts'), 'export const more = 2;\n');
+    git('add', 'src/old.ts');
+    expect((await plan(root, ['--since', 'HEAD'])).json!.scope).toEqual({ by: '--since HEAD', files: 2, specs: 0, of: 2 });
+    // Committed with them: the memo and src/old.ts; changed since HEAD~1 with the 501 in the work tree and src/cart.ts.
+    for (let i = 0; i < 501; i++) write(root, `src/many/m${i}.ts`, `export const m${i} = 1;\n`);
+    git('add', '-A');
+    commit();
+    for (let i = 0; i < 501; i++) fs.appendFileSync(path.join(root, `src/many/m${i}.ts`), 'export const more = 2;\n');
+    fs.appendFileSync(path.join(root, 'src/cart.ts'), 'export const tax = 2;\n');
+    const many = await plan(root, ['--since', 'HEAD~1']);
+    expect(many.json!.scope).toEqual({ by: '--since HEAD~1', files: 504, specs: 1, of: 2 });
+  });
+
   it('--staged: what the next commit holds, not what is only in the working tree', async ({ expect }) => {
     const { root, git } = repo();
     fs.appendFileSync(path.join(root, 'src/users.ts'), 'export const admin = 2;\n');

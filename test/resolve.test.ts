@@ -288,6 +288,13 @@ describe('compileGlob', () => {
       '**/*.spec.md',
       '**/*',
       'src',
+      '**/*.{test,spec}.?(c|m)[jt]s?(x)',
+      '**/a.ts',
+      '**/.a',
+      '**/[ab].ts',
+      '**/a*',
+      '**/src/*.ts',
+      '**/*.test.ts',
     ];
 
     /** mulberry32: a small seeded generator, so every run sees the same paths. */
@@ -323,6 +330,11 @@ describe('compileGlob', () => {
         'a.',
         '[ab].ts',
         'x.tsx.ts',
+        'a.test.ts',
+        'a.spec.mjsx',
+        'b.spec.cjs',
+        '.test.ts',
+        'a.test.tsx.md',
       ];
       const out = new Set<string>(['src', 'src/a', 'src/a.ts', 'src/.ts', 'a.ts', '.ts', 'src/a/.ts', 'src/.hidden/a.ts']);
       while (out.size < count) {
@@ -348,6 +360,23 @@ describe('compileGlob', () => {
       expect(disagreements).toEqual([]);
       // Something must match, or the comparison says little.
       expect(FILES.some((f) => theirs(f))).toBe(true);
+    });
+
+    it.each([
+      [['**/*.spec.md', '**/specs/*/spec.md', '**/.kiro/specs/*/requirements.md', '**/openspec/specs/**/spec.md', '!**/fixtures/**', '!**/a/**']],
+      [['**/*.d.ts', '**/*.d.{mts,cts}', '**/*.{test,spec,bench}.*', '**/{__tests__,ts}/**']],
+      [['src/*.ts', '**/a.ts', '**/.a', 'src/a/{b.ts,.ts,c.ts}']],
+      [['**/a.ts', '**/.a']],
+      [['**/*.{test,spec}.?(c|m)[jt]s?(x)', 'src/**/*.ts', '!src/a/**']],
+      [['src/*.', '**/[ab].ts', 'lib']],
+    ])('as a list, as picomatch says of each pattern: %j', (patterns) => {
+      const set = globSet(patterns);
+      const positive = patterns.filter((p) => !p.startsWith('!')).map((p) => picomatch(p, { dot: true }));
+      const negative = patterns.filter((p) => p.startsWith('!')).map((p) => picomatch(p.slice(1), { dot: true }));
+      const theirs = (f: string) => positive.some((m) => m(f) || f.startsWith(`${patterns.find((p) => !/[*?[\]{}()!@+\\]/.test(p)) ?? '\0'}/`)) && !negative.some((m) => m(f));
+      const disagreements = FILES.filter((f) => set.test(f) !== theirs(f)).map((f) => `${f}: ${set.test(f)} vs ${theirs(f)}`);
+      expect(disagreements).toEqual([]);
+      expect(FILES.filter((f) => theirs(f)).length).toBeGreaterThan(3);
     });
 
     it('a file named exactly like a brace pattern matches it, as in picomatch', () => {

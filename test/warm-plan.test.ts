@@ -99,6 +99,26 @@ describe('a warm plan is the cold plan', { timeout: 60_000 }, () => {
     await expectRenamesSeen(expect, root, await plan(root), before);
   });
 
+  it('a test file that claimed nothing, edited to claim a capability, is read again: its claim counts, warm as cold', async ({ expect }) => {
+    const root = project();
+    settle(root);
+    const before = await plan(root);
+    const untested = 'no test is linked to payments/void-authorization';
+    expect(before.plan).toContain(untested);
+    // Many files claim nothing; sdna keeps them as one list with their stamps. This one leaves it.
+    const file = path.join(root, 'tests/authorize.test.ts');
+    fs.appendFileSync(file, "\nit('voids a hold', { meta: { capabilities: ['payments/void-authorization'] } }, () => {});\n");
+    settle(root);
+    const after = await plan(root);
+    expect(after.plan).not.toContain(untested);
+    expect(after.plan).toBe((await cold(root)).plan);
+    // And back: it claims nothing again, and the next warm plan reads nothing.
+    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace(/\nit\('voids a hold'.*\n/, '\n'));
+    settle(root);
+    expect((await plan(root)).plan).toBe(before.plan);
+    expect((await plan(root)).misses).toBe(0);
+  });
+
   it('a clock set back: a file dated in the future is never trusted, and one dated back is read again', async ({ expect }) => {
     const root = project();
     const spec = path.join(root, 'specs/payments.spec.md');

@@ -6,13 +6,13 @@
 //
 // One file, written atomically after a run that changed something: a header
 // line, then a section per kind of entry, a line per entry (its key and its
-// value as JSON, a tab between). A run reads the header, then only the
-// sections of the kinds it asks for, where the header says they lie (a scoped
-// plan never reads the 14 MB of the whole plan kept, nor the 12 MB of API
-// declarations), and parses only the entries it looks up: a hook's plan that
-// needs a few specs' tests does not build objects for ten thousand. A garbled
-// entry or section is a miss, a file from another sdna version is ignored:
-// it is a cache, never an error.
+// value as JSON, a tab between), sorted by key. A run reads the header, then
+// only the sections of the kinds it asks for, where the header says they lie
+// (a scoped plan never reads the 14 MB of the whole plan kept, nor the 12 MB
+// of API declarations), and finds and parses only the entries it looks up: a
+// hook's plan that needs a few specs' tests does not build objects for ten
+// thousand. A garbled entry or section is a miss, a file from another sdna
+// version is ignored: it is a cache, never an error.
 
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -23,21 +23,22 @@ import type { FileList } from '../util/files.js';
 import { GuardedReader, openNamedFile } from '../util/guarded.js';
 
 const FILE = 'parse-cache.json';
-const FORMAT = 4;
+const FORMAT = 5;
 
 /** The first line of the file; the sections of `kinds` follow in order, each ending with a newline. */
 interface CacheHeader {
   format: number;
   /** The sdna version that wrote it: parse results may change between versions. */
   sdna: string;
-  /** Each kind's name and its section's length in bytes (without its last newline). */
-  kinds: [string, number][];
+  /** Each kind's name, its section's length in bytes (without its last newline) and its number of entries. */
+  kinds: [string, number, number][];
 }
 
-/** Where a kind's section lies in the file loaded. */
+/** Where a kind's section lies in the file loaded, and how many entries it holds. */
 interface Stored {
   offset: number;
   length: number;
+  count: number;
 }
 
 /** An entry this run used: its value, and its JSON when it came from the file as it is or was given as JSON (written without stringifying). */
@@ -156,7 +157,7 @@ export class ParseCache {
   /** The kind's entries as loaded, indexed the first time they are asked for. */
   private oldOf(kind: string): StoredEntries {
     let entries = this.old.get(kind);
-    if (entries === undefined) this.old.set(kind, (entries = new StoredEntries(this.file?.section(kind))));
+    if (entries === undefined) this.old.set(kind, (entries = new StoredEntries(this.file?.section(kind), this.file?.count(kind))));
     return entries;
   }
 
@@ -315,22 +316,25 @@ export class ParseCache {
     if (!this.dir) return;
     // An entry the run did not use is dropped, unless it is by a file still listed.
     const keeps = (kind: string, key: string, used: Map<string, Used>) => used.has(key) || (BY_FILE.test(kind) && this.isListed(key));
-    const drops = [...this.used].some(([kind, used]) => [...this.oldOf(kind).keys()].some((key) => !keeps(kind, key, used)));
+    // Entries of a kind whose every entry the run looked up need no reading: each was kept, or found wanting.
+    const unused = (kind: string, used: Map<string, Used>) => {
+      const old = this.oldOf(kind);
+      return old.allFound() ? [] : old.entries().filter(({ key }) => !used.has(key));
+    };
+    const drops = [...this.used].some(([kind, used]) => unused(kind, used).some(({ key }) => !keeps(kind, key, used)));
     if (!this.changed && !drops) return;
-    const sections: [string, string][] = [];
+    const sections: [string, string, number][] = [];
     for (const kind of this.file?.kinds() ?? []) {
       // A kind of work this run did not do at all (API declarations, when every spec's result was cached) keeps what it cached.
       const section = this.used.has(kind) ? undefined : this.file?.section(kind);
-      if (section !== undefined) sections.push([kind, section.toString('utf8')]);
+      if (section !== undefined) sections.push([kind, section.toString('utf8'), this.file!.count(kind)]);
     }
     for (const [kind, used] of this.used) {
-      const lines: string[] = [];
-      const old = this.oldOf(kind);
-      for (const key of old.keys()) if (!used.has(key) && keeps(kind, key, used)) lines.push(`${JSON.stringify(key)}\t${old.get(key)}`);
-      for (const [key, { value, raw }] of used) lines.push(`${JSON.stringify(key)}\t${raw ?? JSON.stringify(value)}`);
-      sections.push([kind, lines.join('\n')]);
+      const kept = unused(kind, used).filter(({ key }) => keeps(kind, key, used));
+      const fresh = [...used].map(([key, { value, raw }]) => ({ quoted: quotedKey(key), value: raw ?? JSON.stringify(value) }));
+      sections.push([kind, this.oldOf(kind).merged(kept, fresh), kept.length + fresh.length]);
     }
-    const header: CacheHeader = { format: FORMAT, sdna: this.version, kinds: sections.map(([kind, text]) => [kind, Buffer.byteLength(text)]) };
+    const header: CacheHeader = { format: FORMAT, sdna: this.version, kinds: sections.map(([kind, text, count]) => [kind, Buffer.byteLength(text), count]) };
     try {
       writeFileAtomic(path.join(this.dir, FILE), [JSON.stringify(header), ...sections.map(([, text]) => text)].join('\n') + '\n', { within: this.within });
     } catch {
@@ -340,45 +344,135 @@ export class ParseCache {
 }
 
 /**
- * A section's entries: a line each, its key (a JSON string), a tab, its value
- * as JSON. Only the keys are decoded; a value is decoded when looked up, so a
- * run that needs six specs' entries of two thousand decodes six.
+ * A section's entries: a line each, its key (a JSON string, ASCII only), a
+ * tab, its value as JSON, the lines sorted. A key is found by binary search in
+ * the bytes, and from where the last one was found first (files are looked up
+ * in the listing's order, which is the section's): nothing is indexed or
+ * decoded but the entries looked up, so a run that needs six specs' entries of
+ * two thousand, or a few generated-file stamps of twenty thousand, decodes those.
  */
 class StoredEntries {
-  private readonly at = new Map<string, number>();
+  /** Where the line after the last one found starts. */
+  private next = 0;
+  /** The keys looked up and found so far. */
+  private readonly found = new Set<string>();
+  /** The section decoded, and its entries, for a run that writes it again. */
+  private text: string | undefined;
+  private all: StoredEntry[] | undefined;
 
-  constructor(private readonly bytes: Buffer = Buffer.alloc(0)) {
-    for (let start = 0; start < bytes.length; ) {
-      const nl = bytes.indexOf(10, start);
-      const end = nl === -1 ? bytes.length : nl;
-      // A JSON string has no raw tab: the first one ends the key.
-      const tab = bytes.indexOf(9, start);
-      if (tab > start + 1 && tab < end && bytes[start] === QUOTE && bytes[tab - 1] === QUOTE) {
-        const key = keyOf(bytes.toString('utf8', start, tab));
-        if (key !== undefined) this.at.set(key, tab + 1);
-      }
-      start = end + 1;
-    }
+  constructor(
+    private readonly bytes: Buffer = Buffer.alloc(0),
+    /** How many entries the header says the section holds. */
+    private readonly count = 0,
+  ) {}
+
+  /** Whether every entry of the section was looked up (a whole plan looks up most files'): then none needs reading to be kept. */
+  allFound(): boolean {
+    return this.found.size >= this.count;
   }
 
   has(key: string): boolean {
-    return this.at.has(key);
+    return this.find(key) !== undefined;
   }
 
   /** The entry's value as written (JSON), or undefined. */
   get(key: string): string | undefined {
-    const from = this.at.get(key);
-    if (from === undefined) return undefined;
-    const nl = this.bytes.indexOf(10, from);
-    return this.bytes.toString('utf8', from, nl === -1 ? this.bytes.length : nl);
+    const at = this.find(key);
+    if (at === undefined) return undefined;
+    this.found.add(key);
+    return this.bytes.toString('utf8', at.value, at.end);
   }
 
-  keys(): IterableIterator<string> {
-    return this.at.keys();
+  /** Every entry: its key, as written and decoded, and where its line lies in `text`. */
+  entries(): StoredEntry[] {
+    if (this.all) return this.all;
+    const text = (this.text ??= this.bytes.toString('utf8'));
+    const entries: StoredEntry[] = [];
+    let tab = -1;
+    for (let start = 0; start < text.length; ) {
+      let end = text.indexOf('\n', start);
+      if (end === -1) end = text.length;
+      // A JSON string has no raw tab: the first one ends the key (looked for again only past it, so that lines without one cost no rescans).
+      if (tab < start) tab = text.indexOf('\t', start);
+      if (tab === -1) tab = text.length;
+      if (tab > start + 1 && tab < end && text[start] === '"' && text[tab - 1] === '"') {
+        const quoted = text.slice(start, tab);
+        const key = keyOf(quoted);
+        if (key !== undefined) entries.push({ key, quoted, start, end });
+      }
+      start = end + 1;
+    }
+    return (this.all = entries);
+  }
+
+  /**
+   * A section of `kept` entries (of this one, their lines as written) and
+   * `fresh` lines, in the order of their keys: kept lines are in order
+   * already, fresh ones mostly (files come in the listing's order).
+   */
+  merged(kept: StoredEntry[], fresh: { quoted: string; value: string }[]): string {
+    const text = this.text ?? '';
+    fresh.sort((a, b) => (a.quoted < b.quoted ? -1 : a.quoted > b.quoted ? 1 : 0));
+    const lines: string[] = [];
+    let k = 0;
+    for (const line of fresh) {
+      for (; k < kept.length && kept[k].quoted < line.quoted; k++) lines.push(text.slice(kept[k].start, kept[k].end));
+      lines.push(`${line.quoted}\t${line.value}`);
+    }
+    for (; k < kept.length; k++) lines.push(text.slice(kept[k].start, kept[k].end));
+    return lines.join('\n');
+  }
+
+  private find(key: string): { value: number; end: number } | undefined {
+    const { bytes } = this;
+    // The key as its line begins; ASCII, so compared with the line's bytes read as Latin-1 (a small string beats a Buffer here).
+    const head = `${quotedKey(key)}\t`;
+    // The next line, then binary search on the side the key is on.
+    let order = this.next < bytes.length ? compareLine(bytes, this.next, head) : 1;
+    let lo = order < 0 ? this.next : 0;
+    let hi = order < 0 ? bytes.length : this.next;
+    let start = this.next;
+    while (order !== 0) {
+      if (lo >= hi) return undefined;
+      const mid = (lo + hi) >>> 1;
+      start = mid === 0 ? 0 : Math.max(lo, bytes.lastIndexOf(10, mid - 1) + 1);
+      order = compareLine(bytes, start, head);
+      if (order < 0) lo = lineEnd(bytes, start) + 1;
+      else if (order > 0) hi = start;
+    }
+    const end = lineEnd(bytes, start);
+    this.next = end + 1;
+    return { value: start + head.length, end };
   }
 }
 
-const QUOTE = 34;
+/** An entry of a section as loaded: its key, as written (`quoted`) and decoded, and where its line lies in the decoded section. */
+interface StoredEntry {
+  key: string;
+  quoted: string;
+  start: number;
+  end: number;
+}
+
+const lineEnd = (bytes: Buffer, start: number) => {
+  const nl = bytes.indexOf(10, start);
+  return nl === -1 ? bytes.length : nl;
+};
+
+/** How the line at `start` sorts against `head` (a quoted key and a tab): 0 when it is that key's line. */
+function compareLine(bytes: Buffer, start: number, head: string): number {
+  const begins = bytes.toString('latin1', start, Math.min(start + head.length, lineEnd(bytes, start)));
+  return begins === head ? 0 : begins < head ? -1 : 1;
+}
+
+/** A key as written: JSON, with every character past ASCII escaped, so that the order of lines as strings is their order as bytes. */
+function quotedKey(key: string): string {
+  const json = JSON.stringify(key);
+  return NON_ASCII.test(json) ? json.replace(NON_ASCII_ALL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`) : json;
+}
+
+const NON_ASCII = /[^\x00-\x7f]/;
+const NON_ASCII_ALL = /[^\x00-\x7f]/g;
 
 /** A key as written (a JSON string), or undefined when garbled. */
 function keyOf(literal: string): string | undefined {
@@ -415,7 +509,7 @@ class LoadedFile {
         let offset = head.length + 1;
         for (const entry of header.kinds) {
           if (!Array.isArray(entry) || typeof entry[0] !== 'string' || !Number.isSafeInteger(entry[1]) || entry[1] < 0) break;
-          stored.set(entry[0], { offset, length: entry[1] });
+          stored.set(entry[0], { offset, length: entry[1], count: Number.isSafeInteger(entry[2]) ? entry[2] : Infinity });
           offset += entry[1] + 1;
         }
         return new LoadedFile(file, within, identityOf(stat), stored);
@@ -427,6 +521,11 @@ class LoadedFile {
 
   kinds(): string[] {
     return [...this.stored.keys()];
+  }
+
+  /** How many entries the header says the kind's section holds (Infinity when it does not say). */
+  count(kind: string): number {
+    return this.stored.get(kind)?.count ?? 0;
   }
 
   /** The kind's section, or undefined when the file has none or was replaced since. */

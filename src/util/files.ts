@@ -50,6 +50,8 @@ export interface FileList {
   oids?: Map<string, string>;
   /** When git was asked (`Date.now()`): git vouched for the files as they were then. */
   askedAt?: number;
+  /** Tracked files whose work-tree copy is not what git indexed, deleted ones too (git's listing only). */
+  dirty?: ReadonlySet<string>;
 }
 
 interface Rules {
@@ -186,7 +188,7 @@ function fromGit(root: string, listed: string, dirtyList: string, askedAt: numbe
   for (const dir of subtrees) for (const f of walkListing(path.join(root, dir)).files) files.add(`${dir}/${f}`);
   const sorted = [...files].sort();
   refused.sort((a, b) => (a.file < b.file ? -1 : 1));
-  return { files: sorted, set: new Set(sorted), refused, by: 'git', untracked: untracked.sort(), oids, askedAt };
+  return { files: sorted, set: new Set(sorted), refused, by: 'git', untracked: untracked.sort(), oids, askedAt, dirty };
 }
 
 /** git's listing, or undefined outside a git work tree (for tests that compare it with the walk). */

@@ -96,22 +96,38 @@ export function changedFiles(run: (args: string[]) => string, ref: string, untra
 
 // `--relative` gives paths from the root (the current folder of git), and only those under it.
 const diffFrom = (ref: string) => ['diff', '--name-only', '--relative', '--no-renames', ref, '--'];
+/** The index against a ref (or, without one, against HEAD): no file of the work tree is stat'ed. */
+const CACHED = ['diff', '--cached', '--name-only', '--relative', '--no-renames'];
 
 /**
  * The tracked files a branch changed since it left `ref` (from their merge
  * base), committed or not; the caller adds the untracked ones (a plan has them
- * from its listing; `untrackedFiles` otherwise).
+ * from its listing; `untrackedFiles` otherwise). `dirty`: the tracked files
+ * whose work-tree copy is not what git indexed, when the caller's listing
+ * knows them; then the work tree is not stat'ed a second time.
  */
-export async function changedFromMergeBase(root: string, ref: string, flag: string): Promise<Set<string>> {
+export async function changedFromMergeBase(root: string, ref: string, flag: string, dirty?: Promise<ReadonlySet<string> | undefined>): Promise<Set<string>> {
   // No need to ask first whether this is a repository: outside one, merge-base says so.
   const base = (await gitForAsync(root, ['merge-base', ref, 'HEAD'], flag, ref)).trim();
-  return new Set(lines(await gitForAsync(root, diffFrom(base), flag, base)));
+  // Asked while the listing is awaited; handled here too, so that a failure meanwhile is not an unhandled one.
+  const staged = gitForAsync(root, [...CACHED, base, '--'], flag, base);
+  staged.catch(() => undefined);
+  const unsure = await dirty;
+  if (unsure === undefined || unsure.size > RECHECKED_AT_MOST) return new Set(lines(await gitForAsync(root, diffFrom(base), flag, base)));
+  // The index against the base is the answer for every file whose work-tree copy is what git indexed;
+  // the others are compared with the base one by one, as they are in the work tree.
+  const changed = new Set(lines(await staged).filter((f) => !unsure.has(f)));
+  if (unsure.size > 0) for (const f of lines(await gitForAsync(root, ['--literal-pathspecs', ...diffFrom(base), ...unsure], flag, base))) changed.add(f);
+  return changed;
 }
+
+/** More files than this not as git indexed them, and the whole work tree is compared with the base (a command line has limits). */
+const RECHECKED_AT_MOST = 500;
 
 /** Root-relative paths staged for the next commit (deleted ones left out: nothing to plan in them). */
 export async function stagedFiles(root: string, flag = '--staged'): Promise<Set<string>> {
   await gitForAsync(root, IN_WORK_TREE, flag);
-  return new Set(lines(await gitForAsync(root, ['diff', '--cached', '--name-only', '--relative', '--no-renames', '--diff-filter=d'], flag)));
+  return new Set(lines(await gitForAsync(root, [...CACHED, '--diff-filter=d'], flag)));
 }
 
 /** Untracked files, not ignored, under `root`. */

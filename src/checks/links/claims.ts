@@ -31,8 +31,19 @@ export interface ClaimScan {
 export function scanClaims(reader: GuardedReader, files: readonly string[], cache = ParseCache.open(undefined, ''), linked: ReadonlySet<string> = new Set()): ClaimScan {
   const claims: Claim[] = [];
   const parsed = new Map<string, StaticTest[]>();
+  const { root } = reader;
+  // Most test files claim nothing: the cache keeps them, with their stamps, in one entry, so that
+  // each costs one comparison (a lookup of its own entry cost ten times that, in ten thousand files).
+  const kept = cache.enabled ? pairs(cache.lookup<unknown>(SILENT_KIND, root)) : undefined;
+  const silentBefore = new Map(kept);
+  const silent: [string, string][] = [];
   for (const file of files) {
     const wanted = linked.has(file);
+    const stamp = cache.enabled ? cache.stampOf(root, file, []) : undefined;
+    if (stamp !== undefined && !wanted && silentBefore.get(file) === stamp) {
+      silent.push([file, stamp]);
+      continue;
+    }
     let named: StaticTest[] | undefined;
     // `false`: the file claims nothing (most files), kept so that it is not read again.
     const tests = cache.fromFile<StaticTest[] | false>(CLAIMS_KIND, reader.root, file, () => {
@@ -45,17 +56,29 @@ export function scanClaims(reader: GuardedReader, files: readonly string[], cach
     if (named) cache.keepFromFile(TESTS_KIND, reader.root, file, named);
     const known = named ?? (tests || undefined);
     if (known) parsed.set(file, known);
+    if (tests === false && stamp !== undefined && cache.settled(root, [file])) silent.push([file, stamp]);
     if (!tests) continue;
     for (const t of tests) {
       for (const c of t.capabilities) claims.push({ id: c.id, file, line: c.line, test: t.fullName, via: 'meta' });
       for (const tag of t.tags) claims.push({ id: tag, file, line: t.line, test: t.fullName, via: 'tag' });
     }
   }
+  if (cache.enabled && !samePairs(silent, kept)) cache.store(SILENT_KIND, root, silent);
   return { claims, parsed };
 }
 
+/** The `[file, stamp]` pairs of a cached value (a garbled value holds none). */
+function pairs(value: unknown): [string, string][] | undefined {
+  if (!Array.isArray(value)) return undefined;
+  return value.filter((p): p is [string, string] => Array.isArray(p) && p.length === 2 && typeof p[0] === 'string' && typeof p[1] === 'string');
+}
+
+const samePairs = (a: [string, string][], b: [string, string][] | undefined) => b !== undefined && a.length === b.length && a.every(([file, stamp], i) => b[i][0] === file && b[i][1] === stamp);
+
 /** By test file: its tests when it may claim a capability, else `false`. */
 const CLAIMS_KIND = 'file:claims-1';
+/** By project root: the test files that claim nothing, with their stamps. */
+const SILENT_KIND = 'silent-tests-1';
 /** By test file a link names: its tests. */
 export const TESTS_KIND = 'file:tests-1';
 
