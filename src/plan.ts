@@ -16,7 +16,7 @@ import { checkGenerated } from './checks/generated/index.js';
 import { checkLinks } from './checks/links/index.js';
 import { applyRecords, recordedOutlines } from './checks/links/recorded.js';
 import { readRecords } from './artifacts/links.js';
-import { scanClaims, type ClaimScan } from './checks/links/claims.js';
+import { preloadSilentTests, scanClaims, type ClaimScan } from './checks/links/claims.js';
 import { TestIndex } from './checks/links/test-index.js';
 import { checkPendingChanges } from './checks/pending-changes.js';
 import { gate, staticStatuses, testDirOf } from './statuses.js';
@@ -66,8 +66,12 @@ export async function createPlan(config: ResolvedConfig, options: PlanOptions = 
   // Every file the checks read goes through this one reader; what it refuses is reported below.
   const reader = new GuardedReader(root);
   const asked = options.listing ?? listFilesAsync(root);
-  // While git lists the files, a scoped plan loads the spec parsers: a spec the change edited needs them.
-  if (options.changed !== undefined) loadParsers().catch(() => undefined);
+  // While git lists the files, a scoped plan loads the spec parsers (a spec the change edited needs them)
+  // and the list of tests that claim nothing.
+  if (options.changed !== undefined) {
+    loadParsers().catch(() => undefined);
+    if (options.cache) preloadSilentTests(options.cache, root);
+  }
   const listing = await timedAsync('list files', () => asked);
   options.cache?.markListed(root, listing);
   // Nothing changed since a plan was made: that plan (a plan scoped to a change, or from a model, is made afresh).

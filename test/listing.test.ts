@@ -75,6 +75,26 @@ describe("git's listing and the walk agree", () => {
     expect(walk.refused.map((r) => `${r.file} ${r.reason}`)).toEqual(['src/escape.ts outside']);
   });
 
+  it('a file in a merge conflict (in the index once per side) is listed once', ({ expect }) => {
+    const root = tempProject();
+    write(root, 'src/c.ts', 'export const c = 0;\n');
+    write(root, 'src/d.ts', 'export const d = 0;\n');
+    git(root, 'init', '-q', '-b', 'main');
+    git(root, 'add', '-A');
+    git(root, 'commit', '-qm', 'start');
+    git(root, 'checkout', '-q', '-b', 'side');
+    write(root, 'src/c.ts', 'export const c = 1;\n');
+    git(root, 'commit', '-qam', 'side');
+    git(root, 'checkout', '-q', 'main');
+    write(root, 'src/c.ts', 'export const c = 2;\n');
+    git(root, 'commit', '-qam', 'main');
+    expect(() => git(root, 'merge', '-q', 'side')).toThrow();
+    expect(git(root, 'ls-files', '--stage', 'src/c.ts').trim().split('\n')).toHaveLength(3);
+    const { git: byGit, walk } = both(root);
+    expect(byGit).toEqual(walk);
+    expect(byGit!.files).toEqual(['src/c.ts', 'src/d.ts']);
+  });
+
   it('a folder the enclosing repository ignores, and a folder outside any repository, are walked', ({ expect }) => {
     const outer = tempProject();
     write(outer, '.gitignore', 'ignored/\n');

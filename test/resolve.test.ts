@@ -367,6 +367,8 @@ describe('compileGlob', () => {
       [['**/*.d.ts', '**/*.d.{mts,cts}', '**/*.{test,spec,bench}.*', '**/{__tests__,ts}/**']],
       [['src/*.ts', '**/a.ts', '**/.a', 'src/a/{b.ts,.ts,c.ts}']],
       [['**/a.ts', '**/.a']],
+      [['**/a.ts']],
+      [['**/a.spec.md', 'src/**/*.spec.md', '**/b/*.md']],
       [['**/*.{test,spec}.?(c|m)[jt]s?(x)', 'src/**/*.ts', '!src/a/**']],
       [['src/*.', '**/[ab].ts', 'lib']],
     ])('as a list, as picomatch says of each pattern: %j', (patterns) => {

@@ -143,7 +143,8 @@ function fromGit(root: string, listed: string, dirtyList: string, askedAt: numbe
     if (statuses[i] === 'D') deleted.add(statuses[i + 1]);
   }
   const oids = new Map<string, string>();
-  const files = new Set<string>();
+  // A list, sorted and rid of repeats at the end (a conflicted file is listed once per stage): a set of every path cost a tenth of the listing.
+  const files: string[] = [];
   const untracked: string[] = [];
   const refused: FileList['refused'] = [];
   let realRoot: string | undefined;
@@ -154,28 +155,27 @@ function fromGit(root: string, listed: string, dirtyList: string, askedAt: numbe
     const tracked = entry[0] !== '?';
     const tab = tracked ? entry.indexOf('\t') : 1;
     const file = entry.slice(tab + 1);
-    const mode = tracked ? entry.slice(2, 8) : undefined;
-    if (files.has(file) || deleted.has(file) || SKIPPED_PATH.test(file)) continue;
+    if (deleted.has(file) || SKIPPED_PATH.test(file)) continue;
     // A nested repository (untracked, listed as `dir/`) or a submodule: its files are walked, as the walk would.
-    if (file.endsWith('/') || mode === SUBMODULE_MODE) {
+    if (file.endsWith('/') || (tracked && entry.startsWith(SUBMODULE_MODE, 2))) {
       subtrees.push(file.replace(/\/$/, ''));
       continue;
     }
-    if (mode !== undefined && mode !== SYMLINK_MODE) {
-      files.add(file);
+    if (tracked && !entry.startsWith(SYMLINK_MODE, 2)) {
+      files.push(file);
       if (entry[0] === 'H' && entry[tab - 1] === '0' && !dirty.has(file)) oids.set(file, entry.slice(9, tab - 2));
       continue;
     }
     const stat = fs.lstatSync(path.join(root, file), { throwIfNoEntry: false });
     if (!stat) continue;
     if (stat.isFile()) {
-      files.add(file);
-      if (mode === undefined) untracked.push(file);
+      files.push(file);
+      if (!tracked) untracked.push(file);
     } else if (stat.isSymbolicLink()) {
       const verdict = linkVerdict(path.join(root, file), (realRoot ??= fs.realpathSync(root)));
       if (verdict === 'list') {
-        files.add(file);
-        if (mode === undefined) untracked.push(file);
+        files.push(file);
+        if (!tracked) untracked.push(file);
       } else if (verdict === 'outside') refused.push({ file, reason: 'outside', why: OUTSIDE });
       else if (verdict === 'not-a-file') refused.push({ file, reason: 'not-a-file', why: notAFile(stat) });
     } else if (stat.isDirectory()) {
@@ -184,9 +184,9 @@ function fromGit(root: string, listed: string, dirtyList: string, askedAt: numbe
       refused.push({ file, reason: 'not-a-file', why: notAFile(stat) });
     }
   }
-  if (files.size === 0 && subtrees.length === 0 && refused.length === 0) return undefined;
-  for (const dir of subtrees) for (const f of walkListing(path.join(root, dir)).files) files.add(`${dir}/${f}`);
-  const sorted = [...files].sort();
+  if (files.length === 0 && subtrees.length === 0 && refused.length === 0) return undefined;
+  for (const dir of subtrees) for (const f of walkListing(path.join(root, dir)).files) files.push(`${dir}/${f}`);
+  const sorted = files.sort().filter((f, i) => i === 0 || f !== files[i - 1]);
   refused.sort((a, b) => (a.file < b.file ? -1 : 1));
   return { files: sorted, set: new Set(sorted), refused, by: 'git', untracked: untracked.sort(), oids, askedAt, dirty };
 }

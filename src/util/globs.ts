@@ -104,7 +104,30 @@ export function globSet(patterns: readonly string[]): GlobSet {
   const matches = (list: CompiledGlob[], file: string) =>
     list.some((g) => (g.literal ? file === g.pattern || file.startsWith(g.pattern + '/') : g.test(file)));
   const negated = negative.length === 0 ? () => false : (file: string) => matches(negative, file);
-  return { globs, negated, test: (file) => matches(globs, file) && !negated(file) };
+  // What every file some pattern matches ends with (`.md` for the spec formats' globs): one test rules out most of a tree.
+  const end = commonEnd(globs.map((g) => (g.literal ? '' : literalEnd(g.pattern))));
+  const test = (file: string) => matches(globs, file) && !negated(file);
+  return { globs, negated, test: end === '' ? test : (file) => file.endsWith(end) && test(file) };
+}
+
+/**
+ * A pattern's text after its last magic character, less a first `/`
+ * (`**\/spec.md` matches `spec.md` itself): every file it matches ends with
+ * it ('' when the pattern ends in magic).
+ */
+function literalEnd(pattern: string): string {
+  const normal = pattern.replace(/^(?:\.\/)+/, '').replace(/(.)\/+$/, '$1');
+  let last = normal.length - 1;
+  while (last >= 0 && !MAGIC.test(normal[last])) last--;
+  return normal.slice(last + 1).replace(/^\//, '');
+}
+
+/** The longest end the strings share ('' for none, or for no strings). */
+function commonEnd(ends: string[]): string {
+  if (ends.length === 0) return '';
+  let common = ends[0];
+  for (const end of ends) while (!end.endsWith(common)) common = common.slice(1);
+  return common;
 }
 
 /** The files of `sorted` matched by any of `globs`, each looked for only below its base. */

@@ -34,7 +34,7 @@ export function scanClaims(reader: GuardedReader, files: readonly string[], cach
   const { root } = reader;
   // Most test files claim nothing: the cache keeps them, with their stamps, in one entry, so that
   // each costs one comparison (a lookup of its own entry cost ten times that, in ten thousand files).
-  const kept = cache.enabled ? pairs(cache.lookup<unknown>(SILENT_KIND, root)) : undefined;
+  const kept = cache.enabled ? silentTests(cache, root) : undefined;
   const silentBefore = new Map(kept);
   const silent: [string, string][] = [];
   for (const file of files) {
@@ -65,6 +65,14 @@ export function scanClaims(reader: GuardedReader, files: readonly string[], cach
   }
   if (cache.enabled && !samePairs(silent, kept)) cache.store(SILENT_KIND, root, silent);
   return { claims, parsed };
+}
+
+/** The test files that claimed nothing when last read, with their stamps, as the cache holds them. */
+const silentTests = (cache: ParseCache, root: string) => pairs(cache.lookup<unknown>(SILENT_KIND, root));
+
+/** Reads that list now, if the cache has one (a scoped plan does, while git lists the files); the scan then finds it decoded. */
+export function preloadSilentTests(cache: ParseCache, root: string): void {
+  if (cache.enabled && cache.peek(SILENT_KIND, root)) silentTests(cache, root);
 }
 
 /** The `[file, stamp]` pairs of a cached value (a garbled value holds none). */
