@@ -314,14 +314,17 @@ export class ParseCache {
   /** Writes what this run used, if anything changed; a failure to write is not an error. */
   save(): void {
     if (!this.dir) return;
-    // An entry the run did not use is dropped, unless it is by a file still listed.
-    const keeps = (kind: string, key: string, used: Map<string, Used>) => used.has(key) || (BY_FILE.test(kind) && this.isListed(key));
-    // Entries of a kind whose every entry the run looked up need no reading: each was kept, or found wanting.
-    const unused = (kind: string, used: Map<string, Used>) => {
+    // An entry the run did not use is dropped, unless it is by a file still listed. A kind whose
+    // every entry the run looked up needs no reading: each was used, or found wanting.
+    const kept = new Map<string, StoredEntry[]>();
+    let drops = false;
+    for (const [kind, used] of this.used) {
       const old = this.oldOf(kind);
-      return old.allFound() ? [] : old.entries().filter(({ key }) => !used.has(key));
-    };
-    const drops = [...this.used].some(([kind, used]) => unused(kind, used).some(({ key }) => !keeps(kind, key, used)));
+      const unused = old.allFound() ? [] : old.entries().filter(({ key }) => !used.has(key));
+      const keep = BY_FILE.test(kind) ? unused.filter(({ key }) => this.isListed(key)) : [];
+      drops ||= keep.length < unused.length;
+      kept.set(kind, keep);
+    }
     if (!this.changed && !drops) return;
     const sections: [string, string, number][] = [];
     for (const kind of this.file?.kinds() ?? []) {
@@ -330,9 +333,9 @@ export class ParseCache {
       if (section !== undefined) sections.push([kind, section.toString('utf8'), this.file!.count(kind)]);
     }
     for (const [kind, used] of this.used) {
-      const kept = unused(kind, used).filter(({ key }) => keeps(kind, key, used));
+      const keep = kept.get(kind)!;
       const fresh = [...used].map(([key, { value, raw }]) => ({ quoted: quotedKey(key), value: raw ?? JSON.stringify(value) }));
-      sections.push([kind, this.oldOf(kind).merged(kept, fresh), kept.length + fresh.length]);
+      sections.push([kind, this.oldOf(kind).merged(keep, fresh), keep.length + fresh.length]);
     }
     const header: CacheHeader = { format: FORMAT, sdna: this.version, kinds: sections.map(([kind, text, count]) => [kind, Buffer.byteLength(text), count]) };
     try {
@@ -467,12 +470,10 @@ function compareLine(bytes: Buffer, start: number, head: string): number {
 
 /** A key as written: JSON, with every character past ASCII escaped, so that the order of lines as strings is their order as bytes. */
 function quotedKey(key: string): string {
-  const json = JSON.stringify(key);
-  return NON_ASCII.test(json) ? json.replace(NON_ASCII_ALL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`) : json;
+  return JSON.stringify(key).replace(NON_ASCII, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
-const NON_ASCII = /[^\x00-\x7f]/;
-const NON_ASCII_ALL = /[^\x00-\x7f]/g;
+const NON_ASCII = /[^\x00-\x7f]/g;
 
 /** A key as written (a JSON string), or undefined when garbled. */
 function keyOf(literal: string): string | undefined {

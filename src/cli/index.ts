@@ -239,7 +239,9 @@ function changeOf(flags: PlanFlags, files: string[], root: string, cwd: string, 
   if (flags.since !== undefined) {
     const since = async () => {
       // The listing's diff-files tells which tracked files to compare with the base in the work tree: the rest are compared in the index.
-      const changed = await changedFromMergeBase(root, String(flags.since), '--since', listing?.then((l) => l.dirty));
+      // A listing that fails says nothing (the plan reports its failure): the whole work tree is compared then.
+      const dirty = listing?.then((l) => l.dirty, () => undefined);
+      const changed = await changedFromMergeBase(root, String(flags.since), '--since', dirty);
       // git's listing knows the untracked files a branch adds: no second walk of the tree for them.
       for (const f of (listing && (await listing).untracked) ?? untrackedFiles(root, '--since')) changed.add(f);
       return changed;

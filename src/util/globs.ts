@@ -105,6 +105,7 @@ export function globSet(patterns: readonly string[]): GlobSet {
     list.some((g) => (g.literal ? file === g.pattern || file.startsWith(g.pattern + '/') : g.test(file)));
   const negated = negative.length === 0 ? () => false : (file: string) => matches(negative, file);
   // What every file some pattern matches ends with (`.md` for the spec formats' globs): one test rules out most of a tree.
+  // (`g.pattern` is compiled's: already without `./` and a trailing `/`.)
   const end = commonEnd(globs.map((g) => (g.literal ? '' : literalEnd(g.pattern))));
   const test = (file: string) => matches(globs, file) && !negated(file);
   return { globs, negated, test: end === '' ? test : (file) => file.endsWith(end) && test(file) };
@@ -116,10 +117,9 @@ export function globSet(patterns: readonly string[]): GlobSet {
  * it ('' when the pattern ends in magic).
  */
 function literalEnd(pattern: string): string {
-  const normal = pattern.replace(/^(?:\.\/)+/, '').replace(/(.)\/+$/, '$1');
-  let last = normal.length - 1;
-  while (last >= 0 && !MAGIC.test(normal[last])) last--;
-  return normal.slice(last + 1).replace(/^\//, '');
+  let last = pattern.length - 1;
+  while (last >= 0 && !MAGIC.test(pattern[last])) last--;
+  return pattern.slice(last + 1).replace(/^\//, '');
 }
 
 /** The longest end the strings share ('' for none, or for no strings). */

@@ -46,14 +46,14 @@ export function scanClaims(reader: GuardedReader, files: readonly string[], cach
     }
     let named: StaticTest[] | undefined;
     // `false`: the file claims nothing (most files), kept so that it is not read again.
-    const tests = cache.fromFile<StaticTest[] | false>(CLAIMS_KIND, reader.root, file, () => {
+    const tests = cache.fromFile<StaticTest[] | false>(CLAIMS_KIND, root, file, () => {
       const bytes = reader.tryBytes(file, 'test');
       if (bytes === undefined) return undefined;
       const claiming = mayClaim(bytes);
       if (claiming || wanted) named = extractTests(bytes.toString('utf8')).tests;
       return claiming ? named : false;
     });
-    if (named) cache.keepFromFile(TESTS_KIND, reader.root, file, named);
+    if (named) cache.keepFromFile(TESTS_KIND, root, file, named);
     const known = named ?? (tests || undefined);
     if (known) parsed.set(file, known);
     if (tests === false && stamp !== undefined && cache.settled(root, [file])) silent.push([file, stamp]);
