@@ -72,19 +72,80 @@ export function projectPath(root: string, file: string): string {
 
 const CWD = process.cwd();
 
+/** A file that is not there (or cannot be stat'ed), and one whose stamp cannot be trusted. */
+const MISSING = -1;
+const UNTRUSTED = -2;
+
 /**
- * What says a file is unchanged: size, modification and change times, inode
- * (a write that restores the mtime still moves the ctime). Undefined when it
- * cannot be trusted: missing, or modified within `RACY_MS` of `now`.
+ * What says a file is unchanged, taken once per run per file: size,
+ * modification and change times, inode (a write that restores the mtime still
+ * moves the ctime). Kept as numbers, not as text or stat objects: a warm plan
+ * of a plain folder stats every file, and 32,000 stamps made into text or kept
+ * as objects cost it as much as the stats themselves (the objects in the
+ * collector's time).
  */
-export function fileStamp(file: string, now = Date.now()): string | undefined {
+class FileStats {
+  private readonly at = new Map<string, number>();
+  private numbers = new Float64Array(4 * 1024);
+  private count = 0;
+
+  constructor(
+    private readonly root: string,
+    /** Files modified after this (less `RACY_MS`) are not trusted. */
+    private readonly now: number,
+  ) {}
+
+  /** Where the file's four numbers start, or MISSING or UNTRUSTED (see `fileStamp`). */
+  of(file: string): number {
+    let at = this.at.get(file);
+    if (at === undefined) this.at.set(file, (at = this.take(file)));
+    return at;
+  }
+
+  number(at: number, i: number): number {
+    return this.numbers[at + i];
+  }
+
+  text(at: number): string {
+    const n = this.numbers;
+    return stampText(n[at], n[at + 1], n[at + 2], n[at + 3]);
+  }
+
+  private take(file: string): number {
+    const stat = trustedStat(projectPath(this.root, file), this.now);
+    if (typeof stat === 'number') return stat;
+    if (this.count * 4 === this.numbers.length) {
+      const grown = new Float64Array(this.numbers.length * 2);
+      grown.set(this.numbers);
+      this.numbers = grown;
+    }
+    const at = this.count++ * 4;
+    const n = this.numbers;
+    n[at] = stat.size;
+    n[at + 1] = stat.mtimeMs;
+    n[at + 2] = stat.ctimeMs;
+    n[at + 3] = stat.ino;
+    return at;
+  }
+}
+
+/** A file's stat, or MISSING, or UNTRUSTED when it was modified within `RACY_MS` of `now` (or later: a clock set back). */
+function trustedStat(file: string, now: number): fs.Stats | typeof MISSING | typeof UNTRUSTED {
   let stat: fs.Stats | undefined;
   try {
     stat = fs.statSync(file, { throwIfNoEntry: false });
   } catch {
-    return undefined;
+    return MISSING;
   }
-  return !stat || stat.mtimeMs > now - RACY_MS ? undefined : `${stat.size}:${stat.mtimeMs}:${stat.ctimeMs}:${stat.ino}`;
+  return !stat ? MISSING : stat.mtimeMs > now - RACY_MS ? UNTRUSTED : stat;
+}
+
+const stampText = (size: number, mtimeMs: number, ctimeMs: number, ino: number) => `${size}:${mtimeMs}:${ctimeMs}:${ino}`;
+
+/** A file's stamp (see `FileStats`) as text; undefined when it is missing or cannot be trusted. */
+export function fileStamp(file: string, now = Date.now()): string | undefined {
+  const stat = trustedStat(file, now);
+  return typeof stat === 'number' ? undefined : stampText(stat.size, stat.mtimeMs, stat.ctimeMs, stat.ino);
 }
 
 /**
@@ -119,8 +180,8 @@ export class ParseCache {
   /** What runs with this cache listed, by root: entries by file for the files listed are kept, and git's object ids stamp files. */
   private readonly listings = new Map<string, Pick<FileList, 'set' | 'oids' | 'askedAt'>>();
   private readonly started = Date.now();
-  /** Each file's stamp, taken once per run. */
-  private readonly stamps = new Map<string, string | undefined>();
+  /** Each file's stat by root, taken once per run. */
+  private readonly stats = new Map<string, FileStats>();
 
   private constructor(
     private readonly dir: string | undefined,
@@ -248,11 +309,31 @@ export class ParseCache {
 
   /**
    * One hash of the stamps of `files` (a missing file is a state too), or
-   * undefined when one cannot be trusted.
+   * undefined when one cannot be trusted. Hashed as numbers: a whole tree's
+   * stamps made into text cost a warm plan as much as the stats.
    */
   stampsOf(root: string, files: readonly string[]): string | undefined {
-    const joined = joinedStamp(files, (f) => this.stamp(root, f), (f) => fs.existsSync(projectPath(root, f)), true);
-    return joined === undefined ? undefined : contentKey(joined);
+    const oids = this.listings.get(root)?.oids;
+    const stats = this.statsOf(root);
+    // Per file: its stat's four numbers, or -1 then its object id (in `named`), or -2 when missing.
+    const numbers = new Float64Array(files.length * 4);
+    const named: string[] = [];
+    for (let i = 0; i < files.length; i++) {
+      const oid = oids?.get(files[i]);
+      if (oid !== undefined) {
+        numbers[i * 4] = -1;
+        named.push(oid);
+        continue;
+      }
+      const at = stats.of(files[i]);
+      if (at === UNTRUSTED) return undefined;
+      if (at === MISSING) {
+        numbers[i * 4] = -2;
+        continue;
+      }
+      for (let k = 0; k < 4; k++) numbers[i * 4 + k] = stats.number(at, k);
+    }
+    return crypto.createHash('sha1').update(numbers).update(named.join(' ')).digest('hex');
   }
 
   /** The stamps of a file and its companions, taken once per run (see `joinedStamp`). */
@@ -260,13 +341,19 @@ export class ParseCache {
     return joinedStamp([file, ...companions], (f) => this.stamp(root, f), (f) => fs.existsSync(projectPath(root, f)));
   }
 
-  /** A file's stamp: its object id when git vouches for it, else what `fileStamp` says. */
+  /** A file's stamp: its object id when git vouches for it, else its stat's (see `fileStamp`). */
   private stamp(root: string, file: string): string | undefined {
     const oid = this.listings.get(root)?.oids?.get(file);
     if (oid !== undefined) return `git:${oid}`;
-    const key = fileKey(root, file);
-    if (!this.stamps.has(key)) this.stamps.set(key, fileStamp(projectPath(root, file), this.started));
-    return this.stamps.get(key);
+    const stats = this.statsOf(root);
+    const at = stats.of(file);
+    return at < 0 ? undefined : stats.text(at);
+  }
+
+  private statsOf(root: string): FileStats {
+    let stats = this.stats.get(root);
+    if (stats === undefined) this.stats.set(root, (stats = new FileStats(root, this.started)));
+    return stats;
   }
 
   /**
