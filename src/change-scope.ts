@@ -13,7 +13,7 @@ import { tagOf } from './model/tags.js';
 import { companionPaths } from './formats/readers.js';
 import type { Claim } from './checks/links/claims.js';
 import type { FileList } from './util/files.js';
-import { compileGlob, matchGlob } from './util/globs.js';
+import { compileGlob, matchGlob, staticStart } from './util/globs.js';
 import { withFindings } from './statuses.js';
 
 /**
@@ -48,8 +48,14 @@ export function scopeToChange(plan: Plan, changed: ReadonlySet<string>, by: stri
   return { ...withFindings(scoped, levelOf, inputs), scope: { by, files: changed.size, specs: touched.size, of } };
 }
 
-/** Whether the spec's own file, or a file its reader reads beside it, changed. */
-const ownChanged = (spec: { file: string }, changed: ReadonlySet<string>) => [spec.file, ...companionPaths(spec.file)].some((f) => changed.has(f));
+/**
+ * Whether the spec's own file, or a file its reader reads beside it, changed;
+ * `folders`, the changed files' folders, spares most specs the companions' names.
+ */
+const ownChanged = (spec: { file: string }, changed: ReadonlySet<string>, folders?: ReadonlySet<string>) =>
+  changed.has(spec.file) || ((folders === undefined || folders.has(folderOf(spec.file))) && companionPaths(spec.file).some((f) => changed.has(f)));
+
+const folderOf = (file: string) => file.slice(0, Math.max(0, file.lastIndexOf('/')));
 
 /**
  * The specs a change touches, before they are checked: whose own file
@@ -65,8 +71,9 @@ export function touchedBy(specs: SpecOutline[], changed: ReadonlySet<string>, cl
   const touched = new Set<string>();
   const targeted = new Set<string>();
   const claimed = new Set(claims.filter((c) => changed.has(c.file)).map((c) => c.id));
+  const folders = new Set(sorted.map(folderOf));
   for (const spec of specs) {
-    if (ownChanged(spec, changed) || spec.links.some((f) => changed.has(f))) touched.add(spec.id);
+    if (ownChanged(spec, changed, folders) || spec.links.some((f) => changed.has(f))) touched.add(spec.id);
     if (claimed.size > 0 && spec.capabilities.some((id) => claimed.has(id) || claimed.has(tagOf(id)))) touched.add(spec.id);
     const matched = targetedChanges(spec.targets, sorted, all);
     if (targetsTouched(matched)) touched.add(spec.id);
@@ -86,6 +93,8 @@ const targetsTouched = (matched: string[] | undefined) => matched === undefined 
 function targetedChanges(patterns: readonly string[], sorted: string[], set: Set<string>): string[] | undefined {
   const out: string[] = [];
   for (const pattern of patterns) {
+    const start = staticStart(pattern);
+    if (start !== undefined && !someStartsWith(sorted, start)) continue;
     try {
       out.push(...matchGlob(compileGlob(pattern), sorted, set));
     } catch {
@@ -93,4 +102,16 @@ function targetedChanges(patterns: readonly string[], sorted: string[], set: Set
     }
   }
   return out;
+}
+
+/** Whether a path of `sorted` begins with `start` (binary search: they would sort together). */
+function someStartsWith(sorted: string[], start: string): boolean {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid] < start) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < sorted.length && sorted[lo].startsWith(start);
 }

@@ -83,6 +83,32 @@ describe('a plan scoped to a change', { timeout: 60_000 }, () => {
     expect(users.code).toBe(1);
   });
 
+  it('--since: a target of any shape (folder, list in braces, glob, class) brings its spec in when a changed file falls under it, and a target that is no glob brings it in always', async ({ expect }) => {
+    const { root, git } = repo();
+    const target = (name: string, pattern: string) => `---\nname: ${name}\ntargets:\n  - ${pattern}\n---\n# ${name}\n\n## Capabilities\n\n- **Works**\n  It works.\n`;
+    write(root, 'specs/folder.spec.md', target('Folder', './../lib/'));
+    write(root, 'specs/braces.spec.md', target('Braces', '../src/{cart,tax}.ts'));
+    write(root, 'specs/deep.spec.md', target('Deep', '../src/**/*.ts'));
+    write(root, 'specs/class.spec.md', target('Class', '../lib/[ab].ts'));
+    write(root, 'specs/broken.spec.md', target('Broken', '../src/[oops'));
+    write(root, 'lib/a.ts', 'export const a = 1;\n');
+    git('-c', 'user.email=t@example.com', '-c', 'user.name=t', 'add', '-A');
+    git('-c', 'user.email=t@example.com', '-c', 'user.name=t', 'commit', '-qm', 'more specs');
+    git('branch', '-f', 'main');
+    const touched = async () => {
+      const r = await plan(root, ['--since', 'main']);
+      return r.json!.capabilities.map((c) => c.id.split('/')[0]).filter((id, i, all) => all.indexOf(id) === i).sort();
+    };
+    fs.appendFileSync(path.join(root, 'lib/a.ts'), 'export const b = 2;\n');
+    expect(await touched()).toEqual(['broken', 'class', 'folder']);
+    git('checkout', '-q', '--', 'lib/a.ts');
+    fs.appendFileSync(path.join(root, 'src/cart.ts'), 'export const tax = 2;\n');
+    expect(await touched()).toEqual(['braces', 'broken', 'cart', 'deep']);
+    git('checkout', '-q', '--', 'src/cart.ts');
+    write(root, 'docs/readme.md', 'Nothing a spec targets.\n');
+    expect(await touched()).toEqual(['broken']);
+  });
+
   it('--since from the merge base: what main did after the branch left it is not the branch\'s change', async ({ expect }) => {
     const { root, git } = repo();
     git('checkout', '-q', 'main');

@@ -9,7 +9,7 @@ import picomatch from 'picomatch';
 import { afterAll, describe, expect, it } from 'vitest';
 import { filesUnder, listFiles } from '../src/util/files.js';
 import { isInside, resolveFrom } from '../src/util/paths.js';
-import { compileGlob, globSet, matchGlob, selectFiles } from '../src/util/globs.js';
+import { compileGlob, globSet, matchGlob, selectFiles, staticStart } from '../src/util/globs.js';
 
 const temps: string[] = [];
 
@@ -379,6 +379,28 @@ describe('compileGlob', () => {
       const disagreements = FILES.filter((f) => set.test(f) !== theirs(f)).map((f) => `${f}: ${set.test(f)} vs ${theirs(f)}`);
       expect(disagreements).toEqual([]);
       expect(FILES.filter((f) => theirs(f)).length).toBeGreaterThan(3);
+    });
+
+    it.each([...PATTERNS, './src/*.ts', 'src/a/', './src/a.ts', 'src/../src/*.ts', 'src/a.ts/', 'src/**/.a', '!src/*.ts', 'src/a?.ts', 'lib/*/a.ts', 'src/a/**'])(
+      'every file %s matches begins with its static start',
+      (pattern) => {
+        const start = staticStart(pattern);
+        if (start === undefined) {
+          // Only a pattern that might not compile is left to compiling.
+          expect(pattern).toMatch(/[[\](){}]/);
+          return;
+        }
+        const matched = matchGlob(compileGlob(pattern), FILES, new Set(FILES));
+        expect(matched.filter((f) => !f.startsWith(start))).toEqual([]);
+      },
+    );
+
+    it('a static start is given for a list of names in braces, never for a pattern that might not compile', () => {
+      expect(['src/{a,b}.ts', 'src/x/{a,b/c}.ts', '{src,lib}/a.ts'].map(staticStart)).toEqual(['src/', 'src/x/', '']);
+      for (const pattern of ['src/[', 'src/{a', 'src/(a', 'src/a]', 'src/{a}.ts', 'src/[ab].ts', '**/*.?(c|m)ts', `src/${'a'.repeat(70_000)}*.ts`]) {
+        expect(staticStart(pattern)).toBeUndefined();
+      }
+      expect(['src/a.ts', './src/a/', 'src/*.ts', 'src/a/**/*.ts', '**/*.ts', 'src/a?.ts'].map(staticStart)).toEqual(['src/a.ts', 'src/a', 'src/', 'src/a/', '', 'src/']);
     });
 
     it('a file named exactly like a brace pattern matches it, as in picomatch', () => {
