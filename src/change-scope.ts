@@ -12,7 +12,7 @@ import type { LevelOf } from './model/levels.js';
 import { tagOf } from './model/tags.js';
 import { companionPaths } from './formats/readers.js';
 import type { Claim } from './checks/links/claims.js';
-import type { FileList } from './util/files.js';
+import { firstFrom, type FileList } from './util/files.js';
 import { compileGlob, matchGlob, staticStart } from './util/globs.js';
 import { withFindings } from './statuses.js';
 
@@ -104,14 +104,8 @@ function targetedChanges(patterns: readonly string[], sorted: string[], set: Set
   return out;
 }
 
-/** Whether a path of `sorted` begins with `start` (binary search: they would sort together). */
+/** Whether a path of `sorted` begins with `start` (they would sort together). */
 function someStartsWith(sorted: string[], start: string): boolean {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (sorted[mid] < start) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo < sorted.length && sorted[lo].startsWith(start);
+  const at = firstFrom(sorted, start);
+  return at < sorted.length && sorted[at].startsWith(start);
 }

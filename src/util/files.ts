@@ -438,14 +438,20 @@ export function appendToFile(file: string, text: string): void {
 export function filesUnder(sorted: string[], dir: string): string[] {
   if (dir === '') return sorted;
   const prefix = dir + '/';
+  const start = firstFrom(sorted, prefix);
+  let end = start;
+  while (end < sorted.length && sorted[end].startsWith(prefix)) end++;
+  return sorted.slice(start, end);
+}
+
+/** Where `key` would stand in `sorted`: the index of the first path not before it (binary search). */
+export function firstFrom(sorted: readonly string[], key: string): number {
   let lo = 0;
   let hi = sorted.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (sorted[mid] < prefix) lo = mid + 1;
+    if (sorted[mid] < key) lo = mid + 1;
     else hi = mid;
   }
-  let end = lo;
-  while (end < sorted.length && sorted[end].startsWith(prefix)) end++;
-  return sorted.slice(lo, end);
+  return lo;
 }
