@@ -8,7 +8,7 @@ import type { ParseCache } from './artifacts/cache.js';
 import { cmp, type FindingInput } from './model/findings.js';
 import { linksOf, outlineOf, type Plan, type SpecOutline } from './model/model.js';
 import { concernsAll, scopeToChange, touchedBy } from './change-scope.js';
-import { loadParsers, readModel, readScoped, specsIn, type SpecCache, type SpecModel } from './read-model.js';
+import { loadParsers, preloadOutlines, readModel, readScoped, specsIn, type SpecCache, type SpecModel } from './read-model.js';
 import { keepPlan, memoKey, memoPlan } from './artifacts/plan-memo.js';
 import { problemFinding } from './formats/problem.js';
 import { checkScope, matchTargets } from './checks/scope.js';
@@ -66,11 +66,14 @@ export async function createPlan(config: ResolvedConfig, options: PlanOptions = 
   // Every file the checks read goes through this one reader; what it refuses is reported below.
   const reader = new GuardedReader(root);
   const asked = options.listing ?? listFilesAsync(root);
-  // While git lists the files, a scoped plan loads the spec parsers (a spec the change edited needs them)
-  // and the list of tests that claim nothing.
+  // While git lists the files, a scoped plan loads the spec parsers (a spec the change edited needs them),
+  // the list of tests that claim nothing and the specs' outlines.
   if (options.changed !== undefined) {
     loadParsers().catch(() => undefined);
-    if (options.cache) preloadSilentTests(options.cache, root);
+    if (options.cache) {
+      preloadSilentTests(options.cache, root);
+      preloadOutlines(options.cache, root);
+    }
   }
   const listing = await timedAsync('list files', () => asked);
   options.cache?.markListed(root, listing);

@@ -295,6 +295,13 @@ describe('compileGlob', () => {
       '**/a*',
       '**/src/*.ts',
       '**/*.test.ts',
+      '**/*.d.{ts,mts}',
+      '**/*.{test,spec,bench}.*',
+      '**/?.ts',
+      '**/!(a).ts',
+      '**/@(a|b).ts',
+      '**/*.spec.m?(c|j)sx',
+      '**/[!a]*.ts',
     ];
 
     /** mulberry32: a small seeded generator, so every run sees the same paths. */

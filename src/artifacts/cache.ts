@@ -86,7 +86,7 @@ const UNTRUSTED = -2;
  */
 class FileStats {
   private readonly at = new Map<string, number>();
-  private numbers = new Float64Array(4 * 1024);
+  private numbers = new Float64Array(4 * 16);
   private count = 0;
 
   constructor(
@@ -95,11 +95,17 @@ class FileStats {
     private readonly now: number,
   ) {}
 
-  /** Where the file's four numbers start, or MISSING or UNTRUSTED (see `fileStamp`). */
+  /** Where the file's four numbers start, or MISSING or UNTRUSTED (see `trustedStat`). */
   of(file: string): number {
     let at = this.at.get(file);
     if (at === undefined) this.at.set(file, (at = this.take(file)));
     return at;
+  }
+
+  /** The file's stamp as text, or why there is none. */
+  stamp(file: string): Stamp {
+    const at = this.of(file);
+    return at < 0 ? (at as typeof MISSING | typeof UNTRUSTED) : this.text(at);
   }
 
   number(at: number, i: number): number {
@@ -108,7 +114,7 @@ class FileStats {
 
   text(at: number): string {
     const n = this.numbers;
-    return stampText(n[at], n[at + 1], n[at + 2], n[at + 3]);
+    return `${n[at]}:${n[at + 1]}:${n[at + 2]}:${n[at + 3]}`;
   }
 
   private take(file: string): number {
@@ -140,28 +146,30 @@ function trustedStat(file: string, now: number): fs.Stats | typeof MISSING | typ
   return !stat ? MISSING : stat.mtimeMs > now - RACY_MS ? UNTRUSTED : stat;
 }
 
-const stampText = (size: number, mtimeMs: number, ctimeMs: number, ino: number) => `${size}:${mtimeMs}:${ctimeMs}:${ino}`;
-
-/** A file's stamp (see `FileStats`) as text; undefined when it is missing or cannot be trusted. */
-export function fileStamp(file: string, now = Date.now()): string | undefined {
-  const stat = trustedStat(file, now);
-  return typeof stat === 'number' ? undefined : stampText(stat.size, stat.mtimeMs, stat.ctimeMs, stat.ino);
-}
+/** A file's stamp as text, or why there is none. */
+type Stamp = string | typeof MISSING | typeof UNTRUSTED;
 
 /**
- * The stamps of a file and of files read with it (a spec's companions), joined:
- * undefined when one cannot be trusted (modified a moment ago), or when the
- * first file is missing (unless `anyMissing`); another missing file is a state
- * too (`-`).
+ * The stamps of a file and of files read with it (a spec's companions),
+ * joined: undefined when the file is missing or one cannot be trusted
+ * (modified a moment ago); a missing companion is a state too (`-`).
  */
-export function joinedStamp(files: readonly string[], stampOf: (file: string) => string | undefined, exists: (file: string) => boolean, anyMissing = false): string | undefined {
-  const parts: string[] = [];
-  for (const [i, file] of files.entries()) {
-    const stamp = stampOf(file);
-    if (stamp === undefined && ((i === 0 && !anyMissing) || exists(file))) return undefined;
-    parts.push(stamp ?? '-');
+function joinedStamp(stamp: (file: string) => Stamp, file: string, companions: readonly string[]): string | undefined {
+  const first = stamp(file);
+  if (typeof first === 'number') return undefined;
+  let joined = first;
+  for (const companion of companions) {
+    const next = stamp(companion);
+    if (next === UNTRUSTED) return undefined;
+    joined += ` ${next === MISSING ? '-' : next}`;
   }
-  return parts.join(' ');
+  return joined;
+}
+
+/** The joined stamp of `file` and its `companions` (root-relative), taken now, without a cache. */
+export function filesStamp(root: string, file: string, companions: readonly string[]): string | undefined {
+  const stats = new FileStats(root, Date.now());
+  return joinedStamp((f) => stats.stamp(f), file, companions);
 }
 
 export function contentKey(text: string | Buffer): string {
@@ -338,16 +346,13 @@ export class ParseCache {
 
   /** The stamps of a file and its companions, taken once per run (see `joinedStamp`). */
   stampOf(root: string, file: string, companions: readonly string[]): string | undefined {
-    return joinedStamp([file, ...companions], (f) => this.stamp(root, f), (f) => fs.existsSync(projectPath(root, f)));
+    return joinedStamp((f) => this.stamp(root, f), file, companions);
   }
 
-  /** A file's stamp: its object id when git vouches for it, else its stat's (see `fileStamp`). */
-  private stamp(root: string, file: string): string | undefined {
+  /** A file's stamp: its object id when git vouches for it, else its stat's. */
+  private stamp(root: string, file: string): Stamp {
     const oid = this.listings.get(root)?.oids?.get(file);
-    if (oid !== undefined) return `git:${oid}`;
-    const stats = this.statsOf(root);
-    const at = stats.of(file);
-    return at < 0 ? undefined : stats.text(at);
+    return oid !== undefined ? `git:${oid}` : this.statsOf(root).stamp(file);
   }
 
   private statsOf(root: string): FileStats {
