@@ -83,14 +83,27 @@ export interface WriteContext {
 export function writeReports(plan: Plan, reporters: LoadedReporter[], context: WriteContext): { name: string; text: string }[] {
   const printed: { name: string; text: string }[] = [];
   for (const { request, reporter } of reporters) {
-    const options: ReporterOptions = { color: context.color && request.file === undefined, quiet: context.quiet, ...request.options };
-    const text = reporter(plan, options);
+    const text = reporter(plan, reporterOptions(request, context));
     if (typeof text !== 'string') throw new SdnaError(`reporter ${request.name} returned no text (a reporter returns a string)`);
-    if (request.file !== undefined) writeFileAtomic(path.resolve(context.cwd, request.file), text);
-    else printed.push({ name: request.name, text });
+    printed.push(...writeReport(request, text, context));
     // Every step of a job appends to the one summary file GitHub names.
     const summary = request.name === 'github-actions' && (request.options as GithubActionsOptions | undefined)?.jobSummary !== false;
     if (summary && context.stepSummary) appendToFile(context.stepSummary, githubSummary(plan));
   }
   return printed;
 }
+
+/** The options a reporter is called with: colour only for the console. */
+export function reporterOptions(request: ReportRequest, context: WriteContext): ReporterOptions {
+  return { color: context.color && request.file === undefined, quiet: context.quiet, ...request.options };
+}
+
+/** A report made: written to its file, or returned to be printed. */
+export function writeReport(request: ReportRequest, text: string, context: WriteContext): { name: string; text: string }[] {
+  if (request.file === undefined) return [{ name: request.name, text }];
+  writeFileAtomic(path.resolve(context.cwd, request.file), text);
+  return [];
+}
+
+/** Whether a report is a pure function of the plan and its options: a built-in reporter's, without a side effect (the job summary). */
+export const isPureReport = (request: ReportRequest): boolean => Object.hasOwn(REPORTERS, request.name) && request.name !== 'github-actions';

@@ -256,3 +256,50 @@ describe('what is derived from a file git vouches for', () => {
 function dateBack(file: string): void {
   fs.utimesSync(file, new Date(Date.now() - 3_600_000), new Date(Date.now() - 3_600_000));
 }
+
+describe('the reports made of a plan kept', { timeout: 60_000 }, () => {
+  /** A plan run; `reused` when it printed kept reports without making or reading the plan (no `plan` phase). */
+  const run = async (root: string, ...args: string[]) => {
+    const r = await sdna(['plan', '--performance', ...args], { root, cwd: root });
+    return { code: r.code, stdout: r.stdout, reused: r.stderr.includes('kept reports') && !/^ {2}plan /m.test(r.stderr) };
+  };
+  const fresh = async (root: string, ...args: string[]) => (await sdna(['plan', '--no-cache', ...args], { root, cwd: root })).stdout;
+
+  it('are kept with it, each built-in report for its options, and printed as made while nothing changed; a reporter module is always run', async ({ expect }) => {
+    const root = project();
+    settle(root);
+    const first = await run(root, '--json');
+    expect(first.reused).toBe(false);
+    // The plan and its JSON report were kept: the next run prints the report alone, with the plan's exit code.
+    expect(await run(root, '--json')).toEqual({ ...first, reused: true });
+    // Another report of the same plan is made once from the plan kept, then kept beside the first.
+    const terminal = await run(root);
+    expect({ ...terminal, reused: false }).toEqual({ code: first.code, stdout: await fresh(root), reused: false });
+    expect((await run(root)).reused).toBe(true);
+    expect(await run(root, '--json')).toEqual({ ...first, reused: true });
+    // Options are part of what was asked: --quiet is its own report.
+    const quiet = await run(root, '--quiet');
+    expect(quiet).toEqual({ code: first.code, stdout: await fresh(root, '--quiet'), reused: false });
+    expect(await run(root, '--quiet')).toEqual({ ...quiet, reused: true });
+    // A report written to a file is written again, as made.
+    const sarif = path.join(root, 'out/plan.sarif');
+    expect((await run(root, '--reporter', 'sarif:out/plan.sarif')).reused).toBe(false);
+    const written = fs.readFileSync(sarif, 'utf8');
+    fs.rmSync(sarif);
+    expect((await run(root, '--reporter', 'sarif:out/plan.sarif')).reused).toBe(true);
+    expect(fs.readFileSync(sarif, 'utf8')).toBe(written);
+    // A reporter module may print anything: it runs every time.
+    fs.writeFileSync(path.join(root, 'count.mjs'), "export default (plan) => `${plan.capabilities.length} ${Date.now()}\\n`;\n");
+    const custom = [await run(root, '--reporter', './count.mjs'), await run(root, '--reporter', './count.mjs')];
+    expect(custom.map((r) => r.reused)).toEqual([false, false]);
+    // A change: the reports kept are of another plan.
+    const spec = path.join(root, 'specs/payments.spec.md');
+    fs.writeFileSync(spec, fs.readFileSync(spec, 'utf8').replace('## Capabilities\n\n', '## Capabilities\n\n- **Settle Payment**\n  Pays the merchant out.\n'));
+    settle(root);
+    const changed = await run(root, '--json');
+    expect(changed.reused).toBe(false);
+    expect(changed.stdout).toContain('payments/settle-payment');
+    expect(changed.stdout).toBe(await fresh(root, '--json'));
+    expect((await run(root, '--json')).reused).toBe(true);
+  });
+});

@@ -35,7 +35,8 @@ import type { ImportFlags } from './import.js';
 import type { DiffFlags } from './diff.js';
 import { refuseWithoutSemantic, requestOptions, type ModelFlags } from './model-flags.js';
 import { DEFAULT_MIN_CONFIDENCE, SHORTLIST_SIZE } from '../checks/import/defaults.js';
-import { explainKind, loadReporters, parseReporterArg, REPORTERS, writeReports, type ReportRequest } from '../../reporters/index.js';
+import { explainKind, isPureReport, loadReporters, parseReporterArg, reporterOptions, REPORTERS, writeReport, writeReports, type ReporterOptions, type ReportRequest, type WriteContext } from '../../reporters/index.js';
+import { askedOf, keepReports, keptReports, memoKey, memoOf } from '../artifacts/plan-memo.js';
 
 /**
  * Most of what a plan of a large tree allocates dies young (a file's text and
@@ -194,6 +195,18 @@ async function runPlan(flags: PlanFlags, files: string[] = [], requests = report
   const cacheDir = flags.cache === false ? undefined : flags.cacheDir ? path.resolve(cwd, flags.cacheDir) : ParseCache.defaultDir(config.root);
   const cache = timed('load cache', () => ParseCache.open(cacheDir, pkg.version, flags.cacheDir ? undefined : config.root));
   const model = flags.from === undefined ? undefined : await readInterchange(path.resolve(cwd, flags.from));
+  const context: WriteContext = { color: colorWanted(), quiet: Boolean(flags.quiet), cwd, stepSummary: process.env.GITHUB_STEP_SUMMARY };
+  // A whole plan of an unchanged tree whose every report was kept: printed as made, the plan neither made nor read.
+  const reused = listing && !change && !flags.semantic && flags.base === undefined ? await keptRun(cache, config, listing, requests, context) : undefined;
+  const performance = () => {
+    const where = cacheDir ? `${path.relative(cwd, cacheDir) || '.'}: ${cache.hits} hits, ${cache.misses} misses` : 'off';
+    if (flags.performance) process.stderr.write(performanceReport() + `  parse cache: ${where}\n`);
+  };
+  if (reused) {
+    for (const { text } of reused.printed) process.stdout.write(text);
+    performance();
+    return reused.failed ? 1 : 0;
+  }
   // The plan is made for the change, unless the spec diff (--base) or a workspace's merge needs the whole plan first.
   const madeForChange = change !== undefined && flags.base === undefined && !workspace;
   let plan = await timedAsync('plan', () =>
@@ -211,16 +224,44 @@ async function runPlan(flags: PlanFlags, files: string[] = [], requests = report
   if (change && !madeForChange) plan = scopeToChange(plan, await change.files, change.by, levels(config.rules, config.overrides), config.source);
   refuseWithoutSemantic(flags, ['model', 'maxCost', 'concurrency', 'timeout', 'changed', 'tests', 'confirm', 'batch', 'capability']);
   if (flags.semantic) plan = await timedAsync('semantic', () => semantic(plan, config, flags, cacheDir, cache));
-  // A plan scoped to a change leaves the cache as it was: rewriting all of it would cost more than the few files it read.
-  if (!change) timed('save cache', () => cache.save());
-  const printed = timed('report', () => writeReports(plan, reporters, { color: colorWanted(), quiet: Boolean(flags.quiet), cwd, stepSummary: process.env.GITHUB_STEP_SUMMARY }));
-  for (const { text } of printed) process.stdout.write(text);
-  if (flags.performance) {
-    const where = cacheDir ? `${path.relative(cwd, cacheDir) || '.'}: ${cache.hits} hits, ${cache.misses} misses` : 'off';
-    process.stderr.write(performanceReport() + `  parse cache: ${where}\n`);
+  // What the built-in reporters make of a plan that was kept is kept with it (see `keptRun`).
+  const made: [string, string][] = [];
+  const making = reporters.map((r) =>
+    isPureReport(r.request) ? { ...r, reporter: (p: Plan, o: ReporterOptions) => remember(made, askedOf(r.request.name, o), r.reporter(p, o)) } : r,
+  );
+  let printed: { text: string }[];
+  try {
+    printed = timed('report', () => writeReports(plan, making, context));
+    const tag = memoOf(plan);
+    if (tag) keepReports(cache, tag, plan.failed, made);
+  } finally {
+    // A plan scoped to a change leaves the cache as it was: rewriting all of it would cost more than the few files it read.
+    if (!change) timed('save cache', () => cache.save());
   }
+  for (const { text } of printed) process.stdout.write(text);
+  performance();
   return plan.failed ? 1 : 0;
 }
+
+/**
+ * The reports of the whole plan of an unchanged tree, as made when that plan
+ * was kept, if every one asked for is a built-in's and was kept: the tree is
+ * listed and stamped as for the plan kept, and nothing else is read.
+ */
+async function keptRun(cache: ParseCache, config: ResolvedConfig, listing: Promise<FileList>, requests: ReportRequest[], context: WriteContext) {
+  if (!cache.enabled || !requests.every(isPureReport)) return undefined;
+  const files = await timedAsync('list files', () => listing);
+  cache.markListed(config.root, files);
+  const key = timed('stamps', () => memoKey(cache, config, files, false));
+  const asked = requests.map((r) => askedOf(r.name, reporterOptions(r, context)));
+  const kept = key === undefined ? undefined : timed('kept reports', () => keptReports(cache, config.root, key, asked));
+  return kept && { failed: kept.failed, printed: requests.flatMap((r, i) => writeReport(r, kept.texts[i], context)) };
+}
+
+const remember = (made: [string, string][], asked: string, text: string) => {
+  made.push([asked, text]);
+  return text;
+};
 
 /**
  * The change a plan is scoped to: `--since <ref>` (with the untracked files:
