@@ -8,7 +8,7 @@ import path from 'node:path';
 import picomatch from 'picomatch';
 import { loadConfig, type ResolvedConfig } from './config.js';
 import type { Plan } from './model/model.js';
-import { createPlan, projectName, type PlanOptions } from './plan.js';
+import type { PlanOptions } from './plan.js';
 import { cmp } from './model/findings.js';
 import { SdnaError } from './util/errors.js';
 import { listFiles } from './util/files.js';
@@ -92,6 +92,8 @@ export async function createWorkspacePlan(
   packages: WorkspacePackage[],
   options: Pick<PlanOptions, 'cache'> = {},
 ): Promise<Plan> {
+  // Loaded when a workspace is planned: finding the packages needs none of the checks.
+  const { createPlan, projectName } = await import('./plan.js');
   const parts: { dir: string; plan: Plan }[] = [];
   if (rootConfig) {
     const out = packages.map((p) => `!${p.dir}/**`);
@@ -102,15 +104,15 @@ export async function createWorkspacePlan(
     const config = await loadConfig(path.join(root, p.dir));
     parts.push({ dir: p.dir, plan: await createPlan(config, options) });
   }
-  return mergePlans(root, parts);
+  return mergePlans(root, projectName(root), parts);
 }
 
-function mergePlans(root: string, parts: { dir: string; plan: Plan }[]): Plan {
+function mergePlans(root: string, project: string, parts: { dir: string; plan: Plan }[]): Plan {
   const merged: Plan = {
     version: 1,
     mode: 'static',
     root,
-    project: projectName(root),
+    project,
     specs: [],
     capabilities: [],
     findings: [],

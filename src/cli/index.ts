@@ -15,17 +15,12 @@ import { ParseCache } from '../artifacts/cache.js';
 import { SdnaError } from '../util/errors.js';
 import { checkRoot } from '../util/root.js';
 import { changedFromMergeBase, changedSince, stagedFiles, untrackedFiles } from '../util/git.js';
-import { scopeToChange } from '../change-scope.js';
 import { showProgress, terminalProgress } from '../util/progress.js';
 import { KINDS, KIND_NAMES, isKind, type KindInfo } from '../model/kinds.js';
-import { createPlan } from '../plan.js';
-import { withFindings } from '../statuses.js';
-import { levels } from '../model/levels.js';
 import type { Plan } from '../model/model.js';
 import type { ResolvedConfig } from '../config.js';
 import { DEFAULT_CONCURRENCY } from '../checks/semantic/defaults.js';
 import { DEFAULT_MODEL } from '../checks/semantic/cost.js';
-import { readModel } from '../read-model.js';
 import { createWorkspacePlan, selectPackages, workspacePackages } from '../workspace.js';
 import { listFiles, listFilesAsync, writeFileAtomic, type FileList } from '../util/files.js';
 import { closest, kebab, numbered, plural } from '../util/text.js';
@@ -35,7 +30,9 @@ import type { ImportFlags } from './import.js';
 import type { DiffFlags } from './diff.js';
 import { refuseWithoutSemantic, requestOptions, type ModelFlags } from './model-flags.js';
 import { DEFAULT_MIN_CONFIDENCE, SHORTLIST_SIZE } from '../checks/import/defaults.js';
-import { explainKind, isPureReport, loadReporters, parseReporterArg, reporterOptions, REPORTERS, writeReport, writeReports, type ReporterOptions, type ReportRequest, type WriteContext } from '../../reporters/index.js';
+import { BUILTIN_REPORTERS, isPureReport, loadReporters, parseReporterArg, reporterOptions, writeReport, writeReports, type WriteContext } from '../../reporters/write.js';
+import type { ReporterOptions, ReportRequest } from '../../reporters/types.js';
+import { explainKind } from '../../reporters/util/explain.js';
 import { askedOf, keepReports, keptReports, memoKey, memoOf } from '../artifacts/plan-memo.js';
 
 /**
@@ -180,7 +177,9 @@ async function runPlan(flags: PlanFlags, files: string[] = [], requests = report
   if (flags.base !== undefined && !requests.some((r) => r.name === 'markdown')) {
     throw new SdnaError('--base adds the spec diff to the markdown report: add --reporter markdown (or markdown:<file>), or drop --base; `sdna diff <ref>` prints the diff alone');
   }
-  const reporters = await loadReporters(requests, cwd);
+  // A reporter module is loaded (and a bad one refused) first; the built-ins when the plan is made.
+  const early = requests.every(isPureReport) ? undefined : loadReporters(requests, cwd);
+  await early;
   const config = await timedAsync('load config', () => loadConfig(flags.root, flags.config, cwd));
   const wanted = flags.workspace === undefined ? undefined : [flags.workspace].flat().map(String);
   // A workspace root without a config of its own plans each package as the package would.
@@ -209,6 +208,7 @@ async function runPlan(flags: PlanFlags, files: string[] = [], requests = report
   }
   // The plan is made for the change, unless the spec diff (--base) or a workspace's merge needs the whole plan first.
   const madeForChange = change !== undefined && flags.base === undefined && !workspace;
+  const { createPlan } = await import('../plan.js');
   let plan = await timedAsync('plan', () =>
     workspace
       ? createWorkspacePlan(wanted ? undefined : config, config.root, selectPackages(packages, wanted), { cache })
@@ -221,12 +221,15 @@ async function runPlan(flags: PlanFlags, files: string[] = [], requests = report
     const whole = plan;
     plan = { ...plan, specDiff: await timedAsync('spec diff', () => specDiffFor(config, whole, String(flags.base), `--base ${flags.base}`)) };
   }
-  if (change && !madeForChange) plan = scopeToChange(plan, await change.files, change.by, levels(config.rules, config.overrides), config.source);
+  if (change && !madeForChange) {
+    const [{ scopeToChange }, { levels }] = await Promise.all([import('../change-scope.js'), import('../model/levels.js')]);
+    plan = scopeToChange(plan, await change.files, change.by, levels(config.rules, config.overrides), config.source);
+  }
   refuseWithoutSemantic(flags, ['model', 'maxCost', 'concurrency', 'timeout', 'changed', 'tests', 'confirm', 'batch', 'capability']);
   if (flags.semantic) plan = await timedAsync('semantic', () => semantic(plan, config, flags, cacheDir, cache));
   // What the built-in reporters make of a plan that was kept is kept with it (see `keptRun`).
   const made: [string, string][] = [];
-  const making = reporters.map((r) =>
+  const making = (await (early ?? loadReporters(requests, cwd))).map((r) =>
     isPureReport(r.request) ? { ...r, reporter: (p: Plan, o: ReporterOptions) => remember(made, askedOf(r.request.name, o), r.reporter(p, o)) } : r,
   );
   let printed: { text: string }[];
@@ -327,6 +330,7 @@ async function semantic(plan: Plan, config: ResolvedConfig, flags: PlanFlags, ca
     confirm: flags.confirm === true,
     batch: flags.batch === true,
   });
+  const [{ withFindings }, { levels }] = await Promise.all([import('../statuses.js'), import('../model/levels.js')]);
   return { ...withFindings(plan, levels(config.rules, config.overrides), findings), semantic: report };
 }
 
@@ -360,6 +364,7 @@ async function runBaseline(flags: { root?: string; config?: string; prune?: bool
     return;
   }
   const cache = ParseCache.open(ParseCache.defaultDir(config.root), pkg.version, config.root);
+  const { createPlan } = await import('../plan.js');
   const plan = await createPlan(config, { cache, ignoreBaseline: true });
   cache.save();
   const now = new Map(plan.findings.map((f) => [f.fingerprint, baselineEntry(f)]));
@@ -381,6 +386,7 @@ async function runExport(flags: { root?: string; config?: string; out?: string }
   const { toInterchange } = await import('../artifacts/interchange.js');
   const config = await loadConfig(flags.root, flags.config);
   const { files } = listFiles(config.root);
+  const { readModel } = await import('../read-model.js');
   const model = await readModel(config, files);
   const text = JSON.stringify(toInterchange(model, config.root), null, 2) + '\n';
   if (flags.out === undefined) {
@@ -441,7 +447,7 @@ function main(argv: string[]): void {
     .command('plan [...files]', 'Compare specs, code and tests without running tests; exit 1 when the gate fails. With files (as lint-staged passes them), --since or --staged: only the specs the change touches')
     .option(...ROOT_OPTION)
     .option(...CONFIG_OPTION)
-    .option('--reporter <name[:file]>', `Output: ${Object.keys(REPORTERS).join(', ')}, or a path to a module (default: terminal); repeatable, each to stdout or to its :file`)
+    .option('--reporter <name[:file]>', `Output: ${BUILTIN_REPORTERS.join(', ')}, or a path to a module (default: terminal); repeatable, each to stdout or to its :file`)
     .option('--json', 'Print the JSON plan (same as --reporter json)')
     .option('--quiet', 'Print only findings at level "error" and the closing line')
     .option('--full', 'Print every finding and every spec (default: at most 8 of each kind, 20 specs, then "… and N more")')
