@@ -16,7 +16,7 @@ import { checkGenerated } from './checks/generated/index.js';
 import { checkLinks } from './checks/links/index.js';
 import { applyRecords, recordedOutlines } from './checks/links/recorded.js';
 import { readRecords } from './artifacts/links.js';
-import { preloadSilentTests, scanClaims, type ClaimScan } from './checks/links/claims.js';
+import { preloadClaims, scanClaims, type ClaimScan } from './checks/links/claims.js';
 import { TestIndex } from './checks/links/test-index.js';
 import { checkPendingChanges } from './checks/pending-changes.js';
 import { gate, staticStatuses, testDirOf } from './statuses.js';
@@ -67,11 +67,11 @@ export async function createPlan(config: ResolvedConfig, options: PlanOptions = 
   const reader = new GuardedReader(root);
   const asked = options.listing ?? listFilesAsync(root);
   // While git lists the files, a scoped plan loads the spec parsers (a spec the change edited needs them),
-  // the list of tests that claim nothing and the specs' outlines.
+  // the tests' claims and the specs' outlines.
   if (options.changed !== undefined) {
     loadParsers().catch(() => undefined);
     if (options.cache) {
-      preloadSilentTests(options.cache, root);
+      preloadClaims(options.cache, root);
       preloadOutlines(options.cache, root);
     }
   }

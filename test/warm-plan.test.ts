@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it, type ExpectStatic } from 'vitest';
-import { sdna, settle, tempProject } from './helpers.js';
+import { cacheSections, sdna, settle, tempProject } from './helpers.js';
 
 /** The demo fixture (a spec with an API block, fragment links, generated-free code), with node_modules for the cache. */
 function project(): string {
@@ -301,5 +301,61 @@ describe('the reports made of a plan kept', { timeout: 60_000 }, () => {
     expect(changed.stdout).toContain('payments/settle-payment');
     expect(changed.stdout).toBe(await fresh(root, '--json'));
     expect((await run(root, '--json')).reused).toBe(true);
+  });
+});
+
+describe("the tests' claims a plan reads", { timeout: 60_000 }, () => {
+  /** The cache file's `test-claims-1` section: its one line's key and rows, and the file rewritten with `rows` instead. */
+  function claimTable(root: string) {
+    const file = path.join(root, 'node_modules/.cache/sdna/parse-cache.json');
+    const { header, kinds, sections } = cacheSections(fs.readFileSync(file));
+    const i = kinds.findIndex(([kind]) => kind === 'test-claims-1');
+    expect(i).not.toBe(-1);
+    const line = sections[i];
+    expect(line.split('\n')).toHaveLength(1);
+    const tab = line.indexOf('\t');
+    const rows = JSON.parse(line.slice(tab + 1)) as [string, string, { capabilities: { id: string }[] }[] | 0][];
+    const rewrite = (value: string) => {
+      const text = line.slice(0, tab + 1) + value;
+      const parsed = JSON.parse(header) as { kinds: [string, number, number][] };
+      parsed.kinds[i][1] = Buffer.byteLength(text);
+      fs.writeFileSync(file, [JSON.stringify(parsed), ...sections.map((s, j) => (j === i ? text : s))].join('\n') + '\n');
+    };
+    return { rows, rewrite };
+  }
+
+  it('are one entry of the cache, every test file with its stamp and its claims; a garbled row is read again', async ({ expect }) => {
+    const root = project();
+    fs.appendFileSync(path.join(root, 'tests/authorize.test.ts'), "\nit('voids a hold', { meta: { capabilities: ['payments/void-authorization'] } }, () => {});\n");
+    settle(root);
+    const first = await plan(root);
+    const claimed = (rows: ReturnType<typeof claimTable>['rows']) => rows.map(([file, , tests]) => [file, tests === 0 ? 0 : tests.flatMap((t) => t.capabilities.map((c) => c.id))]);
+    const { rows } = claimTable(root);
+    expect(claimed(rows)).toEqual([
+      ['tests/authorize.test.ts', ['payments/void-authorization']],
+      ['tests/capture.test.ts', 0],
+      ['tests/refund.test.ts', 0],
+    ]);
+    // Each row garbled in turn, in each way: the plan is the same, and the table whole again after it.
+    const value = JSON.stringify(rows);
+    for (const [n, garbled] of [
+      value.replace('"tests/authorize.test.ts"', '5'),
+      value.replace(/("tests\/authorize\.test\.ts",)"[^"]+"/, '$17'),
+      value.replace(/\[\{"name"[^]*?\}\]\]/, '[{"name":"x"}]]'),
+      value.replace(/("tests\/capture\.test\.ts","[^"]+",)0/, '$1"no"'),
+      value.replace(/^\[\[/, '[5,['),
+      '{"rows":1}',
+    ].entries()) {
+      expect(garbled).not.toBe(value);
+      claimTable(root).rewrite(garbled);
+      // A new source file each time (dated back alone: the tests keep their stamps), so that the plan is made again, not the one kept.
+      const extra = path.join(root, `src/extra-${n}.ts`);
+      fs.writeFileSync(extra, 'export const extra = 1;\n');
+      fs.utimesSync(extra, new Date(Date.now() - 3_600_000), new Date(Date.now() - 3_600_000));
+      const r = await plan(root);
+      expect(r.plan).not.toBe(first.plan);
+      expect(r.plan).toBe((await cold(root)).plan);
+      expect(claimTable(root).rows).toEqual(rows);
+    }
   });
 });

@@ -32,16 +32,27 @@ export function scanClaims(reader: GuardedReader, files: readonly string[], cach
   const claims: Claim[] = [];
   const parsed = new Map<string, StaticTest[]>();
   const { root } = reader;
-  // Most test files claim nothing: the cache keeps them, with their stamps, in one entry, so that
-  // each costs one comparison (a lookup of its own entry cost ten times that, in ten thousand files).
-  const kept = cache.enabled ? silentTests(cache, root) : undefined;
-  const silentBefore = new Map(kept);
-  const silent: [string, string][] = [];
+  // What every test file claimed when last read, with its stamp, as one table: each unchanged file
+  // costs a comparison (a lookup of its own entry cost ten times that, in ten thousand files).
+  const kept = cache.enabled ? claimTable(cache, root) : undefined;
+  const rows: ClaimRow[] = [];
+  const claim = (file: string, tests: StaticTest[]) => {
+    for (const t of tests) {
+      for (const c of t.capabilities) claims.push({ id: c.id, file, line: c.line, test: t.fullName, via: 'meta' });
+      for (const tag of t.tags) claims.push({ id: tag, file, line: t.line, test: t.fullName, via: 'tag' });
+    }
+  };
   for (const file of files) {
     const wanted = linked.has(file);
     const stamp = cache.enabled ? cache.stampOf(root, file, []) : undefined;
-    if (stamp !== undefined && !wanted && silentBefore.get(file) === stamp) {
-      silent.push([file, stamp]);
+    const row = stamp === undefined ? undefined : kept?.byFile.get(file);
+    // A file that claims nothing but that a link names is read for its tests' names (below).
+    if (row !== undefined && row.stamp === stamp && (row.tests !== false || !wanted)) {
+      rows.push([file, row.stamp, row.tests || 0]);
+      if (row.tests) {
+        parsed.set(file, row.tests);
+        claim(file, row.tests);
+      }
       continue;
     }
     let named: StaticTest[] | undefined;
@@ -56,37 +67,51 @@ export function scanClaims(reader: GuardedReader, files: readonly string[], cach
     if (named) cache.keepFromFile(TESTS_KIND, root, file, named);
     const known = named ?? (tests || undefined);
     if (known) parsed.set(file, known);
-    if (tests === false && stamp !== undefined && cache.settled(root, [file])) silent.push([file, stamp]);
-    if (!tests) continue;
-    for (const t of tests) {
-      for (const c of t.capabilities) claims.push({ id: c.id, file, line: c.line, test: t.fullName, via: 'meta' });
-      for (const tag of t.tags) claims.push({ id: tag, file, line: t.line, test: t.fullName, via: 'tag' });
-    }
+    if (tests !== undefined && stamp !== undefined && cache.settled(root, [file])) rows.push([file, stamp, tests || 0]);
+    if (tests) claim(file, tests);
   }
-  if (cache.enabled && !samePairs(silent, kept)) cache.store(SILENT_KIND, root, silent);
+  if (kept && !sameRows(rows, kept)) cache.store(TABLE_KIND, root, rows);
   return { claims, parsed };
 }
 
-/** The test files that claimed nothing when last read, with their stamps, as the cache holds them. */
-const silentTests = (cache: ParseCache, root: string) => pairs(cache.lookup<unknown>(SILENT_KIND, root));
+/** A test file, its stamp, and its tests when it may claim a capability, else 0. */
+type ClaimRow = [string, string, StaticTest[] | 0];
 
-/** Reads that list now, if the cache has one (a scoped plan does, while git lists the files); the scan then finds it decoded. */
-export function preloadSilentTests(cache: ParseCache, root: string): void {
-  if (cache.enabled && cache.peek(SILENT_KIND, root)) silentTests(cache, root);
+/** The table as the cache holds it: by file, and how many rows it stored (garbled ones too; -1 for none). */
+interface ClaimTable {
+  byFile: Map<string, { stamp: string; tests: StaticTest[] | false }>;
+  stored: number;
 }
 
-/** The `[file, stamp]` pairs of a cached value (a garbled value holds none). */
-function pairs(value: unknown): [string, string][] | undefined {
-  if (!Array.isArray(value)) return undefined;
-  return value.filter((p): p is [string, string] => Array.isArray(p) && p.length === 2 && typeof p[0] === 'string' && typeof p[1] === 'string');
+function claimTable(cache: ParseCache, root: string): ClaimTable {
+  const rows = cache.lookup<unknown>(TABLE_KIND, root);
+  const byFile: ClaimTable['byFile'] = new Map();
+  for (const row of Array.isArray(rows) ? rows : []) {
+    if (!Array.isArray(row) || typeof row[0] !== 'string' || typeof row[1] !== 'string' || !(row[2] === 0 || isTests(row[2]))) continue;
+    byFile.set(row[0], { stamp: row[1], tests: row[2] === 0 ? false : row[2] });
+  }
+  return { byFile, stored: Array.isArray(rows) ? rows.length : -1 };
 }
 
-const samePairs = (a: [string, string][], b: [string, string][] | undefined) => b !== undefined && a.length === b.length && a.every(([file, stamp], i) => b[i][0] === file && b[i][1] === stamp);
+const isTests = (value: unknown): value is StaticTest[] =>
+  Array.isArray(value) && value.every((t: Partial<StaticTest> | null) => typeof t?.fullName === 'string' && Array.isArray(t.capabilities) && Array.isArray(t.tags));
+
+/** Reads the table now, if the cache has one (a scoped plan does, while git lists the files); the scan then finds it decoded. */
+export function preloadClaims(cache: ParseCache, root: string): void {
+  if (cache.enabled && cache.peek(TABLE_KIND, root)) cache.lookup(TABLE_KIND, root);
+}
+
+/** Whether `rows` are the table as stored: the same files and stamps, none garbled (an unchanged stamp means unchanged tests). */
+const sameRows = (rows: ClaimRow[], kept: ClaimTable) =>
+  rows.length === kept.stored && rows.length === kept.byFile.size && rows.every(([file, stamp, tests]) => {
+    const row = kept.byFile.get(file);
+    return row?.stamp === stamp && (row.tests === false) === (tests === 0);
+  });
 
 /** By test file: its tests when it may claim a capability, else `false`. */
 const CLAIMS_KIND = 'file:claims-1';
-/** By project root: the test files that claim nothing, with their stamps. */
-const SILENT_KIND = 'silent-tests-1';
+/** By project root: every test file's claims, with its stamp (`ClaimRow`). */
+const TABLE_KIND = 'test-claims-1';
 /** By test file a link names: its tests. */
 export const TESTS_KIND = 'file:tests-1';
 
