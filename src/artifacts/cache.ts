@@ -418,20 +418,24 @@ export class ParseCache {
       kept.set(kind, keep);
     }
     if (!this.changed && !drops) return;
-    const sections: [string, string, number][] = [];
+    // Each section as bytes, encoded once: a kind this run did not do at all is copied as it was read, and
+    // the file is written part by part (joining the sections as text, measuring it and encoding it again,
+    // or copying them into one buffer, cost a tenth of a 50 MB save).
+    const sections: [string, Buffer, number][] = [];
     for (const kind of this.file?.kinds() ?? []) {
       // A kind of work this run did not do at all (API declarations, when every spec's result was cached) keeps what it cached.
       const section = this.used.has(kind) ? undefined : this.file?.section(kind);
-      if (section !== undefined) sections.push([kind, section.toString('utf8'), this.file!.count(kind)]);
+      if (section !== undefined) sections.push([kind, section, this.file!.count(kind)]);
     }
     for (const [kind, used] of this.used) {
       const keep = kept.get(kind)!;
       const fresh = [...used].map(([key, { value, raw }]) => ({ quoted: quotedKey(key), value: raw ?? JSON.stringify(value) }));
-      sections.push([kind, this.oldOf(kind).merged(keep, fresh), keep.length + fresh.length]);
+      sections.push([kind, Buffer.from(this.oldOf(kind).merged(keep, fresh), 'utf8'), keep.length + fresh.length]);
     }
-    const header: CacheHeader = { format: FORMAT, sdna: this.version, kinds: sections.map(([kind, text, count]) => [kind, Buffer.byteLength(text), count]) };
+    const header: CacheHeader = { format: FORMAT, sdna: this.version, kinds: sections.map(([kind, bytes, count]) => [kind, bytes.length, count]) };
+    const newline = Buffer.from('\n');
     try {
-      writeFileAtomic(path.join(this.dir, FILE), [JSON.stringify(header), ...sections.map(([, text]) => text)].join('\n') + '\n', { within: this.within });
+      writeFileAtomic(path.join(this.dir, FILE), [Buffer.from(JSON.stringify(header)), ...sections.flatMap(([, bytes]) => [newline, bytes]), newline], { within: this.within });
     } catch {
       // A cache that cannot be written is only a slower next run.
     }

@@ -12,7 +12,7 @@ import type { FileList } from '../util/files.js';
 import { contentKey, type ParseCache } from './cache.js';
 
 const KIND = 'plan-memo-2';
-/** By root: the reports made of the plan kept (`KeptReports`). */
+/** By root and the plan's key: the reports made of the plan kept (`KeptReports`). */
 const REPORTS_KIND = 'plan-reports-1';
 
 /** Files a plan reads whether or not they are listed (a git-ignored `.sdna/`, say). */
@@ -56,7 +56,7 @@ export const askedOf = (name: string, options: unknown): string => JSON.stringif
  * they were; with whether that plan failed. Undefined otherwise.
  */
 export function keptReports(cache: ParseCache, root: string, key: string, asked: string[]): { failed: boolean; texts: string[] } | undefined {
-  const kept = cache.lookup<Partial<KeptReports>>(REPORTS_KIND, root);
+  const kept = cache.lookup<Partial<KeptReports>>(REPORTS_KIND, reportsKey(root, key));
   if (kept?.key !== key || typeof kept.failed !== 'boolean' || !Array.isArray(kept.probes) || !Array.isArray(kept.texts)) return undefined;
   const made = new Map(textsOf(kept.texts));
   const texts = asked.map((a) => made.get(a));
@@ -66,13 +66,16 @@ export function keptReports(cache: ParseCache, root: string, key: string, asked:
 
 /** Keeps the reports made of the plan kept as `tag` says, with those kept before of the same plan. */
 export function keepReports(cache: ParseCache, tag: MemoTag, failed: boolean, made: [string, string][]): void {
-  const kept = cache.lookup<Partial<KeptReports>>(REPORTS_KIND, tag.root);
+  const kept = cache.lookup<Partial<KeptReports>>(REPORTS_KIND, reportsKey(tag.root, tag.key));
   const same = kept?.key === tag.key && kept.failed === failed && kept.probed === tag.probed && Array.isArray(kept.texts);
   const texts = new Map(same ? textsOf(kept.texts!) : []);
   if (same && made.every(([asked, text]) => texts.get(asked) === text)) return;
   for (const [asked, text] of made) texts.set(asked, text);
-  cache.store(REPORTS_KIND, tag.root, { key: tag.key, probes: tag.probes, probed: tag.probed, failed, texts: [...texts] } satisfies KeptReports);
+  cache.store(REPORTS_KIND, reportsKey(tag.root, tag.key), { key: tag.key, probes: tag.probes, probed: tag.probed, failed, texts: [...texts] } satisfies KeptReports);
 }
+
+/** Reports are kept by root and plan: a run whose plan is another finds none without decoding those kept (they may be megabytes). */
+const reportsKey = (root: string, key: string) => `${root}\n${key}`;
 
 const textsOf = (texts: unknown[]) => texts.filter((t): t is [string, string] => Array.isArray(t) && t.length === 2 && typeof t[0] === 'string' && typeof t[1] === 'string');
 

@@ -380,7 +380,7 @@ export interface WriteOptions {
  * file. The temp file is created exclusively, so a symlink planted at its name
  * is never followed. Failures are SdnaErrors (exit 2, one line).
  */
-export function writeFileAtomic(file: string, text: string | Uint8Array, options: WriteOptions = {}): void {
+export function writeFileAtomic(file: string, text: string | Uint8Array | readonly Uint8Array[], options: WriteOptions = {}): void {
   const dir = path.dirname(file);
   const shown = options.shown ?? file;
   const statOf = (p: string) => {
@@ -409,13 +409,26 @@ export function writeFileAtomic(file: string, text: string | Uint8Array, options
   try {
     // A leftover of a killed run, or a planted symlink: removed (never followed), then created anew.
     fs.rmSync(tmp, { force: true });
-    fs.writeFileSync(tmp, text, { flag: 'wx' });
+    if (Array.isArray(text)) writeChunks(tmp, text);
+    else fs.writeFileSync(tmp, text as string | Uint8Array, { flag: 'wx' });
     fs.renameSync(tmp, file);
   } catch (error) {
     fs.rmSync(tmp, { force: true });
     throw writeFailure(shown, error);
   } finally {
     release();
+  }
+}
+
+/** Writes `chunks` one after another into a new file (`wx`): a large file made of parts is not copied into one buffer first. */
+function writeChunks(file: string, chunks: readonly Uint8Array[]): void {
+  const fd = fs.openSync(file, 'wx');
+  try {
+    for (const chunk of chunks) {
+      for (let at = 0; at < chunk.length; ) at += fs.writeSync(fd, chunk, at, chunk.length - at);
+    }
+  } finally {
+    fs.closeSync(fd);
   }
 }
 
