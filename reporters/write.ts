@@ -11,8 +11,9 @@ import { SdnaError } from '../src/util/errors.js';
 import { appendToFile, writeFileAtomic } from '../src/util/files.js';
 import type { BuiltinReporterName, GithubActionsOptions, Reporter, ReporterOptions, ReportRequest } from './types.js';
 
-/** The built-in reporters' names, in the order help lists them. */
-export const BUILTIN_REPORTERS: readonly BuiltinReporterName[] = ['terminal', 'json', 'sarif', 'junit', 'github-actions', 'html', 'markdown'];
+/** Every built-in reporter's name (the type holds it to the list), in the order help lists them. */
+const NAMES = { terminal: 1, json: 1, sarif: 1, junit: 1, 'github-actions': 1, html: 1, markdown: 1 } satisfies Record<BuiltinReporterName, 1>;
+export const BUILTIN_REPORTERS = Object.keys(NAMES) as readonly BuiltinReporterName[];
 
 const isBuiltin = (name: string): name is BuiltinReporterName => (BUILTIN_REPORTERS as readonly string[]).includes(name);
 

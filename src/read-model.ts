@@ -65,40 +65,23 @@ export function specsIn(cache: ParseCache, root: string): SpecCache {
 }
 
 /**
- * A root's outlines as one entry, `[file, stamp, outline or 0]` rows in the
- * listing's order: a scoped plan decodes one list instead of looking up two
- * thousand entries (a third of its work on the specs). A garbled row is a miss.
+ * A root's outlines as one table (`ParseCache.table`), `[file, stamp, outline
+ * or 0]` rows in the listing's order (0: the file holds no spec): a scoped plan
+ * decodes one list instead of looking up two thousand entries.
  */
 function outlineTable(cache: ParseCache, root: string, settled: (file: string) => boolean): OutlineTable {
-  let kept: Map<string, OutlineEntry> | undefined;
-  // How many rows the table holds as stored, garbled ones too (-1: no table): a table with a garbled row is written again.
-  let stored = -1;
-  const load = () => {
-    if (kept) return kept;
-    kept = new Map();
-    const rows = cache.lookup<unknown>(OUTLINES_KIND, root);
-    if (Array.isArray(rows)) stored = rows.length;
-    for (const row of Array.isArray(rows) ? rows : []) {
-      if (!Array.isArray(row) || typeof row[0] !== 'string' || typeof row[1] !== 'string') continue;
-      if (row[2] === 0 || (typeof row[2] === 'object' && row[2] !== null)) kept.set(row[0], { stamp: row[1], outline: row[2] === 0 ? undefined : (row[2] as SpecOutline) });
-    }
-    return kept;
-  };
+  const table = cache.table(OUTLINES_KIND, root, (v): v is SpecOutline | 0 => v === 0 || (typeof v === 'object' && v !== null));
   return {
-    get: (file) => load().get(file),
-    keep: (rows) => {
-      const known = load();
-      const fresh = rows.filter((r) => known.get(r.file)?.stamp === r.stamp || settled(r.file));
-      if (fresh.length === stored && fresh.length === known.size && fresh.every((r) => known.get(r.file)?.stamp === r.stamp)) return;
-      cache.store(OUTLINES_KIND, root, fresh.map((r) => [r.file, r.stamp, r.outline ?? 0]));
+    get: (file) => {
+      const row = table.get(file);
+      return row && { stamp: row.stamp, outline: row.value === 0 ? undefined : row.value };
     },
+    keep: (rows) => table.keep(rows.filter((r) => table.get(r.file)?.stamp === r.stamp || settled(r.file)).map((r) => [r.file, r.stamp, r.outline ?? 0])),
   };
 }
 
 /** Reads the table now (a scoped plan does, while git lists the files): the plan then finds it decoded. */
-export function preloadOutlines(cache: ParseCache, root: string): void {
-  if (cache.enabled && cache.peek(OUTLINES_KIND, root)) cache.lookup(OUTLINES_KIND, root);
-}
+export const preloadOutlines = (cache: ParseCache, root: string): void => cache.preload(OUTLINES_KIND, root);
 
 /** Bumped when a reader's output changes shape, so that specs read by an older reader are read again. */
 const SPEC_KIND = 'file:spec-3';

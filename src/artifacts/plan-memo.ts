@@ -42,7 +42,7 @@ const tags = new WeakMap<Plan, MemoTag>();
 export const memoOf = (plan: Plan): MemoTag | undefined => tags.get(plan);
 
 /** The reports made of the plan kept under `key`, by what was asked (a reporter's name and options, see `askedOf`), and whether that plan failed. */
-interface KeptReports extends Omit<MemoTag, 'root'> {
+interface KeptReports extends Omit<MemoTag, 'root' | 'key'> {
   failed: boolean;
   texts: [string, string][];
 }
@@ -57,7 +57,7 @@ export const askedOf = (name: string, options: unknown): string => JSON.stringif
  */
 export function keptReports(cache: ParseCache, root: string, key: string, asked: string[]): { failed: boolean; texts: string[] } | undefined {
   const kept = cache.lookup<Partial<KeptReports>>(REPORTS_KIND, reportsKey(root, key));
-  if (kept?.key !== key || typeof kept.failed !== 'boolean' || !Array.isArray(kept.probes) || !Array.isArray(kept.texts)) return undefined;
+  if (typeof kept?.failed !== 'boolean' || !Array.isArray(kept.probes) || !Array.isArray(kept.texts)) return undefined;
   const made = new Map(textsOf(kept.texts));
   const texts = asked.map((a) => made.get(a));
   if (!texts.every((t) => t !== undefined) || cache.stampsOf(root, kept.probes) !== kept.probed) return undefined;
@@ -67,11 +67,11 @@ export function keptReports(cache: ParseCache, root: string, key: string, asked:
 /** Keeps the reports made of the plan kept as `tag` says, with those kept before of the same plan. */
 export function keepReports(cache: ParseCache, tag: MemoTag, failed: boolean, made: [string, string][]): void {
   const kept = cache.lookup<Partial<KeptReports>>(REPORTS_KIND, reportsKey(tag.root, tag.key));
-  const same = kept?.key === tag.key && kept.failed === failed && kept.probed === tag.probed && Array.isArray(kept.texts);
+  const same = kept?.failed === failed && kept.probed === tag.probed && Array.isArray(kept.texts);
   const texts = new Map(same ? textsOf(kept.texts!) : []);
   if (same && made.every(([asked, text]) => texts.get(asked) === text)) return;
   for (const [asked, text] of made) texts.set(asked, text);
-  cache.store(REPORTS_KIND, reportsKey(tag.root, tag.key), { key: tag.key, probes: tag.probes, probed: tag.probed, failed, texts: [...texts] } satisfies KeptReports);
+  cache.store(REPORTS_KIND, reportsKey(tag.root, tag.key), { probes: tag.probes, probed: tag.probed, failed, texts: [...texts] } satisfies KeptReports);
 }
 
 /** Reports are kept by root and plan: a run whose plan is another finds none without decoding those kept (they may be megabytes). */
@@ -81,11 +81,18 @@ const textsOf = (texts: unknown[]) => texts.filter((t): t is [string, string] =>
 
 /** What a plan is made from, as one hash; undefined when some file's stamp cannot be trusted (modified a moment ago). */
 export function memoKey(cache: ParseCache, config: ResolvedConfig, listing: FileList, ignoreBaseline: boolean): string | undefined {
+  const known = keys.get(listing);
+  if (known?.cache === cache && known.config === config && known.ignoreBaseline === ignoreBaseline) return known.key;
   const root = config.root;
   const always = config.source === undefined ? ALWAYS : [...ALWAYS, config.source];
   const stamps = cache.stampsOf(root, [...listing.files, ...always]);
-  return stamps === undefined ? undefined : contentKey(JSON.stringify([config, ignoreBaseline, listing.files, listing.refused, stamps]));
+  const key = stamps === undefined ? undefined : contentKey(JSON.stringify([config, ignoreBaseline, listing.files, listing.refused, stamps]));
+  keys.set(listing, { cache, config, ignoreBaseline, key });
+  return key;
 }
+
+/** The key worked out for a listing, once per run: the command line asks for it before the plan is made (for the reports kept), and the plan again. */
+const keys = new WeakMap<FileList, { cache: ParseCache; config: ResolvedConfig; ignoreBaseline: boolean; key: string | undefined }>();
 
 /** The plan kept under `key`, if the files it looked for outside the listing are as they were. */
 export function memoPlan(cache: ParseCache, root: string, key: string): Plan | undefined {

@@ -178,8 +178,7 @@ async function runPlan(flags: PlanFlags, files: string[] = [], requests = report
     throw new SdnaError('--base adds the spec diff to the markdown report: add --reporter markdown (or markdown:<file>), or drop --base; `sdna diff <ref>` prints the diff alone');
   }
   // A reporter module is loaded (and a bad one refused) first; the built-ins when the plan is made.
-  const early = requests.every(isPureReport) ? undefined : loadReporters(requests, cwd);
-  await early;
+  const early = requests.every(isPureReport) ? undefined : await loadReporters(requests, cwd);
   const config = await timedAsync('load config', () => loadConfig(flags.root, flags.config, cwd));
   const wanted = flags.workspace === undefined ? undefined : [flags.workspace].flat().map(String);
   // A workspace root without a config of its own plans each package as the package would.
@@ -229,7 +228,7 @@ async function runPlan(flags: PlanFlags, files: string[] = [], requests = report
   if (flags.semantic) plan = await timedAsync('semantic', () => semantic(plan, config, flags, cacheDir, cache));
   // What the built-in reporters make of a plan that was kept is kept with it (see `keptRun`).
   const made: [string, string][] = [];
-  const making = (await (early ?? loadReporters(requests, cwd))).map((r) =>
+  const making = (early ?? (await loadReporters(requests, cwd))).map((r) =>
     isPureReport(r.request) ? { ...r, reporter: (p: Plan, o: ReporterOptions) => remember(made, askedOf(r.request.name, o), r.reporter(p, o)) } : r,
   );
   let printed: { text: string }[];

@@ -34,7 +34,7 @@ export function scanClaims(reader: GuardedReader, files: readonly string[], cach
   const { root } = reader;
   // What every test file claimed when last read, with its stamp, as one table: each unchanged file
   // costs a comparison (a lookup of its own entry cost ten times that, in ten thousand files).
-  const kept = cache.enabled ? claimTable(cache, root) : undefined;
+  const kept = cache.enabled ? cache.table(TABLE_KIND, root, (v): v is StaticTest[] | 0 => v === 0 || isTests(v)) : undefined;
   const rows: ClaimRow[] = [];
   const claim = (file: string, tests: StaticTest[]) => {
     for (const t of tests) {
@@ -45,13 +45,13 @@ export function scanClaims(reader: GuardedReader, files: readonly string[], cach
   for (const file of files) {
     const wanted = linked.has(file);
     const stamp = cache.enabled ? cache.stampOf(root, file, []) : undefined;
-    const row = stamp === undefined ? undefined : kept?.byFile.get(file);
+    const row = stamp === undefined ? undefined : kept?.get(file);
     // A file that claims nothing but that a link names is read for its tests' names (below).
-    if (row !== undefined && row.stamp === stamp && (row.tests !== false || !wanted)) {
-      rows.push([file, row.stamp, row.tests || 0]);
-      if (row.tests) {
-        parsed.set(file, row.tests);
-        claim(file, row.tests);
+    if (row !== undefined && row.stamp === stamp && (row.value !== 0 || !wanted)) {
+      rows.push([file, row.stamp, row.value]);
+      if (row.value) {
+        parsed.set(file, row.value);
+        claim(file, row.value);
       }
       continue;
     }
@@ -70,43 +70,18 @@ export function scanClaims(reader: GuardedReader, files: readonly string[], cach
     if (tests !== undefined && stamp !== undefined && cache.settled(root, [file])) rows.push([file, stamp, tests || 0]);
     if (tests) claim(file, tests);
   }
-  if (kept && !sameRows(rows, kept)) cache.store(TABLE_KIND, root, rows);
+  kept?.keep(rows);
   return { claims, parsed };
 }
 
 /** A test file, its stamp, and its tests when it may claim a capability, else 0. */
 type ClaimRow = [string, string, StaticTest[] | 0];
 
-/** The table as the cache holds it: by file, and how many rows it stored (garbled ones too; -1 for none). */
-interface ClaimTable {
-  byFile: Map<string, { stamp: string; tests: StaticTest[] | false }>;
-  stored: number;
-}
-
-function claimTable(cache: ParseCache, root: string): ClaimTable {
-  const rows = cache.lookup<unknown>(TABLE_KIND, root);
-  const byFile: ClaimTable['byFile'] = new Map();
-  for (const row of Array.isArray(rows) ? rows : []) {
-    if (!Array.isArray(row) || typeof row[0] !== 'string' || typeof row[1] !== 'string' || !(row[2] === 0 || isTests(row[2]))) continue;
-    byFile.set(row[0], { stamp: row[1], tests: row[2] === 0 ? false : row[2] });
-  }
-  return { byFile, stored: Array.isArray(rows) ? rows.length : -1 };
-}
-
 const isTests = (value: unknown): value is StaticTest[] =>
   Array.isArray(value) && value.every((t: Partial<StaticTest> | null) => typeof t?.fullName === 'string' && Array.isArray(t.capabilities) && Array.isArray(t.tags));
 
-/** Reads the table now, if the cache has one (a scoped plan does, while git lists the files); the scan then finds it decoded. */
-export function preloadClaims(cache: ParseCache, root: string): void {
-  if (cache.enabled && cache.peek(TABLE_KIND, root)) cache.lookup(TABLE_KIND, root);
-}
-
-/** Whether `rows` are the table as stored: the same files and stamps, none garbled (an unchanged stamp means unchanged tests). */
-const sameRows = (rows: ClaimRow[], kept: ClaimTable) =>
-  rows.length === kept.stored && rows.length === kept.byFile.size && rows.every(([file, stamp, tests]) => {
-    const row = kept.byFile.get(file);
-    return row?.stamp === stamp && (row.tests === false) === (tests === 0);
-  });
+/** Reads the table now (a scoped plan does, while git lists the files): the scan then finds it decoded. */
+export const preloadClaims = (cache: ParseCache, root: string): void => cache.preload(TABLE_KIND, root);
 
 /** By test file: its tests when it may claim a capability, else `false`. */
 const CLAIMS_KIND = 'file:claims-1';
