@@ -88,6 +88,12 @@ describe.concurrent('sdna plan options', () => {
     expect(r.code).toBe(1);
   });
 
+  it("an SdnaError a reporter throws through the package's entry is one line, not a crash", async ({ expect }) => {
+    const r = await sdna(['plan', '--root', root, '--reporter', 'test/reporters/refuses.mjs']);
+    expect(r.stderr).toBe('sdna: refuses a plan with 5 findings\n');
+    expect(r.code).toBe(2);
+  });
+
   it('colours only when asked by a TTY and never with NO_COLOR', async ({ expect }) => {
     const r = await sdna(['plan', '--root', root]);
     expect(r.stdout).not.toContain('\u001b[');

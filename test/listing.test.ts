@@ -95,6 +95,20 @@ describe("git's listing and the walk agree", () => {
     expect(byGit!.files).toEqual(['src/c.ts', 'src/d.ts']);
   });
 
+
+  it("names that git sorts otherwise than JavaScript (by UTF-8 bytes, not UTF-16 units) are listed in JavaScript's order", ({ expect }) => {
+    const root = tempProject();
+    // U+FF01 sorts before U+1F600 in UTF-8, after it in UTF-16 (a surrogate pair starts at U+D83D).
+    for (const name of ['src/\u{ff01}.ts', 'src/\u{1f600}.ts', 'src/a.ts']) write(root, name, 'export {};\n');
+    git(root, 'init', '-q', '-b', 'main');
+    git(root, 'add', '-A');
+    git(root, 'commit', '-qm', 'start');
+    const listed = git(root, '-c', 'core.quotePath=false', 'ls-files').trim().split('\n');
+    expect(listed).toEqual(['src/a.ts', 'src/\u{ff01}.ts', 'src/\u{1f600}.ts']);
+    const { git: byGit, walk } = both(root);
+    expect(byGit).toEqual(walk);
+    expect(byGit!.files).toEqual(['src/a.ts', 'src/\u{1f600}.ts', 'src/\u{ff01}.ts']);
+  });
   it('a folder the enclosing repository ignores, and a folder outside any repository, are walked', ({ expect }) => {
     const outer = tempProject();
     write(outer, '.gitignore', 'ignored/\n');

@@ -28,7 +28,10 @@ export const SKIPPED_DIRS = new Set([
 ]);
 
 /** A path with a skipped folder in it. */
-const SKIPPED_PATH = new RegExp(`(?:^|/)(?:${[...SKIPPED_DIRS].map((d) => d.replace(/\./g, '\\.')).join('|')})(?:/|$)`);
+const SKIPPED_NAMES = [...SKIPPED_DIRS].map((d) => d.replace(/\./g, '\\.')).join('|');
+const SKIPPED_PATH = new RegExp(`(?:^|/)(?:${SKIPPED_NAMES})(?:/|$)`);
+/** A skipped folder's name as a path's part anywhere in git's listing (entries end in NUL; a path starts after a tab or `? `). */
+const SKIPPED_ANYWHERE = new RegExp(`[/\t ](?:${SKIPPED_NAMES})(?:/|\0|$)`);
 
 export interface FileList {
   /** Regular files (and symlinks to regular files inside the root), root-relative, `/`-separated, sorted. */
@@ -149,23 +152,33 @@ function fromGit(root: string, listed: string, dirtyList: string, askedAt: numbe
   const refused: FileList['refused'] = [];
   let realRoot: string | undefined;
   const subtrees: string[] = [];
-  for (const entry of listed.split('\0')) {
-    if (entry === '') continue;
+  // One test of the whole output: most repositories track no skipped folder, and then no path needs the test.
+  const skips = SKIPPED_ANYWHERE.test(listed);
+  // git lists tracked files in order (untracked ones after them): sorted already, unless a path sorts apart in UTF-16.
+  let inOrder = true;
+  // Each entry read in place (splitting the output made a string of each entry, kept alive by the paths cut from it).
+  for (let start = 0, end = 0; start < listed.length; start = end + 1) {
+    end = listed.indexOf('\0', start);
+    if (end === -1) end = listed.length;
+    if (end === start) continue;
     // Tracked: `<tag> <mode> <object> <stage>\t<path>`; untracked: `? <path>`.
-    const tracked = entry[0] !== '?';
-    const tab = tracked ? entry.indexOf('\t') : 1;
-    const file = entry.slice(tab + 1);
-    if (deleted.has(file) || SKIPPED_PATH.test(file)) continue;
+    const tracked = listed.charCodeAt(start) !== QUESTION_MARK;
+    const tab = tracked ? listed.indexOf('\t', start) : start + 1;
+    if (tab === -1 || tab >= end) continue;
+    const file = listed.slice(tab + 1, end);
+    if ((deleted.size > 0 && deleted.has(file)) || (skips && SKIPPED_PATH.test(file))) continue;
     // A nested repository (untracked, listed as `dir/`) or a submodule: its files are walked, as the walk would.
-    if (file.endsWith('/') || (tracked && entry.startsWith(SUBMODULE_MODE, 2))) {
+    if (file.endsWith('/') || (tracked && listed.startsWith(SUBMODULE_MODE, start + 2))) {
       subtrees.push(file.replace(/\/$/, ''));
       continue;
     }
-    if (tracked && !entry.startsWith(SYMLINK_MODE, 2)) {
+    if (tracked && !listed.startsWith(SYMLINK_MODE, start + 2)) {
+      if (inOrder && files.length > 0 && !(files[files.length - 1] < file)) inOrder = false;
       files.push(file);
-      if (entry[0] === 'H' && entry[tab - 1] === '0' && !dirty.has(file)) oids.set(file, entry.slice(9, tab - 2));
+      if (listed.charCodeAt(start) === H && listed.charCodeAt(tab - 1) === ZERO && !(dirty.size > 0 && dirty.has(file))) oids.set(file, listed.slice(start + 9, tab - 2));
       continue;
     }
+    inOrder = false;
     const stat = fs.lstatSync(path.join(root, file), { throwIfNoEntry: false });
     if (!stat) continue;
     if (stat.isFile()) {
@@ -185,11 +198,16 @@ function fromGit(root: string, listed: string, dirtyList: string, askedAt: numbe
     }
   }
   if (files.length === 0 && subtrees.length === 0 && refused.length === 0) return undefined;
+  if (subtrees.length > 0) inOrder = false;
   for (const dir of subtrees) for (const f of walkListing(path.join(root, dir)).files) files.push(`${dir}/${f}`);
-  const sorted = files.sort().filter((f, i) => i === 0 || f !== files[i - 1]);
+  const sorted = inOrder ? files : files.sort().filter((f, i) => i === 0 || f !== files[i - 1]);
   refused.sort((a, b) => (a.file < b.file ? -1 : 1));
   return { files: sorted, set: new Set(sorted), refused, by: 'git', untracked: untracked.sort(), oids, askedAt, dirty };
 }
+
+const QUESTION_MARK = '?'.charCodeAt(0);
+const H = 'H'.charCodeAt(0);
+const ZERO = '0'.charCodeAt(0);
 
 /** git's listing, or undefined outside a git work tree (for tests that compare it with the walk). */
 export function gitListing(root: string): FileList | undefined {
