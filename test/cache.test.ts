@@ -142,4 +142,53 @@ describe('the cache file', () => {
     const after = again();
     for (const key of keys) expect(after.lookup('hashes', key)).toEqual(looked.includes(key) ? { i: keys.indexOf(key) } : undefined);
   });
+
+  it("a root's table finds each file's row in any order, and no file that is not there", async ({ expect }) => {
+    const { ParseCache } = await import('../src/artifacts/cache.js');
+    const dir = path.join(tempProject(), 'cache');
+    const files = ['a', 'a b', 'a/b', 'a0', 'ab', 'é', 'z\u{1F600}', 'z\uFFFD', 'tab\tin', 'new\nline'];
+    for (let i = 0; i < 2000; i++) files.push(`test/m${(i * 7919) % 2000}/f${i}.test.ts`);
+    const valueOf = (i: number) => (i % 10 === 3 ? [`claims of ${i}`] : 0);
+    const isValue = (v: unknown): v is string[] | 0 => v === 0 || (Array.isArray(v) && v.every((x) => typeof x === 'string'));
+    const first = ParseCache.open(dir, 'test');
+    first.table('rows', '/root', isValue).keep(files.map((f, i) => [f, `stamp ${i}`, valueOf(i)]));
+    first.save();
+    const table = () => ParseCache.open(dir, 'test').table('rows', '/root', isValue);
+    const sorted = table();
+    for (const file of [...files].sort()) expect(sorted.get(file)).toEqual({ stamp: `stamp ${files.indexOf(file)}`, value: valueOf(files.indexOf(file)) });
+    const shuffled = table();
+    for (let n = 0; n < files.length; n++) {
+      const j = (n * 2_654_435_761) % files.length;
+      expect(shuffled.get(files[j])).toEqual({ stamp: `stamp ${j}`, value: valueOf(j) });
+      // Files that sort between and around the stored ones.
+      expect(shuffled.get(`${files[j]}\u0000`)).toBeUndefined();
+      expect(shuffled.get(`${files[j]}\u007f`)).toBeUndefined();
+      expect(shuffled.get(files[j].slice(0, -1))).toEqual(files.includes(files[j].slice(0, -1)) ? expect.anything() : undefined);
+    }
+    // Kept again as they are, the table is not written again.
+    const stored = fs.readFileSync(path.join(dir, 'parse-cache.json'), 'utf8');
+    const same = ParseCache.open(dir, 'test');
+    same.table('rows', '/root', isValue).keep(files.map((f, i) => [f, `stamp ${i}`, valueOf(i)]));
+    same.save();
+    expect(fs.readFileSync(path.join(dir, 'parse-cache.json'), 'utf8')).toBe(stored);
+  });
+
+  it('a cache opened to be read only finds what is stored, keeps nothing a run derives, and is never written', async ({ expect }) => {
+    const { ParseCache } = await import('../src/artifacts/cache.js');
+    const dir = path.join(tempProject(), 'cache');
+    const first = ParseCache.open(dir, 'test');
+    first.store('hashes', 'a', 1);
+    first.save();
+    const file = path.join(dir, 'parse-cache.json');
+    const before = fs.readFileSync(file, 'utf8');
+    const reading = ParseCache.open(dir, 'test', undefined, { readOnly: true });
+    expect(reading.keeps).toBe(false);
+    expect(reading.lookup('hashes', 'a')).toBe(1);
+    reading.store('hashes', 'b', 2);
+    reading.table('rows', '/root', (v): v is 0 => v === 0).keep([['x', 's', 0]]);
+    expect(reading.lookup('hashes', 'b')).toBeUndefined();
+    reading.save();
+    expect(fs.readFileSync(file, 'utf8')).toBe(before);
+    expect(ParseCache.open(dir, 'test').keeps).toBe(true);
+  });
 });

@@ -83,6 +83,20 @@ describe('a plan scoped to a change', { timeout: 60_000 }, () => {
     expect(users.code).toBe(1);
   });
 
+  it('--since reads the cache a whole plan left and writes nothing to it', async ({ expect }) => {
+    const { root } = repo();
+    const cacheDir = path.join(root, '.cache-here');
+    expect((await plan(root, ['--cache-dir', cacheDir])).code).toBe(1);
+    const file = path.join(cacheDir, 'parse-cache.json');
+    const before = { text: fs.readFileSync(file, 'utf8'), mtime: fs.statSync(file).mtimeMs };
+    fs.appendFileSync(path.join(root, 'src/cart.ts'), 'export const tax = 2;\n');
+    fs.appendFileSync(path.join(root, 'tests/cart.test.ts'), "it('also', { meta: { capabilities: ['cart/works'] } }, () => {});\n");
+    const r = await plan(root, ['--since', 'main', '--cache-dir', cacheDir]);
+    expect(shown(r.json!).capabilities).toEqual(['cart/works']);
+    expect({ text: fs.readFileSync(file, 'utf8'), mtime: fs.statSync(file).mtimeMs }).toEqual(before);
+    expect(fs.readdirSync(cacheDir).filter((f) => f.startsWith('parse-cache'))).toEqual(['parse-cache.json']);
+  });
+
   it('--since: a target of any shape (folder, list in braces, glob, class) brings its spec in when a changed file falls under it, and a target that is no glob brings it in always', async ({ expect }) => {
     const { root, git } = repo();
     const target = (name: string, pattern: string) => `---\nname: ${name}\ntargets:\n  - ${pattern}\n---\n# ${name}\n\n## Capabilities\n\n- **Works**\n  It works.\n`;

@@ -202,6 +202,7 @@ export class ParseCache {
     private readonly dir: string | undefined,
     private readonly version: string,
     private readonly within: string | undefined,
+    private readonly readOnly: boolean,
   ) {
     this.file = dir ? LoadedFile.open(path.join(dir, FILE), version, within) : undefined;
   }
@@ -209,10 +210,17 @@ export class ParseCache {
   /**
    * A cache in `dir`, or one that keeps nothing when `dir` is undefined.
    * `within`: the project root the default cache folder must stay in (a
-   * `--cache-dir` the user names may be anywhere).
+   * `--cache-dir` the user names may be anywhere). `readOnly`: a run that
+   * will not save it (a plan scoped to a change) reads it and stores nothing,
+   * so that nothing is gathered to be kept.
    */
-  static open(dir: string | undefined, version: string, within?: string): ParseCache {
-    return new ParseCache(dir, version, within);
+  static open(dir: string | undefined, version: string, within?: string, { readOnly = false } = {}): ParseCache {
+    return new ParseCache(dir, version, within, readOnly);
+  }
+
+  /** Whether what a run stores is kept (there is a folder, and the run saves): callers gather nothing to store otherwise. */
+  get keeps(): boolean {
+    return this.dir !== undefined && !this.readOnly;
   }
 
   /** The default place: `<root>/node_modules/.cache/sdna`, when the project has node_modules. */
@@ -277,6 +285,7 @@ export class ParseCache {
     return {
       get: (file) => load().get(file),
       keep: (rows) => {
+        if (!this.keeps) return;
         const kept = load();
         // The same files and stamps (an unchanged stamp means an unchanged value), none garbled: nothing to write.
         if (rows.length === stored && rows.length === kept.size && rows.every(([file, stamp]) => kept.get(file)?.stamp === stamp)) return;
@@ -347,7 +356,7 @@ export class ParseCache {
     const hit = stamp === undefined ? undefined : this.lookup<[string, T]>(kind, key);
     if (Array.isArray(hit) && hit[0] === stamp) return hit[1];
     const value = derive();
-    if (stamp !== undefined && value !== undefined && this.settled(root, [file, ...companions])) this.store(kind, key, [stamp, value]);
+    if (stamp !== undefined && value !== undefined && this.keeps && this.settled(root, [file, ...companions])) this.store(kind, key, [stamp, value]);
     return value;
   }
 
@@ -356,7 +365,7 @@ export class ParseCache {
     if (!this.dir) return;
     const key = fileKey(root, file);
     const stamp = this.stampOf(root, file, []);
-    if (stamp !== undefined && this.settled(root, [file])) this.store(kind, key, [stamp, value]);
+    if (stamp !== undefined && this.keeps && this.settled(root, [file])) this.store(kind, key, [stamp, value]);
   }
 
 
@@ -438,19 +447,21 @@ export class ParseCache {
   }
 
   store<T>(kind: string, key: string, value: T): void {
+    if (this.readOnly) return;
     this.usedOf(kind).set(key, { value });
     this.changed = true;
   }
 
   /** Keeps `json` (a value as JSON) under `key` of `kind`, written as it is. */
   storeJson(kind: string, key: string, json: string): void {
+    if (this.readOnly) return;
     this.usedOf(kind).set(key, { raw: json });
     this.changed = true;
   }
 
   /** Writes what this run used, if anything changed; a failure to write is not an error. */
   save(): void {
-    if (!this.dir) return;
+    if (!this.dir || this.readOnly) return;
     // An entry the run did not use is dropped, unless it is by a file still listed. A kind whose
     // every entry the run looked up needs no reading: each was used, or found wanting.
     const kept = new Map<string, StoredEntry[]>();

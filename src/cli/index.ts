@@ -191,7 +191,8 @@ async function runPlan(flags: PlanFlags, files: string[] = [], requests = report
   // git answers while the plan reads the specs and claims; a bad ref is still one line, and nothing is printed before it.
   const change = changeOf(flags, files, config.root, cwd, listing);
   const cacheDir = flags.cache === false ? undefined : flags.cacheDir ? path.resolve(cwd, flags.cacheDir) : ParseCache.defaultDir(config.root);
-  const cache = timed('load cache', () => ParseCache.open(cacheDir, pkg.version, flags.cacheDir ? undefined : config.root));
+  // A plan scoped to a change leaves the cache as it was (rewriting all of it would cost more than the few files it read): it stores nothing.
+  const cache = timed('load cache', () => ParseCache.open(cacheDir, pkg.version, flags.cacheDir ? undefined : config.root, { readOnly: change !== undefined }));
   const model = flags.from === undefined ? undefined : await readInterchange(path.resolve(cwd, flags.from));
   const context: WriteContext = { color: colorWanted(), quiet: Boolean(flags.quiet), cwd, stepSummary: process.env.GITHUB_STEP_SUMMARY };
   // A whole plan of an unchanged tree whose every report was kept: printed as made, the plan neither made nor read.
@@ -237,7 +238,6 @@ async function runPlan(flags: PlanFlags, files: string[] = [], requests = report
     const tag = memoOf(plan);
     if (tag) keepReports(cache, tag, plan.failed, made);
   } finally {
-    // A plan scoped to a change leaves the cache as it was: rewriting all of it would cost more than the few files it read.
     if (!change) timed('save cache', () => cache.save());
   }
   for (const { text } of printed) process.stdout.write(text);

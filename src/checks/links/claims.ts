@@ -35,7 +35,8 @@ export function scanClaims(reader: GuardedReader, files: readonly string[], cach
   // What every test file claimed when last read, with its stamp, as one table: each unchanged file
   // costs a comparison (a lookup of its own entry cost ten times that, in ten thousand files).
   const kept = cache.enabled ? cache.table(TABLE_KIND, root, (v): v is StaticTest[] | 0 => v === 0 || isTests(v)) : undefined;
-  const rows: ClaimRow[] = [];
+  // The table as it is now, unless the cache will not be saved (a plan scoped to a change).
+  const rows: ClaimRow[] | undefined = cache.keeps ? [] : undefined;
   const claim = (file: string, tests: StaticTest[]) => {
     for (const t of tests) {
       for (const c of t.capabilities) claims.push({ id: c.id, file, line: c.line, test: t.fullName, via: 'meta' });
@@ -48,7 +49,7 @@ export function scanClaims(reader: GuardedReader, files: readonly string[], cach
     const row = stamp === undefined ? undefined : kept?.get(file);
     // A file that claims nothing but that a link names is read for its tests' names (below).
     if (row !== undefined && row.stamp === stamp && (row.value !== 0 || !wanted)) {
-      rows.push([file, row.stamp, row.value]);
+      rows?.push([file, row.stamp, row.value]);
       if (row.value) {
         parsed.set(file, row.value);
         claim(file, row.value);
@@ -67,10 +68,10 @@ export function scanClaims(reader: GuardedReader, files: readonly string[], cach
     if (named) cache.keepFromFile(TESTS_KIND, root, file, named);
     const known = named ?? (tests || undefined);
     if (known) parsed.set(file, known);
-    if (tests !== undefined && stamp !== undefined && cache.settled(root, [file])) rows.push([file, stamp, tests || 0]);
+    if (rows && tests !== undefined && stamp !== undefined && cache.settled(root, [file])) rows.push([file, stamp, tests || 0]);
     if (tests) claim(file, tests);
   }
-  kept?.keep(rows);
+  if (rows) kept?.keep(rows);
   return { claims, parsed };
 }
 

@@ -56,13 +56,17 @@ export function checkLinks(specs: Spec[], claims: Claim[], index: TestIndex, kno
 /** Claims by capability id (`ids`: every capability's); claims of ids no spec declares are broken links. */
 function sortClaims(ids: readonly string[], claims: Claim[], findings: FindingInput[]): Map<string, Claim[]> {
   const known = new Set(ids);
-  // A capability's Vitest tag is its id, or the id made tag-safe (see tagOf).
-  const byTag = new Map<string, string>();
-  for (const id of ids) byTag.set(tagOf(id), id);
+  // A capability's Vitest tag is its id, or the id made tag-safe (see tagOf): worked out for every id only when a test claims by tag.
+  let byTag: Map<string, string> | undefined;
+  const tagged = (tag: string) => (byTag ??= new Map(ids.map((id) => [tagOf(id), id]))).get(tag);
   const claimsOf = new Map<string, Claim[]>();
   for (const claim of claims) {
-    const id = claim.via === 'tag' ? byTag.get(claim.id) : known.has(claim.id) ? claim.id : undefined;
-    if (id !== undefined) claimsOf.set(id, [...(claimsOf.get(id) ?? []), claim]);
+    const id = claim.via === 'tag' ? tagged(claim.id) : known.has(claim.id) ? claim.id : undefined;
+    if (id !== undefined) {
+      const list = claimsOf.get(id);
+      if (list) list.push(claim);
+      else claimsOf.set(id, [claim]);
+    }
     // Other tags are the user's own; Vitest's strictTags checks them.
     else if (claim.via === 'meta') findings.push(unknownClaim(claim.file, claim.line, claim.test, claim.id, closest(claim.id, known)));
   }
