@@ -10,6 +10,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { filesUnder, listFiles } from '../src/util/files.js';
 import { isInside, resolveFrom } from '../src/util/paths.js';
 import { compileGlob, globSet, matchGlob, selectFiles, staticStart } from '../src/util/globs.js';
+import { DEFAULT_GLOBS } from '../src/util/default-globs.js';
+import { DEFAULTS } from '../src/config.js';
 
 const temps: string[] = [];
 
@@ -432,6 +434,27 @@ describe('compileGlob', () => {
         expect(files.map(compileGlob(pattern).test)).toEqual(files.map((f) => theirs(f)));
       }
     });
+  });
+});
+
+describe('the default globs, compiled ahead', () => {
+  it("is picomatch's own regex and base for every default config glob, and no other pattern", () => {
+    const patterns = [...DEFAULTS.specs, ...DEFAULTS.include, ...DEFAULTS.exclude, ...DEFAULTS.tests].map((p) => p.replace(/^!/, ''));
+    const magic = patterns.filter((p) => /[*?[\]{}()!@+\\]/.test(p));
+    expect(Object.keys(DEFAULT_GLOBS).sort()).toEqual([...new Set(magic)].sort());
+    for (const [pattern, [source, flags, base]] of Object.entries(DEFAULT_GLOBS)) {
+      const re = picomatch.makeRe(pattern, { dot: true, strictBrackets: true });
+      const scan = picomatch.scan(pattern);
+      expect([source, flags, base], pattern).toEqual([re.source, re.flags, scan.isGlob ? scan.base : '']);
+    }
+  });
+
+  it('matches as picomatch does', () => {
+    const files = ['a.spec.md', 'x/specs/a/spec.md', 'specs/a/b/spec.md', '.kiro/specs/a/requirements.md', 'openspec/specs/a/b/spec.md', 'src/a.ts', 'src/x/a.d.mts', 'lib/a.ts', 'a.test.ts', 'a.spec.cjs', 'x/a.test.mtsx', 'x/fixtures/a.ts', 'x/__tests__/a.ts', 'a.bench.js', '.hidden/a.test.ts'];
+    for (const pattern of Object.keys(DEFAULT_GLOBS)) {
+      const theirs = picomatch(pattern, { dot: true });
+      expect(files.map(compileGlob(pattern).test), pattern).toEqual(files.map((f) => theirs(f)));
+    }
   });
 });
 

@@ -5,6 +5,7 @@
 import picomatch from 'picomatch';
 import { filesUnder } from './files.js';
 import { SdnaError } from './errors.js';
+import { DEFAULT_GLOBS } from './default-globs.js';
 
 export interface CompiledGlob {
   pattern: string;
@@ -67,8 +68,9 @@ function compile(written: string): CompiledGlob {
   // strictBrackets: an unclosed `[`, `{` or `(` is an error, not a literal the author never meant.
   // The bare regex: picomatch's matcher wrapper costs more than the test itself,
   // and paths here are already normalised root-relative posix paths.
-  const re = picomatch.makeRe(pattern, OPTIONS);
-  const scan = picomatch.scan(pattern);
+  const known = DEFAULT_GLOBS[pattern];
+  const re = known ? new RegExp(known[0], known[1]) : picomatch.makeRe(pattern, OPTIONS);
+  const scan = known ? { isGlob: true, base: known[2] } : picomatch.scan(pattern);
   // `file === pattern`: a file may be named like the glob itself (`src/{a,b}.ts`).
   // A literal file name at the end (`**/specs/*/spec.md`) rules out most paths without the regex.
   const last = pattern.slice(pattern.lastIndexOf('/') + 1);
