@@ -83,6 +83,26 @@ describe('a plan scoped to a change', { timeout: 60_000 }, () => {
     expect(users.code).toBe(1);
   });
 
+  it('--since with a git older than `diff --merge-base` (2.30): the merge base is asked first, and the plan is the same', async ({ expect }) => {
+    const { root, git } = repo();
+    fs.appendFileSync(path.join(root, 'src/cart.ts'), 'export const tax = 2;\n');
+    git('-c', 'user.email=t@example.com', '-c', 'user.name=t', 'commit', '-qam', 'tax');
+    fs.appendFileSync(path.join(root, 'tests/users.test.ts'), "it('also', () => {});\n");
+    // A git that refuses the option, as 2.29 does, and logs what it was asked.
+    // Outside the project: a file it writes is no change of the branch's.
+    const bin = tempProject();
+    const log = path.join(bin, 'asked.log');
+    const real = execFileSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).trim();
+    write(bin, 'git', `#!/bin/sh\necho "$*" >> '${log}'\nfor a in "$@"; do [ "$a" = --merge-base ] && { echo "error: unknown option \\\`merge-base'" >&2; exit 129; }; done\nexec '${real}' "$@"\n`);
+    fs.chmodSync(path.join(bin, 'git'), 0o755);
+    const now = await plan(root, ['--since', 'main']);
+    const old = await sdna(['plan', '--json', '--since', 'main'], { root, cwd: root, env: { PATH: `${bin}${path.delimiter}${process.env.PATH}` } });
+    expect(old.code).toBe(now.code);
+    expect(old.stdout).toBe(now.stdout);
+    expect(shown(now.json!).capabilities).toEqual(['cart/works', 'users/works', 'users/signs-in']);
+    expect(fs.readFileSync(log, 'utf8')).toMatch(/^merge-base main HEAD$/m);
+  });
+
   it('--since reads the cache a whole plan left and writes nothing to it', async ({ expect }) => {
     const { root } = repo();
     const cacheDir = path.join(root, '.cache-here');

@@ -95,7 +95,7 @@ export function changedFiles(run: (args: string[]) => string, ref: string, untra
 }
 
 // `--relative` gives paths from the root (the current folder of git), and only those under it.
-const diffFrom = (ref: string) => ['diff', '--name-only', '--relative', '--no-renames', ref, '--'];
+const diffFrom = (against: string | string[]) => ['diff', '--name-only', '--relative', '--no-renames', ...[against].flat(), '--'];
 /** The index against a ref (or, without one, against HEAD): no file of the work tree is stat'ed. */
 const CACHED = ['diff', '--cached', '--name-only', '--relative', '--no-renames'];
 
@@ -107,17 +107,29 @@ const CACHED = ['diff', '--cached', '--name-only', '--relative', '--no-renames']
  * knows them; then the work tree is not stat'ed a second time.
  */
 export async function changedFromMergeBase(root: string, ref: string, flag: string, dirty?: Promise<ReadonlySet<string> | undefined>): Promise<Set<string>> {
-  // No need to ask first whether this is a repository: outside one, merge-base says so.
-  const base = (await gitForAsync(root, ['merge-base', ref, 'HEAD'], flag, ref)).trim();
-  // Asked while the listing is awaited; handled here too, so that a failure meanwhile is not an unhandled one.
-  const staged = gitForAsync(root, [...CACHED, base, '--'], flag, base);
-  staged.catch(() => undefined);
+  // The index against the merge base, asked at once in one process (`--merge-base`, git 2.30): waiting for the
+  // merge base first put a third git process behind the listing's two. When that fails (an older git, a ref that is
+  // none, no repository, no common commit), the merge base is asked first, so that git's complaint is worded as ever.
+  const quick = ref.startsWith('-') ? undefined : await gitAsync(root, [...CACHED, '--merge-base', ref, '--']).catch(() => undefined);
+  let against: string[];
+  let staged: Promise<string>;
+  if (quick !== undefined) {
+    against = ['--merge-base', ref];
+    staged = Promise.resolve(quick);
+  } else {
+    // No need to ask first whether this is a repository: outside one, merge-base says so.
+    const base = (await gitForAsync(root, ['merge-base', ref, 'HEAD'], flag, ref)).trim();
+    against = [base];
+    // Asked while the listing is awaited; handled here too, so that a failure meanwhile is not an unhandled one.
+    staged = gitForAsync(root, [...CACHED, base, '--'], flag, base);
+    staged.catch(() => undefined);
+  }
   const unsure = await dirty;
-  if (unsure === undefined || unsure.size > RECHECKED_AT_MOST) return new Set(lines(await gitForAsync(root, diffFrom(base), flag, base)));
+  if (unsure === undefined || unsure.size > RECHECKED_AT_MOST) return new Set(lines(await gitForAsync(root, diffFrom(against), flag, ref)));
   // The index against the base is the answer for every file whose work-tree copy is what git indexed;
   // the others are compared with the base one by one, as they are in the work tree.
   const changed = new Set(lines(await staged).filter((f) => !unsure.has(f)));
-  if (unsure.size > 0) for (const f of lines(await gitForAsync(root, ['--literal-pathspecs', ...diffFrom(base), ...unsure], flag, base))) changed.add(f);
+  if (unsure.size > 0) for (const f of lines(await gitForAsync(root, ['--literal-pathspecs', ...diffFrom(against), ...unsure], flag, ref))) changed.add(f);
   return changed;
 }
 
