@@ -12,7 +12,7 @@ import { loadParsers, preloadOutlines, readModel, readScoped, specsIn, type Spec
 import { keepPlan, memoKey, memoPlan } from './artifacts/plan-memo.js';
 import { problemFinding } from './formats/problem.js';
 import { checkScope, matchTargets } from './checks/scope.js';
-import { checkGenerated } from './checks/generated/index.js';
+import { checkGenerated, preloadGenerated } from './checks/generated/index.js';
 import { checkLinks } from './checks/links/index.js';
 import { applyRecords, recordedOutlines } from './checks/links/recorded.js';
 import { readRecords } from './artifacts/links.js';
@@ -73,6 +73,7 @@ export async function createPlan(config: ResolvedConfig, options: PlanOptions = 
     if (options.cache) {
       preloadClaims(options.cache, root);
       preloadOutlines(options.cache, root);
+      if (rules['generated-edited'] !== 'off' || rules['generated-unrecorded'] !== 'off') preloadGenerated(options.cache);
     }
   }
   const listing = await timedAsync('list files', () => asked);

@@ -80,8 +80,11 @@ function outlineTable(cache: ParseCache, root: string, settled: (file: string) =
   };
 }
 
-/** Reads the table now (a scoped plan does, while git lists the files): the plan then finds it decoded. */
-export const preloadOutlines = (cache: ParseCache, root: string): void => cache.preload(OUTLINES_KIND, root);
+/** Reads the table now, and the section the specs a change touches are read from (a scoped plan does, while git lists the files): the plan then finds them read. */
+export function preloadOutlines(cache: ParseCache, root: string): void {
+  cache.preload(OUTLINES_KIND, root);
+  cache.warm(SPEC_KIND);
+}
 
 /** Bumped when a reader's output changes shape, so that specs read by an older reader are read again. */
 const SPEC_KIND = 'file:spec-3';

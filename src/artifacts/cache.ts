@@ -299,6 +299,11 @@ export class ParseCache {
     if (this.enabled && this.peek(kind, root)) this.lookup(kind, root);
   }
 
+  /** Reads `kind`'s section of the file now (a scoped plan reads those it will look entries up in while git lists the files): its lookups then read nothing. */
+  warm(kind: string): void {
+    if (this.enabled) this.oldOf(kind);
+  }
+
   /** Whether `key` of `kind` is cached, without counting a hit or a miss or keeping it. */
   peek(kind: string, key: string): boolean {
     return this.used.get(kind)?.has(key) === true || this.oldOf(kind).has(key);

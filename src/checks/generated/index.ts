@@ -12,6 +12,9 @@ import { findGenerated, sha256, type GeneratedHeader } from './stamp.js';
 /** By target file: its generated header and content hash, or `false` for a file not marked as generated. */
 const KIND = 'file:generated-1';
 
+/** Reads the section of generated-file stamps now (a scoped plan does, while git lists the files). */
+export const preloadGenerated = (cache: ParseCache): void => cache.warm(KIND);
+
 export function checkGenerated(reader: GuardedReader, specs: Spec[], targetFiles: Map<string, string[]>, cache = ParseCache.open(undefined, '')): FindingInput[] {
   const findings: FindingInput[] = [];
   const owner = new Map<string, Spec>();

@@ -81,8 +81,12 @@ type ClaimRow = [string, string, StaticTest[] | 0];
 const isTests = (value: unknown): value is StaticTest[] =>
   Array.isArray(value) && value.every((t: Partial<StaticTest> | null) => typeof t?.fullName === 'string' && Array.isArray(t.capabilities) && Array.isArray(t.tags));
 
-/** Reads the table now (a scoped plan does, while git lists the files): the scan then finds it decoded. */
-export const preloadClaims = (cache: ParseCache, root: string): void => cache.preload(TABLE_KIND, root);
+/** Reads the table now, and the sections a changed test file is looked up in (a scoped plan does, while git lists the files): the scan then finds them read. */
+export function preloadClaims(cache: ParseCache, root: string): void {
+  cache.preload(TABLE_KIND, root);
+  cache.warm(CLAIMS_KIND);
+  cache.warm(TESTS_KIND);
+}
 
 /** By test file: its tests when it may claim a capability, else `false`. */
 const CLAIMS_KIND = 'file:claims-1';
