@@ -18,6 +18,9 @@ const shared: Options = {
   },
 };
 
+/** ES module builds: bundled CommonJS dependencies call `require`. */
+const ESM_BANNER = { js: "import { createRequire as __sdnaCreateRequire } from 'node:module'; const require = __sdnaCreateRequire(import.meta.url);" };
+
 export default defineConfig([
   {
     ...shared,
@@ -32,7 +35,7 @@ export default defineConfig([
     dts: { entry: { index: 'src/index.ts', vitest: 'src/vitest/index.ts' }, compilerOptions: { module: 'NodeNext', moduleResolution: 'NodeNext' } },
     clean: true,
     splitting: true,
-    banner: { js: "import { createRequire as __sdnaCreateRequire } from 'node:module'; const require = __sdnaCreateRequire(import.meta.url);" },
+    banner: ESM_BANNER,
   },
   {
     // The command line as one file: a module loaded is a file resolved, read
@@ -44,7 +47,7 @@ export default defineConfig([
     entry: { cli: 'src/cli/index.ts' },
     format: 'esm',
     splitting: false,
-    banner: { js: "import { createRequire as __sdnaCreateRequire } from 'node:module'; const require = __sdnaCreateRequire(import.meta.url);" },
+    banner: ESM_BANNER,
   },
   {
     // Vite loads `vitest.config.ts` of a CommonJS package with `require`, which

@@ -62,6 +62,7 @@ export async function createPlan(config: ResolvedConfig, options: PlanOptions = 
   const exclude = configGlobs('exclude', config.exclude);
   const isTest = configGlobs('tests', config.tests).test;
   const { rules } = config;
+  const checksGenerated = rules['generated-edited'] !== 'off' || rules['generated-unrecorded'] !== 'off';
 
   // Every file the checks read goes through this one reader; what it refuses is reported below.
   const reader = new GuardedReader(root);
@@ -73,7 +74,7 @@ export async function createPlan(config: ResolvedConfig, options: PlanOptions = 
     if (options.cache) {
       preloadClaims(options.cache, root);
       preloadOutlines(options.cache, root);
-      if (rules['generated-edited'] !== 'off' || rules['generated-unrecorded'] !== 'off') preloadGenerated(options.cache);
+      if (checksGenerated) preloadGenerated(options.cache);
     }
   }
   const listing = await timedAsync('list files', () => asked);
@@ -124,7 +125,7 @@ export async function createPlan(config: ResolvedConfig, options: PlanOptions = 
   found.push(...targetFindings);
   const targeted = change?.targeted ?? new Set([...targetFiles.values()].flat());
   found.push(...timed('scope', () => checkScope(include, exclude.test, change?.listing ?? listing, targeted)));
-  if (rules['generated-edited'] !== 'off' || rules['generated-unrecorded'] !== 'off') {
+  if (checksGenerated) {
     found.push(...timed('generated', () => checkGenerated(reader, checked, targetFiles, options.cache)));
   }
   // The API check, and TypeScript with it, loads only when some spec has an `## API` block.

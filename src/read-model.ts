@@ -76,7 +76,10 @@ function outlineTable(cache: ParseCache, root: string, settled: (file: string) =
       const row = table.get(file);
       return row && { stamp: row.stamp, outline: row.value === 0 ? undefined : row.value };
     },
-    keep: (rows) => table.keep(rows.filter((r) => table.get(r.file)?.stamp === r.stamp || settled(r.file)).map((r) => [r.file, r.stamp, r.outline ?? 0])),
+    // Nothing is sorted out (a stat for each file read again) for a cache that keeps nothing.
+    keep: (rows) => {
+      if (cache.keeps) table.keep(rows.filter((r) => table.get(r.file)?.stamp === r.stamp || settled(r.file)).map((r) => [r.file, r.stamp, r.outline ?? 0]));
+    },
   };
 }
 

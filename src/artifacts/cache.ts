@@ -367,10 +367,10 @@ export class ParseCache {
 
   /** Keeps `value` as derived from `file` now (read for another purpose in the same pass), without a lookup. */
   keepFromFile<T>(kind: string, root: string, file: string, value: T): void {
-    if (!this.dir) return;
+    if (!this.keeps) return;
     const key = fileKey(root, file);
     const stamp = this.stampOf(root, file, []);
-    if (stamp !== undefined && this.keeps && this.settled(root, [file])) this.store(kind, key, [stamp, value]);
+    if (stamp !== undefined && this.settled(root, [file])) this.store(kind, key, [stamp, value]);
   }
 
 

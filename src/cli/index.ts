@@ -238,7 +238,7 @@ async function runPlan(flags: PlanFlags, files: string[] = [], requests = report
     const tag = memoOf(plan);
     if (tag) keepReports(cache, tag, plan.failed, made);
   } finally {
-    if (!change) timed('save cache', () => cache.save());
+    if (cache.keeps) timed('save cache', () => cache.save());
   }
   for (const { text } of printed) process.stdout.write(text);
   performance();

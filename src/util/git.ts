@@ -95,7 +95,7 @@ export function changedFiles(run: (args: string[]) => string, ref: string, untra
 }
 
 // `--relative` gives paths from the root (the current folder of git), and only those under it.
-const diffFrom = (against: string | string[]) => ['diff', '--name-only', '--relative', '--no-renames', ...[against].flat(), '--'];
+const diffFrom = (...against: string[]) => ['diff', '--name-only', '--relative', '--no-renames', ...against, '--'];
 /** The index against a ref (or, without one, against HEAD): no file of the work tree is stat'ed. */
 const CACHED = ['diff', '--cached', '--name-only', '--relative', '--no-renames'];
 
@@ -125,11 +125,11 @@ export async function changedFromMergeBase(root: string, ref: string, flag: stri
     staged.catch(() => undefined);
   }
   const unsure = await dirty;
-  if (unsure === undefined || unsure.size > RECHECKED_AT_MOST) return new Set(lines(await gitForAsync(root, diffFrom(against), flag, ref)));
+  if (unsure === undefined || unsure.size > RECHECKED_AT_MOST) return new Set(lines(await gitForAsync(root, diffFrom(...against), flag, ref)));
   // The index against the base is the answer for every file whose work-tree copy is what git indexed;
   // the others are compared with the base one by one, as they are in the work tree.
   const changed = new Set(lines(await staged).filter((f) => !unsure.has(f)));
-  if (unsure.size > 0) for (const f of lines(await gitForAsync(root, ['--literal-pathspecs', ...diffFrom(against), ...unsure], flag, ref))) changed.add(f);
+  if (unsure.size > 0) for (const f of lines(await gitForAsync(root, ['--literal-pathspecs', ...diffFrom(...against), ...unsure], flag, ref))) changed.add(f);
   return changed;
 }
 
