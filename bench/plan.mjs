@@ -12,12 +12,14 @@
 //
 //   node bench/plan.mjs [--runs N] [--sizes 2000,20000,100000] [--no-knip] [--generator PATH]
 //
-// The generator is the benchmark corpus writer kept outside the project
 // The warm plan is timed twice: on the corpus as written (a plain folder: every
 // file is stat'ed) and on a copy committed to git (a repository as teams have
 // it: git vouches for the files it indexed, so sdna stats none of them), each
-// against the stat floor on the same tree.
+// against the stat floor on the same tree. Cold means no parse cache: every run,
+// cold ones too, finds the command line's own compiled code kept where Node keeps
+// compiled code, as every run after the first on a machine does.
 //
+// The generator is the benchmark corpus writer kept outside the project
 // (default: ../shared/bench/make-corpus.mjs from the repository root, or
 // $SDNA_CORPUS_GENERATOR). Corpora are cached in .bench/ (git-ignored); knip is
 // installed once into .bench/knip at the version below.

@@ -10,6 +10,7 @@ import type { Plan } from '../src/model/model.js';
 import { SdnaError } from '../src/util/errors.js';
 import { appendToFile, writeFileAtomic } from '../src/util/files.js';
 import type { BuiltinReporterName, GithubActionsOptions, Reporter, ReporterOptions, ReportRequest } from './types.js';
+import { importModule } from '../src/util/import-module.js';
 
 /** Every built-in reporter's name (the type holds it to the list), in the order help lists them. */
 const NAMES = { terminal: 1, json: 1, sarif: 1, junit: 1, 'github-actions': 1, html: 1, markdown: 1 } satisfies Record<BuiltinReporterName, 1>;
@@ -26,7 +27,7 @@ export async function loadReporter(name: string, cwd: string): Promise<Reporter>
   const file = path.resolve(cwd, name);
   let mod: { default?: unknown };
   try {
-    mod = (await import(pathToFileURL(file).href)) as { default?: unknown };
+    mod = await importModule<{ default?: unknown }>(pathToFileURL(file).href);
   } catch (error) {
     throw new SdnaError(`cannot load reporter ${name}: ${(error as Error).message.split('\n')[0]}`);
   }

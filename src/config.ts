@@ -14,6 +14,7 @@ import { closest } from './util/text.js';
 import { checkRoot } from './util/root.js';
 import { configGlobs } from './util/globs.js';
 import type { Override } from './model/levels.js';
+import { importModule } from './util/import-module.js';
 
 const globs = z.array(z.string().check(z.minLength(1)));
 const nonEmpty = z.string().check(z.minLength(1));
@@ -135,11 +136,11 @@ export function describeIssues(issues: readonly z.core.$ZodIssue[], keys: readon
 async function importConfig(file: string): Promise<unknown> {
   if (/\.(ts|mts)$/.test(file)) {
     // Loaded only for TypeScript configs: jiti compiles them on the fly.
-    const { createJiti } = await import('jiti');
+    const { createJiti } = await importModule<typeof import('jiti')>('jiti');
     const jiti = createJiti(import.meta.url, { interopDefault: true, moduleCache: false, fsCache: false });
     return jiti.import(file, { default: true });
   }
-  const mod = (await import(pathToFileURL(file).href)) as { default?: unknown };
+  const mod = await importModule<{ default?: unknown }>(pathToFileURL(file).href);
   return mod.default;
 }
 

@@ -34,6 +34,7 @@ import { BUILTIN_REPORTERS, isPureReport, loadReporters, parseReporterArg, repor
 import type { ReporterOptions, ReportRequest } from '../../reporters/types.js';
 import { explainKind } from '../../reporters/util/explain.js';
 import { askedOf, keepReports, keptReports, memoKey, memoOf } from '../artifacts/plan-memo.js';
+import { lendImport } from '../util/import-module.js';
 
 /**
  * Most of what a plan of a large tree allocates dies young (a file's text and
@@ -664,8 +665,12 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   if (error.code !== 'EPIPE') throw error;
 });
 
-try {
-  main(process.argv.slice(2));
-} catch (error) {
-  fail(error);
+/** Runs the command line; its launcher (./launch.ts) calls this with its own `import()` to lend. */
+export function start(importer: (specifier: string) => Promise<unknown>): void {
+  lendImport(importer);
+  try {
+    main(process.argv.slice(2));
+  } catch (error) {
+    fail(error);
+  }
 }

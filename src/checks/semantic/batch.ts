@@ -19,6 +19,7 @@ import { worstCostOf } from './requests.js';
 import { BatchState, STATE_FILE, type BatchRequest, type PendingBatch } from './batch-state.js';
 import type { Slice } from './slice.js';
 import type { CachedVerdict, VerdictCache } from './verdicts.js';
+import { importModule } from '../../util/import-module.js';
 
 export interface BatchRun {
   model: string;
@@ -90,7 +91,7 @@ export async function checkInBatches(todo: readonly Job[], run: BatchRun): Promi
 }
 
 async function collect(before: readonly PendingBatch[], ctx: Context): Promise<Found> {
-  const { NotFoundError } = await import('@anthropic-ai/sdk');
+  const { NotFoundError } = await importModule<typeof import('@anthropic-ai/sdk')>('@anthropic-ai/sdk');
   const { run, anthropic, state, now, batch } = ctx;
   const found: Found = { kept: [], standing: new Map(), collected: new Set() };
   for (const pending of before) {

@@ -24,6 +24,7 @@ import { checkInBatches } from './batch.js';
 import { ParsedAhead } from './ahead.js';
 import { buildSlice, renderSlice, SourceFiles } from './slice.js';
 import { PLAN_VERDICTS, VerdictCache, type CachedVerdict } from './verdicts.js';
+import { importModule } from '../../util/import-module.js';
 
 export type { SemanticReport };
 export { DEFAULT_CONCURRENCY } from './defaults.js';
@@ -180,7 +181,7 @@ export async function checkSemantic(plan: Plan, options: SemanticOptions = {}): 
       cache,
       report,
       client: async () => {
-        sdk ??= await import('@anthropic-ai/sdk');
+        sdk ??= await importModule<typeof import('@anthropic-ai/sdk')>('@anthropic-ai/sdk');
         return new sdk.default({ apiKey: options.apiKey ?? process.env.ANTHROPIC_API_KEY, timeout: options.timeoutMs });
       },
       failure: (e) => apiFailure(e, sdk!),

@@ -10,6 +10,7 @@ import type { ModelReport } from '../../model/model.js';
 import { addUsage, costOf, NO_USAGE } from './cost.js';
 import { toolInput, usageOf } from './verdict.js';
 import { DEFAULT_CONCURRENCY } from './defaults.js';
+import { importModule } from '../../util/import-module.js';
 
 const DEFAULT_TIMEOUT_MS = 120_000;
 /** Requests prepared and waiting for a free slot, per slot. */
@@ -140,7 +141,7 @@ let sdkLoading: Promise<typeof import('@anthropic-ai/sdk')> | undefined;
  * overlaps the check's own work instead of delaying the first request.
  */
 export function loadSdk(): Promise<typeof import('@anthropic-ai/sdk')> {
-  sdkLoading ??= import('@anthropic-ai/sdk');
+  sdkLoading ??= importModule<typeof import('@anthropic-ai/sdk')>('@anthropic-ai/sdk');
   // A failure shows where the SDK is needed; an unused early load must not be an unhandled rejection.
   sdkLoading.catch(() => undefined);
   return sdkLoading;

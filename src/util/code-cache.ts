@@ -1,0 +1,96 @@
+// V8 compiles a CommonJS file from source in every process unless it is handed
+// the code it compiled last time. Node 22 does this itself when asked
+// (`module.enableCompileCache`); on Node 20 sdna does it for the few large files
+// it loads (its own command line, TypeScript's compiler) with `vm.Script`'s
+// `cachedData`. This module imports only Node's own modules: the command
+// line's launcher bundles it, and must stay small.
+
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import * as nodeModule from 'node:module';
+import path from 'node:path';
+import vm from 'node:vm';
+
+/** Node 22 and later: Node keeps compiled code itself. */
+export const enableCompileCache = (nodeModule as { enableCompileCache?: (dir?: string) => unknown }).enableCompileCache;
+
+/**
+ * Runs a CommonJS file as `require` would (and puts it in require's cache, so a
+ * later `require` of it gets this one), compiled with `cachedData` when given.
+ * The script is returned: its `createCachedData()` holds what V8 compiled so far.
+ */
+export function runCommonJs(file: string, source: string, cachedData: Buffer | undefined): { exports: unknown; script: vm.Script } {
+  // A leading `#!` line is valid only at the very start of a script, and the wrapper comes first.
+  const body = source.startsWith('#!') ? `//${source.slice(2)}` : source;
+  // No `import()` in such a script: Node 20 gives it a loader only with an experimental flag (src/util/import-module.ts).
+  const script = new vm.Script(nodeModule.Module.wrap(body), { filename: file, cachedData });
+  const Module = nodeModule.Module as unknown as (new (id: string) => { exports: unknown; filename: string; loaded: boolean; paths: string[] }) & { _nodeModulePaths(dir: string): string[] };
+  const mod = new Module(file);
+  mod.filename = file;
+  mod.paths = Module._nodeModulePaths(path.dirname(file));
+  const cache = createRequire(file).cache;
+  cache[file] = mod as unknown as NodeJS.Module;
+  try {
+    (script.runInThisContext() as (...args: unknown[]) => void).call(mod.exports, mod.exports, createRequire(file), mod, file, path.dirname(file));
+  } catch (error) {
+    delete cache[file];
+    throw error;
+  }
+  mod.loaded = true;
+  return { exports: mod.exports, script };
+}
+
+/**
+ * The name of a file's code cache: V8 refuses a cache from another V8 or for
+ * another source, and the name changes with either. `use` names what the code
+ * was run for, when runs differ in what they compile.
+ */
+export function codeCacheName(file: string, stat: fs.Stats, use?: string): string {
+  const key = crypto.createHash('sha1').update(`${file}\0${stat.size}\0${stat.mtimeMs}\0${process.version}\0${process.arch}`).digest('hex').slice(0, 16);
+  return `v8-${path.basename(file).replace(/\.c?js$/, '')}${use ? `-${use}` : ''}-${key}.bin`;
+}
+
+const uid = process.getuid?.();
+
+/**
+ * A folder that holds compiled code must be the user's own: code read back
+ * from it runs. In a shared temp folder, a folder another user made, a symlink,
+ * or one that others may write to is not used.
+ */
+export function ownFolder(dir: string): boolean {
+  try {
+    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const stat = fs.lstatSync(dir);
+    return stat.isDirectory() && (uid === undefined || (stat.uid === uid && (stat.mode & 0o022) === 0));
+  } catch {
+    return false;
+  }
+}
+
+/** A code cache file's bytes, if it is a regular file of the user's own (a symlink is not followed); undefined otherwise. */
+export function readOwnFile(file: string): Buffer | undefined {
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(file, fs.constants.O_RDONLY | (fs.constants.O_NOFOLLOW ?? 0));
+    const stat = fs.fstatSync(fd);
+    if (!stat.isFile() || (uid !== undefined && stat.uid !== uid)) return undefined;
+    return fs.readFileSync(fd);
+  } catch {
+    return undefined;
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
+}
+
+/** Writes through a temp file created exclusively and a rename; a cache not kept costs the next run a compile, nothing worse. */
+export function writeQuietly(file: string, data: Uint8Array): void {
+  const tmp = `${file}.${process.pid}.tmp`;
+  try {
+    fs.rmSync(tmp, { force: true });
+    fs.writeFileSync(tmp, data, { flag: 'wx', mode: 0o600 });
+    fs.renameSync(tmp, file);
+  } catch {
+    fs.rmSync(tmp, { force: true });
+  }
+}

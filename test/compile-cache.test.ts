@@ -1,0 +1,112 @@
+// The command line keeps V8's compiled code for its own bundle where Node keeps
+// its compile cache (NODE_COMPILE_CACHE, or the OS temp folder). Code read back
+// from there runs, so a folder or file that is not the user's own is not used,
+// and a cache V8 refuses is made again. Each test names its own folder.
+
+import fs from 'node:fs';
+import * as nodeModule from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, it } from 'vitest';
+import { COMMAND_NAMES } from '../src/cli/command-names.js';
+import { FIXTURES, sdna } from './helpers.js';
+
+const nodeKeepsIt = typeof (nodeModule as { enableCompileCache?: unknown }).enableCompileCache === 'function';
+const PLAN = ['plan', '--root', path.join(FIXTURES, 'stale-target'), '--no-cache'];
+
+function cacheFolder(): string {
+  const dir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'sdna-compile-')), 'cache');
+  fs.mkdirSync(dir, { mode: 0o700 });
+  return dir;
+}
+
+const plain = sdna(PLAN, { env: { NODE_DISABLE_COMPILE_CACHE: '1' } });
+
+describe.concurrent('compiled code of the command line', () => {
+  it.runIf(!nodeKeepsIt)('is kept per command on the first run, used as it is by the next, and changes no output', async ({ expect }) => {
+    const dir = cacheFolder();
+    const env = { NODE_COMPILE_CACHE: dir };
+    const first = await sdna(PLAN, { env });
+    expect(first).toEqual(await plain);
+    expect(first.stdout).toContain('Plan: ');
+    const kept = fs.readdirSync(dir);
+    expect(kept).toEqual([expect.stringMatching(/^v8-cli-main-plan-[0-9a-f]{16}\.bin$/)]);
+    const file = path.join(dir, kept[0]);
+    const made = fs.statSync(file);
+    expect(made.mode & 0o777).toBe(0o600);
+    const again = await sdna(PLAN, { env });
+    expect(again).toEqual(first);
+    // Accepted by V8: not made again.
+    expect(fs.statSync(file).mtimeMs).toBe(made.mtimeMs);
+    // A module the bundle imports at run time, with the cache accepted.
+    const counted = await sdna([...PLAN, '--reporter', 'test/reporters/count.mjs'], { env });
+    expect(counted).toEqual({ code: 1, stdout: '2 findings, 1 capabilities\n', stderr: '' });
+    expect(fs.statSync(file).mtimeMs).toBe(made.mtimeMs);
+    await sdna(['--version'], { env });
+    expect(fs.readdirSync(dir).sort()).toEqual([kept[0], expect.stringMatching(/^v8-cli-main-other-[0-9a-f]{16}\.bin$/)].sort());
+  });
+
+  it.runIf(!nodeKeepsIt)('a cache V8 refuses (garbage, truncated) is made again, and the run is as without it', async ({ expect }) => {
+    const dir = cacheFolder();
+    const env = { NODE_COMPILE_CACHE: dir };
+    await sdna(PLAN, { env });
+    const [name] = fs.readdirSync(dir);
+    const file = path.join(dir, name);
+    const good = fs.readFileSync(file);
+    for (const bad of [Buffer.from('not a code cache'), good.subarray(0, good.length >> 1)]) {
+      fs.writeFileSync(file, bad);
+      const run = await sdna(PLAN, { env });
+      expect(run).toEqual(await plain);
+      expect(fs.readFileSync(file).length).toBeGreaterThan(bad.length);
+    }
+  });
+
+  it.runIf(!nodeKeepsIt && process.getuid !== undefined)('a folder others may write to is neither read nor written; a symlink in its place is not followed', async ({ expect }) => {
+    const open = cacheFolder();
+    fs.chmodSync(open, 0o777);
+    expect(await sdna(PLAN, { env: { NODE_COMPILE_CACHE: open } })).toEqual(await plain);
+    expect(fs.readdirSync(open)).toEqual([]);
+
+    const real = cacheFolder();
+    const link = path.join(path.dirname(real), 'link');
+    fs.symlinkSync(real, link);
+    expect(await sdna(PLAN, { env: { NODE_COMPILE_CACHE: link } })).toEqual(await plain);
+    expect(fs.readdirSync(real)).toEqual([]);
+
+    // A symlink at the cache file's name, to a cache V8 would take: not read through (the run makes its own in its place), nor written through.
+    const dir = cacheFolder();
+    await sdna(PLAN, { env: { NODE_COMPILE_CACHE: dir } });
+    const [name] = fs.readdirSync(dir);
+    const elsewhere = path.join(path.dirname(dir), 'elsewhere.bin');
+    fs.renameSync(path.join(dir, name), elsewhere);
+    const valid = fs.readFileSync(elsewhere);
+    fs.symlinkSync(elsewhere, path.join(dir, name));
+    expect(await sdna(PLAN, { env: { NODE_COMPILE_CACHE: dir } })).toEqual(await plain);
+    expect(fs.lstatSync(path.join(dir, name)).isFile()).toBe(true);
+    expect(fs.readFileSync(elsewhere)).toEqual(valid);
+  });
+
+  it('NODE_DISABLE_COMPILE_CACHE keeps nothing', async ({ expect }) => {
+    const dir = cacheFolder();
+    const run = await sdna(PLAN, { env: { NODE_COMPILE_CACHE: dir, NODE_DISABLE_COMPILE_CACHE: '1' } });
+    expect(run).toEqual(await plain);
+    expect(fs.readdirSync(dir)).toEqual([]);
+  });
+
+  it.runIf(nodeKeepsIt)('on Node 22 and later, Node keeps it in its own folder', async ({ expect }) => {
+    const dir = cacheFolder();
+    expect(await sdna(PLAN, { env: { NODE_COMPILE_CACHE: dir } })).toEqual(await plain);
+    expect(fs.readdirSync(dir).length).toBeGreaterThan(0);
+  });
+
+  it('names every command the command line has', async ({ expect }) => {
+    const help = (await sdna(['--help'])).stdout;
+    const listed = help
+      .slice(help.indexOf('Commands:'), help.indexOf('For more info'))
+      .split('\n')
+      .slice(1)
+      .map((line) => line.trim().split(' ')[0])
+      .filter(Boolean);
+    expect(new Set(listed)).toEqual(COMMAND_NAMES);
+  });
+});
