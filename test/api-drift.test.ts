@@ -235,6 +235,16 @@ describe.concurrent('api-drift: texts that differ but mean the same are not drif
     expect(findings).toEqual([]);
   });
 
+  it("a JavaScript target's JSDoc types are its types: the same type is no drift, another one is", async () => {
+    const root = tempProject();
+    write(root, 'package.json', '{ "name": "jsdoc" }\n');
+    write(root, 'specs/mod.spec.md', `---\nname: Mod\ntargets:\n  - ../src/*.js\n---\n# Mod\n${CAPABILITIES}\n## API\n\n\`\`\`ts\nexport function total(prices: number[]): number;\nexport function label(n: number): string;\n\`\`\`\n`);
+    write(root, 'src/mod.js', '/**\n * @param {number[]} prices\n * @returns {number}\n */\nexport function total(prices) {\n  return prices.reduce((a, b) => a + b, 0);\n}\n\n/**\n * @param {number} n\n * @returns {number}\n */\nexport function label(n) {\n  return n;\n}\n');
+    write(root, 'test/mod.test.ts', "import { it } from 'vitest';\nit('works', () => {});\n");
+    const { findings } = await apiFindings(root);
+    expect(findings.map((f) => f.message.split('; ')[0])).toEqual(['`label` in src/mod.js:13 differs from the spec: the return type is `string` in the spec, `number` in the code']);
+  });
+
   it('but `any` is not the same as a real type, and a name no target resolves is compared as text', async () => {
     const { findings } = await apiFindings(
       project('export function parse(text: string): number;\nexport function load(id: string): Remote;', "import type { Other } from 'elsewhere';\nexport function parse(text: any): number {\n  return 1;\n}\nexport function load(id: string): Other {\n  return null!;\n}\n"),

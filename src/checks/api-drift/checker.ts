@@ -84,6 +84,9 @@ export function runChecks(ts: Ts, root: string, jobs: CheckJob[], allowed: Set<s
   const allowedAbs = new Set([...allowed].map(abs));
   const libDir = path.dirname(ts.getDefaultLibFilePath(options));
   const host = ts.createCompilerHost(options, true);
+  // A TypeScript file's JSDoc bears on no type (a JavaScript file's does, and is
+  // still parsed); skipping it halves the time TypeScript's own lib files take.
+  host.jsDocParsingMode = ts.JSDocParsingMode.ParseForTypeInfo;
   const under = (dir: string, f: string) => f === dir || f.startsWith(dir + '/');
   const textOf = (f: string): string | undefined => {
     if (virtual.has(f)) return virtual.get(f);
