@@ -1,9 +1,9 @@
 // Static discovery of the tests a Vitest test file declares, without running
 // it and without a TypeScript/AST parser (both far too slow to load for a
-// plan over thousands of files). The file is lexed once with js-tokens, which
-// gets the hard parts right (strings, template literals, comments, regex vs
-// division), and a small token walker recognises `describe(...)`/`it(...)`
-// calls on top of it:
+// plan over thousands of files). The file is lexed once, into the tokens
+// js-tokens yields (js-lexer.ts), which gets the hard parts right (strings,
+// template literals, comments, regex vs division), and a small token walker
+// recognises `describe(...)`/`it(...)` calls on top of it:
 //
 //   lex()      source -> flat arrays of significant tokens (kind, text, line)
 //   Walker     one forward pass; builds a tree of suite/test call nodes
@@ -19,8 +19,8 @@
 // - `name` renders every non-literal part as `${source}`, so an identifier
 //   name `MyClass` reads `${MyClass}` (its pattern is one 'any' wildcard).
 
-import jsTokens from 'js-tokens';
 import { detached } from '../../util/text.js';
+import { forEachToken } from './js-lexer.js';
 
 export type NamePart = string | { wildcard: 'any' | 'number' };
 
@@ -118,14 +118,13 @@ function lex(source: string): Lexed {
   let count = 0;
   let ln = 1;
   let pos = 0;
-  for (const token of jsTokens(source)) {
-    const v = token.value;
+  forEachToken(source, (type, v) => {
     let k: number;
     // Cases in order of frequency: the switch compares them one by one.
-    switch (token.type) {
+    switch (type) {
       case 'WhiteSpace':
         pos += v.length;
-        continue;
+        return;
       case 'Punctuator':
         k = v.length === 1 ? PUNCT_KIND[v.charCodeAt(0)] : v === '?.' ? DOT : PUNCT;
         break;
@@ -135,7 +134,7 @@ function lex(source: string): Lexed {
       case 'LineTerminatorSequence':
         ln++;
         pos += v.length;
-        continue;
+        return;
       case 'StringLiteral':
         k = STRING;
         break;
@@ -145,11 +144,11 @@ function lex(source: string): Lexed {
       case 'SingleLineComment':
       case 'HashbangComment':
         pos += v.length;
-        continue;
+        return;
       case 'MultiLineComment':
         ln += countLineBreaks(v);
         pos += v.length;
-        continue;
+        return;
       case 'NoSubstitutionTemplate':
         k = TEMPLATE;
         break;
@@ -173,7 +172,7 @@ function lex(source: string): Lexed {
     // Only these can span lines; a string only through a `\` line continuation.
     if (k > STRING ? k <= TAIL : k === STRING && v.indexOf('\\') >= 0) ln += countLineBreaks(v);
     pos += v.length;
-  }
+  });
   return { source, count, kind, text, line, start };
 }
 
