@@ -106,7 +106,14 @@ const TAG_CLAIM = /^tags['"]?\s*:\s*\[[^\]]*?['"`][^'"`\s]*\//;
 function mayClaim(bytes: Buffer): boolean {
   if (bytes.indexOf('capabilities') !== -1) return true;
   for (let i = bytes.indexOf('tags'); i !== -1; i = bytes.indexOf('tags', i + 4)) {
-    if (TAG_CLAIM.test(bytes.toString('latin1', i, Math.min(bytes.length, i + 400)))) return true;
+    // A tag claim has a `/` within the text the pattern is tried on: where none follows, nothing is decoded.
+    const slash = bytes.indexOf(SLASH, i);
+    if (slash === -1) return false;
+    if (slash >= i + TAG_WINDOW) continue;
+    if (TAG_CLAIM.test(bytes.toString('latin1', i, Math.min(bytes.length, i + TAG_WINDOW)))) return true;
   }
   return false;
 }
+
+const SLASH = 0x2f;
+const TAG_WINDOW = 400;
