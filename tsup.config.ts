@@ -18,9 +18,6 @@ const shared: Options = {
   },
 };
 
-/** ES module builds: bundled CommonJS dependencies call `require`. */
-const ESM_BANNER = { js: "import { createRequire as __sdnaCreateRequire } from 'node:module'; const require = __sdnaCreateRequire(import.meta.url);" };
-
 export default defineConfig([
   {
     ...shared,
@@ -35,7 +32,8 @@ export default defineConfig([
     dts: { entry: { index: 'src/index.ts', vitest: 'src/vitest/index.ts' }, compilerOptions: { module: 'NodeNext', moduleResolution: 'NodeNext' } },
     clean: true,
     splitting: true,
-    banner: ESM_BANNER,
+    // Bundled CommonJS dependencies call `require`.
+    banner: { js: "import { createRequire as __sdnaCreateRequire } from 'node:module'; const require = __sdnaCreateRequire(import.meta.url);" },
   },
   {
     // The command line as one file: a module loaded is a file resolved, read

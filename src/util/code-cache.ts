@@ -29,12 +29,12 @@ export function runCommonJs(file: string, source: string, cachedData: Buffer | u
   const mod = new Module(file);
   mod.filename = file;
   mod.paths = Module._nodeModulePaths(path.dirname(file));
-  const cache = createRequire(file).cache;
-  cache[file] = mod as unknown as NodeJS.Module;
+  const require = createRequire(file);
+  require.cache[file] = mod as unknown as NodeJS.Module;
   try {
-    (script.runInThisContext() as (...args: unknown[]) => void).call(mod.exports, mod.exports, createRequire(file), mod, file, path.dirname(file));
+    (script.runInThisContext() as (...args: unknown[]) => void).call(mod.exports, mod.exports, require, mod, file, path.dirname(file));
   } catch (error) {
-    delete cache[file];
+    delete require.cache[file];
     throw error;
   }
   mod.loaded = true;
