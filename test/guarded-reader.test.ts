@@ -1,0 +1,53 @@
+// The one reader every check reads through: what it resolves on its own (a folder's real path, a file's end)
+// must refuse and read exactly what a realpath of every file would.
+
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { GuardedReader, ReadRefused } from '../src/util/guarded.js';
+import { tempProject, write } from './helpers.js';
+
+const refusal = (read: () => unknown) => {
+  try {
+    read();
+  } catch (error) {
+    if (error instanceof ReadRefused) return error.code;
+    throw error;
+  }
+  return 'read';
+};
+
+describe('GuardedReader', () => {
+  it('follows a folder symlink that stays inside the root and refuses, at any depth, one that leads out', () => {
+    const root = tempProject();
+    const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'sdna-outside-'));
+    fs.mkdirSync(path.join(outside, 'deep', 'er'), { recursive: true });
+    fs.writeFileSync(path.join(outside, 'deep', 'er', 'x.ts'), 'CANARY');
+    write(root, 'src/real/deep/a.ts', 'inside');
+    fs.symlinkSync(path.join(root, 'src', 'real'), path.join(root, 'src', 'alias'));
+    fs.symlinkSync(outside, path.join(root, 'src', 'out'));
+    // A folder that climbs out and back in is inside.
+    fs.symlinkSync(path.join('..', '..', path.basename(root), 'src', 'real'), path.join(root, 'src', 'round'));
+
+    const reader = new GuardedReader(root);
+    expect(reader.text('src/real/deep/a.ts', 'source')).toBe('inside');
+    expect(reader.text('src/alias/deep/a.ts', 'source')).toBe('inside');
+    expect(reader.text('src/round/deep/a.ts', 'source')).toBe('inside');
+    // Asked in either order: what one read learnt of a folder does not open another.
+    for (const file of ['src/out/deep/er/x.ts', 'src/out/deep/x.ts']) expect(refusal(() => reader.text(file, 'source'))).toBe('outside');
+    const fresh = new GuardedReader(root);
+    expect(refusal(() => fresh.text('src/out/deep/er/x.ts', 'source'))).toBe('outside');
+    expect(refusal(() => fresh.text('src/real/missing/a.ts', 'source'))).toBe('missing');
+    expect(refusal(() => fresh.text('src/real/deep/a.ts/b.ts', 'source'))).not.toBe('read');
+  });
+
+  it('reads every byte of files of every size around its buffer, one after another', () => {
+    const root = tempProject();
+    const sizes = [0, 1, 4095, 4096, 65535, 65536, 65537, 200_000, 3, 131_073];
+    sizes.forEach((size, i) => write(root, `f${i}.txt`, 'abcdefghij'.repeat(Math.ceil(size / 10)).slice(0, size)));
+    const reader = new GuardedReader(root);
+    sizes.forEach((size, i) => expect(reader.bytes(`f${i}.txt`, 'test').length, `f${i}`).toBe(size));
+    sizes.forEach((_, i) => expect(reader.text(`f${i}.txt`, 'test')).toBe(fs.readFileSync(path.join(root, `f${i}.txt`), 'utf8')));
+  });
+});
