@@ -5,8 +5,9 @@
 // blocks, beside floors measured in the same run, and knip on the same tree:
 //   read+hash floor:  list every file (readdir), read and sha256 each;
 //   stat floor:       list every file (readdir) and stat each (what a warm run must do at least);
-//   TypeScript floor: the read+hash floor, plus loading TypeScript and parsing exactly the
-//                     files an API block's spec targets (what the API check must do at least);
+//   TypeScript floor: the read+hash floor, plus loading TypeScript and parsing (no JSDoc, no
+//                     parent pointers, as sdna does) exactly the files an API block's spec
+//                     targets and the blocks themselves (what the API check must do at least);
 //   knip:             a comparable whole-repository analyser, no cache.
 // It also checks each plan against the defects the generator injected (EXPECTED.json).
 //
@@ -63,21 +64,34 @@ process.stdout.write(files.length + ' ' + bytes + '\\n');
 const TS_FLOOR = `${READ_FLOOR}
 import { createRequire } from 'node:module';
 const ts = createRequire(process.argv[3])('typescript');
+// Parsed as cheaply as TypeScript can (no JSDoc, no parent pointers), as sdna parses them.
+const parse = (file, text) => ts.createSourceFile(file, text, { languageVersion: ts.ScriptTarget.Latest, jsDocParsingMode: ts.JSDocParsingMode.ParseNone }, false);
 let decls = 0;
-for (const f of JSON.parse(fs.readFileSync(process.argv[2], 'utf8'))) {
-  const src = ts.createSourceFile(f, fs.readFileSync(path.join(process.argv[1], f), 'utf8'), ts.ScriptTarget.Latest, true);
-  decls += src.statements.length;
-}
+const { files: targets, blocks } = JSON.parse(fs.readFileSync(process.argv[2], 'utf8'));
+for (const f of targets) decls += parse(f, fs.readFileSync(path.join(process.argv[1], f), 'utf8')).statements.length;
+// The blocks are in the spec files read above; what their parse costs is the floor's too.
+for (const [file, code] of blocks) decls += parse(file + '.api.ts', code).statements.length;
 process.stdout.write(decls + '\\n');
 `;
 
-/** The files the API check must parse: the targets of the specs that have an API block, from sdna's own model. */
+/** The languages of the blocks the API check compares (the others it leaves alone). */
+const API_LANGS = new Set(['', 'ts', 'typescript', 'tsx', 'mts', 'cts', 'd.ts', 'js', 'javascript', 'jsx']);
+
+/**
+ * What the API check must parse, from sdna's own model: the targets of the specs that have
+ * an API block, and the blocks themselves (TypeScript or JavaScript, as the check takes them).
+ */
 async function apiTargets(dir) {
   const { createPlan, resolveConfig } = await import(path.join(repo, 'dist', 'index.js'));
   const plan = await createPlan(resolveConfig({}, undefined, dir));
   const files = new Set();
-  for (const spec of plan.specs) if (spec.api.length > 0) for (const f of plan.targetFiles.get(spec.id) ?? []) if (/\.[cm]?tsx?$/.test(f)) files.add(f);
-  return [...files].sort();
+  const blocks = [];
+  for (const spec of plan.specs) {
+    if (spec.api.length === 0) continue;
+    for (const f of plan.targetFiles.get(spec.id) ?? []) if (/\.[cm]?tsx?$/.test(f)) files.add(f);
+    for (const b of spec.api) if (API_LANGS.has(b.lang.toLowerCase())) blocks.push([spec.file, b.code]);
+  }
+  return { files: [...files].sort(), blocks };
 }
 
 /** knip, installed once into .bench/knip; undefined when it cannot be (offline). */
