@@ -82,6 +82,71 @@ describe('readKiro', () => {
     ]);
   });
 
+  it('reads citations as tasks write them: ranges, `All`, notes in parentheses, `/` lists; prose cites nothing', () => {
+    // Forms seen in a real repository's tasks.md files, where each was reported as a broken reference.
+    const cites = (list: string) => {
+      const tasks = `# Implementation Plan\n\n- [ ] 1. Build it\n  - _Requirements: ${list}_\n`;
+      return words(readKiro(FILE, SPEC, (name) => (name === 'tasks.md' ? tasks : undefined)).problems).map((p) => p.actual);
+    };
+    const unplanned = (n: number) => `no task in .kiro/specs/session-expiry/tasks.md cites Requirement ${n}`;
+    const broken = (ref: string) => `a task cites requirement \`${ref}\`, which session-expiry's requirements.md does not have`;
+    expect(cites('1.1–1.2, 2')).toEqual([]);
+    expect(cites('1.1-1.2')).toEqual([unplanned(2)]);
+    // A range cites every requirement from its first to its last.
+    expect(cites('1–2')).toEqual([]);
+    expect(cites('1.1–1.3')).toEqual([broken('1.3'), unplanned(1).replace('1', '1: Session expiry'), unplanned(2)]);
+    expect(cites('All')).toEqual([]);
+    expect(cites('All requirements')).toEqual([]);
+    expect(cites('1.2 (draft path), 2 (ACs 1, 2)')).toEqual([]);
+    expect(cites('1.1/1.2 (Property 14)')).toEqual([unplanned(2)]);
+    expect(cites('Testing Strategy, Property 2, design.md')).toEqual([unplanned(1).replace('1', '1: Session expiry'), unplanned(2)]);
+    expect(cites('Requirement 2, 3')).toEqual([broken('3'), unplanned(1).replace('1', '1: Session expiry')]);
+    // A list that wraps onto the next line; one left open does not swallow the next list.
+    expect(cites('1.1,\n    1.2, 2')).toEqual([]);
+    expect(cites('1.1, 9\n  - _Requirements: 2')).toEqual([unplanned(1).replace('1', '1: Session expiry')]);
+    expect(cites('1.1\n\n  - _Requirements: 2')).toEqual([unplanned(1).replace('1', '1: Session expiry')]);
+  });
+
+  it('reads a requirement heading that a dash separates from its title', () => {
+    for (const dash of ['—', '–', '-']) {
+      const { spec, problems } = readKiro(FILE, `# Requirements Document\n\n## Requirements\n\n### Requirement 1 ${dash} Concept-compatible transport\n\n**User Story:** As a maintainer, I want one transport.\n`);
+      expect(problems).toEqual([]);
+      expect(spec!.capabilities.map((c) => [c.id, c.name])).toEqual([['session-expiry/1', 'Requirement 1: Concept-compatible transport']]);
+    }
+  });
+
+  it('reads criteria that headings below `Acceptance Criteria` group, numbered on; a heading at its level ends them', () => {
+    const spec = [
+      '### Requirement 1: Tests',
+      '',
+      '**User Story:** As a maintainer, I want tests.',
+      '',
+      '#### Acceptance Criteria',
+      '',
+      '##### Concept satisfaction',
+      '',
+      '1. File-scope asserts SHALL hold.',
+      '',
+      '##### Unit tests',
+      '',
+      '2. The signing test SHALL pin the vectors.',
+      '3. The client test SHALL cover retries.',
+      '',
+      '#### Notes',
+      '',
+      '1. Not a criterion.',
+      '',
+    ].join('\n');
+    const { spec: read, problems } = readKiro(FILE, `# Requirements Document\n\n## Requirements\n\n${spec}`);
+    expect(problems).toEqual([]);
+    expect(read!.capabilities.map((c) => [c.id, c.text])).toEqual([
+      ['session-expiry/1', 'As a maintainer, I want tests.'],
+      ['session-expiry/1.1', 'File-scope asserts SHALL hold.'],
+      ['session-expiry/1.2', 'The signing test SHALL pin the vectors.'],
+      ['session-expiry/1.3', 'The client test SHALL cover retries.'],
+    ]);
+  });
+
   it('reads CRLF, a BOM and tabs the same way', () => {
     const plain = readKiro(FILE, SPEC).spec!.capabilities.map((c) => [c.id, c.line, c.text]);
     const other = readKiro(FILE, '\ufeff' + SPEC.replace('   THEN', '\tTHEN').replace(/\n/g, '\r\n'));

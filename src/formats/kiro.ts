@@ -18,12 +18,13 @@ import { normalizeText } from '../util/text.js';
 import type { ReadResult } from './tessl.js';
 
 // Kiro writes a spec in its user's language: `### 要件1: …`, `### 需求 1：…`, `#### 受入基準`.
-const REQUIREMENT = /^\s{0,3}###\s+(?:Requirement\s+|要件\s*|需求\s*|要求\s*|요구\s*사항\s*)(\d+)\s*(?:[:：]\s*(.*?))?\s*#*\s*$/i;
+const REQUIREMENT = /^\s{0,3}###\s+(?:Requirement\s+|要件\s*|需求\s*|要求\s*|요구\s*사항\s*)(\d+)\s*(?:[:：—–-]\s*(.*?))?\s*#*\s*$/i;
 const CRITERIA = /^(?:acceptance criteria|受入基準|受け入れ基準|验收标准|驗收標準|验收准则|수용\s*기준|인수\s*기준)$/i;
 const HEADING = /^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$/;
 const CRITERION = /^\s{0,3}(\d+)[.)]\s+(.*)$/;
 const TASK = /^\s*[-*]\s*\[([ xX-])\]\*?\s*(\d+(?:\.\d+)*)\.?\s+(.*)$/;
-const BACK_REFS = /_Requirements?:\s*([^_]+)_/gi;
+/** A list may wrap onto the lines below, but not across a blank line or onto a line with a list of its own. */
+const BACK_REFS = /_Requirements?:\s*((?:[^_\n]|\n(?![ \t\r]*(?:\n|$)|[^\n]*_Requirements?:))+)_/gi;
 
 /** The feature folder: `.kiro/specs/session-expiry/requirements.md` → `session-expiry`. */
 
@@ -45,6 +46,8 @@ export function readKiro(file: string, source: string, companion: (name: string)
   let title: string | undefined;
   let requirement: Capability | undefined;
   let inCriteria = false;
+  /** The level of the `#### Acceptance Criteria` heading being read. */
+  let criteriaLevel = 0;
   let position = 0;
   let open: Open | undefined;
   const fences = new Fences();
@@ -102,7 +105,10 @@ export function readKiro(file: string, source: string, companion: (name: string)
       const level = heading[1].length;
       if (level === 1 && title === undefined) title = heading[2];
       if (level <= 3) requirement = undefined;
+      // A heading below the criteria's own (`##### Unit tests`) groups them: they go on, numbered on.
+      if (inCriteria && requirement !== undefined && level > criteriaLevel) continue;
       inCriteria = requirement !== undefined && CRITERIA.test(heading[2].trim());
+      criteriaLevel = level;
       continue;
     }
     if (!requirement) continue;
@@ -158,19 +164,21 @@ export function readKiro(file: string, source: string, companion: (name: string)
 function checkTasks(tasksFile: string, text: string, capabilities: Capability[], problems: SpecProblem[]): void {
   const ids = new Set(capabilities.map((c) => c.id.slice(c.spec.length + 1)));
   const cited = new Set<string>();
-  const lines = text.split('\n');
-  let sawTask = false;
-  for (let i = 0; i < lines.length; i++) {
-    if (TASK.test(lines[i])) sawTask = true;
-    for (const m of lines[i].matchAll(BACK_REFS)) {
-      for (const item of m[1].split(',')) {
-        const ref = item.replace(/requirements?/i, '').trim();
-        if (ref === '') continue;
-        const norm = /^\d+(?:\.\d+)?$/.test(ref) ? ref.split('.').map((x) => String(Number(x))).join('.') : ref;
-        if (ids.has(norm)) {
-          cited.add(norm.split('.')[0]);
-          continue;
-        }
+  const sawTask = text.split('\n').some((line) => TASK.test(line));
+  for (const m of text.matchAll(BACK_REFS)) {
+    const i = lineIndexAt(text, m.index);
+    for (const cite of citationsIn(m[1])) {
+      if (cite === 'all') {
+        for (const id of ids) cited.add(id.split('.')[0]);
+        continue;
+      }
+      const missing = cite.refs.filter((ref) => !ids.has(normalRef(ref)));
+      if (missing.length === 0) {
+        const [from, to] = cite.refs.map((ref) => Number(normalRef(ref).split('.')[0]));
+        for (let n = from; n <= (to ?? from); n++) cited.add(String(n));
+        continue;
+      }
+      for (const ref of missing) {
         problems.push({
           kind: 'broken-requirement-ref',
           file: tasksFile,
@@ -198,6 +206,39 @@ function checkTasks(tasksFile: string, text: string, capabilities: Capability[],
     });
   }
 }
+
+/**
+ * What one `_Requirements: …_` list cites, as tasks write it: ids (`1.1, 2`, also
+ * `Requirement 4` and `1.1/1.3`), ranges (`1.1–1.9`: both ends must exist, and every
+ * requirement from the first to the last is cited), or `All`. A note in parentheses
+ * (`13.3 (service path)`) is not part of the id, and prose (`Testing Strategy`,
+ * `Property 2`) cites no requirement.
+ */
+function citationsIn(list: string): ({ refs: [string] | [string, string] } | 'all')[] {
+  const out: ({ refs: [string] | [string, string] } | 'all')[] = [];
+  // Commas inside a note do not separate citations: `23 (ACs 1, 2), 24`.
+  for (const item of list.replace(/\([^)]*\)?/g, ' ').split(/[,;]/)) {
+    const text = item.replace(/\brequirements?\b/gi, '').trim();
+    if (/^all\b/i.test(text)) out.push('all');
+    for (const part of text.split('/')) {
+      const ref = part.trim();
+      const range = /^(\d+(?:\.\d+)?)\s*[-–—]\s*(\d+(?:\.\d+)?)$/.exec(ref);
+      if (range) out.push({ refs: [range[1], range[2]] });
+      else if (/^\d+(?:\.\d+)?$/.test(ref)) out.push({ refs: [ref] });
+    }
+  }
+  return out;
+}
+
+/** The 0-based line of offset `at`. */
+function lineIndexAt(text: string, at: number): number {
+  let n = 0;
+  for (let k = text.indexOf('\n'); k !== -1 && k < at; k = text.indexOf('\n', k + 1)) n++;
+  return n;
+}
+
+/** `01.10` as `1.10`: the numbers a heading and a list give. */
+const normalRef = (ref: string) => ref.split('.').map((x) => String(Number(x))).join('.');
 
 /** The `##` to `####` headings of a design document (its components and sections), outside code. */
 function headingsOf(text: string): { title: string; line: number }[] {
