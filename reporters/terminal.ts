@@ -11,6 +11,13 @@ import type { Reporter, TerminalOptions } from './types.js';
 import { subjectOf } from './util/findings.js';
 import { notCheckedLines, spentText } from './util/model-usage.js';
 
+/** Where sdna looks without a config, as a newcomer needs to hear it (a folder symlink is a common reason for none). */
+const NO_SPECS = [
+  'No specs found. Without a config sdna reads Tessl `*.spec.md`, Spec Kit `specs/001-<feature>/spec.md`,',
+  'Kiro `.kiro/specs/<feature>/requirements.md` and OpenSpec `openspec/specs/**/spec.md`; like git, it does not',
+  'follow a folder that is a symlink. Set `specs` in sdna.config to say where yours are.',
+].join('\n');
+
 type Style = 'red' | 'green' | 'yellow' | 'bold' | 'dim';
 
 const SIGN_STYLE: Record<string, Style> = { '~': 'yellow', '+': 'green', '-': 'red', '!': 'red' };
@@ -199,7 +206,7 @@ export const terminal: Reporter<TerminalOptions> = (plan, options) => {
     out.push('');
   }
   if (plan.specs.length === 0 && !plan.scope && plan.summary.errors === 0 && !options.quiet) {
-    out.push('No specs found: sdna reads `*.spec.md` files (set `specs` in sdna.config to say where yours are).', '');
+    out.push(NO_SPECS, '');
   } else if (current.length === 0 && !options.quiet) {
     out.push(plan.findings.length === 0 ? 'No changes. Specs, code and tests agree.' : 'No changes beyond the baseline.', '');
   }

@@ -113,7 +113,9 @@ describe.concurrent('sdna plan edge cases', () => {
     const r = await sdna(['plan', '--root', root], { root });
     expect(r.code).toBe(1);
     expect(r.stdout).toContain(
-      '\nNo specs found: sdna reads `*.spec.md` files (set `specs` in sdna.config to say where yours are).\n\nPlan: 0 drift, 1 unspecified, 0 potentially stale.\n',
+      '\nNo specs found. Without a config sdna reads Tessl `*.spec.md`, Spec Kit `specs/001-<feature>/spec.md`,\n' +
+        'Kiro `.kiro/specs/<feature>/requirements.md` and OpenSpec `openspec/specs/**/spec.md`; like git, it does not\n' +
+        'follow a folder that is a symlink. Set `specs` in sdna.config to say where yours are.\n\nPlan: 0 drift, 1 unspecified, 0 potentially stale.\n',
     );
   });
 
