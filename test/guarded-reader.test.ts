@@ -17,6 +17,14 @@ const refusal = (read: () => unknown) => {
   }
   return 'read';
 };
+const messageOf = (read: () => unknown) => {
+  try {
+    read();
+  } catch (error) {
+    return (error as Error).message;
+  }
+  return 'read';
+};
 
 describe('GuardedReader', () => {
   it('follows a folder symlink that stays inside the root and refuses, at any depth, one that leads out', () => {
@@ -40,6 +48,11 @@ describe('GuardedReader', () => {
     expect(refusal(() => fresh.text('src/out/deep/er/x.ts', 'source'))).toBe('outside');
     expect(refusal(() => fresh.text('src/real/missing/a.ts', 'source'))).toBe('missing');
     expect(refusal(() => fresh.text('src/real/deep/a.ts/b.ts', 'source'))).not.toBe('read');
+    // What a user is told, word for word.
+    expect(messageOf(() => fresh.text('src/out/deep/x.ts', 'source'))).toBe(
+      'cannot read src/out/deep/x.ts: it leads outside the project root (through a symlink); sdna reads nothing outside it',
+    );
+    expect(messageOf(() => fresh.text('src/real/missing/a.ts', 'source'))).toBe('cannot read src/real/missing/a.ts: it does not exist');
   });
 
   it('reads every byte of files of every size around its buffer, one after another', () => {

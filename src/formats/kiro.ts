@@ -14,7 +14,7 @@ import { plainText } from './markdown.js';
 import { addTestLinks, readHead } from './plain.js';
 import { Fences, kiroIdOf, textHash } from './ids.js';
 import type { SpecProblem } from './problem.js';
-import { normalizeText } from '../util/text.js';
+import { lineAt, lineStartsOf, normalizeText } from '../util/text.js';
 import type { ReadResult } from './tessl.js';
 
 // Kiro writes a spec in its user's language: `### 要件1: …`, `### 需求 1：…`, `#### 受入基準`.
@@ -165,8 +165,9 @@ function checkTasks(tasksFile: string, text: string, capabilities: Capability[],
   const ids = new Set(capabilities.map((c) => c.id.slice(c.spec.length + 1)));
   const cited = new Set<string>();
   const sawTask = text.split('\n').some((line) => TASK.test(line));
+  const lineStarts = lineStartsOf(text);
   for (const m of text.matchAll(BACK_REFS)) {
-    const i = lineIndexAt(text, m.index);
+    const line = lineAt(lineStarts, m.index);
     for (const cite of citationsIn(m[1])) {
       if (cite === 'all') {
         for (const id of ids) cited.add(id.split('.')[0]);
@@ -182,7 +183,7 @@ function checkTasks(tasksFile: string, text: string, capabilities: Capability[],
         problems.push({
           kind: 'broken-requirement-ref',
           file: tasksFile,
-          line: i + 1,
+          line,
           code: 'unknown-requirement',
           subject: ref,
           actual: `a task cites requirement \`${ref}\`, which ${path.posix.basename(path.posix.dirname(tasksFile))}'s requirements.md does not have`,
@@ -207,6 +208,9 @@ function checkTasks(tasksFile: string, text: string, capabilities: Capability[],
   }
 }
 
+/** One id, a range's two ends, or every requirement. */
+type Citation = { refs: [string] | [string, string] } | 'all';
+
 /**
  * What one `_Requirements: …_` list cites, as tasks write it: ids (`1.1, 2`, also
  * `Requirement 4` and `1.1/1.3`), ranges (`1.1–1.9`: both ends must exist, and every
@@ -214,8 +218,8 @@ function checkTasks(tasksFile: string, text: string, capabilities: Capability[],
  * (`13.3 (service path)`) is not part of the id, and prose (`Testing Strategy`,
  * `Property 2`) cites no requirement.
  */
-function citationsIn(list: string): ({ refs: [string] | [string, string] } | 'all')[] {
-  const out: ({ refs: [string] | [string, string] } | 'all')[] = [];
+function citationsIn(list: string): Citation[] {
+  const out: Citation[] = [];
   // Commas inside a note do not separate citations: `23 (ACs 1, 2), 24`.
   for (const item of list.replace(/\([^)]*\)?/g, ' ').split(/[,;]/)) {
     const text = item.replace(/\brequirements?\b/gi, '').trim();
@@ -228,13 +232,6 @@ function citationsIn(list: string): ({ refs: [string] | [string, string] } | 'al
     }
   }
   return out;
-}
-
-/** The 0-based line of offset `at`. */
-function lineIndexAt(text: string, at: number): number {
-  let n = 0;
-  for (let k = text.indexOf('\n'); k !== -1 && k < at; k = text.indexOf('\n', k + 1)) n++;
-  return n;
 }
 
 /** `01.10` as `1.10`: the numbers a heading and a list give. */
