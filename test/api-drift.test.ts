@@ -346,6 +346,23 @@ describe.concurrent('api-drift: bad input', () => {
     ]);
   });
 
+  it('a target that does not parse is reported under the same spec by a warm plan as by the cold one, whichever specs the cache knows', async () => {
+    // Both specs name what src/broken.ts should declare; the cold plan reports it under the first, Mod.
+    const root = project('export function take(key: string): boolean;\nexport function give(): void;', 'export function take(key: string): boolean {\n  return true;\n}\n', {
+      'src/broken.ts': 'export function give( {\n',
+      'specs/other.spec.md': `---\nname: Other\ntargets:\n  - ../src/broken.ts\n---\n# Other\n\n## API\n\n\`\`\`ts\nexport function give(): void;\n\`\`\`\n${CAPABILITIES}`,
+    });
+    fs.mkdirSync(path.join(root, 'node_modules'));
+    const plan = async (...more: string[]) => (await sdna(['plan', '--root', root, '--json', ...more], { root })).stdout;
+    await plan();
+    // Mod's result is no longer cached; Other's still is.
+    write(root, 'src/mod.ts', 'export function take(key: string): number {\n  return 1;\n}\n');
+    const warm = await plan();
+    expect(warm).toBe(await plan('--no-cache'));
+    const broken = (JSON.parse(warm) as { findings: { file?: string; spec?: string }[] }).findings.filter((f) => f.file === 'src/broken.ts');
+    expect(broken.map((f) => f.spec)).toEqual(['mod']);
+  });
+
   it('a block in another language is not compared', async () => {
     const root = project('export function take(key: string): boolean;', 'export function take(key: string): boolean {\n  return true;\n}\n');
     write(root, 'specs/py.spec.md', `---\nname: Py\ntargets:\n  - ../src/mod.ts\n---\n# Py\n\n## API\n\n\`\`\`python\ndef take(key: str) -> bool: ...\n\`\`\`\n${CAPABILITIES}`);

@@ -88,9 +88,24 @@ export async function checkApi(input: ApiInput): Promise<FindingInput[]> {
     return held.get(file);
   };
 
-  const out: FindingInput[] = [];
-  /** The specs whose result is not cached, with the key to cache it under. */
-  const works: { key: string; work: SpecWork }[] = [];
+  /** Each spec's findings, in spec order (which spec reports an unparsable target once depends on it). */
+  const bySpec: FindingInput[][] = [];
+  /**
+   * The specs whose result is not cached, with the key to cache it under and
+   * their place in `bySpec`: settled a program's worth at a time, so that the
+   * works of a large repository are not all held until the end.
+   */
+  let batch: { key: string; at: number; work: SpecWork }[] = [];
+  let batchCode = new Set<string>();
+  const settleBatch = () => {
+    if (batch.length === 0) return;
+    settle(ts!, root, batch.map((w) => w.work), readAgain).forEach((findings, i) => {
+      cache.store('api', batch[i].key, findings);
+      bySpec[batch[i].at] = findings;
+    });
+    batch = [];
+    batchCode = new Set();
+  };
   for (const [i, spec] of specs.entries()) {
     progress('API blocks', i, specs.length);
     const files = targetsOf(spec);
@@ -98,11 +113,14 @@ export async function checkApi(input: ApiInput): Promise<FindingInput[]> {
     for (const f of files) parts.push([f, hashOf(f)]);
     const key = contentKey(JSON.stringify(parts));
     const hit = cache.lookup<FindingInput[]>('api', key);
-    if (hit) out.push(...hit);
+    if (hit) bySpec[i] = hit;
     else {
       ts ??= timed('  load typescript', () => loadTypeScript(cache.codeCache));
       const parse = worthParsing(spec, files, textOf);
-      works.push({ key, work: timed('  parse and compare', () => prepare(ts!, spec, files, parsed, parse)) });
+      const work = timed('  parse and compare', () => prepare(ts!, spec, files, parsed, parse));
+      batch.push({ key, at: i, work });
+      for (const file of checkedCode(work)) batchCode.add(file);
+      if (batchCode.size >= CODE_FILES_PER_PROGRAM) settleBatch();
     }
     for (const f of files) {
       const left = pending.get(f)! - 1;
@@ -113,14 +131,14 @@ export async function checkApi(input: ApiInput): Promise<FindingInput[]> {
       }
     }
   }
+  settleBatch();
   progress('API blocks', specs.length, specs.length);
-  if (ts) {
-    settle(ts, root, works.map((w) => w.work), readAgain).forEach((findings, i) => {
-      cache.store('api', works[i].key, findings);
-      out.push(...findings);
-    });
-  }
-  return onceEach(out);
+  return onceEach(bySpec.flat());
+}
+
+/** The code files whose types the checker must see to settle a spec's differences. */
+function checkedCode(work: SpecWork): string[] {
+  return work.drifts.flatMap((d) => (d.differences.some((diff) => diff.check) ? [d.code!.file] : []));
 }
 
 /** The spec's API blocks in TypeScript (or JavaScript): the ones this check compares. */
