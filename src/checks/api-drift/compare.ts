@@ -239,7 +239,8 @@ function compareMembers(diffs: Difference[], spec: Decl, code: Decl): void {
     }
     if (s.optional !== c.optional) diffs.push({ change: 'changed', text: `${where}it is ${s.optional ? 'optional' : 'required'} in the spec, ${c.optional ? 'optional' : 'required'} in the code` });
     if (s.readonly !== c.readonly) diffs.push({ change: 'changed', text: `${where}it is ${s.readonly ? 'readonly' : 'writable'} in the spec, ${c.readonly ? 'readonly' : 'writable'} in the code` });
-    pushType(diffs, `member ${tick(s.key)}: the type`, s.type, c.type, specScope, codeScope, c.at, 'property');
+    // Most members' types read the same: their label is not made.
+    if (s.type !== c.type) pushType(diffs, `member ${tick(s.key)}: the type`, s.type, c.type, specScope, codeScope, c.at, 'property');
   }
   for (const c of code.members ?? []) {
     if (!relevant(c, spec) || specKeys.has(c.key)) continue;

@@ -292,7 +292,7 @@ class Reader {
 
   /** A declaration, built whole in one shape (see `member`); `at` is the node the checker finds it by. */
   private decl(node: TS.Node, name: string, kind: DeclKind, exported: boolean, typeParams: TypeParam[], parts: Pick<Decl, 'signatures' | 'members' | 'heritage' | 'type'>, at: TS.Node = node): Decl {
-    return { name, kind, start: node.getStart(this.sf), exported, typeParams, signatures: parts.signatures, members: parts.members, heritage: parts.heritage, type: parts.type, at: span(at) };
+    return { name, kind, start: node.getStart(this.sf), line: undefined, exported, typeParams, signatures: parts.signatures, members: parts.members, heritage: parts.heritage, type: parts.type, at: span(at) };
   }
 
   private hasModifier(node: TS.Node, kind: TS.SyntaxKind): boolean {
@@ -354,14 +354,15 @@ class Reader {
   }
 
   /**
-   * A member, built whole in one shape. Spreading shared fields into each
-   * kind's object instead made a cold plan of the 20,000-file benchmark corpus
-   * 8 % slower, and its memory peak 64 MB higher.
+   * A member, built whole in one shape (its `line`, set later on a spec's side,
+   * too). Spreading shared fields into each kind's object instead made a cold
+   * plan of the 20,000-file benchmark corpus 8 % slower, and its memory peak
+   * 64 MB higher.
    */
   private member(m: TS.Node, key: string, kind: MemberKind, type?: string, signatures?: Signature[]): Member {
     const ts = this.ts;
     const optional = (m as { questionToken?: TS.Node }).questionToken !== undefined;
-    return { key, kind, optional, readonly: this.hasModifier(m, ts.SyntaxKind.ReadonlyKeyword), type, signatures, start: m.getStart(this.sf), at: span(m) };
+    return { key, kind, optional, readonly: this.hasModifier(m, ts.SyntaxKind.ReadonlyKeyword), type, signatures, start: m.getStart(this.sf), line: undefined, at: span(m) };
   }
 
   private accessor(m: TS.AccessorDeclaration, key: string): Member {

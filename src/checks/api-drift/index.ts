@@ -320,13 +320,16 @@ function targetTypeImports(specModule: string, text: string, declared: Set<strin
 
 const TYPE_KINDS = new Set(['interface', 'type', 'class', 'enum']);
 
-/** Lines in the spec file (the fence is on line `fence`, the block's code starts after it). */
+/**
+ * Lines in the spec file (the fence is on line `fence`, the block's code starts
+ * after it), set on the block's own declarations, which nothing else holds: a
+ * copy of each declaration and member raised the memory peak of a cold plan of
+ * the 20,000-file benchmark corpus by 19 MB.
+ */
 function withLines(decl: Decl, fence: number, lineOf: (offset: number) => number): Decl {
-  return {
-    ...decl,
-    line: fence + lineOf(decl.start),
-    members: decl.members?.map((m) => ({ ...m, line: fence + lineOf(m.start) })),
-  };
+  decl.line = fence + lineOf(decl.start);
+  for (const m of decl.members ?? []) m.line = fence + lineOf(m.start);
+  return decl;
 }
 
 /** The target file a relative module specifier names from `from`, as TypeScript would find it; undefined when it is no target. */
