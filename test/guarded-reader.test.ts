@@ -55,6 +55,22 @@ describe('GuardedReader', () => {
     expect(messageOf(() => fresh.text('src/real/missing/a.ts', 'source'))).toBe('cannot read src/real/missing/a.ts: it does not exist');
   });
 
+  it('reads a path written with `.`, `..`, `//` or as absolute as its plain form, and refuses one that climbs out of the root', () => {
+    const root = tempProject();
+    write(root, 'src/a/b.ts', 'b');
+    write(root, 'top.ts', 'top');
+    fs.writeFileSync(path.join(path.dirname(root), `${path.basename(root)}-sibling.ts`), 'CANARY');
+    const reader = new GuardedReader(root);
+    for (const file of ['src/a/b.ts', './src/a/b.ts', 'src/./a/b.ts', 'src//a/b.ts', 'src/x/../a/b.ts', path.join(root, 'src/a/b.ts')]) {
+      expect(reader.text(file, 'source'), file).toBe('b');
+    }
+    for (const file of ['top.ts', './top.ts', 'src/../top.ts']) expect(reader.text(file, 'source'), file).toBe('top');
+    for (const file of ['../x.ts', 'src/../../x.ts', `../${path.basename(root)}-sibling.ts`]) expect(refusal(() => reader.text(file, 'source')), file).toBe('outside');
+    // A name that only starts with dots is a plain name.
+    write(root, '..b/.c..', 'dots');
+    expect(reader.text('..b/.c..', 'source')).toBe('dots');
+  });
+
   it('reads every byte of files of every size around its buffer, one after another', () => {
     const root = tempProject();
     const sizes = [0, 1, 4095, 4096, 65535, 65536, 65537, 200_000, 3, 131_073];
