@@ -1017,6 +1017,8 @@ describe('helpers', () => {
 
   it('plainText drops links, bold markers and attribute blocks, and folds whitespace', () => {
     expect(plainText('**Create**  { .locked }\n link [@test](a.ts) __now__')).toBe('Create link now');
+    // Each run of whitespace, of any kind, is one space; a text already so is itself.
+    for (const [text, folded] of [['a\tb', 'a b'], ['a\u00a0b', 'a b'], ['a \u2028 b', 'a b'], ['\u3000a  b\n', 'a b'], ['a b c', 'a b c'], ['a\r\nb', 'a b']]) expect(plainText(text)).toBe(folded);
   });
 
   it('attributes reads every class of every `{ … }` block', () => {

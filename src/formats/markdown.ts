@@ -70,7 +70,8 @@ export function plainText(text: string): string {
   if (t.includes('[@')) t = t.replace(LINK, '');
   if (t.includes('{')) t = t.replace(ATTRS, '');
   if (t.includes('**') || t.includes('__')) t = t.replace(/\*\*|__/g, '');
-  return t.replace(/\s+/g, ' ').trim();
+  // Only what is not already one plain space is replaced: most text has none, and `\s+` rewrote every space.
+  return t.replace(/\s{2,}|[^\S ]/g, ' ').trim();
 }
 
 /** `{ .locked }`-style attributes written after a heading or bullet. */
