@@ -99,7 +99,7 @@ for (const files of sizes) {
     t.warm.push(time(warmArgs).ms);
     t.warmNone.push(time(warmNoneArgs).ms);
   }
-  const peak = peakRss(coldArgs);
+  const peak = Math.max(...peakRss(coldArgs));
   fs.rmSync(cacheEvery, { recursive: true, force: true });
   fs.rmSync(cacheNone, { recursive: true, force: true });
 

@@ -101,7 +101,7 @@ export function time(argv, env = {}) {
   return { ms, r };
 }
 
-/** The highest peak RSS (MB) of `runs` runs of `argv`, read by a hook inside the process. */
+/** The peak RSS (MB) of each of `runs` runs of `argv`, read by a hook inside the process. */
 export function peakRss(argv, runs = 3) {
   const hook = path.join(os.tmpdir(), `sdna-bench-rss-${process.pid}.mjs`);
   fs.writeFileSync(hook, "import fs from 'node:fs';\nprocess.on('exit', () => fs.writeFileSync(process.env.SDNA_RSS_FILE, String(process.resourceUsage().maxRSS)));\n");
@@ -113,7 +113,7 @@ export function peakRss(argv, runs = 3) {
     fs.rmSync(file);
   }
   fs.rmSync(hook, { force: true });
-  return Math.max(...rss);
+  return rss;
 }
 
 /**
