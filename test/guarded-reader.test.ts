@@ -65,7 +65,10 @@ describe('GuardedReader', () => {
       expect(reader.text(file, 'source'), file).toBe('b');
     }
     for (const file of ['top.ts', './top.ts', 'src/../top.ts']) expect(reader.text(file, 'source'), file).toBe('top');
-    for (const file of ['../x.ts', 'src/../../x.ts', `../${path.basename(root)}-sibling.ts`]) expect(refusal(() => reader.text(file, 'source')), file).toBe('outside');
+    for (const file of ['../x.ts', 'src/../../x.ts', `../${path.basename(root)}-sibling.ts`]) {
+      expect(refusal(() => reader.text(file, 'source')), file).toBe('outside');
+      expect(messageOf(() => reader.text(file, 'source')), file).toBe(`cannot read ${file}: it is outside the project root`);
+    }
     // A name that only starts with dots is a plain name.
     write(root, '..b/.c..', 'dots');
     expect(reader.text('..b/.c..', 'source')).toBe('dots');

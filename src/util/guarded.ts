@@ -73,6 +73,9 @@ const SLASH = 0x2f;
  */
 const PLAIN = path.sep === '/' ? /^(?!\/)(?!.*(?:^|\/)\.\.?(?:\/|$))(?!.*\/\/)[^\\]*[^/\\]$/ : undefined;
 
+/** `name` (one segment, or a plain relative path) in folder `dir` (absolute, normalised), without path.join's normalising. */
+const inFolder = (dir: string, name: string) => (dir.endsWith(path.sep) ? dir + name : dir + path.sep + name);
+
 const NOFOLLOW = fs.constants.O_NOFOLLOW ?? 0;
 const FLAGS = fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0);
 
@@ -222,7 +225,7 @@ export class GuardedReader {
         // for each folder, where realpath reads a link for every part of the path (18,000 at 20k files).
         const parent = path.dirname(dir);
         if (dir === this.root) real = this.rootReal();
-        else if (parent !== dir && within(parent, this.root) && fs.lstatSync(dir).isDirectory()) real = path.join(this.realDir(parent, rel), path.basename(dir));
+        else if (parent !== dir && within(parent, this.root) && fs.lstatSync(dir).isDirectory()) real = inFolder(this.realDir(parent, rel), path.basename(dir));
         else real = fs.realpathSync.native(dir);
       } catch (error) {
         if (error instanceof ReadRefused) throw error;
@@ -242,9 +245,8 @@ export class GuardedReader {
     let name: string;
     if (PLAIN?.test(rel)) {
       const slash = rel.lastIndexOf('/');
-      const base = this.root.endsWith('/') ? this.root : this.root + '/';
-      abs = base + rel;
-      folder = slash === -1 ? this.root : base + rel.slice(0, slash);
+      abs = inFolder(this.root, rel);
+      folder = slash === -1 ? this.root : inFolder(this.root, rel.slice(0, slash));
       name = rel.slice(slash + 1);
     } else {
       abs = path.resolve(this.root, rel);
@@ -257,7 +259,7 @@ export class GuardedReader {
     if (!within(dir, realRoot)) throw outside();
     let fd: number;
     try {
-      fd = fs.openSync(dir.endsWith('/') ? dir + name : `${dir}/${name}`, FLAGS | NOFOLLOW);
+      fd = fs.openSync(inFolder(dir, name), FLAGS | NOFOLLOW);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       // The file itself is a symlink (or the platform has no O_NOFOLLOW): resolve it on its own.

@@ -92,8 +92,9 @@ export async function checkApi(input: ApiInput): Promise<FindingInput[]> {
   const bySpec: FindingInput[][] = [];
   /**
    * The specs whose result is not cached, with the key to cache it under and
-   * their place in `bySpec`: settled a program's worth at a time, so that the
-   * works of a large repository are not all held until the end.
+   * their place in `bySpec`, settled once their code files fill a checker
+   * program: one program for a whole large repository would hold every file's
+   * syntax tree and types at once, and the works are not all held until the end.
    */
   let batch: { key: string; at: number; work: SpecWork }[] = [];
   let batchCode = new Set<string>();
@@ -221,33 +222,22 @@ function onceEach(findings: FindingInput[]): FindingInput[] {
   });
 }
 
-/** The findings of each spec, in order, its provisional differences settled by the type checker. */
+/** The findings of each spec of a batch, in order, its provisional differences settled by one checker program. */
 function settle(ts: Ts, root: string, works: SpecWork[], textOf: (file: string) => string | undefined): FindingInput[][] {
-  const allowed = new Set(works.flatMap((w) => w.files));
-  // Checker programs of a bounded number of code files each: one program for
-  // a whole large repository holds every file's syntax tree and types at once.
-  const results = new Map<Difference, CheckResult>();
-  let jobs: CheckJob[] = [];
-  let owners: Difference[] = [];
-  let codeFiles = new Set<string>();
-  const check = () => {
-    if (jobs.length > 0) timed('  type checks', () => runChecks(ts, root, jobs, allowed, textOf)).forEach((r, i) => results.set(owners[i], r));
-    jobs = [];
-    owners = [];
-    codeFiles = new Set();
-  };
+  const jobs: CheckJob[] = [];
+  const owners: Difference[] = [];
   for (const w of works) {
     for (const d of w.drifts) {
       for (const diff of d.differences) {
         if (!diff.check) continue;
         jobs.push({ specModule: w.specModule, specText: w.specText, codeFile: d.code!.file, check: diff.check });
         owners.push(diff);
-        codeFiles.add(d.code!.file);
       }
     }
-    if (codeFiles.size >= CODE_FILES_PER_PROGRAM) check();
   }
-  check();
+  const results = new Map<Difference, CheckResult>();
+  const allowed = new Set(works.flatMap((w) => w.files));
+  if (jobs.length > 0) timed('  type checks', () => runChecks(ts, root, jobs, allowed, textOf)).forEach((r, i) => results.set(owners[i], r));
   return works.map((w) => [...w.findings, ...w.drifts.flatMap((d) => toFinding(w, d, results, textOf))]);
 }
 
@@ -273,7 +263,7 @@ function prepare(ts: Ts, spec: Spec, files: string[], parsed: (file: string) => 
     }
     const starts = lineStartsOf(block.code);
     const lineOf = (offset: number) => lineAt(starts, offset);
-    for (const decl of result.decls) specDecls.push({ decl: withLines(decl, block.line, lineOf), blockHasExports: result.hasExports });
+    for (const decl of result.decls) specDecls.push({ decl: setLines(decl, block.line, lineOf), blockHasExports: result.hasExports });
     textParts.push(block.code);
   }
 
@@ -326,7 +316,7 @@ const TYPE_KINDS = new Set(['interface', 'type', 'class', 'enum']);
  * copy of each declaration and member raised the memory peak of a cold plan of
  * the 20,000-file benchmark corpus by 19 MB.
  */
-function withLines(decl: Decl, fence: number, lineOf: (offset: number) => number): Decl {
+function setLines(decl: Decl, fence: number, lineOf: (offset: number) => number): Decl {
   decl.line = fence + lineOf(decl.start);
   for (const m of decl.members ?? []) m.line = fence + lineOf(m.start);
   return decl;
