@@ -128,12 +128,6 @@ export async function createPlan(config: ResolvedConfig, options: PlanOptions = 
   if (checksGenerated) {
     found.push(...timed('generated', () => checkGenerated(reader, checked, targetFiles, options.cache)));
   }
-  // The API check, and TypeScript with it, loads only when some spec has an `## API` block.
-  const withApi = checked.filter((s) => s.api.length > 0);
-  if (withApi.length > 0 && rules['api-drift'] !== 'off') {
-    const { checkApi } = await import('./checks/api-drift/index.js');
-    found.push(...(await timedAsync('api', () => checkApi({ root, specs: withApi, targetFiles, cache: options.cache, reader }))));
-  }
   // Every capability of the project, also of the specs a scoped plan does not check: a test's claim of one is no broken link.
   const capabilityIds = known ? known.flatMap((o) => o.capabilities) : (options.model ?? model).specs.flatMap((s) => s.capabilities.map((c) => c.id));
   const links = timed('links', () => checkLinks(checked, scan!.claims, new TestIndex(reader, listing.set, scan!.parsed, options.cache), capabilityIds));
@@ -141,6 +135,14 @@ export async function createPlan(config: ResolvedConfig, options: PlanOptions = 
   const { capabilities, findings: untested } = timed('statuses', () => staticStatuses(checked, links.testsOf, testDir));
   found.push(...untested);
   found.push(...timed('pending changes', () => checkPendingChanges(reader, listing.files, capabilities)));
+  // The API check comes last, once the tests the claims scan kept are let go (32 MB at 100,000 files):
+  // its syntax trees make the memory peak. It, and TypeScript with it, loads only when some spec has an `## API` block.
+  scan = undefined;
+  const withApi = checked.filter((s) => s.api.length > 0);
+  if (withApi.length > 0 && rules['api-drift'] !== 'off') {
+    const { checkApi } = await import('./checks/api-drift/index.js');
+    found.push(...(await timedAsync('api', () => checkApi({ root, specs: withApi, targetFiles, cache: options.cache, reader }))));
+  }
   for (const { file, ...data } of reader.refused) found.push({ kind: 'unread-file', file, line: 1, data });
   // What the listing would not read counts when sdna would have read it: a spec, a test, code in scope.
   const isSpec = configGlobs('specs', config.specs).test;

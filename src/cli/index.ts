@@ -4,7 +4,6 @@
 
 import { readNamedFile } from '../util/guarded.js';
 import path from 'node:path';
-import v8 from 'node:v8';
 import picomatch from 'picomatch';
 import { cac } from 'cac';
 import pkg from '../../package.json' with { type: 'json' };
@@ -35,21 +34,7 @@ import type { ReporterOptions, ReportRequest } from '../../reporters/types.js';
 import { explainKind } from '../../reporters/util/explain.js';
 import { askedOf, keepReports, keptReports, memoKey, memoOf } from '../artifacts/plan-memo.js';
 import { lendImport } from '../util/import-module.js';
-
-/**
- * Most of what a plan of a large tree allocates dies young (a file's text and
- * syntax, once read), yet V8 lets the heap grow to several times what is live
- * before a full collection: 1 GB at 100,000 files where 250 MB are live.
- * Growing by 30 % at a time keeps the peak near what is live, for 5 % more
- * time; a smaller tree's peak is small anyway, and it keeps the time.
- */
-function heapFor(listing: Promise<FileList> | undefined): void {
-  void listing?.then((l) => {
-    if (l.files.length >= LARGE_TREE) v8.setFlagsFromString('--heap-growing-percent=30');
-  }, () => undefined);
-}
-
-const LARGE_TREE = 50_000;
+import { heapFor, makeRoomForReports, print } from './heap.js';
 
 interface PlanFlags extends ModelFlags {
   root?: string;
@@ -203,7 +188,7 @@ async function runPlan(flags: PlanFlags, files: string[] = [], requests = report
     if (flags.performance) process.stderr.write(performanceReport() + `  parse cache: ${where}\n`);
   };
   if (reused) {
-    for (const { text } of reused.printed) process.stdout.write(text);
+    for (const { text } of reused.printed) print(text);
     performance();
     return reused.failed ? 1 : 0;
   }
@@ -228,6 +213,7 @@ async function runPlan(flags: PlanFlags, files: string[] = [], requests = report
   }
   refuseWithoutSemantic(flags, ['model', 'maxCost', 'concurrency', 'timeout', 'changed', 'tests', 'confirm', 'batch', 'capability']);
   if (flags.semantic) plan = await timedAsync('semantic', () => semantic(plan, config, flags, cacheDir, cache));
+  makeRoomForReports();
   // What the built-in reporters make of a plan that was kept is kept with it (see `keptRun`).
   const made: [string, string][] = [];
   const making = (early ?? (await loadReporters(requests, cwd))).map((r) =>
@@ -241,7 +227,7 @@ async function runPlan(flags: PlanFlags, files: string[] = [], requests = report
   } finally {
     if (cache.keeps) timed('save cache', () => cache.save());
   }
-  for (const { text } of printed) process.stdout.write(text);
+  for (const { text } of printed) print(text);
   performance();
   return plan.failed ? 1 : 0;
 }
@@ -390,7 +376,7 @@ async function runExport(flags: { root?: string; config?: string; out?: string }
   const model = await readModel(config, files);
   const text = JSON.stringify(toInterchange(model, config.root), null, 2) + '\n';
   if (flags.out === undefined) {
-    process.stdout.write(text);
+    print(text);
     return;
   }
   const out = path.resolve(process.cwd(), flags.out);
