@@ -10,7 +10,7 @@ import type { FileList } from '../util/files.js';
 /** Files from which a tree counts as large. */
 const LARGE_TREE = 50_000;
 
-let large = false;
+const large = (listing: FileList | undefined) => listing !== undefined && listing.files.length >= LARGE_TREE;
 
 /**
  * Most of what a plan of a large tree allocates dies young (a file's text and
@@ -21,9 +21,7 @@ let large = false;
  */
 export function heapFor(listing: Promise<FileList> | undefined): void {
   void listing?.then((l) => {
-    if (l.files.length < LARGE_TREE) return;
-    large = true;
-    v8.setFlagsFromString('--heap-growing-percent=30');
+    if (large(l)) v8.setFlagsFromString('--heap-growing-percent=30');
   }, () => undefined);
 }
 
@@ -33,8 +31,8 @@ export function heapFor(listing: Promise<FileList> | undefined): void {
  * and the objects it is made from) is made on top of what is live rather than
  * of that and the checks' garbage. The collection takes about 0.1 s there.
  */
-export function makeRoomForReports(): void {
-  if (!large) return;
+export async function makeRoomForReports(listing: Promise<FileList> | undefined): Promise<void> {
+  if (!large(await listing)) return;
   // V8 gives a program its collector only with --expose-gc, which a context made after the flag is set sees.
   v8.setFlagsFromString('--expose-gc');
   (vm.runInNewContext('gc') as () => void)();

@@ -213,7 +213,7 @@ async function runPlan(flags: PlanFlags, files: string[] = [], requests = report
   }
   refuseWithoutSemantic(flags, ['model', 'maxCost', 'concurrency', 'timeout', 'changed', 'tests', 'confirm', 'batch', 'capability']);
   if (flags.semantic) plan = await timedAsync('semantic', () => semantic(plan, config, flags, cacheDir, cache));
-  makeRoomForReports();
+  await makeRoomForReports(listing);
   // What the built-in reporters make of a plan that was kept is kept with it (see `keptRun`).
   const made: [string, string][] = [];
   const making = (early ?? (await loadReporters(requests, cwd))).map((r) =>

@@ -114,10 +114,10 @@ export function compareDecl(spec: Decl, code: Decl): Difference[] {
         compareMembers(diffs, spec, code);
         break;
       case 'type':
-        pushType(diffs, 'the aliased type', spec.type, code.type, names(spec.typeParams), names(code.typeParams), code.at, 'type');
+        pushType(diffs, () => 'the aliased type', spec.type, code.type, names(spec.typeParams), names(code.typeParams), code.at, 'type');
         break;
       case 'const':
-        pushType(diffs, 'the type', spec.type, code.type, [], [], code.at, 'const');
+        pushType(diffs, () => 'the type', spec.type, code.type, [], [], code.at, 'const');
         break;
       case 'enum':
         if (spec.type !== code.type) diffs.push({ change: 'changed', text: `the members are ${tick(spec.type ?? '')} in the spec, ${tick(code.type ?? '')} in the code` });
@@ -154,7 +154,8 @@ function compareHeritage(diffs: Difference[], spec: Decl, code: Decl): void {
 
 function pushType(
   diffs: Difference[],
-  label: string,
+  /** Made only for a difference: most types read the same. */
+  label: () => string,
   spec: string | undefined,
   code: string | undefined,
   specScope: string[],
@@ -166,7 +167,7 @@ function pushType(
   if (spec === undefined || spec === code) return;
   // Union and intersection members in another order are the same type, resolvable or not.
   if (code !== undefined && canonicalType(spec) === canonicalType(code)) return;
-  diffs.push({ change: 'changed', check: { label, spec, specScope, code, codeScope, at, how } });
+  diffs.push({ change: 'changed', check: { label: label(), spec, specScope, code, codeScope, at, how } });
 }
 
 function compareSignatures(diffs: Difference[], where: string, spec: Signature[], code: Signature[], specScope: string[], codeScope: string[]): void {
@@ -202,14 +203,14 @@ function compareSignature(diffs: Difference[], where: string, spec: Signature, c
   }
   for (const s of spec.params.slice(code.params.length)) diffs.push({ change: 'removed', text: `${where}the code lacks parameter ${tick(s.name)}` });
   for (const c of code.params.slice(spec.params.length)) diffs.push({ change: 'added', text: `${where}the code has an extra parameter ${tick(c.name)}` });
-  pushType(diffs, `${where}the return type`, spec.returns, code.returns, specScope, codeScope, code.at, 'return');
+  pushType(diffs, () => `${where}the return type`, spec.returns, code.returns, specScope, codeScope, code.at, 'return');
 }
 
 function compareParam(diffs: Difference[], where: string, s: Param, c: Param, specScope: string[], codeScope: string[]): void {
   const name = tick(s.pattern ? c.name : s.name);
   if (s.rest !== c.rest) diffs.push({ change: 'changed', text: `${where}parameter ${name} is ${s.rest ? 'a rest parameter' : 'not a rest parameter'} in the spec, ${c.rest ? 'a rest parameter' : 'not one'} in the code` });
   else if (s.optional !== c.optional) diffs.push({ change: 'changed', text: `${where}parameter ${name} is ${s.optional ? 'optional' : 'required'} in the spec, ${c.optional ? 'optional' : 'required'} in the code` });
-  pushType(diffs, `${where}the type of parameter ${name}`, s.type, c.type, specScope, codeScope, c.at, 'param');
+  pushType(diffs, () => `${where}the type of parameter ${name}`, s.type, c.type, specScope, codeScope, c.at, 'param');
 }
 
 function compareMembers(diffs: Difference[], spec: Decl, code: Decl): void {
@@ -239,8 +240,7 @@ function compareMembers(diffs: Difference[], spec: Decl, code: Decl): void {
     }
     if (s.optional !== c.optional) diffs.push({ change: 'changed', text: `${where}it is ${s.optional ? 'optional' : 'required'} in the spec, ${c.optional ? 'optional' : 'required'} in the code` });
     if (s.readonly !== c.readonly) diffs.push({ change: 'changed', text: `${where}it is ${s.readonly ? 'readonly' : 'writable'} in the spec, ${c.readonly ? 'readonly' : 'writable'} in the code` });
-    // Most members' types read the same: their label is not made.
-    if (s.type !== c.type) pushType(diffs, `member ${tick(s.key)}: the type`, s.type, c.type, specScope, codeScope, c.at, 'property');
+    pushType(diffs, () => `member ${tick(s.key)}: the type`, s.type, c.type, specScope, codeScope, c.at, 'property');
   }
   for (const c of code.members ?? []) {
     if (!relevant(c, spec) || specKeys.has(c.key)) continue;
