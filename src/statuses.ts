@@ -30,18 +30,31 @@ function judge<T, S extends string>(
   combine: (parts: S[]) => S,
 ): Map<string, { status: S | 'removed'; tests: T[] }> {
   const parts = partsOf(spec);
-  const byId = new Map(spec.capabilities.map((c) => [c.id, c]));
+  let byId: Map<string, Capability> | undefined;
   // A removed requirement's parts are removed with it.
-  const removed = (cap: Capability) => isRemoved(cap) || (cap.parent !== undefined && byId.has(cap.parent) && isRemoved(byId.get(cap.parent)!));
+  const removed = (cap: Capability) => {
+    if (isRemoved(cap)) return true;
+    if (cap.parent === undefined) return false;
+    byId ??= new Map(spec.capabilities.map((c) => [c.id, c]));
+    const parent = byId.get(cap.parent);
+    return parent !== undefined && isRemoved(parent);
+  };
   const out = new Map<string, { status: S | 'removed'; tests: T[] }>();
   // Parents last: their status is their parts'.
-  for (const cap of [...spec.capabilities].sort((a, b) => Number(parts.has(a.id)) - Number(parts.has(b.id)))) {
+  const order = parts.size === 0 ? spec.capabilities : [...spec.capabilities].sort((a, b) => Number(parts.has(a.id)) - Number(parts.has(b.id)));
+  for (const cap of order) {
     const children = parts.get(cap.id);
-    const tests = new Map<unknown, T>();
-    for (const t of [...own(cap.id), ...(cap.parent ? own(cap.parent) : []), ...(children ?? []).flatMap((c) => own(c.id))]) {
-      if (!tests.has(key(t))) tests.set(key(t), t);
+    const mine = own(cap.id);
+    let list: T[];
+    // Most capabilities stand alone with a test or none: nothing to merge.
+    if (cap.parent === undefined && children === undefined && mine.length <= 1) list = mine.slice();
+    else {
+      const tests = new Map<unknown, T>();
+      for (const t of [...mine, ...(cap.parent ? own(cap.parent) : []), ...(children ?? []).flatMap((c) => own(c.id))]) {
+        if (!tests.has(key(t))) tests.set(key(t), t);
+      }
+      list = [...tests.values()];
     }
-    const list = [...tests.values()];
     const live = (children ?? []).map((c) => out.get(c.id)!.status).filter((st): st is S => st !== 'removed');
     const status = removed(cap) ? 'removed' : children ? (live.length > 0 ? combine(live) : 'removed') : leaf(cap, list);
     out.set(cap.id, { status, tests: list });

@@ -79,6 +79,32 @@ describe('resolveFrom', () => {
   it('keeps a name that only starts with two dots inside the root', () => {
     expect(resolveFrom('a.spec.md', '..config/x.ts')).toBe('..config/x.ts');
   });
+
+  it('gives what resolving segment by segment gives, for every mix of steps, dots, doubled and trailing slashes', () => {
+    // The definition: each segment from the file's folder; an empty or `.` one is skipped, `..` steps up, never past the root.
+    const bySegment = (from: string, ref: string) => {
+      const out = from.split('/').slice(0, -1);
+      for (const segment of ref.split('/')) {
+        if (segment === '' || segment === '.') continue;
+        if (segment !== '..') out.push(segment);
+        else if (out.length === 0) return undefined;
+        else out.pop();
+      }
+      return out.join('/');
+    };
+    const pieces = ['..', '.', '', 'src', '..config', '.hidden', 'a.ts', '**', '*.test.ts', '[id]'];
+    const refs: string[] = [];
+    for (const a of pieces) for (const b of pieces) for (const c of pieces) refs.push(`${a}/${b}/${c}`, `${a}/${b}`, a);
+    let compared = 0;
+    for (const from of ['a.spec.md', 'specs/a.spec.md', 'specs/deep/er/a.spec.md']) {
+      for (const ref of refs) {
+        if (ref.startsWith('/')) continue;
+        expect([from, ref, resolveFrom(from, ref)]).toEqual([from, ref, bySegment(from, ref)]);
+        compared++;
+      }
+    }
+    expect(compared).toBeGreaterThan(3000);
+  });
 });
 
 describe('isInside', () => {

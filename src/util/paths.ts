@@ -18,6 +18,18 @@ export function resolveFrom(fromFile: string, ref: string): string | undefined {
   // A backslash before a glob character escapes it (`app/\[id\]/page.tsx`); any other is a
   // Windows path separator (`..\src\a.ts`).
   const posix = ref.includes('\\') ? ref.replace(/\\(?![[\]{}()*?!+@\\])/g, '/') : ref;
+  // The common case, `../test/a.test.ts`: steps up, then plain names, taken whole.
+  let ups = 0;
+  while (posix.startsWith('../', ups * 3)) ups++;
+  const rest = ups === 0 ? posix : posix.slice(ups * 3);
+  if (rest !== '' && !SPECIAL_SEGMENT.test(rest)) {
+    let dir = fromFile.slice(0, Math.max(0, fromFile.lastIndexOf('/')));
+    for (let k = 0; k < ups; k++) {
+      if (dir === '') return undefined;
+      dir = dir.slice(0, Math.max(0, dir.lastIndexOf('/')));
+    }
+    return dir === '' ? rest : `${dir}/${rest}`;
+  }
   const out = fromFile.split('/');
   out.pop();
   for (const segment of posix.split('/')) {
@@ -28,3 +40,6 @@ export function resolveFrom(fromFile: string, ref: string): string | undefined {
   }
   return out.join('/');
 }
+
+/** An empty, `.` or `..` segment (a doubled, leading or trailing slash is an empty one). */
+const SPECIAL_SEGMENT = /(?:^|\/)\.{0,2}(?:\/|$)/;

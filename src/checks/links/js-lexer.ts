@@ -83,6 +83,13 @@ export function forEachToken(input: string, visit: (type: TokenType, value: stri
     re.lastIndex = lastIndex;
     return re.exec(input);
   };
+  // Whether a token of `re` starts at lastIndex (then it ends at re.lastIndex): `test` makes no match
+  // array, which `exec` makes for every token (a third of what a cold plan allocated at 20,000 files).
+  const at = (re: RegExp): boolean => {
+    re.lastIndex = lastIndex;
+    return re.test(input);
+  };
+  let value: string;
 
   if ((match = HashbangComment.exec(input))) {
     visit('HashbangComment', match[0]);
@@ -123,15 +130,15 @@ export function forEachToken(input: string, visit: (type: TokenType, value: stri
     }
 
     // Then js-tokens' order, with the attempts the first character rules out skipped.
-    if (first === SLASH && precedesExpression() && (match = sticky(RegularExpressionLiteral))) {
-      lastIndex = RegularExpressionLiteral.lastIndex;
-      lastSignificantToken = match[0];
+    if (first === SLASH && precedesExpression() && at(RegularExpressionLiteral)) {
+      value = input.slice(lastIndex, (lastIndex = RegularExpressionLiteral.lastIndex));
+      lastSignificantToken = value;
       postfixIncDec = true;
-      visit('RegularExpressionLiteral', match[0]);
+      visit('RegularExpressionLiteral', value);
       continue;
     }
-    if ((first === PUNCT || first === SLASH || first === 0) && (match = sticky(Punctuator))) {
-      punctuator(match[0], mode);
+    if ((first === PUNCT || first === SLASH || first === 0) && at(Punctuator)) {
+      punctuator(input.slice(lastIndex, Punctuator.lastIndex), mode);
       continue;
     }
     if ((first === IDENT || first === 0) && (match = sticky(Identifier))) {
@@ -139,18 +146,18 @@ export function forEachToken(input: string, visit: (type: TokenType, value: stri
       identifier(match[0], match[1] === '#');
       continue;
     }
-    if ((first === QUOTE || first === 0) && (match = sticky(StringLiteral))) {
-      lastIndex = StringLiteral.lastIndex;
-      lastSignificantToken = match[0];
+    if ((first === QUOTE || first === 0) && at(StringLiteral)) {
+      value = input.slice(lastIndex, (lastIndex = StringLiteral.lastIndex));
+      lastSignificantToken = value;
       postfixIncDec = true;
-      visit('StringLiteral', match[0]);
+      visit('StringLiteral', value);
       continue;
     }
-    if ((first === DIGIT || code === 46 || first === 0) && (match = sticky(NumericLiteral))) {
-      lastIndex = NumericLiteral.lastIndex;
-      lastSignificantToken = match[0];
+    if ((first === DIGIT || code === 46 || first === 0) && at(NumericLiteral)) {
+      value = input.slice(lastIndex, (lastIndex = NumericLiteral.lastIndex));
+      lastSignificantToken = value;
       postfixIncDec = true;
-      visit('NumericLiteral', match[0]);
+      visit('NumericLiteral', value);
       continue;
     }
     if ((first === BACKTICK || first === 0) && (match = sticky(Template))) {
@@ -178,16 +185,16 @@ export function forEachToken(input: string, visit: (type: TokenType, value: stri
       visit('LineTerminatorSequence', match[0]);
       continue;
     }
-    if ((first === SLASH || first === 0) && (match = sticky(MultiLineComment))) {
-      lastIndex = MultiLineComment.lastIndex;
-      if (Newline.test(match[0])) lineBreak();
-      visit('MultiLineComment', match[0]);
+    if ((first === SLASH || first === 0) && at(MultiLineComment)) {
+      value = input.slice(lastIndex, (lastIndex = MultiLineComment.lastIndex));
+      if (Newline.test(value)) lineBreak();
+      visit('MultiLineComment', value);
       continue;
     }
-    if ((first === SLASH || first === 0) && (match = sticky(SingleLineComment))) {
-      lastIndex = SingleLineComment.lastIndex;
+    if ((first === SLASH || first === 0) && at(SingleLineComment)) {
+      value = input.slice(lastIndex, (lastIndex = SingleLineComment.lastIndex));
       postfixIncDec = false;
-      visit('SingleLineComment', match[0]);
+      visit('SingleLineComment', value);
       continue;
     }
     const firstCodePoint = String.fromCodePoint(input.codePointAt(lastIndex)!);
