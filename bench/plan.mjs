@@ -17,8 +17,10 @@
 // file is stat'ed) and on a copy committed to git (a repository as teams have
 // it: git vouches for the files it indexed, so sdna stats none of them), each
 // against the stat floor on the same tree. Cold means no parse cache: every run,
-// cold ones too, finds the command line's own compiled code kept where Node keeps
-// compiled code, as every run after the first on a machine does.
+// cold ones too, finds the compiled code of the command line (and of TypeScript)
+// kept where Node keeps compiled code, as every run after the first on a machine
+// does. The TypeScript floor loads TypeScript without it, as a program that does
+// not keep compiled code would.
 //
 // The generator is the benchmark corpus writer kept outside the project
 // (default: ../shared/bench/make-corpus.mjs from the repository root, or

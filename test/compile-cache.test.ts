@@ -86,6 +86,24 @@ describe.concurrent('compiled code of the command line', () => {
     expect(fs.readFileSync(elsewhere)).toEqual(valid);
   });
 
+  it.runIf(!nodeKeepsIt)("without a parse cache (--no-cache), TypeScript's compiled code is kept there too, made as the first run exits and used by the next", async ({ expect }) => {
+    const dir = cacheFolder();
+    const env = { NODE_COMPILE_CACHE: dir };
+    const api = ['plan', '--root', path.join(FIXTURES, 'api-drift'), '--no-cache'];
+    const without = await sdna(api, { env: { NODE_DISABLE_COMPILE_CACHE: '1' } });
+    const first = await sdna(api, { env });
+    expect(first).toEqual(without);
+    expect(first.stdout).toContain('~ ');
+    const kept = fs.readdirSync(dir).filter((f) => f.startsWith('v8-typescript-'));
+    expect(kept).toEqual([expect.stringMatching(/^v8-typescript-[0-9a-f]{16}\.bin$/)]);
+    const file = path.join(dir, kept[0]);
+    const made = fs.statSync(file);
+    expect(made.mode & 0o777).toBe(0o600);
+    expect(await sdna(api, { env })).toEqual(first);
+    // Accepted by V8: not made again.
+    expect(fs.statSync(file).mtimeMs).toBe(made.mtimeMs);
+  });
+
   it('NODE_DISABLE_COMPILE_CACHE keeps nothing', async ({ expect }) => {
     const dir = cacheFolder();
     const run = await sdna(PLAN, { env: { NODE_COMPILE_CACHE: dir, NODE_DISABLE_COMPILE_CACHE: '1' } });

@@ -9,6 +9,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import * as nodeModule from 'node:module';
+import os from 'node:os';
 import path from 'node:path';
 import vm from 'node:vm';
 
@@ -39,6 +40,44 @@ export function runCommonJs(file: string, source: string, cachedData: Buffer | u
   }
   mod.loaded = true;
   return { exports: mod.exports, script };
+}
+
+/** Where a file's code cache is read from and written to. */
+export interface CodeCacheFile {
+  read(): Buffer | undefined;
+  write(data: Uint8Array): void;
+}
+
+/**
+ * Runs a CommonJS file (see `runCommonJs`) with its code cache from `at`. A
+ * cache missing or refused is made when the process exits, so that it holds
+ * the functions this run compiled as well as the file's top level: V8
+ * compiles a function when it first runs, and most run after loading.
+ */
+export function runWithCodeCache(file: string, at: CodeCacheFile | undefined): unknown {
+  const source = fs.readFileSync(file, 'utf8');
+  const cachedData = at?.read();
+  const { exports, script } = runCommonJs(file, source, cachedData);
+  if (at && (cachedData === undefined || script.cachedDataRejected)) process.once('exit', () => at.write(script.createCachedData()));
+  return exports;
+}
+
+/**
+ * Where Node keeps compiled code when a program asks it to without naming a
+ * folder: `NODE_COMPILE_CACHE`, or `node-compile-cache` in the OS temp folder;
+ * none when `NODE_DISABLE_COMPILE_CACHE` is set.
+ */
+export function nodeCompileCacheDir(): string | undefined {
+  if (process.env.NODE_DISABLE_COMPILE_CACHE) return undefined;
+  return path.resolve(process.env.NODE_COMPILE_CACHE || path.join(os.tmpdir(), 'node-compile-cache'));
+}
+
+/** `file`'s code cache in the folder where Node keeps compiled code, if that folder is the user's own (see `ownFolder`). */
+export function inNodeFolder(file: string, use?: string): CodeCacheFile | undefined {
+  const dir = nodeCompileCacheDir();
+  if (!dir || !ownFolder(dir)) return undefined;
+  const cacheFile = path.join(dir, codeCacheName(file, fs.statSync(file), use));
+  return { read: () => readOwnFile(cacheFile), write: (data) => writeQuietly(cacheFile, data) };
 }
 
 /**
