@@ -122,11 +122,15 @@ export function readOwnFile(file: string): Buffer | undefined {
   }
 }
 
-/** Writes through a temp file created exclusively and a rename; a cache not kept costs the next run a compile, nothing worse. */
+/**
+ * Writes through a temp file created exclusively and a rename; a cache not kept
+ * costs the next run a compile, nothing worse. The temp file's name is the
+ * writer's own: two threads of one process (TypeScript loads on the semantic
+ * check's helper thread too) may write the same cache as they exit.
+ */
 export function writeQuietly(file: string, data: Uint8Array): void {
-  const tmp = `${file}.${process.pid}.tmp`;
+  const tmp = `${file}.${process.pid}-${crypto.randomBytes(6).toString('hex')}.tmp`;
   try {
-    fs.rmSync(tmp, { force: true });
     fs.writeFileSync(tmp, data, { flag: 'wx', mode: 0o600 });
     fs.renameSync(tmp, file);
   } catch {
