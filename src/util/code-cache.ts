@@ -58,7 +58,15 @@ export function runWithCodeCache(file: string, at: CodeCacheFile | undefined): u
   const source = fs.readFileSync(file, 'utf8');
   const cachedData = at?.read();
   const { exports, script } = runCommonJs(file, source, cachedData);
-  if (at && (cachedData === undefined || script.cachedDataRejected)) process.once('exit', () => at.write(script.createCachedData()));
+  if (at && (cachedData === undefined || script.cachedDataRejected)) {
+    process.once('exit', () => {
+      try {
+        at.write(script.createCachedData());
+      } catch {
+        // Not kept: an exit is no place to fail, and the next run compiles again.
+      }
+    });
+  }
   return exports;
 }
 
