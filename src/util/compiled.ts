@@ -26,8 +26,9 @@ export interface CodeCacheDir {
 export function requireCompiled(id: string, cache: CodeCacheDir | undefined): unknown {
   const load = createRequire(import.meta.url);
   if (enableCompileCache) {
-    // Where the command line already enabled it (Node's own folder), Node keeps it there.
-    enableCompileCache(cache && path.join(cache.dir, 'v8'));
+    // Without a cache folder, only where the command line already enabled it (Node's own folder):
+    // a program that loads sdna as a library keeps Node's compile cache as it set it.
+    if (cache) enableCompileCache(path.join(cache.dir, 'v8'));
     return load(id);
   }
   const file = load.resolve(id);
