@@ -75,7 +75,7 @@ export function runWithCodeCache(file: string, at: CodeCacheFile | undefined): u
  * folder: `NODE_COMPILE_CACHE`, or `node-compile-cache` in the OS temp folder;
  * none when `NODE_DISABLE_COMPILE_CACHE` is set.
  */
-export function nodeCompileCacheDir(): string | undefined {
+function nodeCompileCacheDir(): string | undefined {
   if (process.env.NODE_DISABLE_COMPILE_CACHE) return undefined;
   return path.resolve(process.env.NODE_COMPILE_CACHE || path.join(os.tmpdir(), 'node-compile-cache'));
 }

@@ -42,7 +42,7 @@ export function requireCompiled(id: string, cache: CodeCacheDir | undefined): un
   return runWithCodeCache(file, at);
 }
 
-/** `file`'s code cache beside the parse cache. */
+/** `file`'s code cache beside the parse cache (a failed write is not kept: see `runWithCodeCache`). */
 function inCacheFolder(file: string, cache: CodeCacheDir): CodeCacheFile {
   const cacheFile = path.join(cache.dir, codeCacheName(file, fs.statSync(file)));
   return {
@@ -53,12 +53,6 @@ function inCacheFolder(file: string, cache: CodeCacheDir): CodeCacheFile {
         return undefined; // Not yet made: this run makes it.
       }
     },
-    write: (data) => {
-      try {
-        writeFileAtomic(cacheFile, data, { within: cache.within });
-      } catch {
-        // Not kept: the next run compiles again, nothing worse.
-      }
-    },
+    write: (data) => writeFileAtomic(cacheFile, data, { within: cache.within }),
   };
 }
