@@ -6,8 +6,8 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'vitest';
-import { gitListing, listFiles, walkListing } from '../src/util/files.js';
-import { FIXTURES, tempProject, write } from './helpers.js';
+import { gitListing, listFiles, mayBeGitWorkTree, walkListing } from '../src/util/files.js';
+import { FIXTURES, sdna, tempProject, write } from './helpers.js';
 
 const git = (root: string, ...args: string[]) =>
   execFileSync('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', ...args], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
@@ -119,5 +119,40 @@ describe("git's listing and the walk agree", () => {
     expect(listFiles(inner)).toMatchObject({ files: ['src/a.ts'], by: 'walk' });
     const plain = tempProject('clean');
     expect(listFiles(plain).by).toBe('walk');
+  });
+
+  it('git is started only where a `.git` (or GIT_DIR) could make the folder a work tree', async ({ expect }) => {
+    const repo = tempProject('clean');
+    commitHalf(repo);
+    fs.mkdirSync(path.join(repo, 'sub/src'), { recursive: true });
+    fs.writeFileSync(path.join(repo, 'sub/src/a.ts'), '');
+    const plain = tempProject('clean');
+    // A git that notes each time it is started, then does its work.
+    const bin = tempProject();
+    const log = path.join(bin, 'started');
+    const realGit = execFileSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).trim();
+    write(bin, 'git', `#!/bin/sh\necho "$PWD" >> '${log}'\nexec '${realGit}' "$@"\n`);
+    fs.chmodSync(path.join(bin, 'git'), 0o755);
+    const env = { PATH: `${bin}${path.delimiter}${process.env.PATH}` };
+    const started = () => (fs.existsSync(log) ? fs.readFileSync(log, 'utf8').trim().split('\n').length : 0);
+    const plan = (root: string, more: Record<string, string> = {}) => sdna(['plan', '--json', '--no-cache'], { root, cwd: root, env: { ...env, ...more } });
+
+    const outside = await plan(plain);
+    expect(outside.stderr).toBe('');
+    expect(started()).toBe(0);
+    // GIT_DIR names a repository wherever the folder is: git is asked (and the folder listed as git lists it).
+    await plan(plain, { GIT_DIR: path.join(repo, '.git') });
+    expect(started()).toBeGreaterThan(0);
+    fs.rmSync(log);
+    // A folder below a work tree's root: the `.git` is above it.
+    await plan(path.join(repo, 'sub'));
+    expect(started()).toBeGreaterThan(0);
+    expect(mayBeGitWorkTree(path.join(repo, 'sub'))).toBe(true);
+    expect(mayBeGitWorkTree(plain)).toBe(false);
+    // Not asking git changes nothing: the plan is the one made without git on PATH.
+    const bare = tempProject();
+    fs.symlinkSync(process.execPath, path.join(bare, 'node'));
+    const noGit = await sdna(['plan', '--json', '--no-cache'], { root: plain, cwd: plain, env: { PATH: bare } });
+    expect(noGit.stdout).toBe(outside.stdout);
   });
 });

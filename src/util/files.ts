@@ -95,14 +95,44 @@ function ignored(sets: Rules[], rel: string, isDir: boolean): boolean {
  * them to it). Folders in SKIPPED_DIRS are never listed, even when tracked.
  */
 export function listFiles(root: string): FileList {
-  return gitListing(root) ?? walkListing(root);
+  return (mayBeGitWorkTree(root) ? gitListing(root) : undefined) ?? walkListing(root);
 }
 
 /** The same, with git's two listings run side by side (a plan's listing, where every millisecond shows). */
 export async function listFilesAsync(root: string): Promise<FileList> {
+  if (!mayBeGitWorkTree(root)) return walkListing(root);
   const askedAt = Date.now();
   const [listed, dirty] = await Promise.all([runGitAsync(root, LIST), runGitAsync(root, DIRTY)]);
   return (listed !== undefined && dirty !== undefined ? fromGit(root, listed, dirty, askedAt) : undefined) ?? walkListing(root);
+}
+
+/**
+ * Whether git could list `root`: git finds its repository by a `.git` (folder
+ * or file) in the folder or one above it, or by `GIT_DIR`. Where there is
+ * none, the two git processes that would only fail are not started (about 6 ms
+ * of a plan, in a folder that is not a repository).
+ */
+export function mayBeGitWorkTree(root: string): boolean {
+  if (process.env.GIT_DIR) return true;
+  let dir: string;
+  try {
+    // git looks from the folder's real path, as the operating system gives it.
+    dir = fs.realpathSync.native(root);
+  } catch {
+    return true;
+  }
+  for (;;) {
+    try {
+      fs.lstatSync(path.join(dir, '.git'));
+      return true;
+    } catch (error) {
+      // A `.git` that cannot be looked at may still be one: git is asked.
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT' && (error as NodeJS.ErrnoException).code !== 'ENOTDIR') return true;
+    }
+    const parent = path.dirname(dir);
+    if (parent === dir) return false;
+    dir = parent;
+  }
 }
 
 /** Tracked files with their tag (`H`: git vouches for the work-tree copy), mode (a symlink's is 120000) and object id, and untracked ones not ignored. */
