@@ -16,8 +16,8 @@ import { corpusVariant, flag, median, need, peakRss, repo, time } from './common
 
 const runs = Number(flag('--runs', '5'));
 const sizes = flag('--sizes', '2000,20000').split(',').map(Number);
-const cli = path.join(repo, 'dist', 'cli.js');
-need(cli, 'dist/cli.js is missing; run `npm run build` first');
+const cli = path.join(repo, 'dist', 'cli.cjs');
+need(cli, 'dist/cli.cjs is missing; run `npm run build` first');
 
 const BUDGETS = {
   2000: { coldMs: 2000, warmRatio: 1.2 },

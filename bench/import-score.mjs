@@ -15,7 +15,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const cli = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'cli.js');
+const cli = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'cli.cjs');
 const [labelsFile, checkout, ...rest] = process.argv.slice(2);
 if (!labelsFile || !checkout) {
   console.error('usage: node bench/import-score.mjs <labels.json> <checkout> [--at 0.7]');

@@ -11,10 +11,10 @@ import { corpus, flag, median, need, repo, time } from './common.mjs';
 
 const runs = Number(flag('--runs', '7'));
 const sizes = flag('--sizes', '20000').split(',').map(Number);
-const cli = path.join(repo, 'dist', 'cli.js');
+const cli = path.join(repo, 'dist', 'cli.cjs');
 const RATIO = 3;
 
-need(cli, 'dist/cli.js is missing; run `npm run build` first');
+need(cli, 'dist/cli.cjs is missing; run `npm run build` first');
 
 let failed = false;
 for (const files of sizes) {

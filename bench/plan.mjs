@@ -37,13 +37,13 @@ import { committedCopy, corpus, corpusVariant, flag, median, need, peakRss, repo
 const runs = Number(flag('--runs', '7'));
 const sizes = flag('--sizes', '2000,20000').split(',').map(Number);
 const withKnip = !process.argv.includes('--no-knip');
-const cli = path.join(repo, 'dist', 'cli.js');
+const cli = path.join(repo, 'dist', 'cli.cjs');
 const KNIP = '6.44.2';
 
 /** Budgets (issue: speed close to the floor), as ratios of medians from one run. */
 const BUDGETS = { cold: 2.0, warm: 1.5, api: 1.3, rssMb100k: 400, knip: 10 };
 
-need(cli, 'dist/cli.js is missing; run `npm run build` first');
+need(cli, 'dist/cli.cjs is missing; run `npm run build` first');
 
 const WALK = `
 import fs from 'node:fs'; import path from 'node:path';

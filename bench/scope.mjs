@@ -21,8 +21,8 @@ import { committedCopy, corpus, flag, median, need, repo } from './common.mjs';
 
 const runs = Number(flag('--runs', '7'));
 const files = Number(flag('--files', '20000'));
-const cli = path.join(repo, 'dist', 'cli.js');
-need(cli, 'dist/cli.js is missing; run `npm run build` first');
+const cli = path.join(repo, 'dist', 'cli.cjs');
+need(cli, 'dist/cli.cjs is missing; run `npm run build` first');
 
 // Its own committed copy: the branch below is checked out in it.
 const dir = committedCopy(corpus(files), 'git');

@@ -20,8 +20,8 @@ const runs = Number(flag('--runs', '5'));
 const files = Number(flag('--files', '360'));
 const latency = Number(flag('--latency', '50'));
 const concurrency = Number(flag('--concurrency', '4'));
-const cli = path.join(repo, 'dist', 'cli.js');
-need(cli, 'dist/cli.js is missing; run `npm run build` first');
+const cli = path.join(repo, 'dist', 'cli.cjs');
+need(cli, 'dist/cli.cjs is missing; run `npm run build` first');
 
 let requests = 0;
 const server = http.createServer((req, res) => {

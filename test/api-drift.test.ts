@@ -377,7 +377,7 @@ describe.concurrent('api-drift: bad input', () => {
     for (const [file, text] of Object.entries(typescript ?? {})) write(copy, `node_modules/typescript/${file}`, text);
     const root = path.join(FIXTURES, 'api-drift');
     return new Promise<{ code: number | null; stderr: string }>((resolve) => {
-      const child = spawn(process.execPath, [path.join(copy, 'dist/cli.js'), 'plan', '--root', root, '--no-cache'], { stdio: ['ignore', 'ignore', 'pipe'] });
+      const child = spawn(process.execPath, [path.join(copy, 'dist/cli.cjs'), 'plan', '--root', root, '--no-cache'], { stdio: ['ignore', 'ignore', 'pipe'] });
       let stderr = '';
       child.stderr.on('data', (d: Buffer) => (stderr += d));
       child.on('close', (code) => resolve({ code, stderr }));

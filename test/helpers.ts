@@ -8,10 +8,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-export const CLI = path.join(REPO, 'dist', 'cli.js');
+export const CLI = path.join(REPO, 'dist', 'cli.cjs');
 export const FIXTURES = path.join(REPO, 'fixtures');
 
-if (!fs.existsSync(CLI)) throw new Error('dist/cli.js is missing: run `npm run build` (npm test does) first');
+if (!fs.existsSync(CLI)) throw new Error('dist/cli.cjs is missing: run `npm run build` (npm test does) first');
 
 export interface Run {
   code: number | null;

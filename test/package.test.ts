@@ -16,7 +16,7 @@ describe('the package', () => {
     expect(fs.readFileSync(path.join(REPO, 'LICENSE'), 'utf8')).toMatch(/^MIT License\n/);
     const out = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: REPO, encoding: 'utf8' });
     const files = new Set((JSON.parse(out) as { files: { path: string }[] }[])[0].files.map((f) => f.path));
-    for (const file of ['LICENSE', 'README.md', 'dist/cli.js', 'dist/cli-main.cjs', 'dist/index.js', 'dist/outline-worker.js', 'dist/vitest.js', 'dist/vitest.cjs', 'dist/vitest.d.ts', 'dist/vitest.d.cts', 'schema/import.schema.json']) {
+    for (const file of ['LICENSE', 'README.md', 'dist/cli.cjs', 'dist/cli-main.cjs', 'dist/index.js', 'dist/outline-worker.js', 'dist/vitest.js', 'dist/vitest.cjs', 'dist/vitest.d.ts', 'dist/vitest.d.cts', 'schema/import.schema.json']) {
       expect(files.has(file), file).toBe(true);
     }
   }, 60_000);

@@ -5,7 +5,7 @@
 // its own when a program names no folder.
 
 import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
+import path from 'node:path';
 import { enableCompileCache, inNodeFolder, runWithCodeCache } from '../util/code-cache.js';
 import { COMMAND_NAMES } from './command-names.js';
 
@@ -24,7 +24,8 @@ function loadWithCompileCache(file: string, use: string): unknown {
 }
 
 const command = process.argv[2];
-const bundle = fileURLToPath(new URL('./cli-main.cjs', import.meta.url));
+// Built as CommonJS (tsup.config.ts), where the folder is `__dirname`: a URL made of the path would break on a `#` or `%` in it.
+const bundle = path.join(__dirname, 'cli-main.cjs');
 const cli = loadWithCompileCache(bundle, command && COMMAND_NAMES.has(command) ? command : 'other') as typeof import('./index.js');
 // Modules the bundle imports at run time (a config, a reporter, the Anthropic SDK) are imported here.
 cli.start((specifier) => import(specifier));
