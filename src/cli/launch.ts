@@ -4,7 +4,6 @@
 // pre-commit plan: its compiled code is kept between runs where Node keeps
 // its own when a program names no folder.
 
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import { enableCompileCache, inNodeFolder, runWithCodeCache } from '../util/code-cache.js';
 import { COMMAND_NAMES } from './command-names.js';
@@ -16,10 +15,8 @@ import { COMMAND_NAMES } from './command-names.js';
  * keeps its own.
  */
 function loadWithCompileCache(file: string, use: string): unknown {
-  if (enableCompileCache) {
-    enableCompileCache();
-    return createRequire(file)(file);
-  }
+  // Node 22 and later keep the compiled code of what the bundle loads later (a config, a reporter, the SDK).
+  enableCompileCache?.();
   return runWithCodeCache(file, inNodeFolder(file, use));
 }
 

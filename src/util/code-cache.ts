@@ -1,9 +1,13 @@
 // V8 compiles a CommonJS file from source in every process unless it is handed
-// the code it compiled last time. Node 22 does this itself when asked
-// (`module.enableCompileCache`); on Node 20 sdna does it for the few large files
-// it loads (its own command line, TypeScript's compiler) with `vm.Script`'s
-// `cachedData`. This module imports only Node's own modules: the command
-// line's launcher bundles it, and must stay small.
+// the code it compiled last time. sdna does this for the two large files it
+// loads (its own command line, TypeScript's compiler) with `vm.Script`'s
+// `cachedData`, made as the process exits so that it holds every function the
+// run compiled. Node 22's own compile cache (`module.enableCompileCache`) keeps
+// only what a module compiles as it loads, its top level: the functions that run
+// later were compiled again in every process (a 2,000-file plan took 0.86x the
+// time on Node 24 with sdna's). Node's serves what else is loaded. This module
+// imports only Node's own modules: the command line's launcher bundles it, and
+// must stay small.
 
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -13,7 +17,7 @@ import os from 'node:os';
 import path from 'node:path';
 import vm from 'node:vm';
 
-/** Node 22 and later: Node keeps compiled code itself. */
+/** Node 22 and later: Node keeps compiled code of the modules it loads itself. */
 export const enableCompileCache = (nodeModule as { enableCompileCache?: (dir?: string) => unknown }).enableCompileCache;
 
 /**

@@ -1,13 +1,13 @@
 // Loading TypeScript's compiler (one 9 MB CommonJS file) costs about 0.35 s, most
-// of it V8 compiling the source. Node 22 keeps compiled code between runs itself
-// (`module.enableCompileCache`); on Node 20 sdna keeps V8's code cache for that
-// one file beside its parse cache (without one, where Node keeps compiled code),
-// and loads the file through it.
+// of it V8 compiling the source. sdna keeps V8's code cache for that one file
+// beside its parse cache (without one, where Node keeps compiled code), made as
+// the run exits, and loads the file through it: on every Node, as Node 22's own
+// compile cache keeps only what a module compiles as it loads (see code-cache.ts).
 
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { codeCacheName, enableCompileCache, inNodeFolder, runWithCodeCache, type CodeCacheFile } from './code-cache.js';
+import { codeCacheName, inNodeFolder, runWithCodeCache, type CodeCacheFile } from './code-cache.js';
 import { writeFileAtomic } from './files.js';
 
 /** Where compiled code may be kept: a folder, and the root it must stay in (undefined: anywhere the user named). */
@@ -25,12 +25,6 @@ export interface CodeCacheDir {
  */
 export function requireCompiled(id: string, cache: CodeCacheDir | undefined): unknown {
   const load = createRequire(import.meta.url);
-  if (enableCompileCache) {
-    // Without a cache folder, only where the command line already enabled it (Node's own folder):
-    // a program that loads sdna as a library keeps Node's compile cache as it set it.
-    if (cache) enableCompileCache(path.join(cache.dir, 'v8'));
-    return load(id);
-  }
   const file = load.resolve(id);
   if (load.cache[file]) return load(id);
   let at: CodeCacheFile | undefined;
