@@ -180,7 +180,7 @@ export function filesStamp(root: string, file: string, companions: readonly stri
 }
 
 export function contentKey(text: string | Buffer): string {
-  return crypto.createHash('sha1').update(text).digest('hex');
+  return crypto.hash('sha1', text, 'hex');
 }
 
 export class ParseCache {

@@ -25,7 +25,7 @@ export function openspecIdOf(file: string): string {
 
 /** A capability's words as a short hash: the same words, however wrapped, give the same hash. */
 export function textHash(text: string): string {
-  return crypto.createHash('sha1').update(text.replace(/\s+/g, ' ').trim()).digest('hex').slice(0, 12);
+  return crypto.hash('sha1', text.replace(/\s+/g, ' ').trim(), 'hex').slice(0, 12);
 }
 
 const FENCE = /^\s{0,3}(`{3,}|~{3,})/;

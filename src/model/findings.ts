@@ -29,10 +29,10 @@ export class Findings {
   sorted(specFiles: ReadonlyMap<string, string>): Finding[] {
     const group = (f: Unprinted) => (f.spec !== undefined ? (specFiles.get(f.spec) ?? '\uffff') : '\uffff\uffff');
     const sorted = this.list
-      .map((f) => ({ f, id: identityOf(f) }))
+      .map((f) => ({ f, id: identityOf(f), group: group(f) }))
       .sort(
         (a, b) =>
-          cmp(group(a.f), group(b.f)) ||
+          cmp(a.group, b.group) ||
           cmp(a.f.file ?? '', b.f.file ?? '') ||
           (a.f.line ?? 0) - (b.f.line ?? 0) ||
           cmp(a.f.kind, b.f.kind) ||

@@ -3,7 +3,7 @@
 // link, the claimed id, a reader problem's code and subject), never of a line
 // number, a count or the words. Baselines and code scanning key on it.
 
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { Kind, ProblemData } from './kinds.js';
 import type { FindingOf } from './model.js';
 
@@ -55,9 +55,7 @@ export function fingerprints(findings: readonly (Located & { kind: Kind; data: u
     const id = ids[i];
     const n = (seen.get(id) ?? 0) + 1;
     seen.set(id, n);
-    return createHash('sha256')
-      .update(n === 1 ? id : `${id}#${n}`)
-      .digest('hex')
-      .slice(0, 16);
+    // One call, not a Hash object a finding: half the time for twelve thousand findings.
+    return hash('sha256', n === 1 ? id : `${id}#${n}`, 'hex').slice(0, 16);
   });
 }

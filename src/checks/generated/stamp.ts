@@ -32,7 +32,7 @@ function commentText(line: string): string | undefined {
 }
 
 export function sha256(text: string): string {
-  return crypto.createHash('sha256').update(text, 'utf8').digest('hex');
+  return crypto.hash('sha256', text, 'hex');
 }
 
 /** Offset just past the first `n` lines of `text`. */
