@@ -123,11 +123,10 @@ export function mayBeGitWorkTree(root: string): boolean {
   }
   for (;;) {
     try {
-      fs.lstatSync(path.join(dir, '.git'));
+      if (fs.lstatSync(path.join(dir, '.git'), { throwIfNoEntry: false })) return true;
+    } catch {
+      // A `.git` that cannot be looked at (no permission) may still be one: git is asked.
       return true;
-    } catch (error) {
-      // A `.git` that cannot be looked at may still be one: git is asked.
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT' && (error as NodeJS.ErrnoException).code !== 'ENOTDIR') return true;
     }
     const parent = path.dirname(dir);
     if (parent === dir) return false;
