@@ -12,12 +12,11 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { corpusVariant, flag, median, need, peakRss, repo, time } from './common.mjs';
+import { builtCli, corpusVariant, flag, median, peakRss, repo, time } from './common.mjs';
 
 const runs = Number(flag('--runs', '5'));
 const sizes = flag('--sizes', '2000,20000').split(',').map(Number);
-const cli = path.join(repo, 'dist', 'cli.cjs');
-need(cli, 'dist/cli.cjs is missing; run `npm run build` first');
+const cli = builtCli();
 
 const BUDGETS = {
   2000: { coldMs: 2000, warmRatio: 1.2 },

@@ -23,6 +23,13 @@ export function need(file, what) {
   }
 }
 
+/** The built command line; exits with what to do when it is not built. */
+export function builtCli() {
+  const cli = path.join(repo, 'dist', 'cli.cjs');
+  need(cli, 'dist/cli.cjs is missing; run `npm run build` first');
+  return cli;
+}
+
 const generator = path.resolve(repo, flag('--generator', process.env.SDNA_CORPUS_GENERATOR ?? '../shared/bench/make-corpus.mjs'));
 
 /** The corpus with `files` source files (and a tenth as many specs), generated once into .bench/. */

@@ -13,9 +13,9 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { builtCli } from './common.mjs';
 
-const cli = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'cli.cjs');
+const cli = builtCli();
 const [labelsFile, checkout, ...rest] = process.argv.slice(2);
 if (!labelsFile || !checkout) {
   console.error('usage: node bench/import-score.mjs <labels.json> <checkout> [--at 0.7]');

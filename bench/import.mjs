@@ -6,15 +6,13 @@
 //
 //   node bench/import.mjs [--runs N] [--sizes 20000] [--generator PATH]
 
-import path from 'node:path';
-import { corpus, flag, median, need, repo, time } from './common.mjs';
+import { builtCli, corpus, flag, median, time } from './common.mjs';
 
 const runs = Number(flag('--runs', '7'));
 const sizes = flag('--sizes', '20000').split(',').map(Number);
-const cli = path.join(repo, 'dist', 'cli.cjs');
+const cli = builtCli();
 const RATIO = 3;
 
-need(cli, 'dist/cli.cjs is missing; run `npm run build` first');
 
 let failed = false;
 for (const files of sizes) {

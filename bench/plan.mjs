@@ -32,18 +32,17 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import picomatch from 'picomatch';
-import { committedCopy, corpus, corpusVariant, flag, median, need, peakRss, repo, time } from './common.mjs';
+import { builtCli, committedCopy, corpus, corpusVariant, flag, median, peakRss, repo, time } from './common.mjs';
 
 const runs = Number(flag('--runs', '7'));
 const sizes = flag('--sizes', '2000,20000').split(',').map(Number);
 const withKnip = !process.argv.includes('--no-knip');
-const cli = path.join(repo, 'dist', 'cli.cjs');
+const cli = builtCli();
 const KNIP = '6.44.2';
 
 /** Budgets (issue: speed close to the floor), as ratios of medians from one run. */
 const BUDGETS = { cold: 2.0, warm: 1.5, api: 1.3, rssMb100k: 400, knip: 10 };
 
-need(cli, 'dist/cli.cjs is missing; run `npm run build` first');
 
 const WALK = `
 import fs from 'node:fs'; import path from 'node:path';

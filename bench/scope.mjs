@@ -17,12 +17,11 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { committedCopy, corpus, flag, median, need, repo } from './common.mjs';
+import { builtCli, committedCopy, corpus, flag, median, repo } from './common.mjs';
 
 const runs = Number(flag('--runs', '7'));
 const files = Number(flag('--files', '20000'));
-const cli = path.join(repo, 'dist', 'cli.cjs');
-need(cli, 'dist/cli.cjs is missing; run `npm run build` first');
+const cli = builtCli();
 
 // Its own committed copy: the branch below is checked out in it.
 const dir = committedCopy(corpus(files), 'git');

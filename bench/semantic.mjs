@@ -14,14 +14,13 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
-import { corpus, flag, median, need, repo } from './common.mjs';
+import { builtCli, corpus, flag, median, repo } from './common.mjs';
 
 const runs = Number(flag('--runs', '5'));
 const files = Number(flag('--files', '360'));
 const latency = Number(flag('--latency', '50'));
 const concurrency = Number(flag('--concurrency', '4'));
-const cli = path.join(repo, 'dist', 'cli.cjs');
-need(cli, 'dist/cli.cjs is missing; run `npm run build` first');
+const cli = builtCli();
 
 let requests = 0;
 const server = http.createServer((req, res) => {
