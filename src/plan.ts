@@ -8,7 +8,7 @@ import type { ParseCache } from './artifacts/cache.js';
 import { cmp, type FindingInput } from './model/findings.js';
 import { linksOf, outlineOf, type Plan, type SpecOutline } from './model/model.js';
 import { concernsAll, scopeToChange, touchedBy } from './change-scope.js';
-import { loadParsers, preloadOutlines, readModel, readScoped, specsIn, type SpecCache, type SpecModel } from './read-model.js';
+import { loadParsers, parsesSpecs, preloadOutlines, readModel, readScoped, specsIn, type SpecCache, type SpecModel } from './read-model.js';
 import { keepPlan, memoKey, memoPlan } from './artifacts/plan-memo.js';
 import { problemFinding } from './formats/problem.js';
 import { checkScope, matchTargets } from './checks/scope.js';
@@ -68,9 +68,10 @@ export async function createPlan(config: ResolvedConfig, options: PlanOptions = 
   const reader = new GuardedReader(root);
   const asked = options.listing ?? listFilesAsync(root);
   // While git lists the files, a scoped plan loads the spec parsers (a spec the change edited needs them),
-  // the tests' claims and the specs' outlines.
+  // the tests' claims and the specs' outlines. A whole plan loads the parsers then when it will parse
+  // every spec (none cached): 3 % of a cold 2,000-file plan. A warm one may parse none.
+  if (options.changed !== undefined || (!options.model && parsesSpecs(options.cache))) loadParsers().catch(() => undefined);
   if (options.changed !== undefined) {
-    loadParsers().catch(() => undefined);
     if (options.cache) {
       preloadClaims(options.cache, root);
       preloadOutlines(options.cache, root);

@@ -109,6 +109,9 @@ let parsers: Promise<Record<Format, Parse>> | undefined;
 /** The readers' parsers (Markdown, YAML), loaded once: a plan whose specs all come from the cache never loads them. */
 export const loadParsers = (): Promise<Record<Format, Parse>> => (parsers ??= import('./formats/parsers.js').then((m) => m.PARSERS));
 
+/** Whether a plan will parse specs: the cache holds none (a cold plan), or there is no cache. */
+export const parsesSpecs = (cache: ParseCache | undefined): boolean => !cache?.holds(SPEC_KIND);
+
 /** Reads spec files through the cache; the parsers load at the first spec the cache does not hold, so a warm plan never loads them. */
 function specReader(cache: SpecCache | undefined, fileReader: GuardedReader) {
   const stampOfFile = (file: string) => cache && (cache.stamp ? cache.stamp(file) : stampOf(fileReader.root, file));

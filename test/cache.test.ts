@@ -191,4 +191,23 @@ describe('the cache file', () => {
     expect(fs.readFileSync(file, 'utf8')).toBe(before);
     expect(ParseCache.open(dir, 'test').keeps).toBe(true);
   });
+
+  it('holds a kind once a run stored it, so that a cold plan alone loads the spec parsers while git lists the files', async ({ expect }) => {
+    const { ParseCache } = await import('../src/artifacts/cache.js');
+    const { parsesSpecs } = await import('../src/read-model.js');
+    const root = project();
+    const dir = path.join(root, 'node_modules/.cache/sdna');
+    expect(parsesSpecs(undefined)).toBe(true);
+    expect(parsesSpecs(ParseCache.open(undefined, 'test'))).toBe(true);
+    expect(parsesSpecs(ParseCache.open(dir, 'test'))).toBe(true);
+    const other = ParseCache.open(dir, 'test');
+    other.store('hashes', 'a', 1);
+    other.save();
+    expect(ParseCache.open(dir, 'test').holds('hashes')).toBe(true);
+    expect(parsesSpecs(ParseCache.open(dir, 'test'))).toBe(true);
+    await sdna(['plan', '--root', root, '--cache-dir', dir], { root });
+    expect(parsesSpecs(ParseCache.open(dir, JSON.parse(fs.readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version))).toBe(false);
+    // Another sdna's cache is not read: its specs would be parsed again.
+    expect(parsesSpecs(ParseCache.open(dir, 'another version'))).toBe(true);
+  });
 });

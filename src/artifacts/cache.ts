@@ -304,6 +304,11 @@ export class ParseCache {
     if (this.enabled) this.oldOf(kind);
   }
 
+  /** Whether the cache file holds any entry of `kind` (a cold cache holds none). */
+  holds(kind: string): boolean {
+    return (this.file?.count(kind) ?? 0) > 0;
+  }
+
   /** Whether `key` of `kind` is cached, without counting a hit or a miss or keeping it. */
   peek(kind: string, key: string): boolean {
     return this.used.get(kind)?.has(key) === true || this.oldOf(kind).has(key);
