@@ -80,6 +80,7 @@ export async function createPlan(config: ResolvedConfig, options: PlanOptions = 
   }
   const listing = await timedAsync('list files', () => asked);
   options.cache?.markListed(root, listing);
+  reader.knowFolders(listing.folders);
   // Nothing changed since a plan was made: that plan (a plan scoped to a change, or from a model, is made afresh).
   const memo = options.cache?.enabled && !options.model && !options.changed && !options.specCache ? options.cache : undefined;
   const key = memo && timed('stamps', () => memoKey(memo, config, listing, Boolean(options.ignoreBaseline)));

@@ -55,6 +55,30 @@ describe('GuardedReader', () => {
     expect(messageOf(() => fresh.text('src/real/missing/a.ts', 'source'))).toBe('cannot read src/real/missing/a.ts: it does not exist');
   });
 
+  it("knowing the walk's folders, reads and refuses as before: the symlinked folders the walk skipped are still resolved on their own", async () => {
+    const { walkListing } = await import('../src/util/files.js');
+    const root = tempProject();
+    const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'sdna-outside-'));
+    fs.mkdirSync(path.join(outside, 'deep'), { recursive: true });
+    fs.writeFileSync(path.join(outside, 'deep', 'x.ts'), 'CANARY');
+    write(root, 'src/real/deep/a.ts', 'inside');
+    write(root, 'top.ts', 'top');
+    fs.symlinkSync(path.join(root, 'src', 'real'), path.join(root, 'src', 'alias'));
+    fs.symlinkSync(outside, path.join(root, 'src', 'out'));
+    const listing = walkListing(root);
+    expect([...listing.folders!].sort()).toEqual(['src', 'src/real', 'src/real/deep']);
+    const reader = new GuardedReader(root);
+    reader.knowFolders(listing.folders);
+    for (const file of listing.files) expect(reader.text(file, 'source')).toBe(file === 'top.ts' ? 'top' : 'inside');
+    expect(reader.text('src/alias/deep/a.ts', 'source')).toBe('inside');
+    expect(refusal(() => reader.text('src/out/deep/x.ts', 'source'))).toBe('outside');
+    expect(refusal(() => reader.text('src/real/deep', 'source'))).toBe('not-a-file');
+    expect(refusal(() => reader.text('src/real/missing.ts', 'source'))).toBe('missing');
+    // The file itself is never followed out of the root, in a folder known or not.
+    fs.symlinkSync(path.join(outside, 'deep', 'x.ts'), path.join(root, 'src', 'real', 'deep', 'link.ts'));
+    expect(refusal(() => reader.text('src/real/deep/link.ts', 'source'))).toBe('outside');
+  });
+
   it('reads a path written with `.`, `..`, `//` or as absolute as its plain form, and refuses one that climbs out of the root', () => {
     const root = tempProject();
     write(root, 'src/a/b.ts', 'b');

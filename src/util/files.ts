@@ -55,6 +55,8 @@ export interface FileList {
   askedAt?: number;
   /** Tracked files whose work-tree copy is not what git indexed, deleted ones too (git's listing only). */
   dirty?: ReadonlySet<string>;
+  /** The folders the walk went into, root-relative: each was a folder, not a symlink, when listed (the walk's listing only). */
+  folders?: ReadonlySet<string>;
 }
 
 interface Rules {
@@ -261,6 +263,7 @@ function notAFile(e: { isFIFO(): boolean; isSocket(): boolean; isSymbolicLink():
 export function walkListing(root: string): FileList {
   const files: string[] = [];
   const refused: FileList['refused'] = [];
+  const folders = new Set<string>();
   const realRoot = fs.realpathSync(root);
   const reader = new GuardedReader(root);
   // An ignore file sdna may not read (a FIFO, a symlink out of the root) ignores nothing.
@@ -285,6 +288,7 @@ export function walkListing(root: string): FileList {
       const childRel = rel === '' ? e.name : `${rel}/${e.name}`;
       if (e.isDirectory()) {
         if (SKIPPED_DIRS.has(e.name) || (active.length > 0 && ignored(active, childRel, true))) continue;
+        folders.add(childRel);
         walk(path.join(dir, e.name), childRel, active);
       } else if (e.isFile()) {
         if (active.length === 0 || !ignored(active, childRel, false)) files.push(childRel);
@@ -299,7 +303,7 @@ export function walkListing(root: string): FileList {
   walk(root, '', rootRules);
   files.sort();
   refused.sort((a, b) => (a.file < b.file ? -1 : 1));
-  return { files, set: new Set(files), refused, by: 'walk' };
+  return { files, set: new Set(files), refused, by: 'walk', folders };
 }
 
 /** A symlinked file is listed if it resolves to a regular file inside the root; a symlinked folder is skipped (as git does). */
