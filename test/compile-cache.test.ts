@@ -11,6 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'vitest';
 import { COMMAND_NAMES } from '../src/cli/command-names.js';
+import { unwrapCodeCache, wrapCodeCache } from '../src/util/code-cache.js';
 import { FIXTURES, sdna } from './helpers.js';
 
 const nodeKeepsIt = typeof (nodeModule as { enableCompileCache?: unknown }).enableCompileCache === 'function';
@@ -37,8 +38,10 @@ describe.concurrent('compiled code of the command line', () => {
     const kept = ours(dir);
     expect(kept).toEqual([expect.stringMatching(/^v8-cli-main-plan-[0-9a-f]{16}\.bin$/)]);
     const file = path.join(dir, kept[0]);
+    expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+    // As if made by a run that lasted long: only a cache V8 refuses is made again (see the next test).
+    fs.writeFileSync(file, wrapCodeCache(unwrapCodeCache(fs.readFileSync(file))!.data, 1e9));
     const made = fs.statSync(file);
-    expect(made.mode & 0o777).toBe(0o600);
     const again = await sdna(PLAN, { env });
     expect(again).toEqual(first);
     // Accepted by V8: not made again.
@@ -49,6 +52,35 @@ describe.concurrent('compiled code of the command line', () => {
     expect(fs.statSync(file).mtimeMs).toBe(made.mtimeMs);
     await sdna(['--version'], { env });
     expect(ours(dir).sort()).toEqual([kept[0], expect.stringMatching(/^v8-cli-main-other-[0-9a-f]{16}\.bin$/)].sort());
+  });
+
+  it('is made again by a run that lasts twice as long as the one that made it, and not by a shorter one', async ({ expect }) => {
+    const dir = cacheFolder();
+    const env = { NODE_COMPILE_CACHE: dir };
+    await sdna(PLAN, { env });
+    const [name] = ours(dir);
+    const file = path.join(dir, name);
+    const made = unwrapCodeCache(fs.readFileSync(file))!;
+    // The run that made it lasted as long as a process that ran sdna's plan.
+    expect(made.madeIn).toBeGreaterThan(10);
+    expect(made.madeIn).toBeLessThan(600_000);
+    const written = (madeIn: number) => {
+      fs.writeFileSync(file, madeIn < 0 ? made.data : wrapCodeCache(made.data, madeIn));
+      return fs.readFileSync(file);
+    };
+    // Made by a run of a millisecond (an empty folder's plan, say): made again, with this run's length.
+    const short = written(1);
+    expect(await sdna(PLAN, { env })).toEqual(await plain);
+    expect(fs.readFileSync(file).equals(short)).toBe(false);
+    expect(unwrapCodeCache(fs.readFileSync(file))!.madeIn).toBeGreaterThan(10);
+    // Without the length (as an older sdna wrote it): made again too.
+    written(-1);
+    expect(await sdna(PLAN, { env })).toEqual(await plain);
+    expect(unwrapCodeCache(fs.readFileSync(file))!.madeIn).toBeGreaterThan(10);
+    // Made by a longer run: kept as it is.
+    const long = written(1e9);
+    expect(await sdna(PLAN, { env })).toEqual(await plain);
+    expect(fs.readFileSync(file).equals(long)).toBe(true);
   });
 
   it('a cache V8 refuses (garbage, truncated) is made again, and the run is as without it', async ({ expect }) => {
@@ -102,8 +134,9 @@ describe.concurrent('compiled code of the command line', () => {
     const kept = ours(dir).filter((f) => f.startsWith('v8-typescript-'));
     expect(kept).toEqual([expect.stringMatching(/^v8-typescript-[0-9a-f]{16}\.bin$/)]);
     const file = path.join(dir, kept[0]);
+    expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+    fs.writeFileSync(file, wrapCodeCache(unwrapCodeCache(fs.readFileSync(file))!.data, 1e9));
     const made = fs.statSync(file);
-    expect(made.mode & 0o777).toBe(0o600);
     expect(await sdna(api, { env })).toEqual(first);
     // Accepted by V8: not made again.
     expect(fs.statSync(file).mtimeMs).toBe(made.mtimeMs);
