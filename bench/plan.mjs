@@ -9,6 +9,9 @@
 //                     parent pointers, as sdna does) exactly the files an API block's spec
 //                     targets and the blocks themselves (what the API check must do at least);
 //   knip:             a comparable whole-repository analyser, no cache.
+// Beside the API budget's ratio (the whole plan over the TypeScript floor) it prints
+// what the API blocks add to a plan (the plan of the variant without them is timed
+// alternately) over what TypeScript adds to the floor.
 // It also checks each plan against the defects the generator injected (EXPECTED.json).
 //
 //   node bench/plan.mjs [--runs N] [--sizes 2000,20000,100000] [--no-knip] [--generator PATH]
@@ -226,6 +229,8 @@ for (const files of sizes) {
     const readArgs = ['--input-type=module', '-e', READ_FLOOR, dir];
     const statArgs = ['--input-type=module', '-e', STAT_FLOOR, dir];
     const hasApi = variant === 'as written';
+    // The same plan of the variant without API blocks, alternated with this one's: what the API check adds to a plan.
+    const noApiArgs = hasApi && [cli, 'plan', '--root', await corpusVariant(files, 'no-api'), '--json', '--no-cache'];
     const targetsFile = path.join(os.tmpdir(), `sdna-bench-api-${process.pid}.json`);
     if (hasApi) fs.writeFileSync(targetsFile, JSON.stringify(await apiTargets(dir)));
     const tsArgs = ['--input-type=module', '-e', TS_FLOOR, dir, targetsFile, path.join(repo, 'package.json')];
@@ -239,7 +244,7 @@ for (const files of sizes) {
     if (time(warmArgs).r.stdout !== first.r.stdout) problemsOf(files, variant).push('the warm plan differs from the cold plan');
     time(warmGitArgs);
     if (time(warmGitArgs).r.stdout.split(gitDir).join(dir) !== first.r.stdout) problemsOf(files, variant).push('the warm plan in git differs from the cold plan');
-    const t = { cold: [], warm: [], read: [], stat: [], ts: [], knip: [], warmGit: [], statGit: [] };
+    const t = { cold: [], warm: [], read: [], stat: [], ts: [], knip: [], warmGit: [], statGit: [], noApi: [] };
     for (let i = 0; i < runs; i++) {
       t.cold.push(time(coldArgs).ms);
       t.read.push(time(readArgs).ms);
@@ -248,6 +253,7 @@ for (const files of sizes) {
       t.warmGit.push(time(warmGitArgs).ms);
       t.statGit.push(time(statGitArgs).ms);
       if (hasApi) t.ts.push(time(tsArgs).ms);
+      if (noApiArgs) t.noApi.push(time(noApiArgs).ms);
     }
     // knip takes seconds to minutes: three runs, alternated with the floor's.
     if (knipArgs) for (let i = 0; i < 3; i++) t.knip.push(time(knipArgs).ms);
@@ -262,7 +268,13 @@ for (const files of sizes) {
     console.log(`  cold  sdna plan --json --no-cache   ${ms(t.cold)}  ${ratio('cold', 'read').toFixed(2)}x the read+hash floor (${ms(t.read)})`);
     console.log(`  warm  sdna plan --json, cache primed ${ms(t.warm)}  ${ratio('warm', 'stat').toFixed(2)}x the stat floor (${ms(t.stat)})`);
     console.log(`  warm, committed to git               ${ms(t.warmGit)}  ${ratio('warmGit', 'statGit').toFixed(2)}x the stat floor (${ms(t.statGit)})`);
-    if (hasApi) console.log(`  API   cold plan over the TypeScript floor (${ms(t.ts)}): ${ratio('cold', 'ts').toFixed(2)}x`);
+    if (hasApi) {
+      console.log(`  API   cold plan over the TypeScript floor (${ms(t.ts)}): ${ratio('cold', 'ts').toFixed(2)}x`);
+      // Pair by pair: what the API blocks add to the plan (this plan less the one without them)
+      // over what TypeScript adds to the floor (the TypeScript floor less the read+hash floor).
+      const added = median(t.cold.map((x, i) => (x - t.noApi[i]) / (t.ts[i] - t.read[i])));
+      console.log(`        what the API blocks add to the plan over what TypeScript adds to the floor: ${added.toFixed(2)}x (the plan without them: ${ms(t.noApi)})`);
+    }
     if (t.knip.length) console.log(`  knip  ${ms(t.knip)}  ${ratio('knip', 'cold').toFixed(1)}x the cold plan`);
     console.log(`  peak RSS (cold) ${peak.toFixed(0)} MB, the highest of ${peaks.map((p) => p.toFixed(0)).join(', ')}`);
     const verdicts = [];
