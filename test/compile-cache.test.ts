@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'vitest';
 import { COMMAND_NAMES } from '../src/cli/command-names.js';
-import { unwrapCodeCache, wrapCodeCache } from '../src/util/code-cache.js';
+import { cacheAtExit, unwrapCodeCache, wrapCodeCache } from '../src/util/code-cache.js';
 import { FIXTURES, sdna } from './helpers.js';
 
 const nodeKeepsIt = typeof (nodeModule as { enableCompileCache?: unknown }).enableCompileCache === 'function';
@@ -81,6 +81,27 @@ describe.concurrent('compiled code of the command line', () => {
     const long = written(1e9);
     expect(await sdna(PLAN, { env })).toEqual(await plain);
     expect(fs.readFileSync(file).equals(long)).toBe(true);
+  });
+
+  it('a run that ends with less compiled code than it was given keeps what it was given, as made by itself', ({ expect }) => {
+    const small = Buffer.from('small cache');
+    const large = Buffer.from('a larger cache, as given');
+    let made = 0;
+    const make = (data: Buffer) => () => {
+      made++;
+      return data;
+    };
+    const given = { taken: true, size: large.length, madeIn: 100 };
+    // Not twice as long: nothing is made.
+    expect(cacheAtExit(given, 199, make(small), () => large)).toBeUndefined();
+    expect(made).toBe(0);
+    // Twice as long, and more compiled code: this run's.
+    expect(unwrapCodeCache(cacheAtExit({ ...given, size: 4 }, 200, make(small), () => large))).toEqual({ data: small, madeIn: 200 });
+    // Twice as long, with less (V8 dropped what it had not run for a while): the cache given, as made by this run.
+    expect(unwrapCodeCache(cacheAtExit(given, 250, make(small), () => large))).toEqual({ data: large, madeIn: 250 });
+    // Refused or missing: this run's, however small.
+    expect(unwrapCodeCache(cacheAtExit({ ...given, taken: false }, 10, make(small), () => large))).toEqual({ data: small, madeIn: 10 });
+    expect(made).toBe(3);
   });
 
   it('a cache V8 refuses (garbage, truncated) is made again, and the run is as without it', async ({ expect }) => {
