@@ -28,6 +28,18 @@ function cacheFolder(): string {
 
 const plain = sdna(PLAN, { env: { NODE_DISABLE_COMPILE_CACHE: '1' } });
 
+/** A folder of its own with the plan's cache a first run made in it, and the env that points there. */
+async function plannedCache(): Promise<{ env: Record<string, string>; file: string }> {
+  const dir = cacheFolder();
+  const env = { NODE_COMPILE_CACHE: dir };
+  await sdna(PLAN, { env });
+  const [name] = ours(dir);
+  return { env, file: path.join(dir, name) };
+}
+
+/** The cache file as if the run that made it had lasted long: only a cache V8 refuses is then made again. */
+const asMadeLong = (file: string) => fs.writeFileSync(file, wrapCodeCache(unwrapCodeCache(fs.readFileSync(file))!.data, 1e9));
+
 describe.concurrent('compiled code of the command line', () => {
   it('is kept per command on the first run, used as it is by the next, and changes no output', async ({ expect }) => {
     const dir = cacheFolder();
@@ -39,8 +51,8 @@ describe.concurrent('compiled code of the command line', () => {
     expect(kept).toEqual([expect.stringMatching(/^v8-cli-main-plan-[0-9a-f]{16}\.bin$/)]);
     const file = path.join(dir, kept[0]);
     expect(fs.statSync(file).mode & 0o777).toBe(0o600);
-    // As if made by a run that lasted long: only a cache V8 refuses is made again (see the next test).
-    fs.writeFileSync(file, wrapCodeCache(unwrapCodeCache(fs.readFileSync(file))!.data, 1e9));
+    // See the next test for a cache made by a shorter run.
+    asMadeLong(file);
     const made = fs.statSync(file);
     const again = await sdna(PLAN, { env });
     expect(again).toEqual(first);
@@ -55,11 +67,7 @@ describe.concurrent('compiled code of the command line', () => {
   });
 
   it('is made again by a run that lasts twice as long as the one that made it, and not by a shorter one', async ({ expect }) => {
-    const dir = cacheFolder();
-    const env = { NODE_COMPILE_CACHE: dir };
-    await sdna(PLAN, { env });
-    const [name] = ours(dir);
-    const file = path.join(dir, name);
+    const { env, file } = await plannedCache();
     const made = unwrapCodeCache(fs.readFileSync(file))!;
     // The run that made it lasted as long as a process that ran sdna's plan.
     expect(made.madeIn).toBeGreaterThan(10);
@@ -105,11 +113,7 @@ describe.concurrent('compiled code of the command line', () => {
   });
 
   it('a cache V8 refuses (garbage, truncated) is made again, and the run is as without it', async ({ expect }) => {
-    const dir = cacheFolder();
-    const env = { NODE_COMPILE_CACHE: dir };
-    await sdna(PLAN, { env });
-    const [name] = ours(dir);
-    const file = path.join(dir, name);
+    const { env, file } = await plannedCache();
     const good = fs.readFileSync(file);
     for (const bad of [Buffer.from('not a code cache'), good.subarray(0, good.length >> 1)]) {
       fs.writeFileSync(file, bad);
@@ -132,15 +136,13 @@ describe.concurrent('compiled code of the command line', () => {
     expect(ours(real)).toEqual([]);
 
     // A symlink at the cache file's name, to a cache V8 would take: not read through (the run makes its own in its place), nor written through.
-    const dir = cacheFolder();
-    await sdna(PLAN, { env: { NODE_COMPILE_CACHE: dir } });
-    const [name] = ours(dir);
-    const elsewhere = path.join(path.dirname(dir), 'elsewhere.bin');
-    fs.renameSync(path.join(dir, name), elsewhere);
+    const { env, file } = await plannedCache();
+    const elsewhere = path.join(path.dirname(path.dirname(file)), 'elsewhere.bin');
+    fs.renameSync(file, elsewhere);
     const valid = fs.readFileSync(elsewhere);
-    fs.symlinkSync(elsewhere, path.join(dir, name));
-    expect(await sdna(PLAN, { env: { NODE_COMPILE_CACHE: dir } })).toEqual(await plain);
-    expect(fs.lstatSync(path.join(dir, name)).isFile()).toBe(true);
+    fs.symlinkSync(elsewhere, file);
+    expect(await sdna(PLAN, { env })).toEqual(await plain);
+    expect(fs.lstatSync(file).isFile()).toBe(true);
     expect(fs.readFileSync(elsewhere)).toEqual(valid);
   });
 
@@ -156,7 +158,7 @@ describe.concurrent('compiled code of the command line', () => {
     expect(kept).toEqual([expect.stringMatching(/^v8-typescript-[0-9a-f]{16}\.bin$/)]);
     const file = path.join(dir, kept[0]);
     expect(fs.statSync(file).mode & 0o777).toBe(0o600);
-    fs.writeFileSync(file, wrapCodeCache(unwrapCodeCache(fs.readFileSync(file))!.data, 1e9));
+    asMadeLong(file);
     const made = fs.statSync(file);
     expect(await sdna(api, { env })).toEqual(first);
     // Accepted by V8: not made again.

@@ -72,6 +72,9 @@ describe('GuardedReader', () => {
     for (const file of listing.files) expect(reader.text(file, 'source')).toBe(file === 'top.ts' ? 'top' : 'inside');
     expect(reader.text('src/alias/deep/a.ts', 'source')).toBe('inside');
     expect(refusal(() => reader.text('src/out/deep/x.ts', 'source'))).toBe('outside');
+    expect(messageOf(() => reader.text('src/out/deep/x.ts', 'source'))).toBe(
+      'cannot read src/out/deep/x.ts: it leads outside the project root (through a symlink); sdna reads nothing outside it',
+    );
     expect(refusal(() => reader.text('src/real/deep', 'source'))).toBe('not-a-file');
     expect(refusal(() => reader.text('src/real/missing.ts', 'source'))).toBe('missing');
     // The file itself is never followed out of the root, in a folder known or not.

@@ -116,6 +116,7 @@ export function unwrapCodeCache(bytes: Buffer | undefined): { data: Buffer; made
   return { data: bytes.subarray(0, end), madeIn: bytes.readDoubleLE(end + TRAILER.length) };
 }
 
+/** V8's data with the trailer `unwrapCodeCache` reads: `madeIn`, how long the run that made it lasted (ms). */
 export function wrapCodeCache(data: Uint8Array, madeIn: number): Buffer {
   const trailer = Buffer.alloc(TRAILER_SIZE);
   TRAILER.copy(trailer);
