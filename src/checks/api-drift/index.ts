@@ -139,7 +139,8 @@ export async function checkApi(input: ApiInput): Promise<FindingInput[]> {
 /**
  * What a spec's result depends on: its blocks and the content of its targets.
  * Made only when there is a cache to look it up in: hashing every target's
- * content took 0.1 s of a 100,000-file plan that keeps nothing.
+ * content and the blocks' text took 4 % of a cold 20,000-file plan that keeps
+ * nothing.
  */
 function resultKey(spec: Spec, files: string[], hashOf: (file: string) => string): string {
   const parts: unknown[] = [RESULT_FORMAT, spec.id, spec.file, tsBlocks(spec).map((b) => [b.line, b.code])];
