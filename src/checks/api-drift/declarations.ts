@@ -7,6 +7,7 @@ import type * as TS from 'typescript';
 import { SdnaError } from '../../util/errors.js';
 import { requireCompiled, type CodeCacheDir } from '../../util/compiled.js';
 import { lineAt, lineStartsOf } from '../../util/text.js';
+import { blankRanges, bodyRanges, type BodyRange } from './bodies.js';
 
 export type Ts = typeof TS;
 
@@ -127,16 +128,90 @@ const PRINTER_OPTIONS = { removeComments: true } as const;
  * exports: the rest is never compared). Never throws.
  */
 export function parseDeclarations(ts: Ts, fileName: string, text: string, all = false): ParsedFile {
-  // Neither JSDoc nor parent pointers are needed here, and both cost time on every file.
-  const sf = ts.createSourceFile(fileName, text, { languageVersion: ts.ScriptTarget.Latest, jsDocParsingMode: ts.JSDocParsingMode.ParseNone }, false, scriptKind(ts, fileName));
+  return (!all && withoutBodies(ts, fileName, text)) || parseWhole(ts, fileName, text, all);
+}
+
+/** `parseDeclarations` with every function body parsed: what it must give whatever bodies it skips. */
+export function parseWhole(ts: Ts, fileName: string, text: string, all = false): ParsedFile {
+  const sf = parse(ts, fileName, text);
   const reader = new Reader(ts, sf, all);
   const parsed = reader.file();
-  const diagnostics = (sf as unknown as { parseDiagnostics?: TS.DiagnosticWithLocation[] }).parseDiagnostics ?? [];
+  // A syntax error inside a function body bears on no declaration: the blanked read never sees one.
+  const diagnostics = ((sf as unknown as { parseDiagnostics?: TS.DiagnosticWithLocation[] }).parseDiagnostics ?? []).filter((d) => !inBody(ts, sf, d.start));
   if (diagnostics.length > 0) {
     const d = diagnostics[0];
     parsed.problem = { line: lineAt(lineStartsOf(text), d.start), message: ts.flattenDiagnosticMessageText(d.messageText, ' ').replace(/\.$/, '') };
   }
   return parsed;
+}
+
+/** Whether `offset` lies strictly inside the braces of a function's body, at any depth. */
+function inBody(ts: Ts, sf: TS.SourceFile, offset: number): boolean {
+  const visit = (node: TS.Node): boolean => {
+    if (offset < node.pos || offset >= node.end) return false;
+    const body = ts.isFunctionLike(node) ? (node as { body?: TS.Node }).body : undefined;
+    if (body && ts.isBlock(body) && offset > body.getStart(sf) && offset < body.end - 1) return true;
+    return ts.forEachChild(node, (child) => (visit(child) ? true : undefined)) ?? false;
+  };
+  return visit(sf);
+}
+
+// Neither JSDoc nor parent pointers are needed here, and both cost time on every file.
+const parse = (ts: Ts, fileName: string, text: string) =>
+  ts.createSourceFile(fileName, text, { languageVersion: ts.ScriptTarget.Latest, jsDocParsingMode: ts.JSDocParsingMode.ParseNone }, false, scriptKind(ts, fileName));
+
+/**
+ * A code file's declarations read from its text with the function bodies
+ * blanked (see bodies.ts), or undefined when that is not sure to read the same
+ * as the whole text: the blanked text does not parse, or a blanked block is not
+ * a body the reader skips. JSX is left whole: its text is not JavaScript to a tokeniser.
+ */
+function withoutBodies(ts: Ts, fileName: string, text: string): ParsedFile | undefined {
+  if (/x$/.test(fileName)) return undefined;
+  const ranges = bodyRanges(text);
+  if (ranges === undefined || ranges.length === 0) return undefined;
+  const sf = parse(ts, fileName, blankRanges(text, ranges));
+  if (((sf as unknown as { parseDiagnostics?: unknown[] }).parseDiagnostics ?? []).length > 0) return undefined;
+  if (!onlyUnreadBodies(ts, sf, ranges)) return undefined;
+  return new Reader(ts, sf, false).file();
+}
+
+/**
+ * Whether each range is a body the reader never looks into: that of a top-level
+ * function, of a top-level class's method, constructor or accessor, or of a
+ * function a top-level variable or class property is set to; or it lies in
+ * what the reader skips whole (an initializer it does not read, a statement
+ * that declares nothing). Every other part of a declaration is read, and
+ * printed, as written.
+ */
+function onlyUnreadBodies(ts: Ts, sf: TS.SourceFile, ranges: readonly BodyRange[]): boolean {
+  const bodies = new Map<number, number>();
+  const skipped: [number, number][] = [];
+  const body = (node: TS.Node | undefined) => {
+    if (node && ts.isBlock(node)) bodies.set(node.getStart(sf), node.end - 1);
+  };
+  const skip = (node: TS.Node) => skipped.push([node.pos, node.end]);
+  /** A function's body when the reader reads the function's signature, else the whole initializer. */
+  const initializer = (init: TS.Expression, signatureRead: boolean) => {
+    const fn = skipParens(ts, init);
+    if (signatureRead && (ts.isArrowFunction(fn) || ts.isFunctionExpression(fn))) body(fn.body);
+    else skip(init);
+  };
+  for (const st of sf.statements) {
+    if (ts.isFunctionDeclaration(st)) body(st.body);
+    else if (ts.isClassDeclaration(st)) {
+      for (const m of st.members) {
+        if (ts.isConstructorDeclaration(m) || ts.isMethodDeclaration(m) || ts.isGetAccessorDeclaration(m) || ts.isSetAccessorDeclaration(m)) body(m.body);
+        else if (ts.isPropertyDeclaration(m) && m.initializer) initializer(m.initializer, !m.type);
+        else if (ts.isClassStaticBlockDeclaration(m)) skip(m);
+      }
+    } else if (ts.isVariableStatement(st)) {
+      for (const v of st.declarationList.declarations) if (v.initializer) initializer(v.initializer, !v.type);
+    } else if (ts.isExportAssignment(st)) {
+      if (!ts.isIdentifier(st.expression)) skip(st.expression);
+    } else if (!ts.isInterfaceDeclaration(st) && !ts.isTypeAliasDeclaration(st) && !ts.isEnumDeclaration(st) && !ts.isExportDeclaration(st)) skip(st);
+  }
+  return ranges.every(([open, close]) => bodies.get(open) === close || skipped.some(([pos, end]) => pos <= open && close < end));
 }
 
 export function scriptKind(ts: Ts, fileName: string): TS.ScriptKind {

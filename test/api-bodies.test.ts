@@ -1,0 +1,100 @@
+// The API check reads a code file's declarations from its text with the
+// function bodies blanked: it must read exactly what a parse of the whole text
+// reads, on real code and on every shape that could fool the guess of where a
+// body is (the guess is checked against the tree, and the whole text is parsed
+// when it does not hold).
+
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { blankRanges, bodyRanges } from '../src/checks/api-drift/bodies.js';
+import { parseDeclarations, parseWhole, type Ts } from '../src/checks/api-drift/declarations.js';
+import { REPO } from './helpers.js';
+
+const ts = createRequire(import.meta.url)('typescript') as Ts;
+
+const codeFiles = (dir: string): string[] =>
+  fs.readdirSync(dir, { withFileTypes: true, recursive: true }).flatMap((e) => (e.isFile() && /\.(?:[cm]?ts|[cm]?js)$/.test(e.name) && !e.name.endsWith('.d.ts') ? [path.join(e.parentPath, e.name)] : []));
+
+/** The code between each blanked body's braces, as the guess found them. */
+const blanked = (text: string) => bodyRanges(text)?.map(([open, close]) => text.slice(open, close + 1).replace(/\s+/g, ' '));
+
+describe('api-drift: declarations read with function bodies blanked', () => {
+  it("reads every code file of this repository's source, tests and benchmarks as the whole text does", () => {
+    const files = [...codeFiles(path.join(REPO, 'src')), ...codeFiles(path.join(REPO, 'test')), ...codeFiles(path.join(REPO, 'bench'))];
+    expect(files.length).toBeGreaterThan(150);
+    const differ = files.filter((file) => {
+      const text = fs.readFileSync(file, 'utf8');
+      return JSON.stringify(parseDeclarations(ts, file, text)) !== JSON.stringify(parseWhole(ts, file, text));
+    });
+    expect(differ).toEqual([]);
+  });
+
+  it('blanks the bodies of functions, methods, accessors and arrows, with or without a return type, and nothing else', () => {
+    const text = [
+      'export function a(x: number): { y: string } { return { y: String(x) }; }',
+      'export const b = (x: number): Promise<{ z: 1 }> => { if (x) { return go(`${x}}`); } return none(/{/); };',
+      'export class C extends Base { constructor() { super(); } get v(): number { return 1 } m(): () => { w: 1 } { return f; } p = () => { "}"; }; }',
+      'export type F = (a: number) => { ok: boolean };',
+      'export interface I { m(): { a: 1 }; n(): void }',
+      'if (x) { y(); }',
+    ].join('\n');
+    expect(blanked(text)).toEqual([
+      '{ return { y: String(x) }; }',
+      '{ if (x) { return go(`${x}}`); } return none(/{/); }',
+      '{ super(); }',
+      '{ return 1 }',
+      '{ return f; }',
+      '{ "}"; }',
+      // An arrow's object type looks like an arrow's body: the tree shows it is not, and the text is parsed whole.
+      '{ ok: boolean }',
+    ]);
+    expect(parseDeclarations(ts, 'a.ts', text)).toEqual(parseWhole(ts, 'a.ts', text));
+  });
+
+  it('parses the whole text where a blanked block would change what is read, or the braces do not pair up', () => {
+    const cases = [
+      // A class body that follows a call (a mixin): blanked, it would lose its members.
+      'export class A extends mixin(Base) { m(): string { return "a"; } }',
+      // A default value's function is printed with the parameter.
+      'export function f({ g = () => { return 1; } }): void { g(); }',
+      // A class decorated with a call that takes a function.
+      '@register(() => { return 1; })\nexport class D { n(): number { return 2; } }',
+      // Unbalanced: the file does not parse, and says so.
+      'export function broken( {\n',
+      // A syntax error before any body.
+      'export const = 1;\nexport function ok(): void { }',
+    ];
+    for (const text of cases) expect(parseDeclarations(ts, 'a.ts', text)).toEqual(parseWhole(ts, 'a.ts', text));
+    expect(parseDeclarations(ts, 'a.ts', 'export function broken( {\n').problem?.message).toBe("'}' expected");
+  });
+
+  it('keeps every offset: what is left is the text with spaces where the bodies were', () => {
+    const text = 'export function a() {\n  return 1;\n}\nexport const b = 2;\n';
+    const out = blankRanges(text, bodyRanges(text)!);
+    expect(out).toHaveLength(text.length);
+    expect(out).toBe(`export function a() {${' '.repeat(13)}}\nexport const b = 2;\n`);
+    const read = parseDeclarations(ts, 'a.ts', text);
+    expect(read.decls.map((d) => [d.name, d.start])).toEqual([
+      ['a', 0],
+      ['b', 36],
+    ]);
+    expect(read).toEqual(parseWhole(ts, 'a.ts', text));
+  });
+
+  it('a syntax error inside a function body bears on no declaration: the exports are read, from the blanked text or the whole one', () => {
+    const text = "export function render(rows: number[]): string {\n  return rows.map((r) => `${r}`.join('\\n');\n}\nexport const n = 1;\n";
+    for (const file of ['a.ts', 'a.tsx']) {
+      const read = parseDeclarations(ts, file, text);
+      expect(read.problem).toBeUndefined();
+      expect(read.decls.map((d) => d.name)).toEqual(['render', 'n']);
+      expect(read).toEqual(parseWhole(ts, file, text));
+    }
+  });
+
+  it('leaves JSX files whole: their text is not JavaScript to a tokeniser', () => {
+    const text = "export function Hello(): JSX.Element { return <p>Don't {'}'}</p>; }\n";
+    expect(parseDeclarations(ts, 'a.tsx', text)).toEqual(parseWhole(ts, 'a.tsx', text));
+  });
+});
