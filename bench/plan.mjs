@@ -265,10 +265,8 @@ for (const files of sizes) {
     // Pair by pair (run i of one against run i of the other, alternated), then the median: a drift in the machine's speed cancels out.
     const ratio = (a, b) => (t[a].length === t[b].length ? median(t[a].map((x, i) => x / t[b][i])) : median(t[a]) / median(t[b]));
     // The lowest and highest of the pair-by-pair ratios: a budget between them is met by some runs and not others.
-    const spread = (a, b) => {
-      const pairs = t[a].map((x, i) => x / t[b][i]);
-      return `run by run ${Math.min(...pairs).toFixed(2)}x to ${Math.max(...pairs).toFixed(2)}x`;
-    };
+    const range = (xs) => `run by run ${Math.min(...xs).toFixed(2)}x to ${Math.max(...xs).toFixed(2)}x`;
+    const spread = (a, b) => range(t[a].map((x, i) => x / t[b][i]));
     console.log(`\n${files} source files, ${variant} (${dir})`);
     console.log(`  cold  sdna plan --json --no-cache   ${ms(t.cold)}  ${ratio('cold', 'read').toFixed(2)}x the read+hash floor (${ms(t.read)}; ${spread('cold', 'read')})`);
     console.log(`  warm  sdna plan --json, cache primed ${ms(t.warm)}  ${ratio('warm', 'stat').toFixed(2)}x the stat floor (${ms(t.stat)}; ${spread('warm', 'stat')})`);
@@ -278,7 +276,7 @@ for (const files of sizes) {
       // Pair by pair: what the API blocks add to the plan (this plan less the one without them)
       // over what TypeScript adds to the floor (the TypeScript floor less the read+hash floor).
       const adds = t.cold.map((x, i) => (x - t.noApi[i]) / (t.ts[i] - t.read[i]));
-      console.log(`        what the API blocks add to the plan over what TypeScript adds to the floor: ${median(adds).toFixed(2)}x (run by run ${Math.min(...adds).toFixed(2)}x to ${Math.max(...adds).toFixed(2)}x; the plan without them: ${ms(t.noApi)})`);
+      console.log(`        what the API blocks add to the plan over what TypeScript adds to the floor: ${median(adds).toFixed(2)}x (${range(adds)}; the plan without them: ${ms(t.noApi)})`);
     }
     if (t.knip.length) console.log(`  knip  ${ms(t.knip)}  ${ratio('knip', 'cold').toFixed(1)}x the cold plan`);
     console.log(`  peak RSS (cold) ${peak.toFixed(0)} MB, the highest of ${peaks.map((p) => p.toFixed(0)).join(', ')}`);

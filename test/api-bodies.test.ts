@@ -5,14 +5,13 @@
 // when it does not hold).
 
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { blankRanges, bodyRanges } from '../src/checks/api-drift/bodies.js';
-import { parseDeclarations, parseWhole, type Ts } from '../src/checks/api-drift/declarations.js';
+import { loadTypeScript, parseDeclarations, parseWhole } from '../src/checks/api-drift/declarations.js';
 import { REPO } from './helpers.js';
 
-const ts = createRequire(import.meta.url)('typescript') as Ts;
+const ts = loadTypeScript();
 
 const codeFiles = (dir: string): string[] =>
   fs.readdirSync(dir, { withFileTypes: true, recursive: true }).flatMap((e) => (e.isFile() && /\.(?:[cm]?ts|[cm]?js)$/.test(e.name) && !e.name.endsWith('.d.ts') ? [path.join(e.parentPath, e.name)] : []));

@@ -137,7 +137,7 @@ export function parseWhole(ts: Ts, fileName: string, text: string, all = false):
   const reader = new Reader(ts, sf, all);
   const parsed = reader.file();
   // A syntax error inside a function body bears on no declaration: the blanked read never sees one.
-  const diagnostics = ((sf as unknown as { parseDiagnostics?: TS.DiagnosticWithLocation[] }).parseDiagnostics ?? []).filter((d) => !inBody(ts, sf, d.start));
+  const diagnostics = parseDiagnostics(sf).filter((d) => !inBody(ts, sf, d.start));
   if (diagnostics.length > 0) {
     const d = diagnostics[0];
     parsed.problem = { line: lineAt(lineStartsOf(text), d.start), message: ts.flattenDiagnosticMessageText(d.messageText, ' ').replace(/\.$/, '') };
@@ -160,6 +160,9 @@ function inBody(ts: Ts, sf: TS.SourceFile, offset: number): boolean {
 const parse = (ts: Ts, fileName: string, text: string) =>
   ts.createSourceFile(fileName, text, { languageVersion: ts.ScriptTarget.Latest, jsDocParsingMode: ts.JSDocParsingMode.ParseNone }, false, scriptKind(ts, fileName));
 
+/** The syntax errors of a parse, which TypeScript keeps on the source file without typing them. */
+const parseDiagnostics = (sf: TS.SourceFile) => (sf as unknown as { parseDiagnostics?: TS.DiagnosticWithLocation[] }).parseDiagnostics ?? [];
+
 /**
  * A code file's declarations read from its text with the function bodies
  * blanked (see bodies.ts), or undefined when that is not sure to read the same
@@ -167,11 +170,12 @@ const parse = (ts: Ts, fileName: string, text: string) =>
  * a body the reader skips. JSX is left whole: its text is not JavaScript to a tokeniser.
  */
 function withoutBodies(ts: Ts, fileName: string, text: string): ParsedFile | undefined {
-  if (/x$/.test(fileName)) return undefined;
+  const kind = scriptKind(ts, fileName);
+  if (kind === ts.ScriptKind.TSX || kind === ts.ScriptKind.JSX) return undefined;
   const ranges = bodyRanges(text);
   if (ranges === undefined || ranges.length === 0) return undefined;
   const sf = parse(ts, fileName, blankRanges(text, ranges));
-  if (((sf as unknown as { parseDiagnostics?: unknown[] }).parseDiagnostics ?? []).length > 0) return undefined;
+  if (parseDiagnostics(sf).length > 0) return undefined;
   if (!onlyUnreadBodies(ts, sf, ranges)) return undefined;
   return new Reader(ts, sf, false).file();
 }
