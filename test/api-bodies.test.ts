@@ -7,7 +7,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { blankRanges, bodyRanges } from '../src/checks/api-drift/bodies.js';
+import { blankRanges, bodyRanges, closingBrace } from '../src/checks/api-drift/bodies.js';
+import { forEachToken } from '../src/checks/links/js-lexer.js';
 import { loadTypeScript, parseDeclarations, parseWhole } from '../src/checks/api-drift/declarations.js';
 import { REPO } from './helpers.js';
 
@@ -15,6 +16,23 @@ const ts = loadTypeScript();
 
 const codeFiles = (dir: string): string[] =>
   fs.readdirSync(dir, { withFileTypes: true, recursive: true }).flatMap((e) => (e.isFile() && /\.(?:[cm]?ts|[cm]?js)$/.test(e.name) && !e.name.endsWith('.d.ts') ? [path.join(e.parentPath, e.name)] : []));
+
+/** The `}` that closes the `{` at `open`, as the tokeniser pairs them: token by token. */
+function tokenisedClose(text: string, open: number): number {
+  let offset = 0;
+  let depth = 0;
+  let close = -1;
+  forEachToken(text, (type, value) => {
+    const at = offset;
+    offset += value.length;
+    if (close !== -1 || at < open) return;
+    if (type === 'TemplateHead' || (type === 'Punctuator' && value === '{')) depth++;
+    else if (type === 'TemplateTail' || (type === 'Punctuator' && value === '}')) {
+      if (--depth === 0) close = at;
+    }
+  });
+  return close;
+}
 
 /** The code between each blanked body's braces, as the guess found them. */
 const blanked = (text: string) => bodyRanges(text)?.map(([open, close]) => text.slice(open, close + 1).replace(/\s+/g, ' '));
@@ -90,6 +108,34 @@ describe('api-drift: declarations read with function bodies blanked', () => {
       expect(read.decls.map((d) => d.name)).toEqual(['render', 'n']);
       expect(read).toEqual(parseWhole(ts, file, text));
     }
+  });
+
+  it("pairs a body's braces as the tokeniser does, on this repository's code and on strings, templates, comments and regular expressions", () => {
+    const files = [...codeFiles(path.join(REPO, 'src')), ...codeFiles(path.join(REPO, 'test')), ...codeFiles(path.join(REPO, 'bench'))];
+    let bodies = 0;
+    for (const file of files) {
+      const text = fs.readFileSync(file, 'utf8');
+      for (const [open, close] of bodyRanges(text) ?? []) {
+        expect([file, open, close]).toEqual([file, open, tokenisedClose(text, open)]);
+        bodies++;
+      }
+    }
+    expect(bodies).toBeGreaterThan(500);
+    const shapes = [
+      "{ return '}' + \"{\" + '\\'}'; }",
+      '{ return `a}${ { b: `}${c}}` }.b }}`; }',
+      '{ // }\n /* } */ return 1; }',
+      '{ const r = /[}/]\\}/g; return r.test(s) ? a / b / c : typeof /}/; }',
+      '{ if (x) { return (y) / 2; } else { return [z] / 2; } }',
+      '{ return a++ / 2 + `${ `${"}"}` }`; }',
+    ];
+    for (const body of shapes) {
+      const text = `function f() ${body}\nexport const after = 1;\n`;
+      expect([body, closingBrace(text, 13)]).toEqual([body, tokenisedClose(text, 13)]);
+      expect(closingBrace(text, 13)).toBe(13 + body.length - 1);
+    }
+    // Unclosed: no pairing, and the text is parsed whole.
+    for (const text of ['function f() { return `${x}', 'function f() { /* ', 'function f() { {']) expect(closingBrace(text, 13)).toBe(-1);
   });
 
   it('leaves JSX files whole: their text is not JavaScript to a tokeniser', () => {

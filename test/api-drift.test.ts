@@ -233,6 +233,31 @@ describe.concurrent('api-drift: texts that differ but mean the same are not drif
     expect(findings).toEqual([]);
   });
 
+  it('a type the checker infers from a body is read from that body; a declared return type needs none', async () => {
+    const { findings } = await apiFindings(
+      project(
+        ['export function open(): { read(): string; size(): number };', 'export function named(): { name(): string; size(): number };'].join('\n'),
+        [
+          // `read` declares no return type: the checker infers `string` from its body.
+          'export class Session {',
+          "  read() { return 'text'; }",
+          '  size(): number { return 1; }',
+          '}',
+          'export function open(): Session {',
+          '  return new Session();',
+          '}',
+          '',
+        ].join('\n'),
+        {
+          // Every return type declared: the checker reads none of these bodies, and finds `size` changed.
+          'src/named.ts': ['export class Named {', "  name(): string { return 'n'; }", "  size(): string { return 's'; }", '}', 'export function named(): Named {', '  return new Named();', '}', ''].join('\n'),
+        },
+      ),
+    );
+    expect(findings.map((f) => [f.file, f.symbol])).toEqual([['specs/mod.spec.md', 'named']]);
+    expect(findings[0].message).toContain('`named` in src/named.ts:5 differs from the spec: the return type is `{ name(): string; size(): number }` in the spec, `Named` in the code');
+  });
+
   it("a JavaScript target's JSDoc types are its types: the same type is no drift, another one is", async () => {
     const root = tempProject();
     write(root, 'package.json', '{ "name": "jsdoc" }\n');

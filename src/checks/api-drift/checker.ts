@@ -8,7 +8,8 @@
 import path from 'node:path';
 import type * as TS from 'typescript';
 import type { Span, Ts } from './declarations.js';
-import { oneLine, scriptKind } from './declarations.js';
+import { oneLine, parseDiagnostics, scriptKind } from './declarations.js';
+import { blankRanges, bodyRanges, type BodyRange } from './bodies.js';
 import type { TypeCheck } from './compare.js';
 
 export interface CheckJob {
@@ -98,9 +99,12 @@ export function runChecks(ts: Ts, root: string, jobs: CheckJob[], allowed: Set<s
     if (under(libDir, fileName) && libFiles.has(fileName)) return libFiles.get(fileName);
     const text = textOf(fileName);
     if (text === undefined) return undefined;
-    const sf = ts.createSourceFile(fileName, text, languageVersion, true, scriptKind(ts, fileName));
-    if (under(libDir, fileName)) libFiles.set(fileName, sf);
-    return sf;
+    if (under(libDir, fileName)) {
+      const sf = ts.createSourceFile(fileName, text, languageVersion, true);
+      libFiles.set(fileName, sf);
+      return sf;
+    }
+    return (!virtual.has(fileName) || codeFiles.has(fileName) ? withTypedBodiesBlanked(ts, fileName, text, languageVersion) : undefined) ?? ts.createSourceFile(fileName, text, languageVersion, true, scriptKind(ts, fileName));
   };
   host.fileExists = (f) => virtual.has(f) || allowedAbs.has(f) || (under(libDir, f) && ts.sys.fileExists(f));
   host.readFile = textOf;
@@ -146,6 +150,34 @@ export function runChecks(ts: Ts, root: string, jobs: CheckJob[], allowed: Set<s
     const same = isAny(specType) || isAny(codeType) ? isAny(specType) && isAny(codeType) : checker.isTypeAssignableTo(specType, codeType) && checker.isTypeAssignableTo(codeType, specType);
     return { same, code: codeText ?? 'unknown' };
   });
+}
+
+/**
+ * A code file parsed with its function bodies blanked (see bodies.ts), where
+ * each blanked body is one the checker never reads a type from: that of a
+ * function or method whose return type is declared, of a constructor or of a
+ * setter. Else undefined, and the file is parsed whole. TypeScript only: in
+ * JavaScript a constructor's `this.x = …` declares a property.
+ */
+function withTypedBodiesBlanked(ts: Ts, fileName: string, text: string, languageVersion: TS.ScriptTarget | TS.CreateSourceFileOptions): TS.SourceFile | undefined {
+  if (scriptKind(ts, fileName) !== ts.ScriptKind.TS) return undefined;
+  const ranges = bodyRanges(text);
+  if (ranges === undefined || ranges.length === 0) return undefined;
+  const sf = ts.createSourceFile(fileName, blankRanges(text, ranges), languageVersion, true, ts.ScriptKind.TS);
+  return parseDiagnostics(sf).length === 0 && typedBodiesOnly(ts, sf, ranges) ? sf : undefined;
+}
+
+function typedBodiesOnly(ts: Ts, sf: TS.SourceFile, ranges: readonly BodyRange[]): boolean {
+  const typed = new Map<number, number>();
+  const visit = (node: TS.Node): void => {
+    if (ts.isFunctionLike(node) && (node.type !== undefined || ts.isConstructorDeclaration(node) || ts.isSetAccessorDeclaration(node))) {
+      const body = (node as TS.FunctionLikeDeclaration).body;
+      if (body && ts.isBlock(body)) typed.set(body.getStart(sf), body.end - 1);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(sf);
+  return ranges.every(([open, close]) => typed.get(open) === close);
 }
 
 function brand(text: string, scope: string[]): string {

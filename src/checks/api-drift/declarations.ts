@@ -161,7 +161,7 @@ const parse = (ts: Ts, fileName: string, text: string) =>
   ts.createSourceFile(fileName, text, { languageVersion: ts.ScriptTarget.Latest, jsDocParsingMode: ts.JSDocParsingMode.ParseNone }, false, scriptKind(ts, fileName));
 
 /** The syntax errors of a parse, which TypeScript keeps on the source file without typing them. */
-const parseDiagnostics = (sf: TS.SourceFile) => (sf as unknown as { parseDiagnostics?: TS.DiagnosticWithLocation[] }).parseDiagnostics ?? [];
+export const parseDiagnostics = (sf: TS.SourceFile) => (sf as unknown as { parseDiagnostics?: TS.DiagnosticWithLocation[] }).parseDiagnostics ?? [];
 
 /**
  * A code file's declarations read from its text with the function bodies

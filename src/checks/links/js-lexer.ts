@@ -68,8 +68,13 @@ const isAsciiWord = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90)
 
 type Mode = { tag: 'JS' | 'JSNonExpressionParen' | 'InterpolationInTemplate'; nesting: number };
 
-/** Calls `visit` with every token of `input`, as js-tokens (without `jsx`) yields them, in order. */
-export function forEachToken(input: string, visit: (type: TokenType, value: string) => void): void {
+/**
+ * Calls `visit` with every token of `input`, as js-tokens (without `jsx`) yields them, in order.
+ * A punctuator comes with `skipBlock`: called on a `{` with the offset of the
+ * `}` that closes it, it skips the tokens between, and the lexer goes on as
+ * though it had read them.
+ */
+export function forEachToken(input: string, visit: (type: TokenType, value: string, skipBlock?: (close: number) => void) => void): void {
   const length = input.length;
   let lastIndex = 0;
   let lastSignificantToken = '';
@@ -78,6 +83,10 @@ export function forEachToken(input: string, visit: (type: TokenType, value: stri
   let parenNesting = 0;
   let postfixIncDec = false;
   let match: RegExpExecArray | null;
+  let skipTo = -1;
+  const skipBlock = (close: number) => {
+    skipTo = close;
+  };
   const precedesExpression = () => TokensPrecedingExpression.test(lastSignificantToken) || KeywordsWithExpressionAfter.test(lastSignificantToken);
   const sticky = (re: RegExp): RegExpExecArray | null => {
     re.lastIndex = lastIndex;
@@ -275,6 +284,13 @@ export function forEachToken(input: string, visit: (type: TokenType, value: stri
     }
     lastIndex = nextLastIndex;
     lastSignificantToken = nextLastSignificantToken;
-    visit('Punctuator', value);
+    visit('Punctuator', value, skipBlock);
+    if (skipTo !== -1 && value === '{') {
+      // As the `}` would: the block's brace is popped, and it ends an expression or a statement.
+      lastIndex = skipTo + 1;
+      skipTo = -1;
+      postfixIncDec = braces.pop()!;
+      lastSignificantToken = postfixIncDec ? '?ExpressionBraceEnd' : '}';
+    }
   }
 }
