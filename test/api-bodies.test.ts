@@ -138,6 +138,24 @@ describe('api-drift: declarations read with function bodies blanked', () => {
     for (const text of ['function f() { return `${x}', 'function f() { /* ', 'function f() { {']) expect(closingBrace(text, 13)).toBe(-1);
   });
 
+  it('reads what lies between bodies token by token: templates, regular expressions, comments and operators there do not fool it', () => {
+    const text = [
+      '#!/usr/bin/env node',
+      "export const a = `${'{'}${`}`}` + '{';",
+      'const re = /[{(]/g, half = 1 / 2 / 3; // { (',
+      '/* } ) */ let n = 1; n >>>= 2; n ??= 3; const o = a?.length, p = true ? .5 : 1;',
+      'export function f(x: Map<string, Set<number>>): Array<Set<string>> { return go(`${x}`); }',
+      'export const g = async (y = { z: 1 }): Promise<{ w: 1 }> => { return y; };',
+    ].join('\n');
+    expect(blanked(text)).toEqual(['{ return go(`${x}`); }', '{ return y; }']);
+    expect(parseDeclarations(ts, 'a.ts', text)).toEqual(parseWhole(ts, 'a.ts', text));
+    // What it does not read (a decorator's `@`, an escape in a name) leaves the text whole.
+    for (const odd of ['@sealed\nexport class C { m(): void { } }', 'export const \\u0061 = 1;\nexport function f(): void { }']) {
+      expect(bodyRanges(odd)).toBeUndefined();
+      expect(parseDeclarations(ts, 'a.ts', odd)).toEqual(parseWhole(ts, 'a.ts', odd));
+    }
+  });
+
   it('leaves JSX files whole: their text is not JavaScript to a tokeniser', () => {
     const text = "export function Hello(): JSX.Element { return <p>Don't {'}'}</p>; }\n";
     expect(parseDeclarations(ts, 'a.tsx', text)).toEqual(parseWhole(ts, 'a.tsx', text));
