@@ -7,7 +7,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { blankRanges, bodyRanges, closingBrace } from '../src/checks/api-drift/bodies.js';
+import { blankRanges, bodyRanges } from '../src/checks/api-drift/bodies.js';
+import { closingBrace } from '../src/util/js-scan.js';
 import { forEachToken } from '../src/checks/links/js-lexer.js';
 import { loadTypeScript, parseDeclarations, parseWhole } from '../src/checks/api-drift/declarations.js';
 import { REPO } from './helpers.js';

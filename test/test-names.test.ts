@@ -1,5 +1,8 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { extractTests, nameContains, type NamePart, type StaticTest } from '../src/checks/links/test-names.js';
+import { REPO } from './helpers.js';
 
 const any: NamePart = { wildcard: 'any' };
 const num: NamePart = { wildcard: 'number' };
@@ -450,6 +453,43 @@ describe('extractTests: lines and robustness', () => {
     for (const source of garbage) expect(() => extractTests(source)).not.toThrow();
     expect(names("describe('open', () => { it('kept', () => {")).toEqual(['open > kept']);
     expect(names("it('bad escapes \\u{110000} \\x4 \\u12', () => {})")).toEqual(['bad escapes u{110000} x4 u12']);
+  });
+});
+
+describe('extractTests: function bodies that name no suite or test function are skipped', () => {
+  /** The same source lexed whole: a file that mentions `.extend` is (see lex), and a comment at its end moves no line. */
+  const whole = (source: string) => extractTests(`${source}\n// .extend`);
+
+  it('reads the same tests, lines and claims as a whole lex, on bodies with braces in strings, templates, comments and regular expressions', () => {
+    const source = lines(
+      "import { describe, it, expect } from 'vitest';",
+      'const helper = (x: number) => { return { a: `}${x}`, b: /[}{]/.test("}") }; };',
+      "describe('outer', { meta: { capabilities: ['cart/total'] } }, () => {",
+      '  beforeEach(() => { /* } */ setup({ deep: { er: 1 } }); });',
+      "  it('first', () => {",
+      "    expect(helper(1)).toEqual({ a: '}1' }); // }",
+      '  });',
+      "  describe('inner', () => {",
+      "    it('second', { tags: ['x/y'] }, async () => { await go(`${'{'}`); });",
+      '  });',
+      '});',
+    );
+    expect(extractTests(source)).toEqual(whole(source));
+    expect(extractTests(source).tests.map((t) => [t.fullName, t.line, t.capabilities.map((c) => c.id), t.tags])).toEqual([
+      ['outer > first', 5, ['cart/total'], []],
+      ['outer > inner > second', 9, ['cart/total'], ['x/y']],
+    ]);
+  });
+
+  it("reads this repository's tests and its fixtures' as a whole lex does", () => {
+    const files = ['test', 'fixtures'].flatMap((dir) =>
+      fs.readdirSync(path.join(REPO, dir), { recursive: true, encoding: 'utf8' }).filter((f) => /\.(?:test|spec)\.[cm]?[jt]sx?$/.test(f)).map((f) => path.join(REPO, dir, f)),
+    );
+    expect(files.length).toBeGreaterThan(60);
+    for (const file of files) {
+      const source = fs.readFileSync(file, 'utf8');
+      if (!source.includes('.extend')) expect([file, extractTests(source)]).toEqual([file, whole(source)]);
+    }
   });
 });
 

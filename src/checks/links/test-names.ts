@@ -5,7 +5,8 @@
 // template literals, comments, regex vs division), and a small token walker
 // recognises `describe(...)`/`it(...)` calls on top of it:
 //
-//   lex()      source -> flat arrays of significant tokens (kind, text, line)
+//   lex()      source -> flat arrays of significant tokens (kind, text, line),
+//              but for function bodies that name no suite or test function
 //   Walker     one forward pass; builds a tree of suite/test call nodes
 //   resolve()  tree -> StaticTest[] (full names, modes, inherited meta/tags)
 //
@@ -21,6 +22,7 @@
 
 import { detached } from '../../util/text.js';
 import { forEachToken } from './js-lexer.js';
+import { closingBrace } from '../../util/js-scan.js';
 
 export type NamePart = string | { wildcard: 'any' | 'number' };
 
@@ -118,8 +120,36 @@ function lex(source: string): Lexed {
   let count = 0;
   let ln = 1;
   let pos = 0;
-  forEachToken(source, (type, v) => {
+  // A function body that names no suite or test function holds nothing the walker reads (most
+  // of a test file is test bodies): it is kept as its two braces, and its tokens are skipped.
+  // A file that binds test functions of its own (`test.extend`) is lexed whole.
+  const callees = source.includes('.extend') ? undefined : calleeOffsets(source);
+  let next = 0;
+  /** The last significant token: a body's `{` follows `=>` or a parameter list's `)`. */
+  let prev = '';
+  forEachToken(source, (type, v, skipBlock) => {
     let k: number;
+    if (callees && v === '{' && (prev === '=>' || prev === ')') && type === 'Punctuator') {
+      const close = closingBrace(source, pos);
+      while (next < callees.length && callees[next] < pos) next++;
+      if (close !== -1 && (next === callees.length || callees[next] > close)) {
+        kind[count] = OPEN;
+        line[count] = ln;
+        start[count] = pos;
+        text.push('{');
+        count++;
+        ln += countLineBreaks(source.slice(pos, close));
+        kind[count] = CLOSE;
+        line[count] = ln;
+        start[count] = close;
+        text.push('}');
+        count++;
+        pos = close + 1;
+        prev = '}';
+        skipBlock!(close);
+        return;
+      }
+    }
     // Cases in order of frequency: the switch compares them one by one.
     switch (type) {
       case 'WhiteSpace':
@@ -169,12 +199,22 @@ function lex(source: string): Lexed {
     start[count] = pos;
     text.push(v);
     count++;
+    prev = v;
     // Only these can span lines; a string only through a `\` line continuation.
     if (k > STRING ? k <= TAIL : k === STRING && v.indexOf('\\') >= 0) ln += countLineBreaks(v);
     pos += v.length;
   });
   return { source, count, kind, text, line, start };
 }
+
+/** Where the source names a suite or test function (`it`, `test`, `describe`, `suite`) as a word, in order. */
+function calleeOffsets(source: string): number[] {
+  const out: number[] = [];
+  for (const m of source.matchAll(CALLEE_WORD)) out.push(m.index);
+  return out;
+}
+
+const CALLEE_WORD = /(?<![\w$])(?:it|test|describe|suite)(?![\w$])/g;
 
 // ---------------------------------------------------------------------------
 // Decoding literals
