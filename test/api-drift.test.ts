@@ -258,6 +258,16 @@ describe.concurrent('api-drift: texts that differ but mean the same are not drif
     expect(findings[0].message).toContain('`named` in src/named.ts:5 differs from the spec: the return type is `{ name(): string; size(): number }` in the spec, `Named` in the code');
   });
 
+  it("a property the code leaves untyped takes the type its constructor assigns, read from the constructor's body", async () => {
+    const { findings } = await apiFindings(
+      project(
+        'export class Square {\n  area: number;\n  constructor(side: number);\n  grow(by: number): number;\n}',
+        ['export class Square {', '  area;', '  constructor(side: number) {', '    this.area = side * side;', '  }', '  grow(by: number): number {', '    return this.area * by;', '  }', '}', ''].join('\n'),
+      ),
+    );
+    expect(findings).toEqual([]);
+  });
+
   it("a JavaScript target's JSDoc types are its types: the same type is no drift, another one is", async () => {
     const root = tempProject();
     write(root, 'package.json', '{ "name": "jsdoc" }\n');

@@ -155,8 +155,10 @@ export function runChecks(ts: Ts, root: string, jobs: CheckJob[], allowed: Set<s
 /**
  * A code file parsed with its function bodies blanked (see bodies.ts), where
  * each blanked body is one the checker never reads a type from: that of a
- * function or method whose return type is declared, of a constructor or of a
- * setter. Else undefined, and the file is parsed whole. TypeScript only: in
+ * function or method whose return type is declared, of a setter, or of a
+ * constructor whose class declares no property without a type or a value (the
+ * checker types such a property from what the constructor assigns to it).
+ * Else undefined, and the file is parsed whole. TypeScript only: in
  * JavaScript a constructor's `this.x = …` declares a property.
  */
 function withTypedBodiesBlanked(ts: Ts, fileName: string, text: string, languageVersion: TS.ScriptTarget | TS.CreateSourceFileOptions): TS.SourceFile | undefined {
@@ -170,7 +172,7 @@ function withTypedBodiesBlanked(ts: Ts, fileName: string, text: string, language
 function typedBodiesOnly(ts: Ts, sf: TS.SourceFile, ranges: readonly BodyRange[]): boolean {
   const typed = new Map<number, number>();
   const visit = (node: TS.Node): void => {
-    if (ts.isFunctionLike(node) && (node.type !== undefined || ts.isConstructorDeclaration(node) || ts.isSetAccessorDeclaration(node))) {
+    if (ts.isFunctionLike(node) && (node.type !== undefined || ts.isSetAccessorDeclaration(node) || (ts.isConstructorDeclaration(node) && typesNoProperty(ts, node)))) {
       const body = (node as TS.FunctionLikeDeclaration).body;
       if (body && ts.isBlock(body)) typed.set(body.getStart(sf), body.end - 1);
     }
@@ -179,6 +181,10 @@ function typedBodiesOnly(ts: Ts, sf: TS.SourceFile, ranges: readonly BodyRange[]
   visit(sf);
   return ranges.every(([open, close]) => typed.get(open) === close);
 }
+
+/** Whether a constructor's class gives every property a type or a value: none is typed from the constructor's body. */
+const typesNoProperty = (ts: Ts, ctor: TS.ConstructorDeclaration) =>
+  ctor.parent.members.every((m) => !ts.isPropertyDeclaration(m) || m.type !== undefined || m.initializer !== undefined);
 
 function brand(text: string, scope: string[]): string {
   let out = text;
