@@ -9,6 +9,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { blankRanges, bodyRanges } from '../src/checks/api-drift/bodies.js';
 import { closingBrace } from '../src/util/js-scan.js';
+import { withTypedBodiesBlanked } from '../src/checks/api-drift/checker.js';
+import type * as TS from 'typescript';
 import { forEachToken } from '../src/checks/links/js-lexer.js';
 import { loadTypeScript, parseDeclarations, parseWhole } from '../src/checks/api-drift/declarations.js';
 import { REPO } from './helpers.js';
@@ -155,6 +157,37 @@ describe('api-drift: declarations read with function bodies blanked', () => {
       expect(bodyRanges(odd)).toBeUndefined();
       expect(parseDeclarations(ts, 'a.ts', odd)).toEqual(parseWhole(ts, 'a.ts', odd));
     }
+  });
+
+  it("gives the type checker the same exported types with the bodies it blanks as the whole text does, on this repository's source", () => {
+    const options: TS.CompilerOptions = { noEmit: true, strict: true, target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext, moduleResolution: ts.ModuleResolutionKind.Bundler, lib: ['lib.es2022.d.ts'], types: [] };
+    const libs = new Map<string, TS.SourceFile | undefined>();
+    /** Each export's type, and each property's of an exported class or interface, as the checker reads them from `sf` alone. */
+    const exported = (sf: TS.SourceFile): string[] => {
+      const host = ts.createCompilerHost(options, true);
+      const lib = host.getSourceFile.bind(host);
+      host.getSourceFile = (f, version) => (f === sf.fileName ? sf : libs.has(f) ? libs.get(f) : libs.set(f, f.includes('/typescript/lib/') ? lib(f, version) : undefined).get(f));
+      const program = ts.createProgram({ rootNames: [sf.fileName], options, host });
+      const checker = program.getTypeChecker();
+      const module = checker.getSymbolAtLocation(program.getSourceFile(sf.fileName)!);
+      // A unique symbol's property is named by the symbol's id in its program: left out.
+      const text = (t: TS.Type) => checker.typeToString(t, undefined, ts.TypeFormatFlags.NoTruncation);
+      return (module ? checker.getExportsOfModule(module) : []).flatMap((sym) => {
+        const decl = sym.valueDeclaration ?? sym.declarations![0];
+        const own = ts.SymbolFlags.Class | ts.SymbolFlags.Interface;
+        const members = sym.flags & own ? checker.getPropertiesOfType(checker.getDeclaredTypeOfSymbol(sym)).filter((p) => !p.name.startsWith('__@')) : [];
+        return [`${sym.name}: ${text(checker.getTypeOfSymbolAtLocation(sym, decl))}`, ...members.map((p) => `${sym.name}.${p.name}: ${text(checker.getTypeOfSymbolAtLocation(p, decl))}`)];
+      });
+    };
+    let read = 0;
+    for (const file of codeFiles(path.join(REPO, 'src')).filter((f) => f.endsWith('.ts'))) {
+      const text = fs.readFileSync(file, 'utf8');
+      const blanked = withTypedBodiesBlanked(ts, file, text, ts.ScriptTarget.ES2022);
+      if (!blanked) continue;
+      expect([file, exported(blanked)]).toEqual([file, exported(ts.createSourceFile(file, text, ts.ScriptTarget.ES2022, true))]);
+      read++;
+    }
+    expect(read).toBeGreaterThan(30);
   });
 
   it('leaves JSX files whole: their text is not JavaScript to a tokeniser', () => {

@@ -161,7 +161,7 @@ export function runChecks(ts: Ts, root: string, jobs: CheckJob[], allowed: Set<s
  * Else undefined, and the file is parsed whole. TypeScript only: in
  * JavaScript a constructor's `this.x = …` declares a property.
  */
-function withTypedBodiesBlanked(ts: Ts, fileName: string, text: string, languageVersion: TS.ScriptTarget | TS.CreateSourceFileOptions): TS.SourceFile | undefined {
+export function withTypedBodiesBlanked(ts: Ts, fileName: string, text: string, languageVersion: TS.ScriptTarget | TS.CreateSourceFileOptions): TS.SourceFile | undefined {
   if (scriptKind(ts, fileName) !== ts.ScriptKind.TS) return undefined;
   const ranges = bodyRanges(text);
   if (ranges === undefined || ranges.length === 0) return undefined;
