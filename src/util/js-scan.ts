@@ -11,15 +11,15 @@ export function lineEnd(text: string, at: number): number {
 }
 
 /**
- * The offset of the `}` that closes the block whose `{` is at `open`, or -1.
- * It tells strings, template literals, comments and regular expressions from
+ * The offset of the `}` that closes the block whose `{` is at `open`, or -1
+ * when none does before `end`. It tells strings, template literals, comments and regular expressions from
  * code as the tokeniser does, save where only a parse can tell a regular
  * expression from a division (`} /x/`): a wrong guess leaves the braces
  * mispaired, which its callers check as they can (the API check parses what it
  * blanked; the claims scan skips only a block that names no test function).
  */
-export function closingBrace(text: string, open: number): number {
-  const n = text.length;
+export function closingBrace(text: string, open: number, end = text.length): number {
+  const n = Math.min(end, text.length);
   /** For each open brace, whether it is a template's `${` (its `}` goes on with the template). */
   const stack: boolean[] = [false];
   let i = open + 1;

@@ -125,14 +125,19 @@ function lex(source: string): Lexed {
   // A file that binds test functions of its own (`test.extend`) is lexed whole.
   const callees = source.includes('.extend') ? undefined : calleeOffsets(source);
   let next = 0;
+  // Each scan stops at the next callee; what they read in all is bounded, so that blocks nested
+  // thousands deep (each scan reading on to the same far brace) cost no more than the file.
+  let budget = 2 * source.length;
   /** The last significant token: a body's `{` follows `=>` or a parameter list's `)`. */
   let prev = '';
   forEachToken(source, (type, v, skipBlock) => {
     let k: number;
-    if (callees && v === '{' && (prev === '=>' || prev === ')') && type === 'Punctuator') {
-      const close = closingBrace(source, pos);
+    if (callees && budget > 0 && v === '{' && (prev === '=>' || prev === ')') && type === 'Punctuator') {
       while (next < callees.length && callees[next] < pos) next++;
-      if (close !== -1 && (next === callees.length || callees[next] > close)) {
+      const limit = next < callees.length ? callees[next] : source.length;
+      const close = closingBrace(source, pos, limit);
+      budget -= (close === -1 ? limit : close) - pos;
+      if (close !== -1) {
         kind[count] = OPEN;
         line[count] = ln;
         start[count] = pos;
