@@ -215,7 +215,13 @@ function onlyUnreadBodies(ts: Ts, sf: TS.SourceFile, ranges: readonly BodyRange[
       if (!ts.isIdentifier(st.expression)) skip(st.expression);
     } else if (!ts.isInterfaceDeclaration(st) && !ts.isTypeAliasDeclaration(st) && !ts.isEnumDeclaration(st) && !ts.isExportDeclaration(st)) skip(st);
   }
-  return ranges.every(([open, close]) => bodies.get(open) === close || skipped.some(([pos, end]) => pos <= open && close < end));
+  // Both in source order: one pass over the skipped parts, however many there are.
+  let k = 0;
+  return ranges.every(([open, close]) => {
+    if (bodies.get(open) === close) return true;
+    while (k < skipped.length && skipped[k][1] <= open) k++;
+    return k < skipped.length && skipped[k][0] <= open && close < skipped[k][1];
+  });
 }
 
 export function scriptKind(ts: Ts, fileName: string): TS.ScriptKind {
