@@ -130,6 +130,13 @@ function lex(source: string): Lexed {
   let budget = 2 * source.length;
   /** The last significant token: a body's `{` follows `=>` or a parameter list's `)`. */
   let prev = '';
+  const keepBrace = (k: number, brace: string, at: number) => {
+    kind[count] = k;
+    line[count] = ln;
+    start[count] = at;
+    text.push(brace);
+    count++;
+  };
   forEachToken(source, (type, v, skipBlock) => {
     let k: number;
     if (callees && budget > 0 && v === '{' && (prev === '=>' || prev === ')') && type === 'Punctuator') {
@@ -138,17 +145,9 @@ function lex(source: string): Lexed {
       const close = closingBrace(source, pos, limit);
       budget -= (close === -1 ? limit : close) - pos;
       if (close !== -1) {
-        kind[count] = OPEN;
-        line[count] = ln;
-        start[count] = pos;
-        text.push('{');
-        count++;
+        keepBrace(OPEN, '{', pos);
         ln += countLineBreaks(source.slice(pos, close));
-        kind[count] = CLOSE;
-        line[count] = ln;
-        start[count] = close;
-        text.push('}');
-        count++;
+        keepBrace(CLOSE, '}', close);
         pos = close + 1;
         prev = '}';
         skipBlock!(close);
