@@ -195,6 +195,14 @@ describe('api-drift: declarations read with function bodies blanked', () => {
     expect(parseDeclarations(ts, 'a.ts', text).decls.map((d) => d.name)).toEqual(['f']);
   }, 15_000);
 
+  it('reads a line of unclosed regular expressions once: each ends at the line break, as the tokeniser reads it', () => {
+    const line = '(/['.repeat(30_000);
+    const body = `function f() {${line}\n}`;
+    expect(closingBrace(body, 13)).toBe(body.length - 1);
+    expect(bodyRanges(`const a = ${line}\nexport function f(): void { }\n`)).toBeUndefined();
+    // A tenth of a second; taken for divisions, each `/` scanned on to the line's end: 14 s.
+  }, 5_000);
+
   it('leaves JSX files whole: their text is not JavaScript to a tokeniser', () => {
     const text = "export function Hello(): JSX.Element { return <p>Don't {'}'}</p>; }\n";
     expect(parseDeclarations(ts, 'a.tsx', text)).toEqual(parseWhole(ts, 'a.tsx', text));

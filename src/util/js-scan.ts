@@ -45,8 +45,7 @@ export function closingBrace(text: string, open: number, end = text.length): num
         const end = text.indexOf('*/', i + 2);
         i = end === -1 ? -1 : end + 2;
       } else {
-        const end = operandBefore(text, i, open) ? -1 : regexEnd(text, i);
-        i = end === -1 ? i + 1 : end;
+        i = operandBefore(text, i, open) ? i + 1 : regexEnd(text, i);
       }
     } else {
       i = stringEnd(text, i, c);
@@ -56,7 +55,7 @@ export function closingBrace(text: string, open: number, end = text.length): num
   return -1;
 }
 
-const [LF, CR] = [10, 13];
+const [LF, CR, PLUS, MINUS] = [10, 13, 43, 45];
 export const [QUOTE, DOUBLE_QUOTE, BACKTICK, SLASH, STAR, BACKSLASH, DOLLAR] = [39, 34, 96, 47, 42, 92, 36];
 export const [OPEN, CLOSE, CLOSE_PAREN, CLOSE_BRACKET, OPEN_BRACKET] = [123, 125, 41, 93, 91];
 
@@ -70,7 +69,7 @@ export const isWord = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 9
 /**
  * Whether the token before the `/` at `at` ends an operand (then the `/` divides):
  * a name or number other than a keyword an expression follows, a `)`, a `]`, a
- * string or a template. Strings, templates and comments are skipped whole, so
+ * `++` or `--`, a string or a template. Strings, templates and comments are skipped whole, so
  * the last character before `at` ends that token.
  */
 function operandBefore(text: string, at: number, floor: number): boolean {
@@ -78,6 +77,8 @@ function operandBefore(text: string, at: number, floor: number): boolean {
   while (j > floor && (text.charCodeAt(j) <= 32 || text.charCodeAt(j) === 0xa0)) j--;
   const c = text.charCodeAt(j);
   if (c === CLOSE_PAREN || c === CLOSE_BRACKET || c === QUOTE || c === DOUBLE_QUOTE || c === BACKTICK) return true;
+  // `a++ / 2`: a `++` or `--` before a `/` is an operand's (before a regular expression it would be no JavaScript).
+  if ((c === PLUS || c === MINUS) && text.charCodeAt(j - 1) === c) return true;
   if (!isWord(c)) return false;
   let start = j;
   while (start > floor && isWord(text.charCodeAt(start - 1))) start--;
@@ -112,13 +113,18 @@ export function templateRest(text: string, at: number, stack: boolean[]): number
   return -1;
 }
 
-/** Past the regular expression (and its flags) that opens at `at`, or -1 where none can: it meets a line break first. */
+/**
+ * Past the regular expression (and its flags) that opens at `at`. One left
+ * unclosed ends at its line's end, as the tokeniser reads it: were it taken for
+ * a division instead, each `/` of a line such as `(/[(/[(/[…` would scan on to
+ * the line's end again.
+ */
 export function regexEnd(text: string, at: number): number {
   let inClass = false;
   for (let i = at + 1; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c === BACKSLASH) i++;
-    else if (c === LF || c === CR) return -1;
+    else if (c === LF || c === CR) return i;
     else if (c === OPEN_BRACKET) inClass = true;
     else if (c === CLOSE_BRACKET) inClass = false;
     else if (c === SLASH && !inClass) {
@@ -127,5 +133,5 @@ export function regexEnd(text: string, at: number): number {
       return end;
     }
   }
-  return -1;
+  return text.length;
 }

@@ -114,9 +114,8 @@ export function bodyRanges(text: string): BodyRange[] | undefined {
         i = end + 2;
         continue;
       }
-      const end = operand ? -1 : regexEnd(text, i);
-      if (end !== -1) {
-        i = end;
+      if (!operand) {
+        i = regexEnd(text, i);
         operand = true;
         word('/regex/');
         continue;
@@ -127,7 +126,7 @@ export function bodyRanges(text: string): BodyRange[] | undefined {
     const at = i;
     const value = length === 1 ? text[i] : text.slice(i, i + length);
     i += length;
-    operand = value === ')' || value === ']' || value === '}';
+    operand = value === ')' || value === ']' || value === '}' || value === '++' || value === '--';
     const params = closedParams;
     closedParams = undefined;
     if (value === '(') parens.push(prev);
