@@ -268,6 +268,16 @@ describe.concurrent('api-drift: texts that differ but mean the same are not drif
     expect(findings).toEqual([]);
   });
 
+  it('a type the code leaves to inference from a package the checker does not see proves nothing; one it can infer is compared', async () => {
+    const { findings } = await apiFindings(
+      project(
+        'export class Shell {\n  isSaving$: Observable<boolean>;\n  count: string;\n}',
+        ["import { BehaviorSubject } from 'rxjs';", 'export class Shell {', '  private readonly saving = new BehaviorSubject<boolean>(false);', '  isSaving$ = this.saving.asObservable();', '  count = 1;', '}', ''].join('\n'),
+      ),
+    );
+    expect(findings.map((f) => f.message.split('; ')[0])).toEqual(['`Shell` in src/mod.ts:2 differs from the spec: member `count`: the type is `string` in the spec, `number` in the code']);
+  });
+
   it("a JavaScript target's JSDoc types are its types: the same type is no drift, another one is", async () => {
     const root = tempProject();
     write(root, 'package.json', '{ "name": "jsdoc" }\n');

@@ -141,6 +141,8 @@ export function runChecks(ts: Ts, root: string, jobs: CheckJob[], allowed: Set<s
       const node = sf && findNode(ts, sf, job.check.at);
       codeType = node && inferred(ts, checker, node, job.check.how);
       if (!codeType) return fallback;
+      // Inferred from what the program cannot resolve (`new BehaviorSubject(…)` from a package it does not see): the type is unknown, and proves no drift.
+      if (isError(codeType)) return { same: true, code: job.check.spec };
       codeText = oneLine(checker.typeToString(codeType, undefined, ts.TypeFormatFlags.NoTruncation));
       if (codeText === job.check.spec) return { same: true, code: codeText };
     }
@@ -194,6 +196,9 @@ function brand(text: string, scope: string[]): string {
   return out;
 }
 
+/** The type the checker gives what it cannot resolve (it prints as `any`). */
+const isError = (type: TS.Type) => (type as { intrinsicName?: string }).intrinsicName === 'error';
+
 /** A type that names something the program cannot resolve proves nothing either way. */
 function unresolved(ts: Ts, checker: TS.TypeChecker, node: TS.TypeNode): boolean {
   let missing = false;
@@ -202,7 +207,7 @@ function unresolved(ts: Ts, checker: TS.TypeChecker, node: TS.TypeNode): boolean
     if (ts.isTypeReferenceNode(n) || ts.isExpressionWithTypeArguments(n) || ts.isTypeQueryNode(n)) {
       const name = ts.isTypeReferenceNode(n) ? n.typeName : ts.isTypeQueryNode(n) ? n.exprName : n.expression;
       const type = ts.isTypeQueryNode(n) ? undefined : checker.getTypeFromTypeNode(n as TS.TypeNode);
-      if (!checker.getSymbolAtLocation(name) || (type && (type as { intrinsicName?: string }).intrinsicName === 'error')) {
+      if (!checker.getSymbolAtLocation(name) || (type && isError(type))) {
         missing = true;
         return;
       }
