@@ -152,11 +152,13 @@ describe('api-drift: declarations read with function bodies blanked', () => {
     ].join('\n');
     expect(blanked(text)).toEqual(['{ return go(`${x}`); }', '{ return y; }']);
     expect(parseDeclarations(ts, 'a.ts', text)).toEqual(parseWhole(ts, 'a.ts', text));
-    // What it does not read (a decorator's `@`, an escape in a name) leaves the text whole.
-    for (const odd of ['@sealed\nexport class C { m(): void { } }', 'export const \\u0061 = 1;\nexport function f(): void { }']) {
-      expect(bodyRanges(odd)).toBeUndefined();
-      expect(parseDeclarations(ts, 'a.ts', odd)).toEqual(parseWhole(ts, 'a.ts', odd));
-    }
+    // Decorators are read; what it does not read (an escape in a name) leaves the text whole.
+    const decorated = "@Component({ selector: 'x' })\nexport class C {\n  @Input() name = '';\n  @HostListener('click') m(): void { go(); }\n}";
+    expect(blanked(decorated)).toEqual(['{ go(); }']);
+    expect(parseDeclarations(ts, 'a.ts', decorated)).toEqual(parseWhole(ts, 'a.ts', decorated));
+    const escaped = 'export const \\u0061 = 1;\nexport function f(): void { }';
+    expect(bodyRanges(escaped)).toBeUndefined();
+    expect(parseDeclarations(ts, 'a.ts', escaped)).toEqual(parseWhole(ts, 'a.ts', escaped));
   });
 
   it("gives the type checker the same exported types with the bodies it blanks as the whole text does, on this repository's source", () => {

@@ -122,7 +122,7 @@ export function bodyRanges(text: string): BodyRange[] | undefined {
       }
     }
     const length = punctuatorLength(text, i);
-    if (length === 0) return undefined; // `@`, a stray `#` or `\`: not what this scanner reads
+    if (length === 0) return undefined; // a stray `#` or `\`: not what this scanner reads
     const at = i;
     const value = length === 1 ? text[i] : text.slice(i, i + length);
     i += length;
@@ -167,7 +167,8 @@ export function bodyRanges(text: string): BodyRange[] | undefined {
 
 /** The characters a punctuator starts with. */
 const PUNCTUATOR_START = new Uint8Array(128);
-for (const c of '{}()[];,<>+-*/%&|^!~?:=.') PUNCTUATOR_START[c.charCodeAt(0)] = 1;
+// `@` starts a decorator (`@Component({…})`, `@Input()`): read as a punctuator of its own.
+for (const c of '{}()[];,<>+-*/%&|^!~?:=.@') PUNCTUATOR_START[c.charCodeAt(0)] = 1;
 
 const [DOT, QUESTION, EQUALS, BANG, LESS, GREATER, AMP, PIPE, PLUS, MINUS, PERCENT, CARET] = [46, 63, 61, 33, 60, 62, 38, 124, 43, 45, 37, 94];
 
@@ -205,7 +206,7 @@ function punctuatorLength(text: string, at: number): number {
     case CARET:
       return c1 === EQUALS ? 2 : 1;
     default:
-      // Brackets, braces, `;`, `,`, `:` and `~` stand alone.
+      // Brackets, braces, `;`, `,`, `:`, `~` and `@` stand alone.
       return 1;
   }
 }
