@@ -82,11 +82,18 @@ function operandBefore(text: string, at: number, floor: number): boolean {
   if (!isWord(c)) return false;
   let start = j;
   while (start > floor && isWord(text.charCodeAt(start - 1))) start--;
-  return !EXPRESSION_AFTER.some((word) => word.length === j + 1 - start && text.startsWith(word, start));
+  return !isExpressionKeyword(text, start, j + 1);
 }
 
 /** Words after which a `/` starts a regular expression. */
-export const EXPRESSION_AFTER = ['return', 'typeof', 'case', 'do', 'else', 'instanceof', 'new', 'delete', 'void', 'throw', 'in', 'of', 'yield', 'await'];
+const EXPRESSION_AFTER = ['return', 'typeof', 'case', 'do', 'else', 'instanceof', 'new', 'delete', 'void', 'throw', 'in', 'of', 'yield', 'await'];
+
+/** Whether `text` from `start` to `end` is a word after which a `/` starts a regular expression (compared in place: most words are not). */
+export function isExpressionKeyword(text: string, start: number, end: number): boolean {
+  const c = text.charCodeAt(start);
+  if (c < 97 || c > 121 || end - start > 10) return false;
+  return EXPRESSION_AFTER.some((word) => word.length === end - start && text.startsWith(word, start));
+}
 
 /** Past the closing quote of the string that opens at `at` (or the line break an unclosed one stops at). */
 export function stringEnd(text: string, at: number, quote: number): number {

@@ -13,7 +13,7 @@ import {
   CLOSE,
   closingBrace,
   DOUBLE_QUOTE,
-  EXPRESSION_AFTER,
+  isExpressionKeyword,
   isWord,
   lineEnd,
   QUOTE,
@@ -82,7 +82,7 @@ export function bodyRanges(text: string): BodyRange[] | undefined {
       const start = i;
       while (++i < n && isWord(text.charCodeAt(i)));
       const value = text.slice(start, i);
-      operand = !(c >= 97 && c <= 121 && i - start <= 10 && EXPRESSION_AFTER.includes(value));
+      operand = !isExpressionKeyword(text, start, i);
       word(value);
       continue;
     }

@@ -8,8 +8,8 @@
 import path from 'node:path';
 import type * as TS from 'typescript';
 import type { Span, Ts } from './declarations.js';
-import { oneLine, parseDiagnostics, scriptKind } from './declarations.js';
-import { blankRanges, bodyRanges, type BodyRange } from './bodies.js';
+import { oneLine, parseBlanked, scriptKind } from './declarations.js';
+import type { BodyRange } from './bodies.js';
 import type { TypeCheck } from './compare.js';
 
 export interface CheckJob {
@@ -165,10 +165,7 @@ export function runChecks(ts: Ts, root: string, jobs: CheckJob[], allowed: Set<s
  */
 export function withTypedBodiesBlanked(ts: Ts, fileName: string, text: string, languageVersion: TS.ScriptTarget | TS.CreateSourceFileOptions): TS.SourceFile | undefined {
   if (scriptKind(ts, fileName) !== ts.ScriptKind.TS) return undefined;
-  const ranges = bodyRanges(text);
-  if (ranges === undefined || ranges.length === 0) return undefined;
-  const sf = ts.createSourceFile(fileName, blankRanges(text, ranges), languageVersion, true, ts.ScriptKind.TS);
-  return parseDiagnostics(sf).length === 0 && typedBodiesOnly(ts, sf, ranges) ? sf : undefined;
+  return parseBlanked(ts, fileName, text, (blanked) => ts.createSourceFile(fileName, blanked, languageVersion, true, ts.ScriptKind.TS), (sf, ranges) => typedBodiesOnly(ts, sf, ranges));
 }
 
 function typedBodiesOnly(ts: Ts, sf: TS.SourceFile, ranges: readonly BodyRange[]): boolean {

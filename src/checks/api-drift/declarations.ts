@@ -161,23 +161,38 @@ const parse = (ts: Ts, fileName: string, text: string) =>
   ts.createSourceFile(fileName, text, { languageVersion: ts.ScriptTarget.Latest, jsDocParsingMode: ts.JSDocParsingMode.ParseNone }, false, scriptKind(ts, fileName));
 
 /** The syntax errors of a parse, which TypeScript keeps on the source file without typing them. */
-export const parseDiagnostics = (sf: TS.SourceFile) => (sf as unknown as { parseDiagnostics?: TS.DiagnosticWithLocation[] }).parseDiagnostics ?? [];
+const parseDiagnostics = (sf: TS.SourceFile) => (sf as unknown as { parseDiagnostics?: TS.DiagnosticWithLocation[] }).parseDiagnostics ?? [];
 
 /**
  * A code file's declarations read from its text with the function bodies
  * blanked (see bodies.ts), or undefined when that is not sure to read the same
  * as the whole text: the blanked text does not parse, or a blanked block is not
- * a body the reader skips. JSX is left whole: its text is not JavaScript to a tokeniser.
+ * a body the reader skips.
  */
 function withoutBodies(ts: Ts, fileName: string, text: string): ParsedFile | undefined {
+  const sf = parseBlanked(ts, fileName, text, (blanked) => parse(ts, fileName, blanked), (tree, ranges) => onlyUnreadBodies(ts, tree, ranges));
+  return sf && new Reader(ts, sf, false).file();
+}
+
+/**
+ * `text` with its function bodies blanked, parsed by `parseText`, where the
+ * parse has no syntax error and `keep` finds every blanked block harmless in
+ * its tree; else undefined (the caller parses the text whole). JSX is left
+ * whole: its text is not JavaScript to the body finder.
+ */
+export function parseBlanked(
+  ts: Ts,
+  fileName: string,
+  text: string,
+  parseText: (blanked: string) => TS.SourceFile,
+  keep: (sf: TS.SourceFile, ranges: readonly BodyRange[]) => boolean,
+): TS.SourceFile | undefined {
   const kind = scriptKind(ts, fileName);
   if (kind === ts.ScriptKind.TSX || kind === ts.ScriptKind.JSX) return undefined;
   const ranges = bodyRanges(text);
   if (ranges === undefined || ranges.length === 0) return undefined;
-  const sf = parse(ts, fileName, blankRanges(text, ranges));
-  if (parseDiagnostics(sf).length > 0) return undefined;
-  if (!onlyUnreadBodies(ts, sf, ranges)) return undefined;
-  return new Reader(ts, sf, false).file();
+  const sf = parseText(blankRanges(text, ranges));
+  return parseDiagnostics(sf).length === 0 && keep(sf, ranges) ? sf : undefined;
 }
 
 /**
