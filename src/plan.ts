@@ -12,7 +12,7 @@ import { loadParsers, parsesSpecs, preloadOutlines, readModel, readScoped, specs
 import { keepPlan, memoKey, memoPlan } from './artifacts/plan-memo.js';
 import { problemFinding } from './formats/problem.js';
 import { checkScope, matchTargets } from './checks/scope.js';
-import { checkGenerated, preloadGenerated } from './checks/generated/index.js';
+import { checkGenerated, preloadGenerated, unmarked } from './checks/generated/index.js';
 import { checkLinks } from './checks/links/index.js';
 import { applyRecords, recordedOutlines } from './checks/links/recorded.js';
 import { readRecords } from './artifacts/links.js';
@@ -127,9 +127,6 @@ export async function createPlan(config: ResolvedConfig, options: PlanOptions = 
   found.push(...targetFindings);
   const targeted = change?.targeted ?? new Set([...targetFiles.values()].flat());
   found.push(...timed('scope', () => checkScope(include, exclude.test, change?.listing ?? listing, targeted)));
-  if (checksGenerated) {
-    found.push(...timed('generated', () => checkGenerated(reader, checked, targetFiles, options.cache)));
-  }
   // Every capability of the project, also of the specs a scoped plan does not check: a test's claim of one is no broken link.
   const capabilityIds = known ? known.flatMap((o) => o.capabilities) : (options.model ?? model).specs.flatMap((s) => s.capabilities.map((c) => c.id));
   const links = timed('links', () => checkLinks(checked, scan!.claims, new TestIndex(reader, listing.set, scan!.parsed, options.cache), capabilityIds));
@@ -141,9 +138,15 @@ export async function createPlan(config: ResolvedConfig, options: PlanOptions = 
   // its syntax trees make the memory peak. It, and TypeScript with it, loads only when some spec has an `## API` block.
   scan = undefined;
   const withApi = checked.filter((s) => s.api.length > 0);
+  // The generated-file check comes after it: a target it read whole need not be opened again for its first lines.
+  const plain = new Set<string>();
   if (withApi.length > 0 && rules['api-drift'] !== 'off') {
     const { checkApi } = await import('./checks/api-drift/index.js');
-    found.push(...(await timedAsync('api', () => checkApi({ root, specs: withApi, targetFiles, cache: options.cache, reader }))));
+    const onRead = checksGenerated ? (file: string, text: string) => void (unmarked(text) && plain.add(file)) : undefined;
+    found.push(...(await timedAsync('api', () => checkApi({ root, specs: withApi, targetFiles, cache: options.cache, reader, onRead }))));
+  }
+  if (checksGenerated) {
+    found.push(...timed('generated', () => checkGenerated(reader, checked, targetFiles, options.cache, plain)));
   }
   for (const { file, ...data } of reader.refused) found.push({ kind: 'unread-file', file, line: 1, data });
   // What the listing would not read counts when sdna would have read it: a spec, a test, code in scope.

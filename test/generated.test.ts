@@ -137,6 +137,28 @@ describe.concurrent('sdna accept and the state file', () => {
   }
 });
 
+describe('generated files an API block targets', () => {
+  it('are judged the same whether the API check read them first or not', async () => {
+    const root = tempProject();
+    const api = '## API\n\n```ts\nexport const answer: number;\nexport function hand(): string;\n```\n';
+    write(root, 'specs/gen.spec.md', `---\nname: Gen\ntargets:\n  - ../src/*.ts\n---\n# Gen\n\n## Capabilities\n\n- **Answer** [@test](../test/a.test.ts)\n\n${api}`);
+    write(root, 'test/a.test.ts', "import { it } from 'vitest';\nit('answers', () => {});\n");
+    write(root, 'src/a.ts', `// GENERATED FROM SPEC - DO NOT EDIT\n${BODY}`);
+    write(root, 'src/c.ts', `// GENERATED FROM SPEC - DO NOT EDIT\n// source: specs/gen.spec.md\n// sha256: ${sha256(BODY)}\n${BODY}// hand edit\n`);
+    // The marker past the first lines, after code: not a generated file.
+    write(root, 'src/late.ts', `${BODY}// GENERATED FROM SPEC - DO NOT EDIT\n`);
+    write(root, 'src/hand.ts', 'export function hand(): number {\n  return 1;\n}\n');
+    const findings = async (rules: string) => {
+      write(root, 'sdna.config.json', rules);
+      const r = await sdna(['plan', '--root', root, '--json', '--no-cache']);
+      return (JSON.parse(r.stdout).findings as { kind: string; file: string }[]).map((f) => `${f.kind} ${f.file}`);
+    };
+    const withApi = await findings('{}');
+    expect(withApi).toEqual(['api-drift specs/gen.spec.md', 'generated-unrecorded src/a.ts', 'generated-edited src/c.ts']);
+    expect((await findings('{ "rules": { "api-drift": "off" } }')).filter((f) => f.startsWith('generated-'))).toEqual(withApi.filter((f) => f.startsWith('generated-')));
+  });
+});
+
 describe('sdna accept run concurrently', () => {
   it('six at once, each naming its own file, keep all six entries (20 rounds)', async () => {
     for (let round = 0; round < 20; round++) {

@@ -39,6 +39,8 @@ export interface ApiInput {
   cache?: ParseCache;
   /** The plan's reader, so that what it refuses is reported once. */
   reader?: GuardedReader;
+  /** Told each target's text as it is read, for a check that would read it too. */
+  onRead?: (file: string, text: string) => void;
 }
 
 interface SpecWork {
@@ -46,7 +48,7 @@ interface SpecWork {
   files: string[];
   findings: FindingInput[];
   drifts: DeclDrift[];
-  /** The spec's API blocks as one module beside the spec, for the checker. */
+  /** The spec's API blocks as one module beside the spec, for the checker (empty when no difference needs it). */
   specModule: string;
   specText: string;
 }
@@ -67,7 +69,11 @@ export async function checkApi(input: ApiInput): Promise<FindingInput[]> {
 
   const texts = new Map<string, string | undefined>();
   const textOf = (file: string) => {
-    if (!texts.has(file)) texts.set(file, reader.tryText(file, 'source'));
+    if (!texts.has(file)) {
+      const text = reader.tryText(file, 'source');
+      if (text !== undefined) input.onRead?.(file, text);
+      texts.set(file, text);
+    }
     return texts.get(file);
   };
   /** For the checker and the findings, after the last spec: read again, not kept. */
@@ -297,8 +303,10 @@ function prepare(ts: Ts, spec: Spec, files: string[], parsed: (file: string) => 
   if (!exports.complete) complete = false;
   const drifts = compareApi(specDecls, { get: exports.get, complete });
   const specModule = `${spec.file}.__sdna_api__.ts`;
-  const imports = targetTypeImports(specModule, textParts.join('\n'), new Set(specDecls.map((d) => d.decl.name)), exports.get);
-  return { spec, files, findings, drifts, specModule, specText: [...imports, ...textParts].join('\n') };
+  // The module is for the checker, which only a provisional difference needs (most specs have none).
+  const checked = drifts.some((d) => d.differences.some((diff) => diff.check));
+  const imports = checked ? targetTypeImports(specModule, textParts.join('\n'), new Set(specDecls.map((d) => d.decl.name)), exports.get) : [];
+  return { spec, files, findings, drifts, specModule, specText: checked ? [...imports, ...textParts].join('\n') : '' };
 }
 
 /**

@@ -7,7 +7,7 @@ import { readState, type State } from '../../artifacts/state.js';
 import { resolveFrom } from '../../util/paths.js';
 import type { GuardedReader } from '../../util/guarded.js';
 import { ParseCache } from '../../artifacts/cache.js';
-import { findGenerated, sha256, type GeneratedHeader } from './stamp.js';
+import { findGenerated, MARKER, sha256, type GeneratedHeader } from './stamp.js';
 
 /** By target file: its generated header and content hash, or `false` for a file not marked as generated. */
 const KIND = 'file:generated-1';
@@ -15,7 +15,11 @@ const KIND = 'file:generated-1';
 /** Reads the section of generated-file stamps now (a scoped plan does, while git lists the files). */
 export const preloadGenerated = (cache: ParseCache): void => cache.warm(KIND);
 
-export function checkGenerated(reader: GuardedReader, specs: Spec[], targetFiles: Map<string, string[]>, cache = ParseCache.open(undefined, '')): FindingInput[] {
+/** Whether a file's whole text, read for another check, shows it is not marked as generated (no need to read its head again). */
+export const unmarked = (text: string): boolean => !text.includes(MARKER);
+
+/** `plain`: files another check read whole and found `unmarked`, which are not read again. */
+export function checkGenerated(reader: GuardedReader, specs: Spec[], targetFiles: Map<string, string[]>, cache = ParseCache.open(undefined, ''), plain?: ReadonlySet<string>): FindingInput[] {
   const findings: FindingInput[] = [];
   const owner = new Map<string, Spec>();
   for (const spec of specs) for (const f of targetFiles.get(spec.id) ?? []) if (!owner.has(f)) owner.set(f, spec);
@@ -23,6 +27,7 @@ export function checkGenerated(reader: GuardedReader, specs: Spec[], targetFiles
   let state: State | undefined;
   for (const file of [...owner.keys()].sort()) {
     const found = cache.fromFile<{ header: GeneratedHeader; hash: string } | false>(KIND, reader.root, file, () => {
+      if (plain?.has(file)) return false;
       const generated = findGenerated(reader, file);
       return generated ? { header: generated.header, hash: sha256(generated.text) } : reader.isRefused(file) ? undefined : false;
     });
