@@ -1,6 +1,7 @@
 // The one reader every check reads through: what it resolves on its own (a folder's real path, a file's end)
 // must refuse and read exactly what a realpath of every file would.
 
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -99,6 +100,24 @@ describe('GuardedReader', () => {
     // A name that only starts with dots is a plain name.
     write(root, '..b/.c..', 'dots');
     expect(reader.text('..b/.c..', 'source')).toBe('dots');
+  });
+
+  it('glances at the first bytes of a regular file, and at nothing else, at once: a FIFO with no writer, a folder, a symlink out of the root', () => {
+    const root = tempProject();
+    const outside = tempProject();
+    write(root, 'a.ts', '// GENERATED FROM SPEC - DO NOT EDIT\nexport const a = 1;\n');
+    write(outside, 'secret.ts', 'secret');
+    fs.symlinkSync(path.join(outside, 'secret.ts'), path.join(root, 'out.ts'));
+    fs.mkdirSync(path.join(root, 'dir.ts'));
+    execFileSync('mkfifo', [path.join(root, 'pipe.ts')]);
+    const reader = new GuardedReader(root);
+    expect(reader.head('a.ts', 16)?.toString()).toBe('// GENERATED FRO');
+    expect(reader.head('a.ts', 4096)?.toString()).toBe(fs.readFileSync(path.join(root, 'a.ts'), 'utf8'));
+    const started = Date.now();
+    for (const file of ['pipe.ts', 'dir.ts', 'out.ts', 'missing.ts']) expect(reader.head(file, 2048), file).toBeUndefined();
+    expect(Date.now() - started).toBeLessThan(2000);
+    // A glance records nothing: the plan reports what its reads refused, not what it glanced at.
+    expect(reader.refused).toEqual([]);
   });
 
   it('reads every byte of files of every size around its buffer, one after another', () => {

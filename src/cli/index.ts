@@ -467,7 +467,7 @@ function main(argv: string[]): void {
     .example('  $ sdna plan --reporter markdown:sdna.md --base origin/main   # a pull-request comment')
     .example('  $ sdna plan --semantic --batch   # nightly: collects the last run\'s batch, sends what changed since')
     .action(async (files: string[], flags: PlanFlags) => {
-      process.exitCode = await runPlan(flags, files);
+      exitWhenFlushed(await runPlan(flags, files));
     });
   cli
     .command('report', 'Write a spec-coverage report of the static plan (--html: one self-contained page)')
@@ -652,6 +652,23 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
 });
 
 /** Runs the command line; its launcher (./launch.ts) calls this with its own `import()` to lend. */
+/**
+ * Ends the process with `code` once what it printed is flushed: a plan has
+ * awaited all its work by then, and Node's teardown of the heap it leaves
+ * (which a natural exit waits for) is 2 % of a pre-commit plan of 2,000 files.
+ */
+function exitWhenFlushed(code: number): void {
+  process.exitCode = code;
+  let pending = 2;
+  const flushed = () => {
+    if (--pending === 0) process.exit(code);
+  };
+  for (const stream of [process.stdout, process.stderr]) {
+    if (stream.writableLength === 0) flushed();
+    else stream.once('drain', flushed);
+  }
+}
+
 export function start(importer: (specifier: string) => Promise<unknown>): void {
   lendImport(importer);
   try {

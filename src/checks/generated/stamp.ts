@@ -89,7 +89,7 @@ const HEAD_BYTES = 2048;
 /** The header and text of a generated file; undefined for any other (or an unreadable) file. */
 export function findGenerated(reader: GuardedReader, file: string): { header: GeneratedHeader; text: string } | undefined {
   // Most files are not generated: look at the first bytes before reading or decoding the rest.
-  const head = reader.head(file, 'source', HEAD_BYTES);
+  const head = reader.head(file, HEAD_BYTES);
   if (head === undefined || head.indexOf(MARKER) === -1) return undefined;
   const bytes = reader.tryBytes(file, 'source');
   if (bytes === undefined) return undefined;
