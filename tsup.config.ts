@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { defineConfig, type Options } from 'tsup';
 
 const shared: Options = {
@@ -11,11 +12,17 @@ const shared: Options = {
   // TypeScript config files, specs with an `## API` block and the semantic check.
   noExternal: [/^(?!jiti|typescript|@anthropic-ai\/sdk)/],
   external: ['jiti', 'typescript', '@anthropic-ai/sdk'],
-  esbuildOptions(options) {
-    // markdown-it imports only `decodeHTML` from entities, whose main module also
-    // builds its encoding tables on load (a few ms of every plan that parses a spec).
-    options.alias = { ...options.alias, entities: 'entities/lib/decode.js' };
-  },
+  esbuildPlugins: [
+    {
+      // markdown-it imports only `decodeHTML` from entities, whose modules build their
+      // tables on load (a few ms of every plan that parses a spec): it gets it from a
+      // module that loads entities' decoder on the first call (src/util/entities-on-demand.ts).
+      name: 'entities-on-demand',
+      setup(build) {
+        build.onResolve({ filter: /^entities$/ }, () => ({ path: path.resolve('src/util/entities-on-demand.ts') }));
+      },
+    },
+  ],
 };
 
 export default defineConfig([

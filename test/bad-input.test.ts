@@ -67,6 +67,17 @@ describe.concurrent('bad input', () => {
     ]);
   });
 
+  it('character references in a Markdown link definition: the decoder, loaded on demand, reads them and the spec is planned as without them', async ({ expect }) => {
+    const root = project();
+    const spec = '---\nname: Refs\ntargets:\n  - ../src/app.ts\n---\n# Refs\n\n## Capabilities\n\n- **Read** [@test](../test/app.test.ts)\n';
+    write(root, 'specs/refs.spec.md', spec);
+    const plain = await sdna(['plan', '--root', root, '--json', '--no-cache'], { root });
+    write(root, 'specs/refs.spec.md', `${spec}\n[ref]: <./x> "t&amp;t &#116; &copy;"\n`);
+    const withRefs = await sdna(['plan', '--root', root, '--json', '--no-cache'], { root });
+    expect(withRefs.stderr).toBe('');
+    expect(withRefs.stdout).toBe(plain.stdout);
+  });
+
   it('frontmatter that is never closed', async ({ expect }) => {
     const root = project();
     write(root, 'specs/open.spec.md', '---\nname: Open\ntargets:\n  - ../src/app.ts\n# Open\n');
