@@ -651,7 +651,6 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   if (error.code !== 'EPIPE') throw error;
 });
 
-/** Runs the command line; its launcher (./launch.ts) calls this with its own `import()` to lend. */
 /**
  * Ends the process with `code` once what it printed is flushed: a plan has
  * awaited all its work by then, and Node's teardown of the heap it leaves
@@ -669,6 +668,7 @@ function exitWhenFlushed(code: number): void {
   }
 }
 
+/** Runs the command line; its launcher (./launch.ts) calls this with its own `import()` to lend. */
 export function start(importer: (specifier: string) => Promise<unknown>): void {
   lendImport(importer);
   try {

@@ -1,7 +1,7 @@
 // markdown-it imports `decodeHTML` from entities, whose decoding table takes
 // about 2 ms to build as its module loads: a tenth of parsing a small project's
-// specs. Block parsing decodes an entity only where a spec has one (`&amp;` in
-// a fence's info string or a link label), so the table is built then, if ever.
+// specs. Block parsing decodes entities only in a link definition
+// (`[ref]: <url> "T&amp;C"`), so the table is built then, if ever.
 // tsup.config.ts points markdown-it's `entities` here, and bundles the module
 // this requires: the require runs on the first call.
 
