@@ -5,9 +5,7 @@
 
 import vm from 'node:vm';
 import type { FileList } from '../util/files.js';
-
-/** Node's v8 module, loaded for a large tree only: loading it took 1.7 ms of every run. */
-const v8 = () => process.getBuiltinModule('node:v8');
+import { setV8Flag, withV8Flag } from '../util/v8-flags.js';
 
 /** Files from which a tree counts as large. */
 const LARGE_TREE = 50_000;
@@ -23,7 +21,8 @@ const large = (listing: FileList | undefined) => listing !== undefined && listin
  */
 export function heapFor(listing: Promise<FileList> | undefined): void {
   void listing?.then((l) => {
-    if (large(l)) v8().setFlagsFromString('--heap-growing-percent=30');
+    // 0 is V8's own: its heuristics.
+    if (large(l)) setV8Flag('--heap-growing-percent=30', '--heap-growing-percent=0');
   }, () => undefined);
 }
 
@@ -35,9 +34,10 @@ export function heapFor(listing: Promise<FileList> | undefined): void {
  */
 export async function makeRoomForReports(listing: Promise<FileList> | undefined): Promise<void> {
   if (!large(await listing)) return;
-  // V8 gives a program its collector only with --expose-gc, which a context made after the flag is set sees.
-  v8().setFlagsFromString('--expose-gc');
-  (vm.runInNewContext('gc') as () => void)();
+  // V8 gives a program its collector only with --expose-gc, which a context made after the flag is set sees;
+  // the flag is taken back at once, as a code cache made under it would be refused (see util/v8-flags.ts).
+  const gc = withV8Flag('--expose-gc', '--no-expose-gc', () => vm.runInNewContext('gc') as () => void);
+  gc();
 }
 
 const CHUNK = 1 << 20;

@@ -16,6 +16,7 @@ import * as nodeModule from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import vm from 'node:vm';
+import { withStartFlags } from './v8-flags.js';
 
 /** Node 22 and later: Node keeps compiled code of the modules it loads itself. */
 export const enableCompileCache = (nodeModule as { enableCompileCache?: (dir?: string) => unknown }).enableCompileCache;
@@ -29,7 +30,8 @@ export function runCommonJs(file: string, source: string, cachedData: Buffer | u
   // A leading `#!` line is valid only at the very start of a script, and the wrapper comes first.
   const body = source.startsWith('#!') ? `//${source.slice(2)}` : source;
   // No `import()` in such a script: Node 20 gives it a loader only with an experimental flag (src/util/import-module.ts).
-  const script = new vm.Script(nodeModule.Module.wrap(body), { filename: file, cachedData });
+  // V8 takes a cache made under the flags it checks it with: those the process started with (see v8-flags.ts).
+  const script = withStartFlags(() => new vm.Script(nodeModule.Module.wrap(body), { filename: file, cachedData }));
   const Module = nodeModule.Module as unknown as (new (id: string) => { exports: unknown; filename: string; loaded: boolean; paths: string[] }) & { _nodeModulePaths(dir: string): string[] };
   const mod = new Module(file);
   mod.filename = file;
@@ -77,7 +79,7 @@ export function runWithCodeCache(file: string, at: CodeCacheFile | undefined): u
     const madeIn = kept?.madeIn ?? 0;
     process.once('exit', () => {
       try {
-        const data = cacheAtExit({ taken, size: keptSize, madeIn }, process.uptime() * 1000, () => script.createCachedData(), () => unwrapCodeCache(at.read())?.data);
+        const data = cacheAtExit({ taken, size: keptSize, madeIn }, process.uptime() * 1000, () => withStartFlags(() => script.createCachedData()), () => unwrapCodeCache(at.read())?.data);
         if (data) at.write(data);
       } catch {
         // Not kept: an exit is no place to fail, and the next run compiles again.
