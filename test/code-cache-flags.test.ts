@@ -6,8 +6,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { unwrapCodeCache, wrapCodeCache } from '../src/util/code-cache.js';
-import { REPO, tempProject, write } from './helpers.js';
+import { asMadeLong, REPO, tempProject, write } from './helpers.js';
 
 const JITI = path.join(REPO, 'node_modules', '.bin', 'jiti');
 const SCRIPT = path.join(REPO, 'test', 'flagged-code-cache.ts');
@@ -21,10 +20,8 @@ describe('compiled code kept across runs that set V8 flags', () => {
     const file = path.join(dir, 'mod.cjs');
     const cache = path.join(dir, 'mod.bin');
     const run = (flagged: boolean) => execFileSync(process.execPath, [JITI, SCRIPT, file, cache, flagged ? 'flagged' : 'plain'], { stdio: 'pipe' });
-    /** Marks the cache as made by a long run: a run then remakes it only if V8 refused it (see runWithCodeCache). */
-    const asMadeLong = () => fs.writeFileSync(cache, wrapCodeCache(unwrapCodeCache(fs.readFileSync(cache))!.data, 1e9));
     const taken = (flagged: boolean) => {
-      asMadeLong();
+      asMadeLong(cache);
       const before = fs.readFileSync(cache);
       run(flagged);
       return fs.readFileSync(cache).equals(before);

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { describe, it } from 'vitest';
 import { COMMAND_NAMES } from '../src/cli/command-names.js';
 import { cacheAtExit, unwrapCodeCache, wrapCodeCache } from '../src/util/code-cache.js';
-import { FIXTURES, sdna } from './helpers.js';
+import { asMadeLong, FIXTURES, sdna } from './helpers.js';
 
 const nodeKeepsIt = typeof (nodeModule as { enableCompileCache?: unknown }).enableCompileCache === 'function';
 const PLAN = ['plan', '--root', path.join(FIXTURES, 'stale-target'), '--no-cache'];
@@ -37,8 +37,6 @@ async function plannedCache(): Promise<{ env: Record<string, string>; file: stri
   return { env, file: path.join(dir, name) };
 }
 
-/** The cache file as if the run that made it had lasted long: only a cache V8 refuses is then made again. */
-const asMadeLong = (file: string) => fs.writeFileSync(file, wrapCodeCache(unwrapCodeCache(fs.readFileSync(file))!.data, 1e9));
 
 describe.concurrent('compiled code of the command line', () => {
   it('is kept per command on the first run, used as it is by the next, and changes no output', async ({ expect }) => {

@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { unwrapCodeCache, wrapCodeCache } from '../src/util/code-cache.js';
 
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const CLI = path.join(REPO, 'dist', 'cli.cjs');
@@ -118,3 +119,6 @@ export function embeddedPlan(html: string): unknown {
   if (!json) throw new Error('the HTML report embeds no JSON plan');
   return JSON.parse(json[1]);
 }
+
+/** A kept code cache marked as made by a long run: a run then makes it again only if V8 refused it (see runWithCodeCache). */
+export const asMadeLong = (file: string): void => fs.writeFileSync(file, wrapCodeCache(unwrapCodeCache(fs.readFileSync(file))!.data, 1e9));
