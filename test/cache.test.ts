@@ -3,6 +3,7 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
+import vm from 'node:vm';
 import { describe, it } from 'vitest';
 import { cacheSections, FIXTURES, sdna, tempProject } from './helpers.js';
 
@@ -171,6 +172,95 @@ describe('the cache file', () => {
     same.table('rows', '/root', isValue).keep(files.map((f, i) => [f, `stamp ${i}`, valueOf(i)]));
     same.save();
     expect(fs.readFileSync(path.join(dir, 'parse-cache.json'), 'utf8')).toBe(stored);
+  });
+
+  it('written again, is the file a run storing every entry anew makes: lines found unchanged, kept for a listed file, new and replaced ones in order, and values of megabytes', async ({ expect }) => {
+    const { ParseCache } = await import('../src/artifacts/cache.js');
+    const dir = path.join(tempProject(), 'cache');
+    const root = '/root';
+    const key = (f: string) => `${root}${path.sep}${f}`;
+    const files = Array.from({ length: 600 }, (_, i) => `src/f${String(i).padStart(3, '0')}.ts`);
+    const listing = (names: string[]) => ({ set: new Set(names), oids: undefined, askedAt: undefined });
+    // A value past a batch, with a pair of surrogates astride each megabyte its JSON (a quote first) is encoded by.
+    const MB = 1 << 20;
+    let large = '';
+    for (let m = 1; m <= 3; m++) large += 'x'.repeat(m * MB - 2 - large.length) + '😀';
+    const first = ParseCache.open(dir, 'test');
+    first.markListed(root, listing(files));
+    for (const [i, f] of files.entries()) {
+      first.store('file:a', key(f), { i });
+      first.store('file:b', key(f), [f, i]);
+    }
+    first.store('hashes', 'h', 1);
+    first.save();
+
+    const expected = new Map<string, Map<string, unknown>>([
+      ['file:a', new Map()],
+      ['file:b', new Map()],
+    ]);
+    const second = ParseCache.open(dir, 'test');
+    // One file gone (its entries dropped), the rest listed (kept, looked up or not).
+    second.markListed(root, listing([...files.slice(0, 599), 'src/a-first.ts', 'src/f100b.ts']));
+    for (const [i, f] of files.slice(0, 599).entries()) {
+      // Looked up in runs of lines, with gaps; every fifth replaced; the first line of `file:b` never looked up.
+      if (i % 7 < 4) expect(second.lookup('file:a', key(f))).toEqual({ i });
+      if (i % 11 >= 3 && i > 0) expect(second.lookup('file:b', key(f))).toEqual([f, i]);
+      if (i % 5 === 0) second.store('file:a', key(f), { i, again: true });
+      expected.get('file:a')!.set(key(f), i % 5 === 0 ? { i, again: true } : { i });
+      expected.get('file:b')!.set(key(f), [f, i]);
+    }
+    // New lines before every line loaded, between two, and of megabytes.
+    for (const [f, value] of [['src/a-first.ts', 'first'], ['src/f100b.ts', large]] as const) {
+      second.store('file:a', key(f), value);
+      expected.get('file:a')!.set(key(f), value);
+    }
+    second.save();
+
+    const freshDir = path.join(tempProject(), 'cache');
+    const fresh = ParseCache.open(freshDir, 'test');
+    for (const [kind, entries] of expected) for (const [k, value] of entries) fresh.store(kind, k, value);
+    fresh.save();
+    // Each section the same bytes (the content kind no run looked up is copied as it was), and as long as the header says.
+    const sections = (file: string) => {
+      const bytes = fs.readFileSync(file);
+      const { kinds, sections: texts, measured } = cacheSections(bytes);
+      expect(measured).toBe(bytes.length);
+      return new Map(kinds.map(([kind], i) => [kind, texts[i]]));
+    };
+    const got = sections(path.join(dir, 'parse-cache.json'));
+    const want = sections(path.join(freshDir, 'parse-cache.json'));
+    expect([...got.keys()].sort()).toEqual(['file:a', 'file:b', 'hashes']);
+    expect(got.get('file:a') === want.get('file:a')).toBe(true);
+    expect(got.get('file:b') === want.get('file:b')).toBe(true);
+    const again = ParseCache.open(dir, 'test');
+    expect(again.lookup('file:a', key('src/f100b.ts')) === large).toBe(true);
+    expect(again.lookup('file:a', key('src/f599.ts'))).toBeUndefined();
+    expect(again.lookup('hashes', 'h')).toBe(1);
+  });
+
+  it('holds what a run stores as its JSON, not the value: a value cut from a file\'s text does not keep the text alive until the save', async ({ expect }) => {
+    const { ParseCache } = await import('../src/artifacts/cache.js');
+    const { withV8Flag } = await import('../src/util/v8-flags.js');
+    const gc = withV8Flag('--expose-gc', '--no-expose-gc', () => vm.runInNewContext('gc') as () => void);
+    const dir = path.join(tempProject(), 'cache');
+    const cache = ParseCache.open(dir, 'test');
+    gc();
+    const before = process.memoryUsage().heapUsed;
+    const types: string[] = [];
+    (() => {
+      // A 64 MB text, and types cut from it as a parser cuts them (V8 keeps such a slice as a view of the text).
+      const text = 'type T = string; '.repeat(4 << 20);
+      for (let i = 0; i < 100; i++) {
+        const type = text.slice(i * 17, i * 17 + 40);
+        types.push(`${type}`.split('').join(''));
+        cache.store('file:types', `/root/f${i}.ts`, { type });
+      }
+    })();
+    gc();
+    expect(process.memoryUsage().heapUsed - before).toBeLessThan(16 << 20);
+    cache.save();
+    const again = ParseCache.open(dir, 'test');
+    for (let i = 0; i < 100; i++) expect(again.lookup('file:types', `/root/f${i}.ts`)).toEqual({ type: types[i] });
   });
 
   it('a cache opened to be read only finds what is stored, keeps nothing a run derives, and is never written', async ({ expect }) => {

@@ -18,6 +18,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { writeFileAtomic } from '../util/files.js';
+import { pieces } from '../util/text.js';
 import type { CodeCacheDir } from '../util/compiled.js';
 import type { FileList } from '../util/files.js';
 import { GuardedReader, openNamedFile } from '../util/guarded.js';
@@ -41,8 +42,21 @@ interface Stored {
   count: number;
 }
 
-/** An entry this run used: its value, and its JSON when it came from the file as it is or was given as JSON (written without stringifying). */
-type Used = { value: unknown; raw?: string } | { value?: undefined; raw: string };
+/**
+ * An entry this run used: its value once decoded, and what the save writes of
+ * it: its JSON when the run made it, or where its line lies in the section as
+ * loaded, written back as those bytes. Held as text too, the entries a plan
+ * found unchanged raised the peak of a 100,000-file plan after one changed
+ * test file by 70 MB.
+ */
+interface Used {
+  value?: unknown;
+  raw?: string;
+  line?: Line;
+}
+
+/** Where a line lies in a section's bytes: its first byte and the newline (or end) after it. */
+type Line = [start: number, end: number];
 
 /** The header's longest sane size: a header without a newline this far in is not one. */
 const HEADER_MAX = 1 << 20;
@@ -319,7 +333,8 @@ export class ParseCache {
     const bucket = this.usedOf(kind);
     const used = bucket.get(key);
     if (used?.value !== undefined) return used.value as T;
-    const raw = used?.raw ?? this.oldOf(kind).get(key);
+    const old = used?.raw === undefined ? this.oldOf(kind).find(key) : undefined;
+    const raw = used?.raw ?? old?.value;
     if (raw !== undefined) {
       let value: unknown;
       try {
@@ -329,7 +344,7 @@ export class ParseCache {
       }
       if (value !== undefined && value !== null) {
         this.hits++;
-        bucket.set(key, { value, raw });
+        bucket.set(key, old ? { value, line: old.line } : { value, raw });
         return value as T;
       }
     }
@@ -456,9 +471,15 @@ export class ParseCache {
     );
   }
 
+  /**
+   * Keeps `value` as JSON from now on, not the value: a run that fills a cold
+   * cache stores what it derived from every file, and values held until the
+   * save held their files too (V8 keeps a string cut from a file's text as a
+   * view of the whole text): a first plan of 100,000 files peaked at 1.1 GB.
+   */
   store<T>(kind: string, key: string, value: T): void {
     if (this.readOnly) return;
-    this.usedOf(kind).set(key, { value });
+    this.usedOf(kind).set(key, { raw: JSON.stringify(value) });
     this.changed = true;
   }
 
@@ -484,29 +505,123 @@ export class ParseCache {
       kept.set(kind, keep);
     }
     if (!this.changed && !drops) return;
-    // Each section as bytes, encoded once: a kind this run did not do at all is copied as it was read, and
-    // the file is written part by part (joining the sections as text, measuring it and encoding it again,
-    // or copying them into one buffer, cost a tenth of a 50 MB save).
-    const sections: [string, Buffer, number][] = [];
+    // A kind this run did not do at all is copied as it was read. The others are written line by line
+    // as they are streamed to the file: a line found unchanged as its bytes in the section loaded (a run
+    // of such lines at once), a line made now encoded a batch at a time, so that the file is never held
+    // whole a second time, as text or as bytes.
+    const sections: Section[] = [];
     for (const kind of this.file?.kinds() ?? []) {
       // A kind of work this run did not do at all (API declarations, when every spec's result was cached) keeps what it cached.
-      const section = this.used.has(kind) ? undefined : this.file?.section(kind);
-      if (section !== undefined) sections.push([kind, section, this.file!.count(kind)]);
+      const bytes = this.used.has(kind) ? undefined : this.file?.section(kind);
+      if (bytes !== undefined) sections.push({ kind, bytes, lines: undefined, length: bytes.length, count: this.file!.count(kind) });
     }
     for (const [kind, used] of this.used) {
-      const keep = kept.get(kind)!;
-      const fresh = [...used].map(([key, { value, raw }]) => ({ quoted: quotedKey(key), value: raw ?? JSON.stringify(value) }));
-      sections.push([kind, Buffer.from(this.oldOf(kind).merged(keep, fresh), 'utf8'), keep.length + fresh.length]);
+      const old = this.oldOf(kind);
+      const lines: SectionLine[] = kept.get(kind)!.map(({ quoted, line }) => ({ quoted, line }));
+      for (const [key, { raw, line }] of used) {
+        const quoted = quotedKey(key);
+        lines.push(line ? { quoted, line } : { quoted, raw });
+      }
+      lines.sort((a, b) => (a.quoted < b.quoted ? -1 : a.quoted > b.quoted ? 1 : 0));
+      let length = Math.max(0, lines.length - 1);
+      // A key is ASCII; a new line's JSON is measured as it is (joined to its key, it would be copied whole to be measured).
+      for (const l of lines) length += l.line ? l.line[1] - l.line[0] : l.quoted.length + 1 + Buffer.byteLength(l.raw!);
+      sections.push({ kind, bytes: old.bytes, lines, length, count: lines.length });
     }
-    const header: CacheHeader = { format: FORMAT, sdna: this.version, kinds: sections.map(([kind, bytes, count]) => [kind, bytes.length, count]) };
-    const newline = Buffer.from('\n');
+    const header: CacheHeader = { format: FORMAT, sdna: this.version, kinds: sections.map(({ kind, length, count }) => [kind, length, count]) };
     try {
-      writeFileAtomic(path.join(this.dir, FILE), [Buffer.from(JSON.stringify(header)), ...sections.flatMap(([, bytes]) => [newline, bytes]), newline], { within: this.within });
+      writeFileAtomic(path.join(this.dir, FILE), fileChunks(header, sections), { within: this.within });
     } catch {
       // A cache that cannot be written is only a slower next run.
     }
   }
 }
+
+/** A section as the save writes it: its lines in order, or (`lines` undefined) its bytes as loaded. */
+interface Section {
+  kind: string;
+  /** The section as loaded, which `lines` may point into. */
+  bytes: Buffer;
+  lines: SectionLine[] | undefined;
+  /** In bytes, without the newline after its last line. */
+  length: number;
+  count: number;
+}
+
+/** A line of a section: its key as written, and its value's JSON as made now (`raw`) or where the line lies in the section loaded. */
+interface SectionLine {
+  quoted: string;
+  raw?: string;
+  line?: Line;
+}
+
+/** A batch of new lines is encoded once it holds this many characters. */
+const BATCH = 1 << 20;
+
+/**
+ * The cache file, a part at a time: the header, then each section and a
+ * newline. New lines are encoded into one buffer, reused: each part is
+ * written before the next is made.
+ */
+function* fileChunks(header: CacheHeader, sections: Section[]): Generator<Uint8Array> {
+  let scratch = Buffer.alloc(0);
+  const encoded = (text: string) => {
+    // Three bytes a character at most.
+    if (scratch.length < 3 * text.length) scratch = Buffer.allocUnsafe(3 * Math.max(text.length, 2 * BATCH));
+    return scratch.subarray(0, scratch.write(text));
+  };
+  yield Buffer.from(JSON.stringify(header));
+  for (const { bytes, lines } of sections) {
+    yield NEWLINE;
+    if (lines === undefined) yield bytes;
+    else yield* sectionChunks(bytes, lines, encoded);
+  }
+  yield NEWLINE;
+}
+
+/** A section's lines, a newline between each two: lines adjacent in the section loaded as one view of its bytes, new ones `encoded` a batch at a time. */
+function* sectionChunks(bytes: Buffer, lines: SectionLine[], encoded: (text: string) => Uint8Array): Generator<Uint8Array> {
+  let batch = '';
+  let run: Line | undefined;
+  for (let i = 0; i < lines.length; i++) {
+    const { quoted, raw, line } = lines[i];
+    if (line) {
+      // The next line of the section loaded: the newline between them is its byte.
+      if (run && run[1] + 1 === line[0]) {
+        run[1] = line[1];
+        continue;
+      }
+      if (batch) yield encoded(batch);
+      if (run) yield bytes.subarray(run[0], run[1]);
+      batch = '';
+      // From the newline before it in the section loaded, when there is one.
+      if (i > 0 && line[0] > 0) run = [line[0] - 1, line[1]];
+      else {
+        if (i > 0) yield NEWLINE;
+        run = [line[0], line[1]];
+      }
+    } else {
+      if (run) yield bytes.subarray(run[0], run[1]);
+      run = undefined;
+      batch += i > 0 ? `\n${quoted}\t` : `${quoted}\t`;
+      if (raw!.length < BATCH) batch += raw;
+      else {
+        // A value of megabytes (the plan kept whole) is encoded a piece at a time.
+        yield encoded(batch);
+        batch = '';
+        for (const piece of pieces(raw!, BATCH)) yield encoded(piece);
+      }
+      if (batch.length >= BATCH) {
+        yield encoded(batch);
+        batch = '';
+      }
+    }
+  }
+  if (run) yield bytes.subarray(run[0], run[1]);
+  if (batch) yield encoded(batch);
+}
+
+const NEWLINE = Buffer.from('\n');
 
 /**
  * A section's entries: a line each, its key (a JSON string, ASCII only), a
@@ -521,12 +636,10 @@ class StoredEntries {
   private next = 0;
   /** The keys looked up and found so far. */
   private readonly found = new Set<string>();
-  /** The section decoded, and its entries, for a run that writes it again. */
-  private text: string | undefined;
   private all: StoredEntry[] | undefined;
 
   constructor(
-    private readonly bytes: Buffer = Buffer.alloc(0),
+    readonly bytes: Buffer = Buffer.alloc(0),
     /** How many entries the header says the section holds. */
     private readonly count = 0,
   ) {}
@@ -537,58 +650,39 @@ class StoredEntries {
   }
 
   has(key: string): boolean {
-    return this.find(key) !== undefined;
+    return this.locate(key) !== undefined;
   }
 
-  /** The entry's value as written (JSON), or undefined. */
-  get(key: string): string | undefined {
-    const at = this.find(key);
+  /** The entry's value as written (JSON), and where its line lies; undefined when there is none. */
+  find(key: string): { value: string; line: Line } | undefined {
+    const at = this.locate(key);
     if (at === undefined) return undefined;
     this.found.add(key);
-    return this.bytes.toString('utf8', at.value, at.end);
+    return { value: this.bytes.toString('utf8', at.value, at.end), line: [at.start, at.end] };
   }
 
-  /** Every entry: its key, as written and decoded, and where its line lies in `text`. */
+  /** Every entry: its key, as written and decoded, and where its line lies (read from the bytes: a key is ASCII, and no JSON holds a raw tab or newline). */
   entries(): StoredEntry[] {
     if (this.all) return this.all;
-    const text = (this.text ??= this.bytes.toString('utf8'));
+    const { bytes } = this;
     const entries: StoredEntry[] = [];
     let tab = -1;
-    for (let start = 0; start < text.length; ) {
-      let end = text.indexOf('\n', start);
-      if (end === -1) end = text.length;
-      // A JSON string has no raw tab: the first one ends the key (looked for again only past it, so that lines without one cost no rescans).
-      if (tab < start) tab = text.indexOf('\t', start);
-      if (tab === -1) tab = text.length;
-      if (tab > start + 1 && tab < end && text[start] === '"' && text[tab - 1] === '"') {
-        const quoted = text.slice(start, tab);
+    for (let start = 0; start < bytes.length; ) {
+      const end = lineEnd(bytes, start);
+      // The first tab ends the key (looked for again only past it, so that lines without one cost no rescans).
+      if (tab < start) tab = bytes.indexOf(TAB, start);
+      if (tab === -1) tab = bytes.length;
+      if (tab > start + 1 && tab < end && bytes[start] === QUOTE && bytes[tab - 1] === QUOTE) {
+        const quoted = bytes.toString('latin1', start, tab);
         const key = keyOf(quoted);
-        if (key !== undefined) entries.push({ key, quoted, start, end });
+        if (key !== undefined) entries.push({ key, quoted, line: [start, end] });
       }
       start = end + 1;
     }
     return (this.all = entries);
   }
 
-  /**
-   * A section of `kept` entries (of this one, their lines as written) and
-   * `fresh` lines, in the order of their keys: kept lines are in order
-   * already, fresh ones mostly (files come in the listing's order).
-   */
-  merged(kept: StoredEntry[], fresh: { quoted: string; value: string }[]): string {
-    const text = this.text ?? '';
-    fresh.sort((a, b) => (a.quoted < b.quoted ? -1 : a.quoted > b.quoted ? 1 : 0));
-    const lines: string[] = [];
-    let k = 0;
-    for (const line of fresh) {
-      for (; k < kept.length && kept[k].quoted < line.quoted; k++) lines.push(text.slice(kept[k].start, kept[k].end));
-      lines.push(`${line.quoted}\t${line.value}`);
-    }
-    for (; k < kept.length; k++) lines.push(text.slice(kept[k].start, kept[k].end));
-    return lines.join('\n');
-  }
-
-  private find(key: string): { value: number; end: number } | undefined {
+  private locate(key: string): { start: number; value: number; end: number } | undefined {
     const { bytes } = this;
     // The key as its line begins; ASCII, so compared with the line's bytes read as Latin-1 (a small string beats a Buffer here).
     const head = `${quotedKey(key)}\t`;
@@ -607,16 +701,18 @@ class StoredEntries {
     }
     const end = lineEnd(bytes, start);
     this.next = end + 1;
-    return { value: start + head.length, end };
+    return { start, value: start + head.length, end };
   }
 }
 
-/** An entry of a section as loaded: its key, as written (`quoted`) and decoded, and where its line lies in the decoded section. */
+const TAB = 9;
+const QUOTE = 0x22;
+
+/** An entry of a section as loaded: its key, as written (`quoted`) and decoded, and where its line lies in the section's bytes. */
 interface StoredEntry {
   key: string;
   quoted: string;
-  start: number;
-  end: number;
+  line: Line;
 }
 
 const lineEnd = (bytes: Buffer, start: number) => {

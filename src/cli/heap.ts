@@ -5,6 +5,7 @@
 
 import vm from 'node:vm';
 import type { FileList } from '../util/files.js';
+import { pieces } from '../util/text.js';
 import { setV8Flag, withV8Flag } from '../util/v8-flags.js';
 
 /** Files from which a tree counts as large. */
@@ -40,19 +41,10 @@ export async function makeRoomForReports(listing: Promise<FileList> | undefined)
   gc();
 }
 
-const CHUNK = 1 << 20;
-
 /**
  * Writes text to stdout a megabyte at a time: written whole, a 30 MB JSON plan
- * was copied into one 30 MB buffer. A piece never ends between the two halves
- * of a surrogate pair, which written apart would each become U+FFFD.
+ * was copied into one 30 MB buffer.
  */
 export function print(text: string, write: (piece: string) => unknown = (piece) => process.stdout.write(piece)): void {
-  for (let at = 0; at < text.length; ) {
-    let end = Math.min(at + CHUNK, text.length);
-    const last = text.charCodeAt(end - 1);
-    if (end < text.length && last >= 0xd800 && last <= 0xdbff) end--;
-    write(text.slice(at, end));
-    at = end;
-  }
+  for (const piece of pieces(text)) write(piece);
 }

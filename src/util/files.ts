@@ -429,9 +429,10 @@ export interface WriteOptions {
 /**
  * Writes through a temp file and a rename, so that a reader never sees half a
  * file. The temp file is created exclusively, so a symlink planted at its name
- * is never followed. Failures are SdnaErrors (exit 2, one line).
+ * is never followed. Failures are SdnaErrors (exit 2, one line). `text` may
+ * come in parts, made as they are written (a large file is never held whole).
  */
-export function writeFileAtomic(file: string, text: string | Uint8Array | readonly Uint8Array[], options: WriteOptions = {}): void {
+export function writeFileAtomic(file: string, text: string | Uint8Array | Iterable<Uint8Array>, options: WriteOptions = {}): void {
   const dir = path.dirname(file);
   const shown = options.shown ?? file;
   const statOf = (p: string) => {
@@ -460,8 +461,8 @@ export function writeFileAtomic(file: string, text: string | Uint8Array | readon
   try {
     // A leftover of a killed run, or a planted symlink: removed (never followed), then created anew.
     fs.rmSync(tmp, { force: true });
-    if (Array.isArray(text)) writeChunks(tmp, text);
-    else fs.writeFileSync(tmp, text as string | Uint8Array, { flag: 'wx' });
+    if (typeof text === 'string' || text instanceof Uint8Array) fs.writeFileSync(tmp, text, { flag: 'wx' });
+    else writeChunks(tmp, text);
     fs.renameSync(tmp, file);
   } catch (error) {
     fs.rmSync(tmp, { force: true });
@@ -472,7 +473,7 @@ export function writeFileAtomic(file: string, text: string | Uint8Array | readon
 }
 
 /** Writes `chunks` one after another into a new file (`wx`): a large file made of parts is not copied into one buffer first. */
-function writeChunks(file: string, chunks: readonly Uint8Array[]): void {
+function writeChunks(file: string, chunks: Iterable<Uint8Array>): void {
   const fd = fs.openSync(file, 'wx');
   try {
     for (const chunk of chunks) {

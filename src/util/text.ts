@@ -110,3 +110,18 @@ export function closest(word: string, candidates: Iterable<string>): string | un
 export function detached(text: string): string {
   return text.length < 13 ? text : (' ' + text).slice(1);
 }
+
+/**
+ * `text` in pieces of at most `size` characters, none ending between the two
+ * halves of a surrogate pair (each would be encoded apart as U+FFFD): large
+ * text is written a piece at a time, never encoded whole into one buffer.
+ */
+export function* pieces(text: string, size = 1 << 20): Generator<string> {
+  for (let at = 0; at < text.length; ) {
+    let end = Math.min(at + size, text.length);
+    const last = text.charCodeAt(end - 1);
+    if (end < text.length && last >= 0xd800 && last <= 0xdbff) end--;
+    yield text.slice(at, end);
+    at = end;
+  }
+}
