@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import vm from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { unifiedDiff } from '../src/model/words.js';
 import { normalizeType } from '../src/checks/api-drift/declarations.js';
@@ -493,6 +494,36 @@ describe.concurrent('api-drift: TypeScript only when needed, results cached', ()
     const off = await sdna(['plan', '--root', none, '--no-cache'], { root: none });
     expect(off.stdout).toBe(first.stdout.split(root).join(none));
     expect(fs.readdirSync(none).sort()).toEqual(fs.readdirSync(path.join(FIXTURES, 'api-drift')).sort());
+  });
+});
+
+describe('api-drift: memory', () => {
+  it("a finding's text is its own: the plan does not keep alive the whole text of the module made of each spec's blocks", async () => {
+    const { createPlan, resolveConfig } = await import('../src/index.js');
+    const { withV8Flag } = await import('../src/util/v8-flags.js');
+    const gc = withV8Flag('--expose-gc', '--no-expose-gc', () => vm.runInNewContext('gc') as () => void);
+    // Specs whose blocks are long; each finding shows the spec's `Array<number>` (a type the checker finds the same as `number[]`)
+    // in the code's declaration, and V8 keeps a slice of 13 characters or more as a view of the text it was cut from.
+    const projectOf = (padding: number) => {
+      const root = tempProject();
+      write(root, 'package.json', '{ "name": "long-blocks" }\n');
+      for (let i = 0; i < 4; i++) {
+        const block = `/* ${'x'.repeat(padding)} */\nexport function f(a: Record<string, number>, b: Array<number>): void;`;
+        write(root, `specs/m${i}.spec.md`, `---\nname: M${i}\ntargets:\n  - ../src/m${i}.ts\n---\n# M${i}\n${CAPABILITIES}\n## API\n\n\`\`\`ts\n${block}\n\`\`\`\n`);
+        write(root, `src/m${i}.ts`, 'export function f(a: Record<string, string>, b: number[]): void {}\n');
+      }
+      write(root, 'test/mod.test.ts', "import { it } from 'vitest';\nit('works', () => {});\n");
+      return root;
+    };
+    const drifts = async (root: string) => (await createPlan(resolveConfig({}, undefined, root))).findings.filter((f) => f.kind === 'api-drift');
+    // TypeScript and its lib loaded first, by a plan with the same differences to settle.
+    expect(await drifts(projectOf(10))).toHaveLength(4);
+    gc();
+    const before = process.memoryUsage().heapUsed;
+    const found = await drifts(projectOf(900_000));
+    expect(found.map((f) => (f.data as { code: { decl: string[] } }).code.decl.join('\n'))).toEqual(Array(4).fill('export function f(a: Record<string, string>, b: Array<number>): void;'));
+    gc();
+    expect(process.memoryUsage().heapUsed - before).toBeLessThan(1 << 20);
   });
 });
 

@@ -9,7 +9,7 @@ import { GuardedReader } from '../../util/guarded.js';
 import type { FindingInput } from '../../model/findings.js';
 import { problemFinding } from '../../formats/problem.js';
 import type { Spec } from '../../model/model.js';
-import { lineAt, lineStartsOf } from '../../util/text.js';
+import { detached, lineAt, lineStartsOf } from '../../util/text.js';
 import { progress } from '../../util/progress.js';
 import { timed } from '../../util/perf.js';
 import { classify, compareApi, type CodeExport, type DeclDrift, type Difference, type Exports } from './compare.js';
@@ -405,20 +405,21 @@ function toFinding(work: SpecWork, drift: DeclDrift, results: Map<Difference, Ch
   if (kept.length === 0) return [];
   const { spec } = work;
   const codeLine = drift.code && lineAt(lineStartsOf(textOf(drift.code.file) ?? ''), drift.code.decl.start);
+  // The finding lives as long as the plan: its text is its own, not views of the code's and the spec module's whole texts.
   return [
     {
       kind: 'api-drift',
       spec: spec.id,
       file: spec.file,
       line: drift.spec.line ?? 1,
-      symbol: drift.symbol,
+      symbol: detached(drift.symbol),
       data: {
         change: classify(kept),
-        spec: formatDecl(drift.spec, (t) => t ?? 'any'),
+        spec: formatDecl(drift.spec, (t) => t ?? 'any').map(detached),
         ...(drift.code && {
-          code: { file: drift.code.file, line: codeLine!, decl: formatDecl(drift.code.decl, (t, at) => shown.get(spanKey(at)) ?? t ?? '(inferred)') },
+          code: { file: drift.code.file, line: codeLine!, decl: formatDecl(drift.code.decl, (t, at) => shown.get(spanKey(at)) ?? t ?? '(inferred)').map(detached) },
         }),
-        differences: texts,
+        differences: texts.map(detached),
         targets: work.files,
       },
     },
