@@ -108,13 +108,14 @@ export function time(argv, env = {}) {
   return { ms, r };
 }
 
-/** The peak RSS (MB) of each of `runs` runs of `argv`, read by a hook inside the process. */
-export function peakRss(argv, runs = 3) {
+/** The peak RSS (MB) of each of `runs` runs of `argv`, read by a hook inside the process; `before` runs before each (untimed). */
+export function peakRss(argv, runs = 3, before = () => {}) {
   const hook = path.join(os.tmpdir(), `sdna-bench-rss-${process.pid}.mjs`);
   fs.writeFileSync(hook, "import fs from 'node:fs';\nprocess.on('exit', () => fs.writeFileSync(process.env.SDNA_RSS_FILE, String(process.resourceUsage().maxRSS)));\n");
   const rss = [];
   for (let i = 0; i < runs; i++) {
     const file = path.join(os.tmpdir(), `sdna-bench-rss-${process.pid}-${i}`);
+    before();
     time(['--import', hook, ...argv], { SDNA_RSS_FILE: file });
     rss.push(Number(fs.readFileSync(file, 'utf8')) / 1024);
     fs.rmSync(file);

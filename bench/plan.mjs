@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `npm run bench:plan`: times `sdna plan --json` on generated corpora, cold
-// (--no-cache) and warm (cache primed, nothing changed), on the corpus as the
+// (--no-cache), warm (cache primed, nothing changed) and first with the cache
+// on (an empty cache folder: the plan also keeps what it derived), on the corpus as the
 // generator writes it (API blocks included) and on its variant without API
 // blocks, beside floors measured in the same run, and knip on the same tree:
 //   read+hash floor:  list every file (readdir), read and sha256 each;
@@ -225,6 +226,10 @@ for (const files of sizes) {
     const gitDir = committedCopy(dir);
     const gitCacheDir = `${cacheDir}-git`;
     const warmGitArgs = [cli, 'plan', '--root', gitDir, '--json', '--cache-dir', gitCacheDir];
+    // A first plan with the parse cache on, as a CI job that restores no cache runs it: it also keeps what it derived.
+    const firstDir = `${cacheDir}-first`;
+    const firstArgs = [cli, 'plan', '--root', dir, '--json', '--cache-dir', firstDir];
+    const emptied = () => fs.rmSync(firstDir, { recursive: true, force: true });
     const statGitArgs = ['--input-type=module', '-e', STAT_FLOOR, gitDir];
     const readArgs = ['--input-type=module', '-e', READ_FLOOR, dir];
     const statArgs = ['--input-type=module', '-e', STAT_FLOOR, dir];
@@ -244,9 +249,13 @@ for (const files of sizes) {
     if (time(warmArgs).r.stdout !== first.r.stdout) problemsOf(files, variant).push('the warm plan differs from the cold plan');
     time(warmGitArgs);
     if (time(warmGitArgs).r.stdout.split(gitDir).join(dir) !== first.r.stdout) problemsOf(files, variant).push('the warm plan in git differs from the cold plan');
-    const t = { cold: [], warm: [], read: [], stat: [], ts: [], knip: [], warmGit: [], statGit: [], noApi: [] };
+    emptied();
+    if (time(firstArgs).r.stdout !== first.r.stdout) problemsOf(files, variant).push('the first plan with the cache on differs from the cold plan');
+    const t = { cold: [], warm: [], read: [], stat: [], ts: [], knip: [], warmGit: [], statGit: [], noApi: [], first: [] };
     for (let i = 0; i < runs; i++) {
       t.cold.push(time(coldArgs).ms);
+      emptied();
+      t.first.push(time(firstArgs).ms);
       t.read.push(time(readArgs).ms);
       t.warm.push(time(warmArgs).ms);
       t.stat.push(time(statArgs).ms);
@@ -262,6 +271,9 @@ for (const files of sizes) {
     // Three runs at every size: the peak moves with when V8 collects (at 100k, 460 to 510 MB for one build), and the budget is held to the highest.
     const peaks = peakRss(coldArgs, 3);
     const peak = Math.max(...peaks);
+    const firstPeaks = peakRss(firstArgs, 3, emptied);
+    const firstPeak = Math.max(...firstPeaks);
+    emptied();
     // Pair by pair (run i of one against run i of the other, alternated), then the median: a drift in the machine's speed cancels out.
     const ratio = (a, b) => (t[a].length === t[b].length ? median(t[a].map((x, i) => x / t[b][i])) : median(t[a]) / median(t[b]));
     // The lowest and highest of the pair-by-pair ratios: a budget between them is met by some runs and not others.
@@ -279,16 +291,18 @@ for (const files of sizes) {
       console.log(`        what the API blocks add to the plan over what TypeScript adds to the floor: ${median(adds).toFixed(2)}x (${range(adds)}; the plan without them: ${ms(t.noApi)})`);
     }
     if (t.knip.length) console.log(`  knip  ${ms(t.knip)}  ${ratio('knip', 'cold').toFixed(1)}x the cold plan`);
-    console.log(`  peak RSS (cold) ${peak.toFixed(0)} MB, the highest of ${peaks.map((p) => p.toFixed(0)).join(', ')}`);
+    console.log(`  first plan, cache on (none yet)     ${ms(t.first)}  ${ratio('first', 'cold').toFixed(2)}x the cold plan (${spread('first', 'cold')})`);
+    console.log(`  peak RSS (cold) ${peak.toFixed(0)} MB, the highest of ${peaks.map((p) => p.toFixed(0)).join(', ')}; first plan with the cache on ${firstPeak.toFixed(0)} MB, the highest of ${firstPeaks.map((p) => p.toFixed(0)).join(', ')}`);
     const verdicts = [];
     if (!hasApi) verdicts.push(`cold ${verdict(ratio('cold', 'read') <= BUDGETS.cold, `<= ${BUDGETS.cold}x read+hash`)}`);
     verdicts.push(`warm ${verdict(ratio('warm', 'stat') <= BUDGETS.warm, `<= ${BUDGETS.warm}x stat`)}`);
     verdicts.push(`warm in git ${verdict(ratio('warmGit', 'statGit') <= BUDGETS.warm, `<= ${BUDGETS.warm}x stat`)}`);
     if (hasApi) verdicts.push(`API ${verdict(ratio('cold', 'ts') <= BUDGETS.api, `<= ${BUDGETS.api}x TypeScript floor`)}`);
     if (hasApi && files >= 100000) verdicts.push(`RSS ${verdict(peak <= BUDGETS.rssMb100k, `<= ${BUDGETS.rssMb100k} MB`)}`);
+    if (hasApi && files >= 100000) verdicts.push(`RSS of a first plan with the cache on ${verdict(firstPeak <= BUDGETS.rssMb100k, `<= ${BUDGETS.rssMb100k} MB`)}`);
     if (t.knip.length) verdicts.push(`knip ${verdict(ratio('knip', 'cold') >= BUDGETS.knip, `>= ${BUDGETS.knip}x slower`)}`);
     console.log(`  budgets ${verdicts.join(', ')}`);
-    console.log(`  runs (ms): cold ${t.cold.map(Math.round).join(', ')}; warm ${t.warm.map(Math.round).join(', ')}; warm in git ${t.warmGit.map(Math.round).join(', ')}`);
+    console.log(`  runs (ms): cold ${t.cold.map(Math.round).join(', ')}; warm ${t.warm.map(Math.round).join(', ')}; warm in git ${t.warmGit.map(Math.round).join(', ')}; first with the cache on ${t.first.map(Math.round).join(', ')}`);
     if (!hasApi) {
       const { report, problems } = checkDefects(dir, plan);
       for (const [k, v] of Object.entries(report)) console.log(`  ${k.padEnd(20)} ${v}`);
