@@ -516,7 +516,8 @@ export class ParseCache {
     }
     for (const [kind, used] of this.used) {
       const old = this.oldOf(kind);
-      const lines: SectionLine[] = kept.get(kind)!.map(({ quoted, line }) => ({ quoted, line }));
+      // A kept entry is a line of the section loaded as it stands.
+      const lines: SectionLine[] = [...kept.get(kind)!];
       for (const [key, { raw, line }] of used) {
         const quoted = quotedKey(key);
         lines.push(line ? { quoted, line } : { quoted, raw });
