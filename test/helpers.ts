@@ -49,7 +49,8 @@ export function sdna(
 
 /** A throw-away copy of a fixture (or an empty folder) for tests that change files. */
 export function tempProject(fixture?: string): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sdna-test-'));
+  // In the run's own folder (test/global-setup.ts), removed when the run ends.
+  const dir = fs.mkdtempSync(path.join(process.env.SDNA_TEST_TMP ?? os.tmpdir(), 'sdna-test-'));
   if (fixture) {
     fs.cpSync(path.join(FIXTURES, fixture), dir, { recursive: true });
     settle(dir);
