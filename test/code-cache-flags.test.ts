@@ -1,6 +1,7 @@
 // A flag sdna sets while it runs (a large tree's heap growth) must not make V8
-// refuse the compiled code kept by a run that set it, nor by one that did not:
-// V8 compares a hash of its flags with the one a code cache was made under.
+// refuse compiled code kept by a run that set it, nor by one that did not: V8
+// compares a hash of its flags with the one a code cache was made under. Code
+// loaded once the flag is set keeps its cache under a name of its own.
 
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -12,28 +13,37 @@ const JITI = path.join(REPO, 'node_modules', '.bin', 'jiti');
 const SCRIPT = path.join(REPO, 'test', 'flagged-code-cache.ts');
 
 describe('compiled code kept across runs that set V8 flags', () => {
-  it('a cache made by a run that set a flag is taken by one that did not, and the other way round', () => {
+  it('code loaded after a flag was set keeps its cache under a name that says so, code loaded before keeps the plain one, and each run takes the cache it finds', () => {
     const dir = tempProject();
     // A module with enough functions that V8 keeps compiled code for them.
     const functions = Array.from({ length: 200 }, (_, i) => `function f${i}(x) { return x * ${i} + ${i}; }`).join('\n');
     write(dir, 'mod.cjs', `${functions}\nlet s = 0;\nfor (let i = 0; i < 200; i++) s += eval('f' + i)(i);\nmodule.exports = s;\n`);
     const file = path.join(dir, 'mod.cjs');
-    const cache = path.join(dir, 'mod.bin');
-    const run = (flagged: boolean) => execFileSync(process.execPath, [JITI, SCRIPT, file, cache, flagged ? 'flagged' : 'plain'], { stdio: 'pipe' });
-    const taken = (flagged: boolean) => {
+    const caches = path.join(dir, 'caches');
+    fs.mkdirSync(caches);
+    type When = 'plain' | 'before' | 'after';
+    const run = (when: When) => execFileSync(process.execPath, [JITI, SCRIPT, file, caches, when], { encoding: 'utf8' });
+    /** Whether a run took the cache it found: it leaves a cache made by a long run as it was. */
+    const taken = (when: When, name: string) => {
+      const cache = path.join(caches, name);
       asMadeLong(cache);
       const before = fs.readFileSync(cache);
-      run(flagged);
+      expect(run(when)).toBe(name);
       return fs.readFileSync(cache).equals(before);
     };
 
-    run(true);
-    expect(fs.existsSync(cache)).toBe(true);
-    expect(taken(false)).toBe(true);
-    expect(taken(true)).toBe(true);
-    fs.rmSync(cache);
-    run(false);
-    expect(taken(true)).toBe(true);
-    expect(taken(false)).toBe(true);
+    const flagged = run('before');
+    expect(flagged).toMatch(/^v8-mod-heap-growing-percent-30-[0-9a-f]{16}\.bin$/);
+    expect(taken('before', flagged)).toBe(true);
+    const plain = run('plain');
+    expect(plain).toMatch(/^v8-mod-[0-9a-f]{16}\.bin$/);
+    expect(fs.readdirSync(caches).sort()).toEqual([flagged, plain].sort());
+    expect(taken('plain', plain)).toBe(true);
+    // Loaded before the flag was set, its cache is made at exit under the flags it was read under.
+    expect(taken('after', plain)).toBe(true);
+    fs.rmSync(path.join(caches, plain));
+    expect(run('after')).toBe(plain);
+    expect(taken('plain', plain)).toBe(true);
+    expect(taken('before', flagged)).toBe(true);
   });
 });

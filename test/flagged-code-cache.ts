@@ -1,14 +1,22 @@
 // Run by code-cache-flags.test.ts in a process of its own (through jiti): loads
-// a CommonJS file with its code cache in a given file, after setting a V8 flag
-// as a plan of a large tree does when asked to ('flagged').
+// a CommonJS file with its code cache in a folder, named as sdna names it, with
+// a V8 flag set as a plan of a large tree sets it: before the file is loaded
+// (TypeScript, loaded by the API check), after (the command line's own bundle,
+// loaded first), or not at all. Prints the name of the cache file it used.
 
 import fs from 'node:fs';
-import { runWithCodeCache } from '../src/util/code-cache.js';
+import path from 'node:path';
+import { codeCacheName, runWithCodeCache } from '../src/util/code-cache.js';
 import { setV8Flag } from '../src/util/v8-flags.js';
 
-const [file, cacheFile, flagged] = process.argv.slice(2);
-if (flagged === 'flagged') setV8Flag('--heap-growing-percent=30', '--heap-growing-percent=0');
+const [file, dir, when] = process.argv.slice(2);
+const flag = () => setV8Flag('--heap-growing-percent=30', '--heap-growing-percent=0');
+if (when === 'before') flag();
+const name = codeCacheName(file, fs.statSync(file));
+const cacheFile = path.join(dir, name);
 runWithCodeCache(file, {
   read: () => (fs.existsSync(cacheFile) ? fs.readFileSync(cacheFile) : undefined),
   write: (data) => fs.writeFileSync(cacheFile, data),
 });
+if (when === 'after') flag();
+process.stdout.write(name);

@@ -16,7 +16,7 @@ import * as nodeModule from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import vm from 'node:vm';
-import { withStartFlags } from './v8-flags.js';
+import { flagsSet, flagsTag, withFlagsAsAt } from './v8-flags.js';
 
 /** Node 22 and later: Node keeps compiled code of the modules it loads itself. */
 export const enableCompileCache = (nodeModule as { enableCompileCache?: (dir?: string) => unknown }).enableCompileCache;
@@ -30,8 +30,8 @@ export function runCommonJs(file: string, source: string, cachedData: Buffer | u
   // A leading `#!` line is valid only at the very start of a script, and the wrapper comes first.
   const body = source.startsWith('#!') ? `//${source.slice(2)}` : source;
   // No `import()` in such a script: Node 20 gives it a loader only with an experimental flag (src/util/import-module.ts).
-  // V8 takes a cache made under the flags it checks it with: those the process started with (see v8-flags.ts).
-  const script = withStartFlags(() => new vm.Script(nodeModule.Module.wrap(body), { filename: file, cachedData }));
+  // V8 takes a cache made under the flags it checks it with: those set now, which its name tells (see v8-flags.ts).
+  const script = new vm.Script(nodeModule.Module.wrap(body), { filename: file, cachedData });
   const Module = nodeModule.Module as unknown as (new (id: string) => { exports: unknown; filename: string; loaded: boolean; paths: string[] }) & { _nodeModulePaths(dir: string): string[] };
   const mod = new Module(file);
   mod.filename = file;
@@ -71,6 +71,7 @@ export interface CodeCacheFile {
 export function runWithCodeCache(file: string, at: CodeCacheFile | undefined): unknown {
   const source = fs.readFileSync(file, 'utf8');
   const kept = at && unwrapCodeCache(at.read());
+  const flags = flagsSet();
   const { exports, script } = runCommonJs(file, source, kept?.data);
   if (at) {
     // Only what the exit needs is held: not the cache's bytes (3 MB of TypeScript's).
@@ -79,7 +80,7 @@ export function runWithCodeCache(file: string, at: CodeCacheFile | undefined): u
     const madeIn = kept?.madeIn ?? 0;
     process.once('exit', () => {
       try {
-        const data = cacheAtExit({ taken, size: keptSize, madeIn }, process.uptime() * 1000, () => withStartFlags(() => script.createCachedData()), () => unwrapCodeCache(at.read())?.data);
+        const data = cacheAtExit({ taken, size: keptSize, madeIn }, process.uptime() * 1000, () => withFlagsAsAt(flags, () => script.createCachedData()), () => unwrapCodeCache(at.read())?.data);
         if (data) at.write(data);
       } catch {
         // Not kept: an exit is no place to fail, and the next run compiles again.
@@ -145,13 +146,15 @@ export function inNodeFolder(file: string, use?: string): CodeCacheFile | undefi
 }
 
 /**
- * The name of a file's code cache: V8 refuses a cache from another V8 or for
- * another source, and the name changes with either. `use` names what the code
+ * The name of a file's code cache: V8 refuses a cache from another V8, for
+ * another source or made under other flags, and the name changes with each
+ * (the flags sdna has set now, see v8-flags.ts). `use` names what the code
  * was run for, when runs differ in what they compile.
  */
 export function codeCacheName(file: string, stat: fs.Stats, use?: string): string {
   const key = crypto.createHash('sha1').update(`${file}\0${stat.size}\0${stat.mtimeMs}\0${process.version}\0${process.arch}`).digest('hex').slice(0, 16);
-  return `v8-${path.basename(file).replace(/\.c?js$/, '')}${use ? `-${use}` : ''}-${key}.bin`;
+  const tag = flagsTag();
+  return `v8-${path.basename(file).replace(/\.c?js$/, '')}${use ? `-${use}` : ''}${tag ? `-${tag}` : ''}-${key}.bin`;
 }
 
 const uid = process.getuid?.();
