@@ -263,6 +263,86 @@ describe('the cache file', () => {
     for (let i = 0; i < 100; i++) expect(again.lookup('file:types', `/root/f${i}.ts`)).toEqual({ type: types[i] });
   });
 
+  it('spills what it stores past a bound to a file of its own, and writes the same cache as one that held every entry: interleaved kinds, keys out of order, replaced entries, values of megabytes, entries looked up before the save, a second save', async ({ expect }) => {
+    const { ParseCache } = await import('../src/artifacts/cache.js');
+    const MB = 1 << 20;
+    // Surrogate pairs astride the megabytes a large value is written by.
+    let large = '';
+    for (let m = 1; m <= 3; m++) large += 'y'.repeat(m * MB - 3 - large.length) + '😀';
+    const entries: [string, string, unknown][] = [];
+    for (let i = 0; i < 500; i++) {
+      const n = (i * 7919) % 500;
+      entries.push(['file:a', `/root/src/f${n}.ts`, { n, s: 'é'.repeat(n % 5) }]);
+      entries.push(['file:b', `/root/src/f${n}.ts`, [n]]);
+      if (i % 50 === 0) entries.push(['plan', `/root\n${n}`, { text: i === 250 ? large : 'small', n }]);
+      // Stored again: the later value is the one kept.
+      if (i % 9 === 0) entries.push(['file:a', `/root/src/f${(n + 3) % 500}.ts`, { again: n }]);
+    }
+    const run = (spillAfter: number) => {
+      const dir = path.join(tempProject(), 'cache');
+      const cache = ParseCache.open(dir, 'test', undefined, { spillAfter });
+      const last = new Map<string, unknown>();
+      for (const [kind, key, value] of entries) {
+        cache.store(kind, key, value);
+        last.set(`${kind} ${key}`, value);
+        // A value looked up in the run that stored it.
+        if (key.endsWith('0.ts')) expect(cache.lookup(kind, key)).toEqual(value);
+      }
+      expect(cache.lookup('plan', '/root\n250')).toEqual({ text: large, n: 250 });
+      cache.save();
+      const once = fs.readFileSync(path.join(dir, 'parse-cache.json'));
+      // A second save of the same cache (the Vitest plugin saves after each run) with one more entry.
+      cache.store('file:b', '/root/src/zz.ts', 'late');
+      cache.save();
+      return { dir, once, twice: fs.readFileSync(path.join(dir, 'parse-cache.json')), last };
+    };
+    const spillFiles = () => {
+      const fds = fs.existsSync('/proc/self/fd') ? fs.readdirSync('/proc/self/fd') : [];
+      const links = fds.map((fd) => {
+        try {
+          return fs.readlinkSync(`/proc/self/fd/${fd}`);
+        } catch {
+          return '';
+        }
+      });
+      return links.filter((l) => l.includes('parse-cache.spill'));
+    };
+    const before = spillFiles().length;
+    const held = run(Infinity);
+    expect(spillFiles().length).toBe(before);
+    const spilled = run(0);
+    // Where the system shows open files (Linux), the spill file is open, and unlinked.
+    if (fs.existsSync('/proc/self/fd')) expect(spillFiles().slice(before).every((l) => l.endsWith('(deleted)')) && spillFiles().length === before + 1).toBe(true);
+    expect(spilled.once.equals(held.once)).toBe(true);
+    expect(spilled.twice.equals(held.twice)).toBe(true);
+    // The spill file is gone from the folder as soon as it is made: the folder holds the cache alone.
+    expect(fs.readdirSync(spilled.dir)).toEqual(['parse-cache.json']);
+    const again = ParseCache.open(spilled.dir, 'test');
+    for (const [id, value] of spilled.last) {
+      const [kind, key] = id.split(' ');
+      expect(again.lookup(kind, key)).toEqual(value);
+    }
+  });
+
+  it('a spill file that cannot be made costs the save and nothing else: a value it lost is made again, and values are held from then on', async ({ expect }) => {
+    const { ParseCache } = await import('../src/artifacts/cache.js');
+    const root = tempProject();
+    // The cache folder lies below a file: nothing can be made there.
+    fs.writeFileSync(path.join(root, 'blocked'), '');
+    const cache = ParseCache.open(path.join(root, 'blocked', 'cache'), 'test', undefined, { spillAfter: 0 });
+    // Small values wait in memory to be written; the first lookup writes them, and fails.
+    for (let i = 0; i < 20; i++) expect(cache.through('file:a', `/root/f${i}.ts`, () => ({ i }))).toEqual({ i });
+    let made = 0;
+    for (let i = 0; i < 20; i++) expect(cache.through('file:a', `/root/f${i}.ts`, () => (made++, { i }))).toEqual({ i });
+    expect(made).toBe(20);
+    // From then on values are held, as without a spill file.
+    const big = 'z'.repeat(3 << 20);
+    for (let i = 0; i < 3; i++) cache.store('file:b', `/root/f${i}.ts`, { i, big });
+    for (let i = 0; i < 3; i++) expect(cache.lookup('file:b', `/root/f${i}.ts`)).toEqual({ i, big });
+    expect(() => cache.save()).not.toThrow();
+    expect(fs.readFileSync(path.join(root, 'blocked'), 'utf8')).toBe('');
+  });
+
   it('a cache opened to be read only finds what is stored, keeps nothing a run derives, and is never written', async ({ expect }) => {
     const { ParseCache } = await import('../src/artifacts/cache.js');
     const dir = path.join(tempProject(), 'cache');

@@ -17,7 +17,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { writeFileAtomic } from '../util/files.js';
+import { makeDirInside, removeDeadTemps, writeFileAtomic } from '../util/files.js';
 import { pieces } from '../util/text.js';
 import type { CodeCacheDir } from '../util/compiled.js';
 import type { FileList } from '../util/files.js';
@@ -44,14 +44,16 @@ interface Stored {
 
 /**
  * An entry this run used: its value once decoded, and what the save writes of
- * it: its JSON when the run made it, or where its line lies in the section as
- * loaded, written back as those bytes, so that an entry found unchanged is not
- * held as text as well (most of a 260 MB cache, at 100,000 files).
+ * it: its JSON when the run made it (or, past `SPILL_AFTER`, where its line
+ * lies in the spill file), or where its line lies in the section as loaded,
+ * written back as those bytes, so that an entry found unchanged is not held as
+ * text as well (most of a 260 MB cache, at 100,000 files).
  */
 interface Used {
   value?: unknown;
   raw?: string;
   line?: Line;
+  spilled?: Line;
 }
 
 /** Where a line lies in a section's bytes: its first byte and the newline (or end) after it. */
@@ -59,6 +61,14 @@ type Line = [start: number, end: number];
 
 /** The header's longest sane size: a header without a newline this far in is not one. */
 const HEADER_MAX = 1 << 20;
+
+/**
+ * Characters of new entries held in memory before the next ones go to the
+ * spill file: a first plan of 100,000 files makes 260 MB of them, which held
+ * until the save took its peak from 366 MB (no cache) to 870 MB. Below this
+ * (a first plan of about 10,000 files) nothing is spilled.
+ */
+const SPILL_AFTER = 8 << 20;
 
 /** Kinds whose entries are keyed by a file's path: kept while the file is listed, dropped once it is gone. */
 const BY_FILE = /^file:/;
@@ -205,6 +215,10 @@ export class ParseCache {
   private readonly old = new Map<string, StoredEntries>();
   private readonly used = new Map<string, Map<string, Used>>();
   private changed = false;
+  /** Characters of the new entries held as text (`SPILL_AFTER`). */
+  private held = 0;
+  /** Where new entries past `SPILL_AFTER` are written, made on the first. */
+  private spill: Spill | undefined;
   /** What runs with this cache listed, by root: entries by file for the files listed are kept, and git's object ids stamp files. */
   private readonly listings = new Map<string, Pick<FileList, 'set' | 'oids' | 'askedAt'>>();
   private readonly started = Date.now();
@@ -216,6 +230,7 @@ export class ParseCache {
     private readonly version: string,
     private readonly within: string | undefined,
     private readonly readOnly: boolean,
+    private readonly spillAfter: number,
   ) {
     this.file = dir ? LoadedFile.open(path.join(dir, FILE), version, within) : undefined;
   }
@@ -225,10 +240,11 @@ export class ParseCache {
    * `within`: the project root the default cache folder must stay in (a
    * `--cache-dir` the user names may be anywhere). `readOnly`: a run that
    * will not save it (a plan scoped to a change) reads it and stores nothing,
-   * so that nothing is gathered to be kept.
+   * so that nothing is gathered to be kept. `spillAfter`: characters of new
+   * entries held before the next go to the spill file (`SPILL_AFTER`).
    */
-  static open(dir: string | undefined, version: string, within?: string, { readOnly = false } = {}): ParseCache {
-    return new ParseCache(dir, version, within, readOnly);
+  static open(dir: string | undefined, version: string, within?: string, { readOnly = false, spillAfter = SPILL_AFTER } = {}): ParseCache {
+    return new ParseCache(dir, version, within, readOnly, spillAfter);
   }
 
   /** Whether what a run stores is kept (there is a folder, and the run saves): callers gather nothing to store otherwise. */
@@ -332,8 +348,9 @@ export class ParseCache {
     const bucket = this.usedOf(kind);
     const used = bucket.get(key);
     if (used?.value !== undefined) return used.value as T;
-    const old = used?.raw === undefined ? this.oldOf(kind).find(key) : undefined;
-    const raw = used?.raw ?? old?.value;
+    const made = used?.raw ?? (used?.spilled && this.spill?.value(used.spilled));
+    const old = made === undefined ? this.oldOf(kind).find(key) : undefined;
+    const raw = made ?? old?.value;
     if (raw !== undefined) {
       let value: unknown;
       try {
@@ -343,7 +360,7 @@ export class ParseCache {
       }
       if (value !== undefined && value !== null) {
         this.hits++;
-        bucket.set(key, old ? { value, line: old.line } : { value, raw });
+        bucket.set(key, old ? { value, line: old.line } : { ...used, value });
         return value as T;
       }
     }
@@ -477,15 +494,15 @@ export class ParseCache {
    * view of the whole text): a first plan of 100,000 files peaked at 1.1 GB.
    */
   store<T>(kind: string, key: string, value: T): void {
-    if (this.readOnly) return;
-    this.usedOf(kind).set(key, { raw: JSON.stringify(value) });
-    this.changed = true;
+    if (!this.readOnly) this.storeJson(kind, key, JSON.stringify(value));
   }
 
-  /** Keeps `json` (a value as JSON) under `key` of `kind`, written as it is. */
+  /** Keeps `json` (a value as JSON) under `key` of `kind`, written as it is: held, or past `SPILL_AFTER` spilled. */
   storeJson(kind: string, key: string, json: string): void {
     if (this.readOnly) return;
-    this.usedOf(kind).set(key, { raw: json });
+    const spilled = this.dir !== undefined && this.held + json.length > this.spillAfter ? (this.spill ??= new Spill(this.dir, this.within)).add(quotedKey(key), json) : undefined;
+    if (spilled === undefined) this.held += json.length;
+    this.usedOf(kind).set(key, spilled ? { spilled } : { raw: json });
     this.changed = true;
   }
 
@@ -518,19 +535,22 @@ export class ParseCache {
       const old = this.oldOf(kind);
       // A kept entry is a line of the section loaded as it stands.
       const lines: SectionLine[] = [...kept.get(kind)!];
-      for (const [key, { raw, line }] of used) {
+      for (const [key, { raw, line, spilled }] of used) {
         const quoted = quotedKey(key);
-        lines.push(line ? { quoted, line } : { quoted, raw });
+        lines.push(line ? { quoted, line } : spilled ? { quoted, spilled } : { quoted, raw });
       }
       lines.sort((a, b) => (a.quoted < b.quoted ? -1 : a.quoted > b.quoted ? 1 : 0));
       let length = Math.max(0, lines.length - 1);
       // A key is ASCII; a new line's JSON is measured as it is (joined to its key, it would be copied whole to be measured).
-      for (const l of lines) length += l.line ? l.line[1] - l.line[0] : l.quoted.length + 1 + Buffer.byteLength(l.raw!);
+      for (const l of lines) {
+        const at = l.line ?? l.spilled;
+        length += at ? at[1] - at[0] : l.quoted.length + 1 + Buffer.byteLength(l.raw!);
+      }
       sections.push({ kind, bytes: old.bytes, lines, length, count: lines.length });
     }
     const header: CacheHeader = { format: FORMAT, sdna: this.version, kinds: sections.map(({ kind, length, count }) => [kind, length, count]) };
     try {
-      writeFileAtomic(path.join(this.dir, FILE), fileChunks(header, sections), { within: this.within });
+      writeFileAtomic(path.join(this.dir, FILE), fileChunks(header, sections, this.spill), { within: this.within });
     } catch {
       // A cache that cannot be written is only a slower next run.
     }
@@ -548,11 +568,12 @@ interface Section {
   count: number;
 }
 
-/** A line of a section: its key as written, and its value's JSON as made now (`raw`) or where the line lies in the section loaded. */
+/** A line of a section: its key as written, and its value's JSON as made now (`raw`), or where the line lies in the section loaded or in the spill file. */
 interface SectionLine {
   quoted: string;
   raw?: string;
   line?: Line;
+  spilled?: Line;
 }
 
 /** A batch of new lines is encoded once it holds this many characters. */
@@ -563,7 +584,7 @@ const BATCH = 1 << 20;
  * newline. New lines are encoded into one buffer, reused: each part is
  * written before the next is made.
  */
-function* fileChunks(header: CacheHeader, sections: Section[]): Generator<Uint8Array> {
+function* fileChunks(header: CacheHeader, sections: Section[], spill: Spill | undefined): Generator<Uint8Array> {
   let scratch = Buffer.alloc(0);
   const encoded = (text: string) => {
     // Three bytes a character at most.
@@ -574,35 +595,49 @@ function* fileChunks(header: CacheHeader, sections: Section[]): Generator<Uint8A
   for (const { bytes, lines } of sections) {
     yield NEWLINE;
     if (lines === undefined) yield bytes;
-    else yield* sectionChunks(bytes, lines, encoded);
+    else yield* sectionChunks(bytes, lines, encoded, spill);
   }
   yield NEWLINE;
 }
 
-/** A section's lines, a newline between each two: lines adjacent in the section loaded as one view of its bytes, new ones `encoded` a batch at a time. */
-function* sectionChunks(bytes: Buffer, lines: SectionLine[], encoded: (text: string) => Uint8Array): Generator<Uint8Array> {
+/**
+ * A section's lines, a newline between each two: lines adjacent in the
+ * section loaded (or in the spill file) as one view of its bytes (one read),
+ * new ones `encoded` a batch at a time.
+ */
+function* sectionChunks(bytes: Buffer, lines: SectionLine[], encoded: (text: string) => Uint8Array, spill: Spill | undefined): Generator<Uint8Array> {
   let batch = '';
+  // Adjacent lines of one source, from the newline before the first when there is one.
   let run: Line | undefined;
+  let runSpilled = false;
+  const runChunks = function* (): Generator<Uint8Array> {
+    if (!run) return;
+    if (runSpilled) yield* spill!.chunks(run);
+    else yield bytes.subarray(run[0], run[1]);
+    run = undefined;
+  };
   for (let i = 0; i < lines.length; i++) {
-    const { quoted, raw, line } = lines[i];
+    const { quoted, raw } = lines[i];
+    const line = lines[i].line ?? lines[i].spilled;
     if (line) {
-      // The next line of the section loaded: the newline between them is its byte.
-      if (run && run[1] + 1 === line[0]) {
+      const spilled = lines[i].line === undefined;
+      // The next line of the same source: the newline between them is its byte.
+      if (run && runSpilled === spilled && run[1] + 1 === line[0]) {
         run[1] = line[1];
         continue;
       }
       if (batch) yield encoded(batch);
-      if (run) yield bytes.subarray(run[0], run[1]);
+      yield* runChunks();
       batch = '';
-      // From the newline before it in the section loaded, when there is one.
+      runSpilled = spilled;
+      // In both sources a newline precedes every line but the first.
       if (i > 0 && line[0] > 0) run = [line[0] - 1, line[1]];
       else {
         if (i > 0) yield NEWLINE;
         run = [line[0], line[1]];
       }
     } else {
-      if (run) yield bytes.subarray(run[0], run[1]);
-      run = undefined;
+      yield* runChunks();
       batch += i > 0 ? `\n${quoted}\t` : `${quoted}\t`;
       if (raw!.length < BATCH) batch += raw;
       else {
@@ -617,9 +652,127 @@ function* sectionChunks(bytes: Buffer, lines: SectionLine[], encoded: (text: str
       }
     }
   }
-  if (run) yield bytes.subarray(run[0], run[1]);
+  yield* runChunks();
   if (batch) yield encoded(batch);
 }
+
+/**
+ * New entries past `SPILL_AFTER`, written as they are made to a file in the
+ * cache folder, lines as in a section (its key, a tab, its JSON; a newline
+ * between two), read back by the save and by a lookup. The file is unlinked
+ * as soon as it is made: it lives while the process holds it open, so that
+ * no run, however it ends, leaves one behind (where a system keeps the name
+ * until then, the next run removes it).
+ */
+class Spill {
+  private fd: number | undefined;
+  private pending = Buffer.allocUnsafe(2 * BATCH);
+  private filled = 0;
+  /** Bytes in the file. */
+  private written = 0;
+  /** Set once a write failed: what was written cannot be trusted whole, and the save writes nothing. */
+  private failed = false;
+  private reading: Buffer | undefined;
+
+  constructor(
+    private readonly dir: string,
+    private readonly within: string | undefined,
+  ) {}
+
+  /** Adds the line, and says where it lies; undefined once the file cannot be written (the entry is then held). */
+  add(quoted: string, json: string): Line | undefined {
+    if (this.failed) return undefined;
+    const end = this.written + this.filled;
+    const start = end === 0 ? 0 : end + 1;
+    if (json.length < BATCH) this.put(end === 0 ? `${quoted}\t${json}` : `\n${quoted}\t${json}`);
+    else {
+      this.put(end === 0 ? `${quoted}\t` : `\n${quoted}\t`);
+      for (const piece of pieces(json, BATCH)) this.put(piece);
+    }
+    return this.failed ? undefined : [start, this.written + this.filled];
+  }
+
+  /** The JSON of the entry at `line`, or undefined when it cannot be read. */
+  value([start, end]: Line): string | undefined {
+    try {
+      const bytes = Buffer.allocUnsafe(end - start);
+      this.read(bytes, start);
+      const tab = bytes.indexOf(TAB);
+      return tab === -1 ? undefined : bytes.toString('utf8', tab + 1);
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** The bytes of `[start, end)`, a piece at a time, each read into the same buffer: a piece is used before the next is read. */
+  *chunks([start, end]: Line): Generator<Uint8Array> {
+    this.reading ??= Buffer.allocUnsafe(2 * BATCH);
+    for (let at = start; at < end; ) {
+      const piece = this.reading.subarray(0, Math.min(this.reading.length, end - at));
+      this.read(piece, at);
+      yield piece;
+      at += piece.length;
+    }
+  }
+
+  /** Fills `into` from `position` (what is pending is written first); throws when the file was not written whole. */
+  private read(into: Buffer, position: number): void {
+    this.flush();
+    if (this.failed) throw new Error('the spill file could not be written');
+    for (let at = 0; at < into.length; ) {
+      const n = fs.readSync(this.fd!, into, at, into.length - at, position + at);
+      if (n === 0) throw new Error('the spill file ended early');
+      at += n;
+    }
+  }
+
+  private put(text: string): void {
+    if (this.pending.length - this.filled < 3 * text.length) this.flush();
+    if (this.pending.length < 3 * text.length) this.pending = Buffer.allocUnsafe(3 * text.length);
+    this.filled += this.pending.write(text, this.filled);
+  }
+
+  private flush(): void {
+    if (this.filled === 0 || this.failed) return;
+    try {
+      this.fd ??= this.open();
+      for (let at = 0; at < this.filled; ) at += fs.writeSync(this.fd, this.pending, at, this.filled - at, this.written + at);
+      this.written += this.filled;
+      this.filled = 0;
+    } catch {
+      this.failed = true;
+    }
+  }
+
+  private open(): number {
+    const base = path.join(this.dir, SPILL);
+    const file = `${base}.${process.pid}.tmp`;
+    if (this.within === undefined) fs.mkdirSync(this.dir, { recursive: true });
+    else makeDirInside(this.dir, this.within, file);
+    removeDeadTemps(base);
+    // A leftover, or a planted symlink: removed (never followed), then made anew.
+    fs.rmSync(file, { force: true });
+    const fd = fs.openSync(file, 'wx+');
+    try {
+      fs.rmSync(file);
+    } catch {
+      // Kept by name while open (some Windows file systems): the next run removes it.
+    }
+    // A cache that is dropped (a test's, a watch run's) closes its file.
+    closeWhenDropped.register(this, fd);
+    return fd;
+  }
+}
+
+const closeWhenDropped = new FinalizationRegistry<number>((fd) => {
+  try {
+    fs.closeSync(fd);
+  } catch {
+    // Closed already.
+  }
+});
+
+const SPILL = 'parse-cache.spill';
 
 const NEWLINE = Buffer.from('\n');
 

@@ -366,8 +366,8 @@ function holdSignals(): () => void {
   };
 }
 
-/** A temp file of a process that no longer runs (killed outright): removed before the next write beside it. */
-function removeDeadTemps(file: string): void {
+/** A temp file (`<file>.<pid>.tmp`) of a process that no longer runs (killed outright): removed before the next write beside it. */
+export function removeDeadTemps(file: string): void {
   const base = path.basename(file);
   let names: string[];
   try {
