@@ -107,7 +107,9 @@ describe.concurrent('compiled code of the command line', () => {
     expect(unwrapCodeCache(cacheAtExit(given, 250, make(small), () => large))).toEqual({ data: large, madeIn: 250 });
     // Refused or missing: this run's, however small.
     expect(unwrapCodeCache(cacheAtExit({ ...given, taken: false }, 10, make(small), () => large))).toEqual({ data: small, madeIn: 10 });
-    expect(made).toBe(3);
+    // Read from another folder: kept here however short the run.
+    expect(unwrapCodeCache(cacheAtExit({ ...given, copy: true }, 10, make(small), () => large))).toEqual({ data: large, madeIn: 10 });
+    expect(made).toBe(4);
   });
 
   it('a cache V8 refuses (garbage, truncated) is made again, and the run is as without it', async ({ expect }) => {
@@ -161,6 +163,41 @@ describe.concurrent('compiled code of the command line', () => {
     expect(await sdna(api, { env })).toEqual(first);
     // Accepted by V8: not made again.
     expect(fs.statSync(file).mtimeMs).toBe(made.mtimeMs);
+  });
+
+  it("a parse cache folder without TypeScript's compiled code reads the one a plan without a parse cache kept (if its folder is there: none is made for the look), and keeps its own", async ({ expect }) => {
+    const { inCacheFolder } = await import('../src/util/compiled.js');
+    const { codeCacheName } = await import('../src/util/code-cache.js');
+    const nodeDir = cacheFolder();
+    const cacheDir = path.join(path.dirname(nodeDir), 'parse-cache');
+    const file = path.join(path.dirname(nodeDir), 'mod.cjs');
+    fs.writeFileSync(file, 'module.exports = 1;\n');
+    fs.writeFileSync(path.join(nodeDir, codeCacheName(file, fs.statSync(file))), 'kept without a parse cache');
+    const at = (env: string) => {
+      const before = process.env.NODE_COMPILE_CACHE;
+      process.env.NODE_COMPILE_CACHE = env;
+      try {
+        const cache = inCacheFolder(file, { dir: cacheDir });
+        return { cache, read: cache.read() };
+      } finally {
+        // Assigned undefined, an environment variable would be the text 'undefined'.
+        if (before === undefined) delete process.env.NODE_COMPILE_CACHE;
+        else process.env.NODE_COMPILE_CACHE = before;
+      }
+    };
+    const first = at(nodeDir);
+    expect(first.read?.toString()).toBe('kept without a parse cache');
+    expect(first.cache.borrowed?.()).toBe(true);
+    first.cache.write(Buffer.from('its own'));
+    expect(fs.readdirSync(cacheDir)).toEqual([codeCacheName(file, fs.statSync(file))]);
+    const second = at(nodeDir);
+    expect(second.read?.toString()).toBe('its own');
+    expect(second.cache.borrowed?.()).toBe(false);
+    // Node's folder not there: nothing read, and it is not made.
+    fs.rmSync(cacheDir, { recursive: true });
+    const missing = path.join(path.dirname(nodeDir), 'no-such-folder');
+    expect(at(missing).read).toBeUndefined();
+    expect(fs.existsSync(missing)).toBe(false);
   });
 
   it('NODE_DISABLE_COMPILE_CACHE keeps nothing', async ({ expect }) => {

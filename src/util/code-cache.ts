@@ -52,6 +52,8 @@ export function runCommonJs(file: string, source: string, cachedData: Buffer | u
 export interface CodeCacheFile {
   read(): Buffer | undefined;
   write(data: Uint8Array): void;
+  /** Whether what `read` gave came from another folder (see `inCacheFolder`): the run then writes a cache here in any case. */
+  borrowed?(): boolean;
 }
 
 /**
@@ -78,9 +80,10 @@ export function runWithCodeCache(file: string, at: CodeCacheFile | undefined): u
     const taken = kept !== undefined && !script.cachedDataRejected;
     const keptSize = kept?.data.length ?? 0;
     const madeIn = kept?.madeIn ?? 0;
+    const copy = at.borrowed?.() === true;
     process.once('exit', () => {
       try {
-        const data = cacheAtExit({ taken, size: keptSize, madeIn }, process.uptime() * 1000, () => withFlagsAsAt(flags, () => script.createCachedData()), () => unwrapCodeCache(at.read())?.data);
+        const data = cacheAtExit({ taken, size: keptSize, madeIn, copy }, process.uptime() * 1000, () => withFlagsAsAt(flags, () => script.createCachedData()), () => unwrapCodeCache(at.read())?.data);
         if (data) at.write(data);
       } catch {
         // Not kept: an exit is no place to fail, and the next run compiles again.
@@ -94,11 +97,12 @@ export function runWithCodeCache(file: string, at: CodeCacheFile | undefined): u
  * What a run that lasted `ranFor` ms leaves as a file's code cache as it exits
  * (see `runWithCodeCache`), or undefined to leave the file as it is. `given`:
  * whether V8 took the cache the run was given, its size, and how long the run
- * that made it lasted; `make` makes the cache of this run, `reread` reads the
+ * that made it lasted, and whether it came from elsewhere (`copy`: it is kept
+ * here in any case); `make` makes the cache of this run, `reread` reads the
  * given one again.
  */
-export function cacheAtExit(given: { taken: boolean; size: number; madeIn: number }, ranFor: number, make: () => Uint8Array, reread: () => Buffer | undefined): Buffer | undefined {
-  if (given.taken && ranFor < GROWS_AFTER * given.madeIn) return undefined;
+export function cacheAtExit(given: { taken: boolean; size: number; madeIn: number; copy?: boolean }, ranFor: number, make: () => Uint8Array, reread: () => Buffer | undefined): Buffer | undefined {
+  if (given.taken && !given.copy && ranFor < GROWS_AFTER * given.madeIn) return undefined;
   const made = make();
   const larger = given.taken && made.length < given.size ? reread() : undefined;
   return wrapCodeCache(larger ?? made, ranFor);
@@ -137,10 +141,14 @@ function nodeCompileCacheDir(): string | undefined {
   return path.resolve(process.env.NODE_COMPILE_CACHE || path.join(os.tmpdir(), 'node-compile-cache'));
 }
 
-/** `file`'s code cache in the folder where Node keeps compiled code, if that folder is the user's own (see `ownFolder`). */
-export function inNodeFolder(file: string, use?: string): CodeCacheFile | undefined {
+/**
+ * `file`'s code cache in the folder where Node keeps compiled code, if that
+ * folder is the user's own (see `ownFolder`); made if missing, unless `made`
+ * is false (a look for a cache that may be there).
+ */
+export function inNodeFolder(file: string, use?: string, { made = true } = {}): CodeCacheFile | undefined {
   const dir = nodeCompileCacheDir();
-  if (!dir || !ownFolder(dir)) return undefined;
+  if (!dir || (!made && !fs.existsSync(dir)) || !ownFolder(dir)) return undefined;
   const cacheFile = path.join(dir, codeCacheName(file, fs.statSync(file), use));
   return { read: () => readOwnFile(cacheFile), write: (data) => writeQuietly(cacheFile, data) };
 }

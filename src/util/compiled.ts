@@ -36,17 +36,27 @@ export function requireCompiled(id: string, cache: CodeCacheDir | undefined): un
   return runWithCodeCache(file, at);
 }
 
-/** `file`'s code cache beside the parse cache (a failed write is not kept: see `runWithCodeCache`). */
-function inCacheFolder(file: string, cache: CodeCacheDir): CodeCacheFile {
+/**
+ * `file`'s code cache beside the parse cache (a failed write is not kept: see
+ * `runWithCodeCache`). A cache folder that has none yet (a first plan, as in
+ * a CI job that restores no cache) reads the one a plan without a parse cache
+ * kept where Node keeps compiled code, if there is one, and keeps a copy.
+ */
+export function inCacheFolder(file: string, cache: CodeCacheDir): CodeCacheFile {
   const cacheFile = path.join(cache.dir, codeCacheName(file, fs.statSync(file)));
+  let borrowed = false;
   return {
     read: () => {
       try {
+        borrowed = false;
         return fs.readFileSync(cacheFile);
       } catch {
-        return undefined; // Not yet made: this run makes it.
+        const elsewhere = inNodeFolder(file, undefined, { made: false })?.read();
+        borrowed = elsewhere !== undefined;
+        return elsewhere;
       }
     },
     write: (data) => writeFileAtomic(cacheFile, data, { within: cache.within }),
+    borrowed: () => borrowed,
   };
 }
