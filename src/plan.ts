@@ -75,7 +75,7 @@ export async function createPlan(config: ResolvedConfig, options: PlanOptions = 
     if (options.cache) {
       preloadClaims(options.cache, root);
       preloadOutlines(options.cache, root);
-      if (checksGenerated) preloadGenerated(options.cache);
+      if (checksGenerated) preloadGenerated(options.cache, root);
     }
   }
   const listing = await timedAsync('list files', () => asked);

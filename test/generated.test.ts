@@ -137,6 +137,49 @@ describe.concurrent('sdna accept and the state file', () => {
   }
 });
 
+describe('generated-file stamps in the parse cache', () => {
+  it("are kept as one table: a plan after another file changed opens no target whose stamp is the same, and reads again the one that changed", async () => {
+    const { checkGenerated } = await import('../src/checks/generated/index.js');
+    const { ParseCache } = await import('../src/artifacts/cache.js');
+    const { GuardedReader } = await import('../src/util/guarded.js');
+    const root = tempProject();
+    const files = ['src/a.ts', 'src/b.ts', 'src/hand.ts', 'src/c.ts'];
+    write(root, 'src/a.ts', `// GENERATED FROM SPEC - DO NOT EDIT\n${BODY}`);
+    write(root, 'src/b.ts', `// GENERATED FROM SPEC - DO NOT EDIT\n// source: specs/gen.spec.md\n// sha256: ${sha256(BODY)}\n${BODY}`);
+    write(root, 'src/hand.ts', BODY);
+    write(root, 'src/c.ts', BODY);
+    // Stamps of files written a moment ago are not trusted: these are made older.
+    const age = (file: string) => fs.utimesSync(path.join(root, file), new Date(Date.now() - 60_000), new Date(Date.now() - 60_000));
+    files.forEach(age);
+    const spec = { id: 'gen', file: 'specs/gen.spec.md' } as never;
+    const targets = new Map([['gen', files]]);
+    const dir = path.join(root, 'cache');
+    /** One plan's check with a fresh cache object and reader: the findings, and the targets it glanced at. */
+    const run = () => {
+      const cache = ParseCache.open(dir, 'test');
+      const reader = new GuardedReader(root);
+      const glanced: string[] = [];
+      const head = reader.head.bind(reader);
+      reader.head = (file, size) => (glanced.push(file), head(file, size));
+      const findings = checkGenerated(reader, [spec], targets, cache).map((f) => `${f.kind} ${f.file}`);
+      cache.save();
+      return { findings, glanced: glanced.sort() };
+    };
+    const first = run();
+    expect(first).toEqual({ findings: ['generated-unrecorded src/a.ts'], glanced: [...files].sort() });
+    const { kinds } = JSON.parse(fs.readFileSync(path.join(dir, 'parse-cache.json'), 'utf8').split('\n')[0]) as { kinds: [string, number, number][] };
+    expect(kinds.filter(([kind]) => kind.includes('generated'))).toEqual([['generated-1', expect.any(Number), 1]]);
+    expect(run()).toEqual({ findings: first.findings, glanced: [] });
+    // A hand edit of the stamped file, and a file that became generated.
+    fs.appendFileSync(path.join(root, 'src/b.ts'), '// hand edit\n');
+    write(root, 'src/hand.ts', `// GENERATED FROM SPEC - DO NOT EDIT\n${BODY}`);
+    age('src/b.ts');
+    age('src/hand.ts');
+    expect(run()).toEqual({ findings: ['generated-unrecorded src/a.ts', 'generated-edited src/b.ts', 'generated-unrecorded src/hand.ts'], glanced: ['src/b.ts', 'src/hand.ts'] });
+    expect(run().glanced).toEqual([]);
+  });
+});
+
 describe('generated files an API block targets', () => {
   it('are judged the same whether the API check read them first or not', async () => {
     const root = tempProject();

@@ -9,11 +9,21 @@ import type { GuardedReader } from '../../util/guarded.js';
 import { ParseCache } from '../../artifacts/cache.js';
 import { findGenerated, MARKER, sha256, type GeneratedHeader } from './stamp.js';
 
-/** By target file: its generated header and content hash, or `false` for a file not marked as generated. */
-const KIND = 'file:generated-1';
+/**
+ * By project root: each target file's stamp, and its generated header and
+ * content hash, or 0 for a file not marked as generated (most targets). One
+ * table, as the tests' claims: a lookup per file cost a plan after one changed
+ * file ten times a comparison, and a first plan one entry per target.
+ */
+const TABLE_KIND = 'generated-1';
 
-/** Reads the section of generated-file stamps now (a scoped plan does, while git lists the files). */
-export const preloadGenerated = (cache: ParseCache): void => cache.warm(KIND);
+type Found = { header: GeneratedHeader; hash: string };
+
+/** Reads the table of generated-file stamps now (a scoped plan does, while git lists the files). */
+export const preloadGenerated = (cache: ParseCache, root: string): void => cache.preload(TABLE_KIND, root);
+
+const isFound = (value: unknown): value is Found | 0 =>
+  value === 0 || (typeof value === 'object' && value !== null && typeof (value as Found).hash === 'string' && typeof (value as Found).header === 'object' && (value as Found).header !== null);
 
 /** Whether a file's whole text, read for another check, shows it is not marked as generated (no need to read its head again). */
 export const unmarked = (text: string): boolean => !text.includes(MARKER);
@@ -25,12 +35,22 @@ export function checkGenerated(reader: GuardedReader, specs: Spec[], targetFiles
   for (const spec of specs) for (const f of targetFiles.get(spec.id) ?? []) if (!owner.has(f)) owner.set(f, spec);
   const byFile = new Map(specs.map((s) => [s.file, s]));
   let state: State | undefined;
+  const { root } = reader;
+  const kept = cache.enabled ? cache.table(TABLE_KIND, root, isFound) : undefined;
+  // The table as it is now, unless the cache will not be saved (a plan scoped to a change).
+  const rows: [string, string, Found | 0][] | undefined = cache.keeps ? [] : undefined;
   for (const file of [...owner.keys()].sort()) {
-    const found = cache.fromFile<{ header: GeneratedHeader; hash: string } | false>(KIND, reader.root, file, () => {
-      if (plain?.has(file)) return false;
+    const stamp = cache.enabled ? cache.stampOf(root, file, []) : undefined;
+    const row = stamp === undefined ? undefined : kept?.get(file);
+    let found: Found | 0 | undefined;
+    if (row !== undefined && row.stamp === stamp) found = row.value;
+    else if (plain?.has(file)) found = 0;
+    else {
       const generated = findGenerated(reader, file);
-      return generated ? { header: generated.header, hash: sha256(generated.text) } : reader.isRefused(file) ? undefined : false;
-    });
+      // A file that cannot be read is not kept: the next run reads, and reports, it again.
+      found = generated ? { header: generated.header, hash: sha256(generated.text) } : reader.isRefused(file) ? undefined : 0;
+    }
+    if (rows && found !== undefined && stamp !== undefined && (row?.stamp === stamp || cache.settled(root, [file]))) rows.push([file, stamp, found]);
     if (!found) continue;
     const { header, hash } = found;
     // The header names its spec; else the spec that targets the file owns it.
@@ -46,5 +66,6 @@ export function checkGenerated(reader: GuardedReader, specs: Spec[], targetFiles
       findings.push({ kind: 'generated-edited', ...where, data: { source: spec.file, stamp: header.stamp === 'tessl' ? 'tessl' : 'sdna' } });
     }
   }
+  if (rows) kept?.keep(rows);
   return findings;
 }
