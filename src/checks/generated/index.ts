@@ -46,6 +46,8 @@ export function checkGenerated(reader: GuardedReader, specs: Spec[], targetFiles
     if (row !== undefined && row.stamp === stamp) found = row.value;
     else if (plain?.has(file)) found = 0;
     else {
+      // Read again: a miss, as a lookup that found nothing would count.
+      if (cache.enabled) cache.misses++;
       const generated = findGenerated(reader, file);
       // A file that cannot be read is not kept: the next run reads, and reports, it again.
       found = generated ? { header: generated.header, hash: sha256(generated.text) } : reader.isRefused(file) ? undefined : 0;

@@ -47,8 +47,8 @@ export function scanClaims(reader: GuardedReader, files: readonly string[], cach
     const wanted = linked.has(file);
     const stamp = cache.enabled ? cache.stampOf(root, file, []) : undefined;
     const row = stamp === undefined ? undefined : kept?.get(file);
-    // A file that claims nothing but that a link names is read for its tests' names (below).
-    if (row !== undefined && row.stamp === stamp && (row.value !== 0 || !wanted)) {
+    // Unchanged: its claims from the table (the names of a file that claims nothing, if a link needs them, are kept by file: see TestIndex).
+    if (row !== undefined && row.stamp === stamp) {
       rows?.push([file, row.stamp, row.value]);
       if (row.value) {
         parsed.set(file, row.value);
@@ -56,15 +56,17 @@ export function scanClaims(reader: GuardedReader, files: readonly string[], cach
       }
       continue;
     }
+    // Read again: a miss, as a lookup that found nothing would count.
+    if (cache.enabled) cache.misses++;
     let named: StaticTest[] | undefined;
-    // `false`: the file claims nothing (most files), kept so that it is not read again.
-    const tests = cache.fromFile<StaticTest[] | false>(CLAIMS_KIND, root, file, () => {
+    // `false`: the file claims nothing (most files).
+    const tests = ((): StaticTest[] | false | undefined => {
       const bytes = reader.tryBytes(file, 'test');
       if (bytes === undefined) return undefined;
       const claiming = mayClaim(bytes);
       if (claiming || wanted) named = extractTests(bytes.toString('utf8')).tests;
       return claiming ? named : false;
-    });
+    })();
     if (named) cache.keepFromFile(TESTS_KIND, root, file, named);
     const known = named ?? (tests || undefined);
     if (known) parsed.set(file, known);
@@ -84,12 +86,9 @@ const isTests = (value: unknown): value is StaticTest[] =>
 /** Reads the table now, and the sections a changed test file is looked up in (a scoped plan does, while git lists the files): the scan then finds them read. */
 export function preloadClaims(cache: ParseCache, root: string): void {
   cache.preload(TABLE_KIND, root);
-  cache.warm(CLAIMS_KIND);
   cache.warm(TESTS_KIND);
 }
 
-/** By test file: its tests when it may claim a capability, else `false`. */
-const CLAIMS_KIND = 'file:claims-1';
 /** By project root: every test file's claims, with its stamp (`ClaimRow`). */
 const TABLE_KIND = 'test-claims-1';
 /** By test file a link names: its tests. */
