@@ -102,6 +102,18 @@ export interface FileTable<T> {
   keep(rows: [string, string, T][]): void;
 }
 
+/** What a check derives from each of a root's files, through one table (`ParseCache.fileRows`). */
+export interface FileRows<T> {
+  /**
+   * The file's value: from its row while its stamp is the row's, else `known`
+   * (found without reading the file), else what `derive` makes of it (a miss;
+   * undefined, a file that could not be read, is not kept).
+   */
+  value(file: string, derive: () => T | undefined, known?: T): T | undefined;
+  /** Records the rows of the files asked for as the table (unless the cache is not saved). */
+  keep(): void;
+}
+
 /** A file that is not there (or cannot be stat'ed), and one whose stamp cannot be trusted. */
 const MISSING = -1;
 const UNTRUSTED = -2;
@@ -319,6 +331,37 @@ export class ParseCache {
         // The same files and stamps (an unchanged stamp means an unchanged value), none garbled: nothing to write.
         if (rows.length === stored && rows.length === kept.size && rows.every(([file, stamp]) => kept.get(file)?.stamp === stamp)) return;
         this.store(kind, root, rows);
+      },
+    };
+  }
+
+  /**
+   * A table of `kind` (see `table`) as a check goes through a root's files:
+   * each unchanged file costs a comparison, and the rows of the files asked
+   * for become the table.
+   */
+  fileRows<T>(kind: string, root: string, valid: (value: unknown) => value is T): FileRows<T> {
+    const table = this.enabled ? this.table(kind, root, valid) : undefined;
+    // The table as it is now, unless the cache will not be saved (a plan scoped to a change).
+    const rows: [string, string, T][] | undefined = this.keeps ? [] : undefined;
+    return {
+      value: (file, derive, known) => {
+        const stamp = table && this.stampOf(root, file, []);
+        const row = stamp === undefined ? undefined : table!.get(file);
+        if (row !== undefined && row.stamp === stamp) {
+          rows?.push([file, stamp, row.value]);
+          return row.value;
+        }
+        let value = known;
+        if (value === undefined) {
+          if (table) this.misses++;
+          value = derive();
+        }
+        if (rows && value !== undefined && stamp !== undefined && this.settled(root, [file])) rows.push([file, stamp, value]);
+        return value;
+      },
+      keep: () => {
+        if (rows) table?.keep(rows);
       },
     };
   }

@@ -35,24 +35,18 @@ export function checkGenerated(reader: GuardedReader, specs: Spec[], targetFiles
   for (const spec of specs) for (const f of targetFiles.get(spec.id) ?? []) if (!owner.has(f)) owner.set(f, spec);
   const byFile = new Map(specs.map((s) => [s.file, s]));
   let state: State | undefined;
-  const { root } = reader;
-  const kept = cache.enabled ? cache.table(TABLE_KIND, root, isFound) : undefined;
-  // The table as it is now, unless the cache will not be saved (a plan scoped to a change).
-  const rows: [string, string, Found | 0][] | undefined = cache.keeps ? [] : undefined;
+  const table = cache.fileRows(TABLE_KIND, reader.root, isFound);
   for (const file of [...owner.keys()].sort()) {
-    const stamp = cache.enabled ? cache.stampOf(root, file, []) : undefined;
-    const row = stamp === undefined ? undefined : kept?.get(file);
-    let found: Found | 0 | undefined;
-    if (row !== undefined && row.stamp === stamp) found = row.value;
-    else if (plain?.has(file)) found = 0;
-    else {
-      // Read again: a miss, as a lookup that found nothing would count.
-      if (cache.enabled) cache.misses++;
-      const generated = findGenerated(reader, file);
-      // A file that cannot be read is not kept: the next run reads, and reports, it again.
-      found = generated ? { header: generated.header, hash: sha256(generated.text) } : reader.isRefused(file) ? undefined : 0;
-    }
-    if (rows && found !== undefined && stamp !== undefined && (row?.stamp === stamp || cache.settled(root, [file]))) rows.push([file, stamp, found]);
+    // A file another check read whole and found unmarked is not read again (0, as if read).
+    const found = table.value(
+      file,
+      () => {
+        const generated = findGenerated(reader, file);
+        // A file that cannot be read is not kept: the next run reads, and reports, it again.
+        return generated ? { header: generated.header, hash: sha256(generated.text) } : reader.isRefused(file) ? undefined : 0;
+      },
+      plain?.has(file) ? 0 : undefined,
+    );
     if (!found) continue;
     const { header, hash } = found;
     // The header names its spec; else the spec that targets the file owns it.
@@ -68,6 +62,6 @@ export function checkGenerated(reader: GuardedReader, specs: Spec[], targetFiles
       findings.push({ kind: 'generated-edited', ...where, data: { source: spec.file, stamp: header.stamp === 'tessl' ? 'tessl' : 'sdna' } });
     }
   }
-  if (rows) kept?.keep(rows);
+  table.keep();
   return findings;
 }

@@ -34,9 +34,7 @@ export function scanClaims(reader: GuardedReader, files: readonly string[], cach
   const { root } = reader;
   // What every test file claimed when last read, with its stamp, as one table: each unchanged file
   // costs a comparison (a lookup of its own entry cost ten times that, in ten thousand files).
-  const kept = cache.enabled ? cache.table(TABLE_KIND, root, (v): v is StaticTest[] | 0 => v === 0 || isTests(v)) : undefined;
-  // The table as it is now, unless the cache will not be saved (a plan scoped to a change).
-  const rows: ClaimRow[] | undefined = cache.keeps ? [] : undefined;
+  const table = cache.fileRows(TABLE_KIND, root, (v): v is StaticTest[] | 0 => v === 0 || isTests(v));
   const claim = (file: string, tests: StaticTest[]) => {
     for (const t of tests) {
       for (const c of t.capabilities) claims.push({ id: c.id, file, line: c.line, test: t.fullName, via: 'meta' });
@@ -45,40 +43,24 @@ export function scanClaims(reader: GuardedReader, files: readonly string[], cach
   };
   for (const file of files) {
     const wanted = linked.has(file);
-    const stamp = cache.enabled ? cache.stampOf(root, file, []) : undefined;
-    const row = stamp === undefined ? undefined : kept?.get(file);
-    // Unchanged: its claims from the table (the names of a file that claims nothing, if a link needs them, are kept by file: see TestIndex).
-    if (row !== undefined && row.stamp === stamp) {
-      rows?.push([file, row.stamp, row.value]);
-      if (row.value) {
-        parsed.set(file, row.value);
-        claim(file, row.value);
-      }
-      continue;
-    }
-    // Read again: a miss, as a lookup that found nothing would count.
-    if (cache.enabled) cache.misses++;
+    // Read when its row is stale; the names of an unchanged file that claims nothing, if a link needs them, are kept by file (see TestIndex).
     let named: StaticTest[] | undefined;
-    // `false`: the file claims nothing (most files).
-    const tests = ((): StaticTest[] | false | undefined => {
+    // 0: the file claims nothing (most files).
+    const tests = table.value(file, () => {
       const bytes = reader.tryBytes(file, 'test');
       if (bytes === undefined) return undefined;
       const claiming = mayClaim(bytes);
       if (claiming || wanted) named = extractTests(bytes.toString('utf8')).tests;
-      return claiming ? named : false;
-    })();
+      return claiming ? named! : 0;
+    });
     if (named) cache.keepFromFile(TESTS_KIND, root, file, named);
     const known = named ?? (tests || undefined);
     if (known) parsed.set(file, known);
-    if (rows && tests !== undefined && stamp !== undefined && cache.settled(root, [file])) rows.push([file, stamp, tests || 0]);
     if (tests) claim(file, tests);
   }
-  if (rows) kept?.keep(rows);
+  table.keep();
   return { claims, parsed };
 }
-
-/** A test file, its stamp, and its tests when it may claim a capability, else 0. */
-type ClaimRow = [string, string, StaticTest[] | 0];
 
 const isTests = (value: unknown): value is StaticTest[] =>
   Array.isArray(value) && value.every((t: Partial<StaticTest> | null) => typeof t?.fullName === 'string' && Array.isArray(t.capabilities) && Array.isArray(t.tags));
@@ -89,7 +71,7 @@ export function preloadClaims(cache: ParseCache, root: string): void {
   cache.warm(TESTS_KIND);
 }
 
-/** By project root: every test file's claims, with its stamp (`ClaimRow`). */
+/** By project root: every test file with its stamp and its tests when it may claim a capability, else 0. */
 const TABLE_KIND = 'test-claims-1';
 /** By test file a link names: its tests. */
 export const TESTS_KIND = 'file:tests-1';
