@@ -32,8 +32,9 @@ export default defineConfig([
       index: 'src/index.ts',
       vitest: 'src/vitest/index.ts',
       schemas: 'src/schemas.ts',
-      // A worker thread's entry: the semantic check starts it by its path beside the chunks.
+      // Worker threads' entries: the semantic and generated-file checks start them by their paths beside the chunks.
       'outline-worker': 'src/checks/semantic/outline-worker.ts',
+      'glance-worker': 'src/checks/generated/glance-worker.ts',
     },
     format: 'esm',
     dts: { entry: { index: 'src/index.ts', vitest: 'src/vitest/index.ts' }, compilerOptions: { module: 'NodeNext', moduleResolution: 'NodeNext' } },

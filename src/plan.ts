@@ -12,7 +12,8 @@ import { loadParsers, parsesSpecs, preloadOutlines, readModel, readScoped, specs
 import { keepPlan, memoKey, memoPlan } from './artifacts/plan-memo.js';
 import { problemFinding } from './formats/problem.js';
 import { checkScope, matchTargets } from './checks/scope.js';
-import { checkGenerated, preloadGenerated, unmarked } from './checks/generated/index.js';
+import { checkGenerated, preloadGenerated, toGlance, unmarked } from './checks/generated/index.js';
+import { GLANCE_THREAD_AFTER, glanceAhead } from './checks/generated/glances.js';
 import { checkLinks } from './checks/links/index.js';
 import { applyRecords, recordedOutlines } from './checks/links/recorded.js';
 import { readRecords } from './artifacts/links.js';
@@ -121,10 +122,12 @@ export async function createPlan(config: ResolvedConfig, options: PlanOptions = 
   found.push(...recorded.findings);
   // Test files a fragment link names are tokenised in the same read as the claims scan's.
   const linked = () => new Set(checked.flatMap((s) => linksOf(s).filter((l) => l.fragment !== undefined).map((l) => l.file)));
-  scan ??= timed('claims', () => scanClaims(reader, testFiles, options.cache, linked()));
-
   const { targetFiles, findings: targetFindings } = timed('match targets', () => matchTargets(checked, listing));
   found.push(...targetFindings);
+  // A large plan's glances at its targets' first bytes (the generated-file check's) go to a helper thread now, as the tests are read.
+  const toGlanceAt = checksGenerated ? toGlance(root, checked, targetFiles, options.cache) : [];
+  const glancing = toGlanceAt.length >= GLANCE_THREAD_AFTER ? glanceAhead({ root, folders: [...(listing.folders ?? [])], files: toGlanceAt }) : undefined;
+  scan ??= timed('claims', () => scanClaims(reader, testFiles, options.cache, linked()));
   const targeted = change?.targeted ?? new Set([...targetFiles.values()].flat());
   found.push(...timed('scope', () => checkScope(include, exclude.test, change?.listing ?? listing, targeted)));
   // Every capability of the project, also of the specs a scoped plan does not check: a test's claim of one is no broken link.
@@ -146,7 +149,8 @@ export async function createPlan(config: ResolvedConfig, options: PlanOptions = 
     found.push(...(await timedAsync('api', () => checkApi({ root, specs: withApi, targetFiles, cache: options.cache, reader, onRead }))));
   }
   if (checksGenerated) {
-    found.push(...timed('generated', () => checkGenerated(reader, checked, targetFiles, options.cache, plain)));
+    const glances = glancing && (await timedAsync('wait for glances', () => glancing));
+    found.push(...timed('generated', () => checkGenerated(reader, checked, targetFiles, options.cache, plain, glances)));
   }
   for (const { file, ...data } of reader.refused) found.push({ kind: 'unread-file', file, line: 1, data });
   // What the listing would not read counts when sdna would have read it: a spec, a test, code in scope.

@@ -2,13 +2,14 @@
 // sha256, Tessl's code), recorded hashes, `sdna accept`, and a state file that
 // cannot be trusted.
 
+import { execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readGeneratedHeader, sha256 } from '../src/checks/generated/stamp.js';
 import { formatState } from '../src/artifacts/state.js';
-import { sdna, snapshotTree, tempProject, write } from './helpers.js';
+import { REPO, sdna, snapshotTree, tempProject, write } from './helpers.js';
 
 const BODY = 'export const answer = 42;\n';
 
@@ -216,4 +217,54 @@ describe('sdna accept run concurrently', () => {
       expect(fs.existsSync(path.join(root, '.sdna/state.json.lock'))).toBe(false);
     }
   }, 180_000);
+});
+
+describe('glances at a large plan\'s targets on a helper thread', () => {
+  /** A project whose spec targets `count` plain files and the marked ones below. */
+  const largeProject = (count: number) => {
+    const root = tempProject();
+    write(root, 'specs/gen.spec.md', '---\nname: Gen\ntargets:\n  - ../src/**/*.ts\n---\n# Gen\n\n## Capabilities\n\n- **Answer** [@test](../test/a.test.ts)\n');
+    write(root, 'test/a.test.ts', "import { it } from 'vitest';\nit('answers', () => {});\n");
+    for (let i = 0; i < count; i++) write(root, `src/d${i % 50}/f${i}.ts`, `export const f${i} = ${i};\n`);
+    write(root, 'src/gen/unrecorded.ts', `// GENERATED FROM SPEC - DO NOT EDIT\n${BODY}`);
+    write(root, 'src/gen/intact.ts', `// GENERATED FROM SPEC - DO NOT EDIT\n// source: specs/gen.spec.md\n// sha256: ${sha256(BODY)}\n${BODY}`);
+    write(root, 'src/gen/edited.ts', `// GENERATED FROM SPEC - DO NOT EDIT\n// source: specs/gen.spec.md\n// sha256: ${sha256(BODY)}\n${BODY}// hand edit\n`);
+    // Past the first 2 KB, as past the first lines: not a generated file.
+    write(root, 'src/gen/late.ts', `${'// a long comment\n'.repeat(200)}// GENERATED FROM SPEC - DO NOT EDIT\n${BODY}`);
+    return root;
+  };
+  const expected = ['generated-edited src/gen/edited.ts', 'generated-unrecorded src/gen/unrecorded.ts'];
+
+  it('find what the main thread finds glancing itself', async () => {
+    const { GLANCE_THREAD_AFTER } = await import('../src/checks/generated/glances.js');
+    const root = largeProject(GLANCE_THREAD_AFTER);
+    const generated = (findings: { kind: string; file?: string }[]) => findings.filter((f) => f.kind.startsWith('generated-')).map((f) => `${f.kind} ${f.file}`).sort();
+    const r = await sdna(['plan', '--root', root, '--json', '--no-cache', '--performance']);
+    expect(r.stderr).toContain('wait for glances');
+    const viaThread = JSON.parse(r.stdout) as { findings: { kind: string; file: string }[] };
+    expect(generated(viaThread.findings)).toEqual(expected);
+    // From the sources no built thread sits beside the module: the check glances itself, and finds the same.
+    const { createPlan, resolveConfig } = await import('../src/index.js');
+    const here = await createPlan(resolveConfig({}, undefined, root));
+    expect(generated(here.findings)).toEqual(expected);
+    expect(here.findings.length).toBe(viaThread.findings.length);
+  }, 60_000);
+
+  it('the thread names only regular files within the root whose first bytes hold the marker', async () => {
+    const { Worker } = await import('node:worker_threads');
+    const root = largeProject(3);
+    const outside = tempProject();
+    write(outside, 'secret.ts', `// GENERATED FROM SPEC - DO NOT EDIT\n${BODY}`);
+    fs.symlinkSync(path.join(outside, 'secret.ts'), path.join(root, 'src/gen/link.ts'));
+    fs.symlinkSync(outside, path.join(root, 'src/out'));
+    fs.mkdirSync(path.join(root, 'src/folder.ts'));
+    execFileSync('mkfifo', [path.join(root, 'src/pipe.ts')]);
+    const files = ['src/d0/f0.ts', 'src/gen/unrecorded.ts', 'src/gen/intact.ts', 'src/gen/edited.ts', 'src/gen/late.ts', 'src/gen/link.ts', 'src/out/secret.ts', '../' + path.basename(outside) + '/secret.ts', 'src/folder.ts', 'src/pipe.ts', 'src/gone.ts'];
+    const worker = new Worker(path.join(REPO, 'dist', 'glance-worker.js'), { workerData: { root, folders: [], files } });
+    const marked = await new Promise((resolve, reject) => {
+      worker.once('message', resolve);
+      worker.once('error', reject);
+    });
+    expect(marked).toEqual(['src/gen/unrecorded.ts', 'src/gen/intact.ts', 'src/gen/edited.ts']);
+  });
 });

@@ -110,6 +110,8 @@ export interface FileRows<T> {
    * undefined, a file that could not be read, is not kept).
    */
   value(file: string, derive: () => T | undefined, known?: T): T | undefined;
+  /** Whether `value` would have to find the file's value anew: no row, or a row of another stamp. */
+  stale(file: string): boolean;
   /** Records the rows of the files asked for as the table (unless the cache is not saved). */
   keep(): void;
 }
@@ -344,12 +346,16 @@ export class ParseCache {
     const table = this.enabled ? this.table(kind, root, valid) : undefined;
     // The table as it is now, unless the cache will not be saved (a plan scoped to a change).
     const rows: [string, string, T][] | undefined = this.keeps ? [] : undefined;
+    const fresh = (file: string) => {
+      const stamp = table && this.stampOf(root, file, []);
+      const row = stamp === undefined ? undefined : table!.get(file);
+      return row !== undefined && row.stamp === stamp ? { stamp, row } : { stamp };
+    };
     return {
       value: (file, derive, known) => {
-        const stamp = table && this.stampOf(root, file, []);
-        const row = stamp === undefined ? undefined : table!.get(file);
-        if (row !== undefined && row.stamp === stamp) {
-          rows?.push([file, stamp, row.value]);
+        const { stamp, row } = fresh(file);
+        if (row) {
+          rows?.push([file, stamp!, row.value]);
           return row.value;
         }
         let value = known;
@@ -360,6 +366,7 @@ export class ParseCache {
         if (rows && value !== undefined && stamp !== undefined && this.settled(root, [file])) rows.push([file, stamp, value]);
         return value;
       },
+      stale: (file) => fresh(file).row === undefined,
       keep: () => {
         if (rows) table?.keep(rows);
       },

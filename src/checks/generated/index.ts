@@ -8,6 +8,7 @@ import { resolveFrom } from '../../util/paths.js';
 import type { GuardedReader } from '../../util/guarded.js';
 import { ParseCache } from '../../artifacts/cache.js';
 import { findGenerated, MARKER, sha256, type GeneratedHeader } from './stamp.js';
+import type { Glances } from './glances.js';
 
 /**
  * By project root: each target file's stamp, and its generated header and
@@ -28,8 +29,25 @@ const isFound = (value: unknown): value is Found | 0 =>
 /** Whether a file's whole text, read for another check, shows it is not marked as generated (no need to read its head again). */
 export const unmarked = (text: string): boolean => !text.includes(MARKER);
 
-/** `plain`: files another check read whole and found `unmarked`, which are not read again. */
-export function checkGenerated(reader: GuardedReader, specs: Spec[], targetFiles: Map<string, string[]>, cache = ParseCache.open(undefined, ''), plain?: ReadonlySet<string>): FindingInput[] {
+/** The targets of `specs` whose first bytes the check would glance at: those the cache holds no value of now. */
+export function toGlance(root: string, specs: Spec[], targetFiles: Map<string, string[]>, cache = ParseCache.open(undefined, '')): string[] {
+  const table = cache.fileRows(TABLE_KIND, root, isFound);
+  return [...new Set(specs.flatMap((spec) => targetFiles.get(spec.id) ?? []))].filter((file) => table.stale(file));
+}
+
+/**
+ * `plain`: files another check read whole and found `unmarked`, which are not
+ * read again. `glances`: the files a helper thread glanced at first (see
+ * ./glances.ts), and those of them whose first bytes hold the marker.
+ */
+export function checkGenerated(
+  reader: GuardedReader,
+  specs: Spec[],
+  targetFiles: Map<string, string[]>,
+  cache = ParseCache.open(undefined, ''),
+  plain?: ReadonlySet<string>,
+  glances?: Glances,
+): FindingInput[] {
   const findings: FindingInput[] = [];
   const owner = new Map<string, Spec>();
   for (const spec of specs) for (const f of targetFiles.get(spec.id) ?? []) if (!owner.has(f)) owner.set(f, spec);
@@ -37,7 +55,9 @@ export function checkGenerated(reader: GuardedReader, specs: Spec[], targetFiles
   let state: State | undefined;
   const table = cache.fileRows(TABLE_KIND, reader.root, isFound);
   for (const file of [...owner.keys()].sort()) {
-    // A file another check read whole and found unmarked is not read again (0, as if read).
+    // A file another check read whole, or the helper thread glanced at, and found unmarked is not read again (0, as if read).
+    const unmarkedGlance = glances !== undefined && glances.of.has(file) && !glances.marked.has(file) && !reader.isRefused(file);
+    if (unmarkedGlance) reader.opened.add(file);
     const found = table.value(
       file,
       () => {
@@ -45,7 +65,7 @@ export function checkGenerated(reader: GuardedReader, specs: Spec[], targetFiles
         // A file that cannot be read is not kept: the next run reads, and reports, it again.
         return generated ? { header: generated.header, hash: sha256(generated.text) } : reader.isRefused(file) ? undefined : 0;
       },
-      plain?.has(file) ? 0 : undefined,
+      plain?.has(file) || unmarkedGlance ? 0 : undefined,
     );
     if (!found) continue;
     const { header, hash } = found;

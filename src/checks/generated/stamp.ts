@@ -86,11 +86,15 @@ export function readGeneratedHeader(text: string): GeneratedHeader | undefined {
 /** The marker sits in the first few lines: this many bytes hold them. */
 const HEAD_BYTES = 2048;
 
+/** Whether the file's first bytes hold the marker: most files are not generated, and are not read or decoded further. */
+export function marked(reader: GuardedReader, file: string): boolean {
+  const head = reader.head(file, HEAD_BYTES);
+  return head !== undefined && head.indexOf(MARKER) !== -1;
+}
+
 /** The header and text of a generated file; undefined for any other (or an unreadable) file. */
 export function findGenerated(reader: GuardedReader, file: string): { header: GeneratedHeader; text: string } | undefined {
-  // Most files are not generated: look at the first bytes before reading or decoding the rest.
-  const head = reader.head(file, HEAD_BYTES);
-  if (head === undefined || head.indexOf(MARKER) === -1) return undefined;
+  if (!marked(reader, file)) return undefined;
   const bytes = reader.tryBytes(file, 'source');
   if (bytes === undefined) return undefined;
   const text = bytes.toString('utf8');
