@@ -250,6 +250,16 @@ describe('glances at a large plan\'s targets on a helper thread', () => {
     expect(here.findings.length).toBe(viaThread.findings.length);
   }, 60_000);
 
+  it("a smaller plan starts no thread, nor loads Node's worker_threads module", async () => {
+    const root = largeProject(10);
+    const probe = path.join(root, 'probe.cjs');
+    write(root, 'probe.cjs', "process.on('exit', () => process.stderr.write(`worker_threads loaded: ${process.moduleLoadList.includes('NativeModule worker_threads')}\\n`));\n");
+    const r = await sdna(['plan', '--root', root, '--json', '--no-cache', '--performance'], { env: { NODE_OPTIONS: `--require ${probe}` } });
+    expect((JSON.parse(r.stdout) as { findings: { kind: string; file: string }[] }).findings.filter((f) => f.kind.startsWith('generated-')).map((f) => `${f.kind} ${f.file}`)).toEqual(expected);
+    expect(r.stderr).not.toContain('wait for glances');
+    expect(r.stderr).toContain('worker_threads loaded: false\n');
+  });
+
   it('the thread names only regular files within the root whose first bytes hold the marker', async () => {
     const { Worker } = await import('node:worker_threads');
     const root = largeProject(3);

@@ -54,7 +54,10 @@ export function checkGenerated(
   const byFile = new Map(specs.map((s) => [s.file, s]));
   let state: State | undefined;
   const table = cache.fileRows(TABLE_KIND, reader.root, isFound);
-  for (const file of [...owner.keys()].sort()) {
+  // The table is kept in file order, and the findings come in it. A plan that keeps nothing sorts only its findings
+  // (below): sorting 100,000 targets took about 20 of the 140 ms the check costs the main thread.
+  const files = cache.keeps ? [...owner.keys()].sort() : owner.keys();
+  for (const file of files) {
     // A file another check read whole, or the helper thread glanced at, and found unmarked is not read again (0, as if read).
     const unmarkedGlance = glances !== undefined && glances.of.has(file) && !glances.marked.has(file) && !reader.isRefused(file);
     if (unmarkedGlance) reader.opened.add(file);
@@ -83,5 +86,5 @@ export function checkGenerated(
     }
   }
   table.keep();
-  return findings;
+  return cache.keeps ? findings : findings.sort((a, b) => (a.file! < b.file! ? -1 : a.file! > b.file! ? 1 : 0));
 }
