@@ -239,7 +239,10 @@ describe('glances at a large plan\'s targets on a helper thread', () => {
     const { GLANCE_THREAD_AFTER } = await import('../src/checks/generated/glances.js');
     const root = largeProject(GLANCE_THREAD_AFTER);
     const generated = (findings: { kind: string; file?: string }[]) => findings.filter((f) => f.kind.startsWith('generated-')).map((f) => `${f.kind} ${f.file}`).sort();
-    const r = await sdna(['plan', '--root', root, '--json', '--no-cache', '--performance']);
+    // The thread's answer is seen on its way: the files it found marked, not a fallback that glanced here.
+    write(root, 'probe.cjs', "const wt = require('node:worker_threads'); const Base = wt.Worker; wt.Worker = class extends Base { constructor(...a) { super(...a); this.once('message', (m) => process.stderr.write(`thread answered: ${JSON.stringify(m)}\\n`)); } };\n");
+    const r = await sdna(['plan', '--root', root, '--json', '--no-cache', '--performance'], { env: { NODE_OPTIONS: `--require ${path.join(root, 'probe.cjs')}` } });
+    expect(r.stderr).toContain('thread answered: ["src/gen/edited.ts","src/gen/intact.ts","src/gen/unrecorded.ts"]\n');
     expect(r.stderr).toContain('wait for glances');
     const viaThread = JSON.parse(r.stdout) as { findings: { kind: string; file: string }[] };
     expect(generated(viaThread.findings)).toEqual(expected);
