@@ -12,7 +12,7 @@ import { loadParsers, parsesSpecs, preloadOutlines, readModel, readScoped, specs
 import { keepPlan, memoKey, memoPlan } from './artifacts/plan-memo.js';
 import { problemFinding } from './formats/problem.js';
 import { checkScope, matchTargets } from './checks/scope.js';
-import { checkGenerated, preloadGenerated, toGlance, unmarked } from './checks/generated/index.js';
+import { generatedCheck, preloadGenerated, unmarked } from './checks/generated/index.js';
 import { GLANCE_THREAD_AFTER, glanceAhead } from './checks/generated/glances.js';
 import { checkLinks } from './checks/links/index.js';
 import { applyRecords, recordedOutlines } from './checks/links/recorded.js';
@@ -125,7 +125,8 @@ export async function createPlan(config: ResolvedConfig, options: PlanOptions = 
   const { targetFiles, findings: targetFindings } = timed('match targets', () => matchTargets(checked, listing));
   found.push(...targetFindings);
   // A large plan's glances at its targets' first bytes (the generated-file check's) go to a helper thread now, as the tests are read.
-  const toGlanceAt = checksGenerated ? toGlance(root, checked, targetFiles, options.cache) : [];
+  const generated = checksGenerated ? generatedCheck(reader, checked, targetFiles, options.cache) : undefined;
+  const toGlanceAt = generated?.toGlance() ?? [];
   const glancing = toGlanceAt.length >= GLANCE_THREAD_AFTER ? glanceAhead({ root, folders: [...(listing.folders ?? [])], files: toGlanceAt }) : undefined;
   scan ??= timed('claims', () => scanClaims(reader, testFiles, options.cache, linked()));
   const targeted = change?.targeted ?? new Set([...targetFiles.values()].flat());
@@ -148,9 +149,9 @@ export async function createPlan(config: ResolvedConfig, options: PlanOptions = 
     const onRead = checksGenerated ? (file: string, text: string) => void (unmarked(text) && plain.add(file)) : undefined;
     found.push(...(await timedAsync('api', () => checkApi({ root, specs: withApi, targetFiles, cache: options.cache, reader, onRead }))));
   }
-  if (checksGenerated) {
-    const glances = glancing && (await timedAsync('wait for glances', () => glancing));
-    found.push(...timed('generated', () => checkGenerated(reader, checked, targetFiles, options.cache, plain, glances)));
+  if (generated) {
+    const marked = glancing && (await timedAsync('wait for glances', () => glancing));
+    found.push(...timed('generated', () => generated.run(plain, marked)));
   }
   for (const { file, ...data } of reader.refused) found.push({ kind: 'unread-file', file, line: 1, data });
   // What the listing would not read counts when sdna would have read it: a spec, a test, code in scope.

@@ -140,7 +140,7 @@ describe.concurrent('sdna accept and the state file', () => {
 
 describe('generated-file stamps in the parse cache', () => {
   it("are kept as one table: a plan after another file changed opens no target whose stamp is the same, and reads again the one that changed", async () => {
-    const { checkGenerated } = await import('../src/checks/generated/index.js');
+    const { generatedCheck } = await import('../src/checks/generated/index.js');
     const { ParseCache } = await import('../src/artifacts/cache.js');
     const { GuardedReader } = await import('../src/util/guarded.js');
     const root = tempProject();
@@ -162,7 +162,7 @@ describe('generated-file stamps in the parse cache', () => {
       const glanced: string[] = [];
       const head = reader.head.bind(reader);
       reader.head = (file, size) => (glanced.push(file), head(file, size));
-      const findings = checkGenerated(reader, [spec], targets, cache).map((f) => `${f.kind} ${f.file}`);
+      const findings = generatedCheck(reader, [spec], targets, cache).run().map((f) => `${f.kind} ${f.file}`);
       cache.save();
       return { findings, glanced: glanced.sort() };
     };

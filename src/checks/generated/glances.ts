@@ -19,21 +19,14 @@ export interface GlanceInput {
  */
 export const GLANCE_THREAD_AFTER = 5000;
 
-export interface Glances {
-  /** The files glanced at. */
-  of: ReadonlySet<string>;
-  /** Those whose first bytes hold the marker. */
-  marked: ReadonlySet<string>;
-}
-
-/** `input.files` glanced at on a helper thread; undefined if it could not. */
-export function glanceAhead(input: GlanceInput): Promise<Glances | undefined> {
+/** Those of `input.files` whose first bytes hold the marker, glanced at on a helper thread; undefined if it could not. */
+export function glanceAhead(input: GlanceInput): Promise<ReadonlySet<string> | undefined> {
   return new Promise((resolve) => {
     try {
       // Loaded here, not with the module: loading it cost every plan 1.5 to 2.8 ms, and most plans start no thread.
       const { Worker } = process.getBuiltinModule('node:worker_threads');
       const worker = new Worker(new URL('./glance-worker.js', import.meta.url), { workerData: input });
-      worker.once('message', (marked: string[]) => resolve({ of: new Set(input.files), marked: new Set(marked) }));
+      worker.once('message', (marked: string[]) => resolve(new Set(marked)));
       worker.once('error', () => resolve(undefined));
       worker.once('exit', () => resolve(undefined));
     } catch {

@@ -6,9 +6,8 @@ import type { Spec } from '../../model/model.js';
 import { readState, type State } from '../../artifacts/state.js';
 import { resolveFrom } from '../../util/paths.js';
 import type { GuardedReader } from '../../util/guarded.js';
-import { ParseCache } from '../../artifacts/cache.js';
+import { ParseCache, type FileRows } from '../../artifacts/cache.js';
 import { findGenerated, MARKER, sha256, type GeneratedHeader } from './stamp.js';
-import type { Glances } from './glances.js';
 
 /**
  * By project root: each target file's stamp, and its generated header and
@@ -29,46 +28,47 @@ const isFound = (value: unknown): value is Found | 0 =>
 /** Whether a file's whole text, read for another check, shows it is not marked as generated (no need to read its head again). */
 export const unmarked = (text: string): boolean => !text.includes(MARKER);
 
-/** The targets of `specs` whose first bytes the check would glance at: those the cache holds no value of now. */
-export function toGlance(root: string, specs: Spec[], targetFiles: Map<string, string[]>, cache = ParseCache.open(undefined, '')): string[] {
-  const table = cache.fileRows(TABLE_KIND, root, isFound);
-  return [...new Set(specs.flatMap((spec) => targetFiles.get(spec.id) ?? []))].filter((file) => table.stale(file));
-}
-
 /**
- * `plain`: files another check read whole and found `unmarked`, which are not
- * read again. `glances`: the files a helper thread glanced at first (see
- * ./glances.ts), and those of them whose first bytes hold the marker.
+ * The generated-file check of the targets of `specs`, in two steps that share
+ * one pass over the targets and one read of the table: the targets it will
+ * glance at (those the cache holds no value of now), which a large plan hands
+ * to a helper thread first (./glances.ts), then the check.
  */
-export function checkGenerated(
-  reader: GuardedReader,
-  specs: Spec[],
-  targetFiles: Map<string, string[]>,
-  cache = ParseCache.open(undefined, ''),
-  plain?: ReadonlySet<string>,
-  glances?: Glances,
-): FindingInput[] {
-  const findings: FindingInput[] = [];
+export function generatedCheck(reader: GuardedReader, specs: Spec[], targetFiles: Map<string, string[]>, cache = ParseCache.open(undefined, '')) {
   const owner = new Map<string, Spec>();
   for (const spec of specs) for (const f of targetFiles.get(spec.id) ?? []) if (!owner.has(f)) owner.set(f, spec);
+  const table = cache.fileRows(TABLE_KIND, reader.root, isFound);
+  return {
+    toGlance: (): string[] => [...owner.keys()].filter((file) => table.stale(file)),
+    /**
+     * `plain`: files another check read whole and found `unmarked`, which are
+     * not read again. `marked`: when the helper thread glanced at `toGlance`'s
+     * files, those whose first bytes hold the marker; the others hold none.
+     */
+    run: (plain?: ReadonlySet<string>, marked?: ReadonlySet<string>): FindingInput[] => checkTargets(reader, specs, owner, table, plain, marked),
+  };
+}
+
+function checkTargets(reader: GuardedReader, specs: Spec[], owner: Map<string, Spec>, table: FileRows<Found | 0>, plain?: ReadonlySet<string>, marked?: ReadonlySet<string>): FindingInput[] {
+  const findings: FindingInput[] = [];
   const byFile = new Map(specs.map((s) => [s.file, s]));
   let state: State | undefined;
-  const table = cache.fileRows(TABLE_KIND, reader.root, isFound);
-  // The table is kept in file order, and the findings come in it. A plan that keeps nothing sorts only its findings
-  // (below): sorting 100,000 targets took about 20 of the 140 ms the check costs the main thread.
-  const files = cache.keeps ? [...owner.keys()].sort() : owner.keys();
-  for (const file of files) {
-    // A file another check read whole, or the helper thread glanced at, and found unmarked is not read again (0, as if read).
-    const unmarkedGlance = glances !== undefined && glances.of.has(file) && !glances.marked.has(file) && !reader.isRefused(file);
-    if (unmarkedGlance) reader.opened.add(file);
+  // In the targets' order, the findings sorted after: sorting 100,000 targets took about 20 of the 140 ms the check costs the main thread.
+  for (const file of owner.keys()) {
+    // A file another check read whole and found unmarked is not read again (0, as if read).
     const found = table.value(
       file,
       () => {
+        // Its value is found anew: the helper thread, if any, glanced at it (see `toGlance`).
+        if (marked && !marked.has(file)) {
+          reader.opened.add(file);
+          return reader.isRefused(file) ? undefined : 0;
+        }
         const generated = findGenerated(reader, file);
         // A file that cannot be read is not kept: the next run reads, and reports, it again.
         return generated ? { header: generated.header, hash: sha256(generated.text) } : reader.isRefused(file) ? undefined : 0;
       },
-      plain?.has(file) || unmarkedGlance ? 0 : undefined,
+      plain?.has(file) ? 0 : undefined,
     );
     if (!found) continue;
     const { header, hash } = found;
@@ -86,5 +86,5 @@ export function checkGenerated(
     }
   }
   table.keep();
-  return cache.keeps ? findings : findings.sort((a, b) => (a.file! < b.file! ? -1 : a.file! > b.file! ? 1 : 0));
+  return findings.sort((a, b) => (a.file! < b.file! ? -1 : a.file! > b.file! ? 1 : 0));
 }
