@@ -259,6 +259,41 @@ describe.concurrent('api-drift: texts that differ but mean the same are not drif
     expect(findings[0].message).toContain('`named` in src/named.ts:5 differs from the spec: the return type is `{ name(): string; size(): number }` in the spec, `Named` in the code');
   });
 
+  it("a type inferred through a bigint is inferred with BigInt's lib, whether the target or only a file it imports names one", async () => {
+    const { findings } = await apiFindings(
+      project(
+        ['export function label(n: bigint): number;', 'export function wide(n: number): number;', 'export function plain(n: number): string;'].join('\n'),
+        // Without the lib that declares BigInt's methods, each inferred type would be an error type, which proves no drift.
+        ['export const label = (n: bigint) => n.toLocaleString();', "export { wide } from './wide';", 'export const plain = (n: number) => n.toFixed(1);', ''].join('\n'),
+        { 'src/wide.ts': "import { toWide } from './convert';\nexport const wide = (n: number) => toWide(n);\n", 'src/convert.ts': 'export const toWide = (n: number) => BigInt(n).toLocaleString();\n' },
+      ),
+    );
+    expect(findings.map((f) => f.message.split('; ')[0])).toEqual([
+      '`label` in src/mod.ts:1 differs from the spec: the return type is `number` in the spec, `string` in the code',
+      '`wide` in src/wide.ts:2 differs from the spec: the return type is `number` in the spec, `string` in the code',
+    ]);
+  });
+
+  it("BigInt's lib is read only by a plan whose checks may need it", async () => {
+    const libProbe = path.join(os.tmpdir(), `sdna-lib-probe-${process.pid}.cjs`);
+    fs.writeFileSync(
+      libProbe,
+      "const fs = require('node:fs'); const read = fs.readFileSync; const seen = new Set();\n" +
+        "fs.readFileSync = function (file, ...rest) { if (/lib\\.[\\w.]+\\.d\\.ts$/.test(String(file))) seen.add(require('node:path').basename(String(file))); return read.call(this, file, ...rest); };\n" +
+        "process.on('exit', () => process.stderr.write(`lib read: ${[...seen].sort().join(' ')}\\n`));\n",
+    );
+    const libsRead = async (root: string) => {
+      const r = await sdna(['plan', '--root', root, '--json', '--no-cache'], { root, env: { NODE_OPTIONS: `--require ${libProbe}` } });
+      return /lib read: (.*)/.exec(r.stderr)![1].split(' ');
+    };
+    // `Id` and `string` differ as text: the checker settles them.
+    const plain = await libsRead(project('export function get(id: string): number;', "type Id = string;\nexport function get(id: Id): number {\n  return 1;\n}\n"));
+    const big = await libsRead(project('export function get(id: string): bigint;', "type Id = string;\nexport function get(id: Id): bigint {\n  return 1n;\n}\n"));
+    expect(plain).toContain('lib.es5.d.ts');
+    expect(plain).not.toContain('lib.es2020.bigint.d.ts');
+    expect(big).toEqual(expect.arrayContaining(['lib.es5.d.ts', 'lib.es2020.bigint.d.ts', 'lib.es2020.intl.d.ts']));
+  });
+
   it("a property the code leaves untyped takes the type its constructor assigns, read from the constructor's body", async () => {
     const { findings } = await apiFindings(
       project(

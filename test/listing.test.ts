@@ -96,6 +96,26 @@ describe("git's listing and the walk agree", () => {
   });
 
 
+  it('git vouches only for tracked files whose work-tree copy it has not seen change; deleted ones are not listed', ({ expect }) => {
+    const root = tempProject();
+    for (const name of ['changed', 'deleted', 'touched', 'kept']) write(root, `src/${name}.ts`, `export const ${name} = 0;\n`);
+    git(root, 'init', '-q', '-b', 'main');
+    git(root, 'add', '-A');
+    git(root, 'commit', '-qm', 'start');
+    write(root, 'src/changed.ts', 'export const changed = 1;\n');
+    fs.rmSync(path.join(root, 'src/deleted.ts'));
+    // A stat that changed over the same bytes: git does not read the file, and vouches for nothing.
+    const later = new Date(Date.now() + 5000);
+    fs.utimesSync(path.join(root, 'src/touched.ts'), later, later);
+    write(root, 'src/new.ts', '');
+    const listing = gitListing(root)!;
+    expect(listing.files).toEqual(['src/changed.ts', 'src/kept.ts', 'src/new.ts', 'src/touched.ts']);
+    expect(listing.files).toEqual(walkListing(root).files);
+    expect([...listing.oids!.keys()]).toEqual(['src/kept.ts']);
+    expect([...listing.dirty!].sort()).toEqual(['src/changed.ts', 'src/deleted.ts', 'src/touched.ts']);
+    expect(listing.untracked).toEqual(['src/new.ts']);
+  });
+
   it("names that git sorts otherwise than JavaScript (by UTF-8 bytes, not UTF-16 units) are listed in JavaScript's order", ({ expect }) => {
     const root = tempProject();
     // U+FF01 sorts before U+1F600 in UTF-8, after it in UTF-16 (a surrogate pair starts at U+D83D).

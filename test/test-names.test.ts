@@ -173,6 +173,13 @@ describe('extractTests: .each and .for', () => {
     expect(extractTests(source).tests.map((t) => t.line)).toEqual([1, 2, 6]);
   });
 
+  it('counts the lines of the bodies it skips, whatever their line breaks', () => {
+    const body = (br: string) => `it('a', () => {${br}  x();${br}  y();${br}});${br}it('b', () => {});\n`;
+    for (const br of ['\n', '\r\n', '\r', '\u2028', '\u2029']) expect(extractTests(body(br)).tests.map((t) => t.line)).toEqual([1, 5]);
+    // Mixed, in one body: CR, U+2028 and LF.
+    expect(extractTests("it('a', () => {\r x();\u2028 y();\n});\nit('b', () => {});\n").tests.map((t) => t.line)).toEqual([1, 5]);
+  });
+
   it('handles .for, describe.each and chains combined with each', () => {
     const source = lines(
       "describe.each([['en'], ['fr']])('locale %s', (locale) => {",

@@ -98,6 +98,20 @@ function countLineBreaks(s: string): number {
   return n;
 }
 
+/**
+ * The same for `source` from `from` to `to`, in a text whose only line break
+ * is `\n`: found with indexOf, which is native code also in a short process,
+ * where a loop over each character of the skipped bodies runs uncompiled.
+ */
+function newlinesIn(source: string, from: number, to: number): number {
+  let n = 0;
+  for (let at = source.indexOf('\n', from); at !== -1 && at < to; at = source.indexOf('\n', at + 1)) n++;
+  return n;
+}
+
+/** A line break other than `\n`. */
+const OTHER_LINE_BREAK = /[\r\u2028\u2029]/;
+
 // Token buffers reused across calls (extraction is synchronous and results
 // never point into them): allocating them per file cost more than the walk.
 let kindBuffer = new Uint8Array(4096);
@@ -128,6 +142,7 @@ function lex(source: string): Lexed {
   // Each scan stops at the next callee; what they read in all is bounded, so that blocks nested
   // thousands deep (each scan reading on to the same far brace) cost no more than the file.
   let budget = 2 * source.length;
+  const onlyNewlines = !OTHER_LINE_BREAK.test(source);
   /** The last significant token: a body's `{` follows `=>` or a parameter list's `)`. */
   let prev = '';
   const keepBrace = (k: number, brace: string, at: number) => {
@@ -146,7 +161,7 @@ function lex(source: string): Lexed {
       budget -= (close === -1 ? limit : close) - pos;
       if (close !== -1) {
         keepBrace(OPEN, '{', pos);
-        ln += countLineBreaks(source.slice(pos, close));
+        ln += onlyNewlines ? newlinesIn(source, pos, close) : countLineBreaks(source.slice(pos, close));
         keepBrace(CLOSE, '}', close);
         pos = close + 1;
         prev = '}';
