@@ -10,7 +10,7 @@ import vm from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { unifiedDiff } from '../src/model/words.js';
 import { normalizeType } from '../src/checks/api-drift/declarations.js';
-import { FIXTURES, REPO, sdna, tempProject, write } from './helpers.js';
+import { FIXTURES, REPO, SMALL_PLAN_FLAGS, sdna, tempProject, write } from './helpers.js';
 
 /** Exits with a line on stderr naming whether typescript.js was loaded. */
 const TS_PROBE = path.join(os.tmpdir(), `sdna-ts-probe-${process.pid}.cjs`);
@@ -518,7 +518,7 @@ describe.concurrent('api-drift: TypeScript only when needed, results cached', ()
     const first = await sdna(args, { root });
     const kept = fs.readdirSync(cacheDir).filter((f) => f !== 'parse-cache.json');
     // V8's code cache for typescript.js, made as the run exits (with the compiler's functions the run compiled).
-    expect(kept).toEqual([expect.stringMatching(/^v8-typescript-[0-9a-f]{16}\.bin$/)]);
+    expect(kept).toEqual([expect.stringMatching(new RegExp(`^v8-typescript-${SMALL_PLAN_FLAGS}[0-9a-f]{16}\\.bin$`))]);
     const made = kept.map((f) => fs.statSync(path.join(cacheDir, f)).mtimeMs);
     fs.rmSync(path.join(cacheDir, 'parse-cache.json'));
     const second = await sdna(args, { root, env: probe });

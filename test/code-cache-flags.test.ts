@@ -21,7 +21,7 @@ describe('compiled code kept across runs that set V8 flags', () => {
     const file = path.join(dir, 'mod.cjs');
     const caches = path.join(dir, 'caches');
     fs.mkdirSync(caches);
-    type When = 'plain' | 'before' | 'after';
+    type When = 'plain' | 'before' | 'after' | 'after-copy';
     const run = (when: When) => execFileSync(process.execPath, [JITI, SCRIPT, file, caches, when], { encoding: 'utf8' });
     /** Whether a run took the cache it found: it leaves a cache made by a long run as it was. */
     const taken = (when: When, name: string) => {
@@ -45,5 +45,9 @@ describe('compiled code kept across runs that set V8 flags', () => {
     expect(run('after')).toBe(plain);
     expect(taken('plain', plain)).toBe(true);
     expect(taken('before', flagged)).toBe(true);
+    // Set by another copy of the module that sets flags: the cache is still made under the flags it was read under.
+    fs.rmSync(path.join(caches, plain));
+    expect(run('after-copy')).toBe(plain);
+    expect(taken('plain', plain)).toBe(true);
   });
 });

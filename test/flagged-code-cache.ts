@@ -2,7 +2,8 @@
 // a CommonJS file with its code cache in a folder, named as sdna names it, with
 // a V8 flag set as a plan of a large tree sets it: before the file is loaded
 // (TypeScript, loaded by the API check), after (the command line's own bundle,
-// loaded first), or not at all. Prints the name of the cache file it used.
+// loaded first), after by another copy of the module that sets flags (the
+// bundle's own, where the launcher loaded it), or not at all. Prints the name of the cache file it used.
 
 import fs from 'node:fs';
 import path from 'node:path';
@@ -19,4 +20,10 @@ runWithCodeCache(file, {
   write: (data) => fs.writeFileSync(cacheFile, data),
 });
 if (when === 'after') flag();
+// As the command line's bundle sets it, with a copy of the module of its own (the launcher bundles another).
+if (when === 'after-copy') {
+  const copy = path.join(dir, 'v8-flags-copy.ts');
+  fs.copyFileSync(path.join(__dirname, '..', 'src', 'util', 'v8-flags.ts'), copy);
+  (require(copy) as typeof import('../src/util/v8-flags.js')).setV8Flag('--heap-growing-percent=30', '--heap-growing-percent=0');
+}
 process.stdout.write(name);
