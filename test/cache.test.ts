@@ -278,12 +278,15 @@ describe('the cache file', () => {
       // Stored again: the later value is the one kept.
       if (i % 9 === 0) entries.push(['file:a', `/root/src/f${(n + 3) % 500}.ts`, { again: n }]);
     }
-    const run = (spillAfter: number) => {
+    const { jsonPieces } = await import('../src/util/json-pieces.js');
+    /** `inPieces`: the plans' entries stored a piece of JSON at a time, as a plan and its reports are. */
+    const run = (spillAfter: number, inPieces = false) => {
       const dir = path.join(tempProject(), 'cache');
       const cache = ParseCache.open(dir, 'test', undefined, { spillAfter });
       const last = new Map<string, unknown>();
       for (const [kind, key, value] of entries) {
-        cache.store(kind, key, value);
+        if (inPieces && kind === 'plan') cache.storeJsonPieces(kind, key, () => jsonPieces(value, 64 << 10));
+        else cache.store(kind, key, value);
         last.set(`${kind} ${key}`, value);
         // A value looked up in the run that stored it.
         if (key.endsWith('0.ts')) expect(cache.lookup(kind, key)).toEqual(value);
@@ -315,6 +318,11 @@ describe('the cache file', () => {
     if (fs.existsSync('/proc/self/fd')) expect(spillFiles().slice(before).every((l) => l.endsWith('(deleted)')) && spillFiles().length === before + 1).toBe(true);
     expect(spilled.once.equals(held.once)).toBe(true);
     expect(spilled.twice.equals(held.twice)).toBe(true);
+    for (const bound of [0, 2 << 20, Infinity]) {
+      const inPieces = run(bound, true);
+      expect(inPieces.once.equals(held.once)).toBe(true);
+      expect(inPieces.twice.equals(held.twice)).toBe(true);
+    }
     // The spill file is gone from the folder as soon as it is made: the folder holds the cache alone.
     expect(fs.readdirSync(spilled.dir)).toEqual(['parse-cache.json']);
     const again = ParseCache.open(spilled.dir, 'test');
@@ -339,6 +347,10 @@ describe('the cache file', () => {
     const big = 'z'.repeat(3 << 20);
     for (let i = 0; i < 3; i++) cache.store('file:b', `/root/f${i}.ts`, { i, big });
     for (let i = 0; i < 3; i++) expect(cache.lookup('file:b', `/root/f${i}.ts`)).toEqual({ i, big });
+    // And a value stored a piece of JSON at a time, as a plan is.
+    const { jsonPieces } = await import('../src/util/json-pieces.js');
+    cache.storeJsonPieces('plan', '/root', () => jsonPieces({ big, n: 1 }, 1 << 16));
+    expect(cache.lookup('plan', '/root')).toEqual({ big, n: 1 });
     expect(() => cache.save()).not.toThrow();
     expect(fs.readFileSync(path.join(root, 'blocked'), 'utf8')).toBe('');
   });

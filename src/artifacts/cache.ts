@@ -556,6 +556,33 @@ export class ParseCache {
     this.changed = true;
   }
 
+  /**
+   * The same for JSON made a piece at a time (`jsonPieces`): a plan's of
+   * 100,000 files is 30 MB. Past `SPILL_AFTER` each piece goes to the spill
+   * file as it is made, and the whole text is never one string; held, or
+   * where the spill file cannot be written, it is made again whole.
+   */
+  storeJsonPieces(kind: string, key: string, make: () => Iterable<string>): void {
+    if (this.readOnly) return;
+    if (this.dir === undefined || this.spill?.broken()) return this.storeJson(kind, key, [...make()].join(''));
+    const made: string[] = [];
+    let length = 0;
+    const it = make()[Symbol.iterator]();
+    for (let next = it.next(); !next.done; next = it.next()) {
+      made.push(next.value);
+      length += next.value.length;
+      if (this.held + length > this.spillAfter) {
+        const spilled = (this.spill ??= new Spill(this.dir, this.within)).add(quotedKey(key), made, { [Symbol.iterator]: () => it });
+        // The spill file failed part of the way: the text is made again, and held.
+        if (spilled === undefined) return this.storeJson(kind, key, [...make()].join(''));
+        this.usedOf(kind).set(key, { spilled });
+        this.changed = true;
+        return;
+      }
+    }
+    this.storeJson(kind, key, made.join(''));
+  }
+
   /** Writes what this run used, if anything changed; a failure to write is not an error. */
   save(): void {
     if (!this.dir || this.readOnly) return;
@@ -729,17 +756,23 @@ class Spill {
     private readonly within: string | undefined,
   ) {}
 
-  /** Adds the line, and says where it lies; undefined once the file cannot be written (the entry is then held). */
-  add(quoted: string, json: string): Line | undefined {
+  /** Adds the line (its JSON as the concatenation of `json`'s), and says where it lies; undefined once the file cannot be written (the entry is then held). */
+  add(quoted: string, ...json: Iterable<string>[]): Line | undefined {
     if (this.failed) return undefined;
     const end = this.written + this.filled;
     const start = end === 0 ? 0 : end + 1;
-    if (json.length < BATCH) this.put(end === 0 ? `${quoted}\t${json}` : `\n${quoted}\t${json}`);
+    const only = json.length === 1 && typeof json[0] === 'string' ? json[0] : undefined;
+    if (only !== undefined && only.length < BATCH) this.put(end === 0 ? `${quoted}\t${only}` : `\n${quoted}\t${only}`);
     else {
       this.put(end === 0 ? `${quoted}\t` : `\n${quoted}\t`);
-      for (const piece of pieces(json, BATCH)) this.put(piece);
+      for (const part of json) for (const text of typeof part === 'string' ? [part] : part) for (const piece of pieces(text, BATCH)) this.put(piece);
     }
     return this.failed ? undefined : [start, this.written + this.filled];
+  }
+
+  /** Whether a write failed: what was written cannot be trusted whole. */
+  broken(): boolean {
+    return this.failed;
   }
 
   /** The JSON of the entry at `line`, or undefined when it cannot be read. */

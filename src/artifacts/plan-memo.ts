@@ -9,6 +9,7 @@
 import type { ResolvedConfig } from '../config.js';
 import type { Plan } from '../model/model.js';
 import type { FileList } from '../util/files.js';
+import { jsonPieces } from '../util/json-pieces.js';
 import { contentKey, type ParseCache } from './cache.js';
 
 const KIND = 'plan-memo-2';
@@ -71,7 +72,9 @@ export function keepReports(cache: ParseCache, tag: MemoTag, failed: boolean, ma
   const texts = new Map(same ? textsOf(kept.texts!) : []);
   if (same && made.every(([asked, text]) => texts.get(asked) === text)) return;
   for (const [asked, text] of made) texts.set(asked, text);
-  cache.store(REPORTS_KIND, reportsKey(tag.root, tag.key), { probes: tag.probes, probed: tag.probed, failed, texts: [...texts] } satisfies KeptReports);
+  const reports: KeptReports = { probes: tag.probes, probed: tag.probed, failed, texts: [...texts] };
+  // A report of a large plan is tens of megabytes, and its JSON as one string as much again.
+  cache.storeJsonPieces(REPORTS_KIND, reportsKey(tag.root, tag.key), () => jsonPieces(reports));
 }
 
 /** Reports are kept by root and plan: a run whose plan is another finds none without decoding those kept (they may be megabytes). */
@@ -120,11 +123,11 @@ export function keepPlan(cache: ParseCache, root: string, key: string, plan: Pla
   if (probed === undefined) return;
   tags.set(plan, { root, key, probes, probed });
   // Written as JSON now (the caller goes on with the plan), and kept as JSON: the next run parses it once.
-  const text = JSON.stringify({
-    ...plan,
-    targetFiles: [...plan.targetFiles],
-    specFiles: [...plan.specFiles],
-    baselineEntries: plan.baselineEntries && [...plan.baselineEntries],
-  });
-  cache.storeJson(KIND, root, `${JSON.stringify({ key, probes, probed } satisfies Omit<Memo, 'plan'>).slice(0, -1)},"plan":${text}}`);
+  const memo = {
+    key,
+    probes,
+    probed,
+    plan: { ...plan, targetFiles: [...plan.targetFiles], specFiles: [...plan.specFiles], baselineEntries: plan.baselineEntries && [...plan.baselineEntries] },
+  } satisfies Memo;
+  cache.storeJsonPieces(KIND, root, () => jsonPieces(memo));
 }
