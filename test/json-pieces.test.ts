@@ -4,6 +4,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { jsonPieces } from '../src/util/json-pieces.js';
+import { pieces } from '../src/util/text.js';
 
 const MB = 1 << 20;
 
@@ -33,5 +34,10 @@ describe('jsonPieces', () => {
     expect(pieces.join('')).toBe(JSON.stringify(value));
     expect(pieces.length).toBeGreaterThan(3);
     expect(Math.max(...pieces.map((p) => p.length))).toBeLessThan(2.5 * MB);
+  });
+
+  it('cuts text into pieces that never split a surrogate pair, however small the pieces asked for', () => {
+    expect([...pieces('a😀b😀', 1)]).toEqual(['a', '😀', 'b', '😀']);
+    expect([...pieces('😀😀x', 3)]).toEqual(['😀', '😀x']);
   });
 });

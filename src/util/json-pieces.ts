@@ -32,9 +32,9 @@ export function* jsonPieces(value: unknown, size = 1 << 20): Generator<string> {
 
 function* parts(value: unknown, depth: number, size: number): Generator<string> {
   if (typeof value === 'string' && value.length > size) {
-    // Cut between code points (see pieces: a piece holds at least one, two units for a pair), each piece's escapes are the whole string's.
+    // Cut between code points (see pieces), each piece's escapes are the whole string's.
     yield '"';
-    for (const piece of pieces(value, Math.max(size, 2))) yield JSON.stringify(piece).slice(1, -1);
+    for (const piece of pieces(value, size)) yield JSON.stringify(piece).slice(1, -1);
     yield '"';
   } else if (depth === 0 || value === null || typeof value !== 'object' || typeof (value as { toJSON?: unknown }).toJSON === 'function') {
     // As an array element: undefined, a function or a symbol is `null`.

@@ -112,13 +112,15 @@ export function detached(text: string): string {
 }
 
 /**
- * `text` in pieces of at most `size` characters, none ending between the two
- * halves of a surrogate pair (each would be encoded apart as U+FFFD): large
- * text is written a piece at a time, never encoded whole into one buffer.
+ * `text` in pieces of at most `size` characters (2 at the least: a pair's two
+ * halves), none ending between the two halves of a surrogate pair (each
+ * would be encoded apart as U+FFFD): large text is written a piece at a
+ * time, never encoded whole into one buffer.
  */
 export function* pieces(text: string, size = 1 << 20): Generator<string> {
+  const most = Math.max(size, 2);
   for (let at = 0; at < text.length; ) {
-    let end = Math.min(at + size, text.length);
+    let end = Math.min(at + most, text.length);
     const last = text.charCodeAt(end - 1);
     if (end < text.length && last >= 0xd800 && last <= 0xdbff) end--;
     yield text.slice(at, end);
