@@ -7,12 +7,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { unwrapCodeCache, wrapCodeCache } from '../src/util/code-cache.js';
+import { OPTIMISE_LATER, tagOf } from '../src/util/v8-flags.js';
 
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const CLI = path.join(REPO, 'dist', 'cli.cjs');
 export const FIXTURES = path.join(REPO, 'fixtures');
-/** What the name of a code cache made in a plan of a small tree holds for the V8 flag such a plan sets on Node 20 (see OPTIMISE_LATER). */
-export const SMALL_PLAN_FLAGS = process.versions.v8.startsWith('11.') ? 'interrupt-budget-270336-' : '';
+/** What the name of a code cache made in a plan of a small tree holds for the V8 flag such a plan sets, where it sets one (see OPTIMISE_LATER). */
+export const SMALL_PLAN_FLAGS = OPTIMISE_LATER ? `${tagOf(OPTIMISE_LATER.on)}-` : '';
 
 if (!fs.existsSync(CLI)) throw new Error('dist/cli.cjs is missing: run `npm run build` (npm test does) first');
 

@@ -564,7 +564,8 @@ export class ParseCache {
    */
   storeJsonPieces(kind: string, key: string, make: () => Iterable<string>): void {
     if (this.readOnly) return;
-    if (this.dir === undefined || this.spill?.broken()) return this.storeJson(kind, key, [...make()].join(''));
+    const whole = () => this.storeJson(kind, key, [...make()].join(''));
+    if (this.dir === undefined) return whole();
     const made: string[] = [];
     let length = 0;
     const it = make()[Symbol.iterator]();
@@ -572,9 +573,9 @@ export class ParseCache {
       made.push(next.value);
       length += next.value.length;
       if (this.held + length > this.spillAfter) {
-        const spilled = (this.spill ??= new Spill(this.dir, this.within)).add(quotedKey(key), made, { [Symbol.iterator]: () => it });
-        // The spill file failed part of the way: the text is made again, and held.
-        if (spilled === undefined) return this.storeJson(kind, key, [...make()].join(''));
+        const spilled = (this.spill ??= new Spill(this.dir, this.within)).add(quotedKey(key), chain(made, it));
+        // The spill file failed (now or before): the text is made again, and held.
+        if (spilled === undefined) return whole();
         this.usedOf(kind).set(key, { spilled });
         this.changed = true;
         return;
@@ -756,23 +757,17 @@ class Spill {
     private readonly within: string | undefined,
   ) {}
 
-  /** Adds the line (its JSON as the concatenation of `json`'s), and says where it lies; undefined once the file cannot be written (the entry is then held). */
-  add(quoted: string, ...json: Iterable<string>[]): Line | undefined {
+  /** Adds the line (its JSON, or the JSON's pieces in order), and says where it lies; undefined once the file cannot be written (the entry is then held). */
+  add(quoted: string, json: string | Iterable<string>): Line | undefined {
     if (this.failed) return undefined;
     const end = this.written + this.filled;
     const start = end === 0 ? 0 : end + 1;
-    const only = json.length === 1 && typeof json[0] === 'string' ? json[0] : undefined;
-    if (only !== undefined && only.length < BATCH) this.put(end === 0 ? `${quoted}\t${only}` : `\n${quoted}\t${only}`);
+    if (typeof json === 'string' && json.length < BATCH) this.put(end === 0 ? `${quoted}\t${json}` : `\n${quoted}\t${json}`);
     else {
       this.put(end === 0 ? `${quoted}\t` : `\n${quoted}\t`);
-      for (const part of json) for (const text of typeof part === 'string' ? [part] : part) for (const piece of pieces(text, BATCH)) this.put(piece);
+      for (const text of typeof json === 'string' ? [json] : json) for (const piece of pieces(text, BATCH)) this.put(piece);
     }
     return this.failed ? undefined : [start, this.written + this.filled];
-  }
-
-  /** Whether a write failed: what was written cannot be trusted whole. */
-  broken(): boolean {
-    return this.failed;
   }
 
   /** The JSON of the entry at `line`, or undefined when it cannot be read. */
@@ -845,6 +840,12 @@ class Spill {
     closeWhenDropped.register(this, fd);
     return fd;
   }
+}
+
+/** What `first` holds, then what is left of `rest`. */
+function* chain<T>(first: readonly T[], rest: Iterator<T>): Generator<T> {
+  yield* first;
+  for (let next = rest.next(); !next.done; next = rest.next()) yield next.value;
 }
 
 const closeWhenDropped = new FinalizationRegistry<number>((fd) => {

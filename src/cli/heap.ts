@@ -14,16 +14,17 @@ const LARGE_TREE = 50_000;
 const large = (listing: FileList | undefined) => listing !== undefined && listing.files.length >= LARGE_TREE;
 
 /**
- * Most of what a plan of a large tree allocates dies young (a file's text and
- * syntax, once read), yet V8 lets the heap grow to several times what is live
- * before a full collection: 1 GB at 100,000 files where 250 MB are live.
- * Growing by 30 % at a time keeps the peak near what is live, for 5 % more
- * time; a smaller tree's peak is small anyway, and it keeps the time. A
- * smaller tree's plan has V8 optimise later instead (OPTIMISE_LATER): a cold
- * plan of 2,000 files took 0.86x the time with it, of 20,000 files 0.91x;
- * set from the start, it made a 100,000-file plan 1.02x to 1.05x slower.
+ * V8's flags for the tree's size, once the listing shows it. Most of what a
+ * plan of a large tree allocates dies young (a file's text and syntax, once
+ * read), yet V8 lets the heap grow to several times what is live before a
+ * full collection: 1 GB at 100,000 files where 250 MB are live. Growing by
+ * 30 % at a time keeps the peak near what is live, for 5 % more time. A
+ * smaller tree's peak is small anyway; its plan has V8 optimise later
+ * instead (OPTIMISE_LATER): a cold plan of 2,000 files took 0.86x the time
+ * with it, of 20,000 files 0.91x; set from the start, it made a
+ * 100,000-file plan 1.02x to 1.05x slower.
  */
-export function heapFor(listing: Promise<FileList> | undefined): void {
+export function flagsForTree(listing: Promise<FileList> | undefined): void {
   void listing?.then((l) => {
     // 0 is V8's own: its heuristics.
     if (large(l)) setV8Flag('--heap-growing-percent=30', '--heap-growing-percent=0');

@@ -34,7 +34,7 @@ import type { ReporterOptions, ReportRequest } from '../../reporters/types.js';
 import { explainKind } from '../../reporters/util/explain.js';
 import { askedOf, keepReports, keptReports, memoKey, memoOf } from '../artifacts/plan-memo.js';
 import { lendImport } from '../util/import-module.js';
-import { heapFor, makeRoomForReports, print } from './heap.js';
+import { flagsForTree, makeRoomForReports, print } from './heap.js';
 
 interface PlanFlags extends ModelFlags {
   root?: string;
@@ -173,7 +173,7 @@ async function runPlan(flags: PlanFlags, files: string[] = [], requests = report
   if (wanted && !packages) throw new SdnaError(`--workspace: ${config.root} is not the root of an npm or pnpm workspace without an sdna config of its own (no "workspaces" in package.json, no pnpm-workspace.yaml)`);
   // git lists the files while the change is asked for and the cache loads.
   const listing = flags.from === undefined && !workspace ? listFilesAsync(config.root) : undefined;
-  heapFor(listing);
+  flagsForTree(listing);
   // git answers while the plan reads the specs and claims; a bad ref is still one line, and nothing is printed before it.
   const change = changeOf(flags, files, config.root, cwd, listing);
   const cacheDir = flags.cache === false ? undefined : flags.cacheDir ? path.resolve(cwd, flags.cacheDir) : ParseCache.defaultDir(config.root);

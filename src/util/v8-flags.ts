@@ -63,8 +63,11 @@ export function flagsSet(): number {
 
 /** A name for the flags sdna has set, for what V8 makes under them (a code cache); undefined while none is. */
 export function flagsTag(): string | undefined {
-  return set.length === 0 ? undefined : set.map(({ on }) => on.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '')).join('_');
+  return set.length === 0 ? undefined : set.map(({ on }) => tagOf(on)).join('_');
 }
+
+/** A flag as a name's part: `--interrupt-budget=270336` is `interrupt-budget-270336`. */
+export const tagOf = (flag: string): string => flag.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '');
 
 /** `fn` run with V8's flags as they were when sdna had set `count` of them (see `flagsSet`). */
 export function withFlagsAsAt<T>(count: number, fn: () => T): T {
