@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'vitest';
-import { gitListing, listFiles, mayBeGitWorkTree, walkListing } from '../src/util/files.js';
+import { ceilingOf, gitListing, listFiles, mayBeGitWorkTree, walkListing } from '../src/util/files.js';
 import { FIXTURES, sdna, tempProject, write } from './helpers.js';
 
 const git = (root: string, ...args: string[]) =>
@@ -141,6 +141,22 @@ describe("git's listing and the walk agree", () => {
     expect(listFiles(plain).by).toBe('walk');
   });
 
+  it('GIT_CEILING_DIRECTORIES is read as git reads it', ({ expect }) => {
+    const top = fs.realpathSync(tempProject('clean'));
+    const deep = path.join(top, 'a/b/c');
+    fs.mkdirSync(deep, { recursive: true });
+    fs.symlinkSync(path.join(top, 'a'), path.join(top, 'link'));
+    const d = path.delimiter;
+    expect(ceilingOf(deep, undefined)).toBeUndefined();
+    expect(ceilingOf(deep, deep)).toBeUndefined();
+    expect(ceilingOf(deep, `${top}${d}${path.join(top, 'a')}`)).toBe(path.join(top, 'a'));
+    expect(ceilingOf(deep, `${path.join(top, 'a')}${d}${top}`)).toBe(path.join(top, 'a'));
+    expect(ceilingOf(deep, `a${d}${path.join(top, 'x')}`)).toBeUndefined();
+    // Entries are taken as their real paths, those after an empty entry as written.
+    expect(ceilingOf(deep, path.join(top, 'link'))).toBe(path.join(top, 'a'));
+    expect(ceilingOf(deep, `${d}${path.join(top, 'link')}`)).toBeUndefined();
+  });
+
   it('git is started only where a `.git` (or GIT_DIR) could make the folder a work tree', async ({ expect }) => {
     const repo = tempProject('clean');
     commitHalf(repo);
@@ -169,6 +185,18 @@ describe("git's listing and the walk agree", () => {
     expect(started()).toBeGreaterThan(0);
     expect(mayBeGitWorkTree(path.join(repo, 'sub'))).toBe(true);
     expect(mayBeGitWorkTree(plain)).toBe(false);
+    // Unless git is told to look no higher than the folder below the work tree's root, as git itself then would not.
+    const sub = path.join(repo, 'sub');
+    const planSub = (more: Record<string, string> = {}) => sdna(['plan', '--json', '--no-cache', '--root', sub], { root: sub, cwd: sub, env: { ...env, ...more } });
+    const inGit = await planSub();
+    expect(started()).toBeGreaterThan(0);
+    fs.rmSync(log);
+    const ceiled = await planSub({ GIT_CEILING_DIRECTORIES: `relative${path.delimiter}${repo}` });
+    expect(started()).toBe(0);
+    expect(ceiled.stdout).toBe(inGit.stdout);
+    // The folder git starts from is looked at, whatever the ceiling.
+    await planSub({ GIT_CEILING_DIRECTORIES: sub });
+    expect(started()).toBeGreaterThan(0);
     // Not asking git changes nothing: the plan is the one made without git on PATH.
     const bare = tempProject();
     fs.symlinkSync(process.execPath, path.join(bare, 'node'));

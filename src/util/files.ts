@@ -110,9 +110,10 @@ export async function listFilesAsync(root: string): Promise<FileList> {
 
 /**
  * Whether git could list `root`: git finds its repository by a `.git` (folder
- * or file) in the folder or one above it, or by `GIT_DIR`. Where there is
- * none, the two git processes that would only fail are not started (about 6 ms
- * of a plan, in a folder that is not a repository).
+ * or file) in the folder or one above it, below any folder
+ * `GIT_CEILING_DIRECTORIES` names, or by `GIT_DIR`. Where there is none, the
+ * two git processes that would only fail are not started (about 6 ms of a
+ * plan, in a folder that is not a repository).
  */
 export function mayBeGitWorkTree(root: string): boolean {
   if (process.env.GIT_DIR) return true;
@@ -123,6 +124,7 @@ export function mayBeGitWorkTree(root: string): boolean {
   } catch {
     return true;
   }
+  const ceiling = ceilingOf(dir, process.env.GIT_CEILING_DIRECTORIES);
   for (;;) {
     try {
       if (fs.lstatSync(path.join(dir, '.git'), { throwIfNoEntry: false })) return true;
@@ -131,10 +133,41 @@ export function mayBeGitWorkTree(root: string): boolean {
       return true;
     }
     const parent = path.dirname(dir);
-    if (parent === dir) return false;
+    if (parent === dir || (ceiling !== undefined && !isBelow(parent, ceiling))) return false;
     dir = parent;
   }
 }
+
+/**
+ * The deepest of the ceiling folders above `dir` (real paths), as git reads
+ * `GIT_CEILING_DIRECTORIES`: absolute paths split as PATH is, each taken as
+ * its real path until an empty entry, as written after it; git looks for
+ * `.git` no higher than the folder just below the ceiling.
+ */
+export function ceilingOf(dir: string, list: string | undefined): string | undefined {
+  let resolve = true;
+  let deepest: string | undefined;
+  for (const entry of (list ?? '').split(path.delimiter)) {
+    if (entry === '') {
+      resolve = false;
+      continue;
+    }
+    if (!path.isAbsolute(entry)) continue;
+    let ceiling = path.resolve(entry);
+    if (resolve) {
+      try {
+        ceiling = fs.realpathSync.native(ceiling);
+      } catch {
+        // git keeps an entry it cannot resolve as written.
+      }
+    }
+    if (isBelow(dir, ceiling) && (deepest === undefined || ceiling.length > deepest.length)) deepest = ceiling;
+  }
+  return deepest;
+}
+
+/** `dir` is inside `ceiling`, not the folder itself. */
+const isBelow = (dir: string, ceiling: string) => dir !== ceiling && isInside(dir, ceiling);
 
 /** Tracked files with their tag (`H`: git vouches for the work-tree copy), mode (a symlink's is 120000) and object id, and untracked ones not ignored. */
 const LIST = ['ls-files', '-z', '-v', '--stage', '--cached', '--others', '--exclude-standard'];
