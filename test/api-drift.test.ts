@@ -274,6 +274,21 @@ describe.concurrent('api-drift: texts that differ but mean the same are not drif
     ]);
   });
 
+  it("BigInt's lib asked for before a file that needs it is read: the program is made again with it", async () => {
+    // The lib reference comes before the imports: TypeScript reads ES2020's lib, and BigInt's with it, before the file that names BigInt.
+    const { findings } = await apiFindings(
+      project(
+        'export function wide(n: number): number;',
+        "export { wide } from './wide';\n",
+        {
+          'src/wide.ts': '/// <reference lib="es2020" />\nimport { toWide } from \'./convert\';\nexport const wide = (n: number) => toWide(n);\n',
+          'src/convert.ts': 'export const toWide = (n: number) => BigInt(n).toLocaleString();\n',
+        },
+      ),
+    );
+    expect(findings.map((f) => f.message.split('; ')[0])).toEqual(['`wide` in src/wide.ts:3 differs from the spec: the return type is `number` in the spec, `string` in the code']);
+  });
+
   it("BigInt's lib is read only by a plan whose checks may need it", async () => {
     const libProbe = path.join(os.tmpdir(), `sdna-lib-probe-${process.pid}.cjs`);
     fs.writeFileSync(
