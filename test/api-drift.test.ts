@@ -44,6 +44,20 @@ async function apiFindings(root: string, args: string[] = []) {
   return { code: r.code, findings: plan.findings.filter((f) => f.kind === 'api-drift' || f.kind === 'spec-error') };
 }
 
+/** The TypeScript lib files a plan of `root` read (none: it made no checker program), and its findings. */
+async function libsRead(root: string): Promise<{ libs: string[]; findings: { message: string }[] }> {
+  const libProbe = path.join(os.tmpdir(), `sdna-lib-probe-${process.pid}.cjs`);
+  fs.writeFileSync(
+    libProbe,
+    "const fs = require('node:fs'); const read = fs.readFileSync; const seen = new Set();\n" +
+      "fs.readFileSync = function (file, ...rest) { if (/lib\\.[\\w.]+\\.d\\.ts$/.test(String(file))) seen.add(require('node:path').basename(String(file))); return read.call(this, file, ...rest); };\n" +
+      "process.on('exit', () => process.stderr.write(`lib read: ${[...seen].sort().join(' ')}\\n`));\n",
+  );
+  const r = await sdna(['plan', '--root', root, '--json', '--no-cache'], { root, env: { NODE_OPTIONS: `--require ${libProbe}` } });
+  const libs = /lib read: (.*)/.exec(r.stderr)![1].split(' ').filter(Boolean);
+  return { libs, findings: (JSON.parse(r.stdout) as { findings: { kind: string; message: string }[] }).findings.filter((f) => f.kind === 'api-drift') };
+}
+
 describe.concurrent('api-drift: each shape of drift', () => {
   it('only targets that name what a block declares or refers to are parsed, with the files they re-export from', async () => {
     const root = project(
@@ -133,6 +147,20 @@ describe.concurrent('api-drift: each shape of drift', () => {
       '`find` in src/mod.ts:7 differs from the spec: the type of parameter `id` is `number` in the spec, `string` in the code',
     ]);
     expect(findings[1].diff).toContain('+export function size(): string;');
+  });
+
+  it("two keyword types that differ are drift without TypeScript's checker; a keyword against a named type is settled by it", async () => {
+    const api = 'export function find(id: number, all: boolean): void;\nexport interface Page {\n  size: number;\n}';
+    const keywords = await libsRead(project(api, 'export function find(id: string, all: undefined): string {\n  return id;\n}\nexport interface Page {\n  size: bigint;\n}\n'));
+    expect(keywords.libs).toEqual([]);
+    expect(keywords.findings.map((f) => f.message.replace(/; change the code to match .*$/, ''))).toEqual([
+      '`find` in src/mod.ts:1 differs from the spec: the type of parameter `id` is `number` in the spec, `string` in the code; the type of parameter `all` is `boolean` in the spec, `undefined` in the code; the return type is `void` in the spec, `string` in the code',
+      '`Page` in src/mod.ts:4 differs from the spec: member `size`: the type is `number` in the spec, `bigint` in the code',
+    ]);
+    // `Size` is `number` by another name: only the checker can tell.
+    const named = await libsRead(project('export function find(id: number): void;', 'type Size = number;\nexport function find(id: Size): void {}\n'));
+    expect(named.libs).toContain('lib.es5.d.ts');
+    expect(named.findings).toEqual([]);
   });
 
   it('a missing, an extra and a changed interface member, in one finding with the whole interface in the diff', async () => {
@@ -290,20 +318,9 @@ describe.concurrent('api-drift: texts that differ but mean the same are not drif
   });
 
   it("BigInt's lib is read only by a plan whose checks may need it", async () => {
-    const libProbe = path.join(os.tmpdir(), `sdna-lib-probe-${process.pid}.cjs`);
-    fs.writeFileSync(
-      libProbe,
-      "const fs = require('node:fs'); const read = fs.readFileSync; const seen = new Set();\n" +
-        "fs.readFileSync = function (file, ...rest) { if (/lib\\.[\\w.]+\\.d\\.ts$/.test(String(file))) seen.add(require('node:path').basename(String(file))); return read.call(this, file, ...rest); };\n" +
-        "process.on('exit', () => process.stderr.write(`lib read: ${[...seen].sort().join(' ')}\\n`));\n",
-    );
-    const libsRead = async (root: string) => {
-      const r = await sdna(['plan', '--root', root, '--json', '--no-cache'], { root, env: { NODE_OPTIONS: `--require ${libProbe}` } });
-      return /lib read: (.*)/.exec(r.stderr)![1].split(' ');
-    };
     // `Id` and `string` differ as text: the checker settles them.
-    const plain = await libsRead(project('export function get(id: string): number;', "type Id = string;\nexport function get(id: Id): number {\n  return 1;\n}\n"));
-    const big = await libsRead(project('export function get(id: string): bigint;', "type Id = string;\nexport function get(id: Id): bigint {\n  return 1n;\n}\n"));
+    const plain = (await libsRead(project('export function get(id: string): number;', "type Id = string;\nexport function get(id: Id): number {\n  return 1;\n}\n"))).libs;
+    const big = (await libsRead(project('export function get(id: string): bigint;', "type Id = string;\nexport function get(id: Id): bigint {\n  return 1n;\n}\n"))).libs;
     expect(plain).toContain('lib.es5.d.ts');
     expect(plain).not.toContain('lib.es2020.bigint.d.ts');
     expect(big).toEqual(expect.arrayContaining(['lib.es5.d.ts', 'lib.es2020.bigint.d.ts', 'lib.es2020.intl.d.ts']));

@@ -152,6 +152,9 @@ function compareHeritage(diffs: Difference[], spec: Decl, code: Decl): void {
   if (s !== c) diffs.push({ change: 'changed', text: `it ${s ? tick(s) : 'extends nothing'} in the spec, ${c ? tick(c) : 'nothing'} in the code` });
 }
 
+/** Types TypeScript names by a keyword (and the two boolean literals): no two of them are the same type. */
+const KEYWORD_TYPES = new Set(['string', 'number', 'boolean', 'bigint', 'symbol', 'object', 'undefined', 'null', 'void', 'never', 'unknown', 'any', 'true', 'false']);
+
 function pushType(
   diffs: Difference[],
   /** Made only for a difference: most types read the same. */
@@ -167,6 +170,13 @@ function pushType(
   if (spec === undefined || spec === code) return;
   // Union and intersection members in another order are the same type, resolvable or not.
   if (code !== undefined && canonicalType(spec) === canonicalType(code)) return;
+  // Two keyword types that differ (`string` and `number`, `void` and `undefined`) are never assignable
+  // both ways under strict checks: the difference is settled without TypeScript's checker, whose program
+  // (its lib parsed and bound) costs a plan tens of milliseconds and more.
+  if (code !== undefined && KEYWORD_TYPES.has(spec) && KEYWORD_TYPES.has(code)) {
+    diffs.push({ change: 'changed', text: `${label()} is ${tick(spec)} in the spec, ${tick(code)} in the code` });
+    return;
+  }
   diffs.push({ change: 'changed', check: { label: label(), spec, specScope, code, codeScope, at, how } });
 }
 
