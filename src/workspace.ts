@@ -20,8 +20,15 @@ export interface WorkspacePackage {
   dir: string;
 }
 
-/** The packages `workspaces` (package.json) or pnpm-workspace.yaml name, sorted by folder; undefined when the root is no workspace. */
-export async function workspacePackages(root: string): Promise<WorkspacePackage[] | undefined> {
+export interface Workspace {
+  /** Sorted by folder. */
+  packages: WorkspacePackage[];
+  /** How many files the folders the packages are found in hold: the tree's size, known before any package is planned. */
+  files: number;
+}
+
+/** The packages `workspaces` (package.json) or pnpm-workspace.yaml name; undefined when the root is no workspace. */
+export async function workspacePackages(root: string): Promise<Workspace | undefined> {
   const globs = await workspaceGlobs(root);
   if (!globs) return undefined;
   const include = globs.filter((g) => !g.startsWith('!')).map((g) => picomatch(g.replace(/\/+$/, '')));
@@ -47,7 +54,7 @@ export async function workspacePackages(root: string): Promise<WorkspacePackage[
     }
     out.push({ name, dir });
   }
-  return out.sort((a, b) => cmp(a.dir, b.dir));
+  return { packages: out.sort((a, b) => cmp(a.dir, b.dir)), files: files.length };
 }
 
 async function workspaceGlobs(root: string): Promise<string[] | undefined> {

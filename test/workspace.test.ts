@@ -1,8 +1,10 @@
 // npm and pnpm workspaces: `sdna plan` at the root plans each package with its
 // own specs and config, and prints one plan; `--workspace` limits it.
 
+import fs from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { sdna, tempProject, write } from './helpers.js';
+import { SMALL_PLAN_FLAGS, sdna, tempProject, write } from './helpers.js';
 
 interface JsonPlan {
   specs: { id: string; file: string }[];
@@ -88,5 +90,16 @@ describe('workspaces', () => {
     const { plan: p } = await plan(root, ['--json']);
     expect(p.specs.map((s) => s.file)).toEqual(['specs/docs.spec.md', 'packages/api/specs/orders.spec.md', 'packages/web/specs/001-cart/spec.md']);
     expect(p.findings.filter((f) => f.kind === 'unspecified-code').map((f) => f.file)).toEqual(['packages/web/src/cart.ts']);
+  });
+
+  it("V8's flags are set for the tree's size before the packages' checks run, as in one project's plan", async () => {
+    const root = workspace('npm');
+    write(root, 'packages/api/specs/orders.spec.md', '---\nname: Orders\ntargets:\n  - ../src/orders.ts\n---\n# Orders\n\n## Capabilities\n\n### Place order\n\n- Places one. [@test](../test/orders.test.ts)\n\n## API\n\n```ts\nexport const place: string;\n```\n');
+    const cacheDir = path.join(root, '.cache');
+    const r = await sdna(['plan', '--json', '--root', root, '--cache-dir', cacheDir], { root });
+    expect(r.stderr).toBe('');
+    expect((JSON.parse(r.stdout) as JsonPlan).findings.map((f) => f.kind)).toContain('api-drift');
+    // TypeScript's compiled code is kept under the name of the flags set when it loaded: a small tree's.
+    expect(fs.readdirSync(cacheDir).filter((f) => f.startsWith('v8-typescript-'))).toEqual([expect.stringMatching(new RegExp(`^v8-typescript-${SMALL_PLAN_FLAGS}[0-9a-f]{16}\\.bin$`))]);
   });
 });

@@ -4,17 +4,16 @@
 // this for its process; the checks stay free of it.
 
 import vm from 'node:vm';
-import type { FileList } from '../util/files.js';
 import { pieces } from '../util/text.js';
 import { OPTIMISE_LATER, setV8Flag, withV8Flag } from '../util/v8-flags.js';
 
 /** Files from which a tree counts as large. */
 const LARGE_TREE = 50_000;
 
-const large = (listing: FileList | undefined) => listing !== undefined && listing.files.length >= LARGE_TREE;
+const large = (files: number | undefined) => files !== undefined && files >= LARGE_TREE;
 
 /**
- * V8's flags for the tree's size, once the listing shows it. Most of what a
+ * V8's flags for the tree's size (how many files it holds), once known. Most of what a
  * plan of a large tree allocates dies young (a file's text and syntax, once
  * read), yet V8 lets the heap grow to several times what is live before a
  * full collection: 1 GB at 100,000 files where 250 MB are live. Growing by
@@ -24,10 +23,10 @@ const large = (listing: FileList | undefined) => listing !== undefined && listin
  * with it, of 20,000 files 0.91x; set from the start, it made a
  * 100,000-file plan 1.02x to 1.05x slower.
  */
-export function flagsForTree(listing: Promise<FileList> | undefined): void {
-  void listing?.then((l) => {
+export function flagsForTree(files: Promise<number> | undefined): void {
+  void files?.then((n) => {
     // 0 is V8's own: its heuristics.
-    if (large(l)) setV8Flag('--heap-growing-percent=30', '--heap-growing-percent=0');
+    if (large(n)) setV8Flag('--heap-growing-percent=30', '--heap-growing-percent=0');
     else if (OPTIMISE_LATER) setV8Flag(OPTIMISE_LATER.on, OPTIMISE_LATER.off);
   }, () => undefined);
 }
@@ -38,8 +37,8 @@ export function flagsForTree(listing: Promise<FileList> | undefined): void {
  * and the objects it is made from) is made on top of what is live rather than
  * of that and the checks' garbage. The collection takes about 0.1 s there.
  */
-export async function makeRoomForReports(listing: Promise<FileList> | undefined): Promise<void> {
-  if (!large(await listing)) return;
+export async function makeRoomForReports(files: Promise<number> | undefined): Promise<void> {
+  if (!large(await files)) return;
   // V8 gives a program its collector only with --expose-gc, which a context made after the flag is set sees;
   // the flag is taken back at once, as a code cache made under it would be refused (see util/v8-flags.ts).
   const gc = withV8Flag('--expose-gc', '--no-expose-gc', () => vm.runInNewContext('gc') as () => void);

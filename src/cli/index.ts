@@ -168,12 +168,15 @@ async function runPlan(flags: PlanFlags, files: string[] = [], requests = report
   const config = await timedAsync('load config', () => loadConfig(flags.root, flags.config, cwd));
   const wanted = flags.workspace === undefined ? undefined : [flags.workspace].flat().map(String);
   // A workspace root without a config of its own plans each package as the package would.
-  const packages = config.source === undefined && flags.from === undefined ? await workspacePackages(config.root) : undefined;
+  const found = config.source === undefined && flags.from === undefined ? await workspacePackages(config.root) : undefined;
+  const packages = found?.packages;
   const workspace = packages !== undefined && packages.length > 0;
   if (wanted && !packages) throw new SdnaError(`--workspace: ${config.root} is not the root of an npm or pnpm workspace without an sdna config of its own (no "workspaces" in package.json, no pnpm-workspace.yaml)`);
   // git lists the files while the change is asked for and the cache loads.
   const listing = flags.from === undefined && !workspace ? listFilesAsync(config.root) : undefined;
-  flagsForTree(listing);
+  // V8's flags follow the tree's size, set before the checks run: a workspace's is known once its packages are found.
+  const treeSize = workspace ? Promise.resolve(found!.files) : listing?.then((l) => l.files.length);
+  flagsForTree(treeSize);
   // git answers while the plan reads the specs and claims; a bad ref is still one line, and nothing is printed before it.
   const change = changeOf(flags, files, config.root, cwd, listing);
   const cacheDir = flags.cache === false ? undefined : flags.cacheDir ? path.resolve(cwd, flags.cacheDir) : ParseCache.defaultDir(config.root);
@@ -213,7 +216,7 @@ async function runPlan(flags: PlanFlags, files: string[] = [], requests = report
   }
   refuseWithoutSemantic(flags, ['model', 'maxCost', 'concurrency', 'timeout', 'changed', 'tests', 'confirm', 'batch', 'capability']);
   if (flags.semantic) plan = await timedAsync('semantic', () => semantic(plan, config, flags, cacheDir, cache));
-  await makeRoomForReports(listing);
+  await makeRoomForReports(treeSize);
   // What the built-in reporters make of a plan that was kept is kept with it (see `keptRun`).
   const made: [string, string][] = [];
   const making = (early ?? (await loadReporters(requests, cwd))).map((r) =>
