@@ -41,7 +41,8 @@ export async function workspacePackages(root: string): Promise<Workspace | undef
     const at = path.join(root, base);
     return fs.statSync(at, { throwIfNoEntry: false })?.isDirectory() ? listFiles(at).files.map((f) => (base ? `${base}/${f}` : f)) : [];
   });
-  for (const file of new Set(files)) {
+  const unique = new Set(files);
+  for (const file of unique) {
     if (!file.endsWith('/package.json')) continue;
     const dir = file.slice(0, -'/package.json'.length);
     if (!include.some((m) => m(dir)) || exclude.some((m) => m(dir))) continue;
@@ -54,7 +55,7 @@ export async function workspacePackages(root: string): Promise<Workspace | undef
     }
     out.push({ name, dir });
   }
-  return { packages: out.sort((a, b) => cmp(a.dir, b.dir)), files: files.length };
+  return { packages: out.sort((a, b) => cmp(a.dir, b.dir)), files: unique.size };
 }
 
 async function workspaceGlobs(root: string): Promise<string[] | undefined> {
