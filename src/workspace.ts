@@ -23,12 +23,16 @@ export interface WorkspacePackage {
 export interface Workspace {
   /** Sorted by folder. */
   packages: WorkspacePackage[];
-  /** How many files the folders the packages are found in hold: the tree's size, known before any package is planned. */
+  /**
+   * How many files the plan will list, known before any package is planned:
+   * those of the folders the packages are found in, or of the packages
+   * `wanted` names.
+   */
   files: number;
 }
 
 /** The packages `workspaces` (package.json) or pnpm-workspace.yaml name; undefined when the root is no workspace. */
-export async function workspacePackages(root: string): Promise<Workspace | undefined> {
+export async function workspacePackages(root: string, wanted?: string[]): Promise<Workspace | undefined> {
   const globs = await workspaceGlobs(root);
   if (!globs) return undefined;
   const include = globs.filter((g) => !g.startsWith('!')).map((g) => picomatch(g.replace(/\/+$/, '')));
@@ -55,7 +59,12 @@ export async function workspacePackages(root: string): Promise<Workspace | undef
     }
     out.push({ name, dir });
   }
-  return { packages: out.sort((a, b) => cmp(a.dir, b.dir)), files: unique.size };
+  const packages = out.sort((a, b) => cmp(a.dir, b.dir));
+  if (!wanted || wanted.length === 0) return { packages, files: unique.size };
+  const folders = selectPackages(packages, wanted).map((p) => `${p.dir}/`);
+  let chosen = 0;
+  for (const file of unique) if (folders.some((f) => file.startsWith(f))) chosen++;
+  return { packages, files: chosen };
 }
 
 async function workspaceGlobs(root: string): Promise<string[] | undefined> {

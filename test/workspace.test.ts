@@ -4,6 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { workspacePackages } from '../src/workspace.js';
 import { SMALL_PLAN_FLAGS, sdna, tempProject, write } from './helpers.js';
 
 interface JsonPlan {
@@ -68,6 +69,14 @@ describe('workspaces', () => {
     expect(byName.plan.specs.map((s) => s.file)).toEqual(['packages/api/specs/orders.spec.md']);
     const byDir = await plan(root, ['--workspace', 'packages/web']);
     expect(byDir.plan.specs.map((s) => s.file)).toEqual(['packages/web/specs/001-cart/spec.md']);
+  });
+
+  it("counts the files a plan will list before any package is planned: every package folder's, or the chosen packages'", async () => {
+    const root = workspace('npm');
+    expect((await workspacePackages(root))?.files).toBe(9);
+    expect((await workspacePackages(root, ['@acme/api']))?.files).toBe(6);
+    expect((await workspacePackages(root, ['packages/web']))?.files).toBe(3);
+    expect((await workspacePackages(root, ['@acme/api', 'packages/web']))?.files).toBe(9);
   });
 
   it('an unknown package, or --workspace outside a workspace, stops with exit 2', async () => {

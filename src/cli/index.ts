@@ -168,7 +168,7 @@ async function runPlan(flags: PlanFlags, files: string[] = [], requests = report
   const config = await timedAsync('load config', () => loadConfig(flags.root, flags.config, cwd));
   const wanted = flags.workspace === undefined ? undefined : [flags.workspace].flat().map(String);
   // A workspace root without a config of its own plans each package as the package would.
-  const found = config.source === undefined && flags.from === undefined ? await workspacePackages(config.root) : undefined;
+  const found = config.source === undefined && flags.from === undefined ? await workspacePackages(config.root, wanted) : undefined;
   const packages = found?.packages;
   const workspace = packages !== undefined && packages.length > 0;
   if (wanted && !packages) throw new SdnaError(`--workspace: ${config.root} is not the root of an npm or pnpm workspace without an sdna config of its own (no "workspaces" in package.json, no pnpm-workspace.yaml)`);
