@@ -21,17 +21,13 @@ export interface WorkspacePackage {
 }
 
 export interface Workspace {
-  /** Sorted by folder. */
+  /** The packages to plan, sorted by folder: those `wanted` names (see `selectPackages`), else all. */
   packages: WorkspacePackage[];
-  /**
-   * How many files the plan will list, known before any package is planned:
-   * those of the folders the packages are found in, or of the packages
-   * `wanted` names.
-   */
+  /** How many files the folders of those packages hold: the tree's size, known before any package is planned. */
   files: number;
 }
 
-/** The packages `workspaces` (package.json) or pnpm-workspace.yaml name; undefined when the root is no workspace. */
+/** The packages `workspaces` (package.json) or pnpm-workspace.yaml name, and the files they hold; undefined when the root is no workspace. */
 export async function workspacePackages(root: string, wanted?: string[]): Promise<Workspace | undefined> {
   const globs = await workspaceGlobs(root);
   if (!globs) return undefined;
@@ -41,11 +37,11 @@ export async function workspacePackages(root: string, wanted?: string[]): Promis
   // Only the folders the globs start in are listed (`packages/*` → packages/); the root
   // itself (pnpm's `'.'`) is planned as the root and lists nothing here.
   const bases = new Set(globs.filter((g) => !g.startsWith('!') && g.replace(/^\.\/?/, '') !== '').map((g) => picomatch.scan(g).base.replace(/^\.\/?/, '')));
-  const files = [...bases].flatMap((base) => {
+  const listed = [...bases].flatMap((base) => {
     const at = path.join(root, base);
     return fs.statSync(at, { throwIfNoEntry: false })?.isDirectory() ? listFiles(at).files.map((f) => (base ? `${base}/${f}` : f)) : [];
   });
-  const unique = new Set(files);
+  const unique = new Set(listed);
   for (const file of unique) {
     if (!file.endsWith('/package.json')) continue;
     const dir = file.slice(0, -'/package.json'.length);
@@ -59,12 +55,13 @@ export async function workspacePackages(root: string, wanted?: string[]): Promis
     }
     out.push({ name, dir });
   }
-  const packages = out.sort((a, b) => cmp(a.dir, b.dir));
-  if (!wanted || wanted.length === 0) return { packages, files: unique.size };
-  const folders = selectPackages(packages, wanted).map((p) => `${p.dir}/`);
-  let chosen = 0;
-  for (const file of unique) if (folders.some((f) => file.startsWith(f))) chosen++;
-  return { packages, files: chosen };
+  // A workspace without packages is planned as one project, whatever `wanted` names.
+  if (out.length === 0 || !wanted || wanted.length === 0) return { packages: out.sort((a, b) => cmp(a.dir, b.dir)), files: unique.size };
+  const packages = selectPackages(out, wanted);
+  const folders = packages.map((p) => `${p.dir}/`);
+  let files = 0;
+  for (const file of unique) if (folders.some((f) => file.startsWith(f))) files++;
+  return { packages, files };
 }
 
 async function workspaceGlobs(root: string): Promise<string[] | undefined> {
@@ -89,9 +86,8 @@ async function workspaceGlobs(root: string): Promise<string[] | undefined> {
   return undefined;
 }
 
-/** Picks the packages `--workspace` names (by name or folder); all of them without it. */
-export function selectPackages(packages: WorkspacePackage[], wanted: string[] | undefined): WorkspacePackage[] {
-  if (!wanted || wanted.length === 0) return packages;
+/** Picks the packages `--workspace` names (by name or folder), in the order named. */
+function selectPackages(packages: WorkspacePackage[], wanted: string[]): WorkspacePackage[] {
   return wanted.map((w) => {
     const found = packages.find((p) => p.name === w || p.dir === w.replace(/\/+$/, ''));
     if (!found) throw new SdnaError(`--workspace ${w}: no such package in this workspace (${packages.map((p) => p.name).join(', ') || 'it has none'})`);

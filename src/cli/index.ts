@@ -20,7 +20,7 @@ import type { Plan } from '../model/model.js';
 import type { ResolvedConfig } from '../config.js';
 import { DEFAULT_CONCURRENCY } from '../checks/semantic/defaults.js';
 import { DEFAULT_MODEL } from '../checks/semantic/cost.js';
-import { createWorkspacePlan, selectPackages, workspacePackages } from '../workspace.js';
+import { createWorkspacePlan, workspacePackages } from '../workspace.js';
 import { listFiles, listFilesAsync, writeFileAtomic, type FileList } from '../util/files.js';
 import { closest, kebab, numbered, plural } from '../util/text.js';
 import { FORMATS, READERS } from '../formats/readers.js';
@@ -200,7 +200,7 @@ async function runPlan(flags: PlanFlags, files: string[] = [], requests = report
   const { createPlan } = await import('../plan.js');
   let plan = await timedAsync('plan', () =>
     workspace
-      ? createWorkspacePlan(wanted ? undefined : config, config.root, selectPackages(packages, wanted), { cache })
+      ? createWorkspacePlan(wanted ? undefined : config, config.root, packages, { cache })
       : createPlan(config, { cache, model, listing, ...(madeForChange && { changed: change.files, by: change.by }) }),
   );
   // The spec diff sees the whole plan (a capability removed from a spec the change no longer has), then the scope narrows it.
