@@ -21,7 +21,7 @@ export interface WorkspacePackage {
 }
 
 export interface Workspace {
-  /** The packages to plan, sorted by folder: those `wanted` names (see `selectPackages`), else all. */
+  /** The packages to plan: those `wanted` names, in the order named (see `selectPackages`), else all, sorted by folder. */
   packages: WorkspacePackage[];
   /** How many files the folders of those packages hold: the tree's size, known before any package is planned. */
   files: number;
@@ -55,8 +55,9 @@ export async function workspacePackages(root: string, wanted?: string[]): Promis
     }
     out.push({ name, dir });
   }
+  out.sort((a, b) => cmp(a.dir, b.dir));
   // A workspace without packages is planned as one project, whatever `wanted` names.
-  if (out.length === 0 || !wanted || wanted.length === 0) return { packages: out.sort((a, b) => cmp(a.dir, b.dir)), files: unique.size };
+  if (out.length === 0 || !wanted || wanted.length === 0) return { packages: out, files: unique.size };
   const packages = selectPackages(out, wanted);
   const folders = packages.map((p) => `${p.dir}/`);
   let files = 0;

@@ -50,6 +50,9 @@ export interface DeclDrift {
 
 const tick = (s: string) => `\`${s}\``;
 
+/** How a type that differs reads in a finding, whether the checker settled it or not. */
+export const typeChangeText = (label: string, spec: string, code: string): string => `${label} is ${tick(spec)} in the spec, ${tick(code)} in the code`;
+
 /** The spec's declarations to hold the code to: exported ones, or all of a block that exports nothing. */
 export function compareApi(specDecls: { decl: Decl; blockHasExports: boolean }[], exports: Exports): DeclDrift[] {
   const out: DeclDrift[] = [];
@@ -174,7 +177,7 @@ function pushType(
   // both ways under strict checks: the difference is settled without TypeScript's checker, whose program
   // (its lib parsed and bound) costs a plan tens of milliseconds and more.
   if (code !== undefined && KEYWORD_TYPES.has(spec) && KEYWORD_TYPES.has(code)) {
-    diffs.push({ change: 'changed', text: `${label()} is ${tick(spec)} in the spec, ${tick(code)} in the code` });
+    diffs.push({ change: 'changed', text: typeChangeText(label(), spec, code) });
     return;
   }
   diffs.push({ change: 'changed', check: { label: label(), spec, specScope, code, codeScope, at, how } });

@@ -12,7 +12,7 @@ import type { Spec } from '../../model/model.js';
 import { detached, lineAt, lineStartsOf } from '../../util/text.js';
 import { progress } from '../../util/progress.js';
 import { timed } from '../../util/perf.js';
-import { classify, compareApi, type CodeExport, type DeclDrift, type Difference, type Exports } from './compare.js';
+import { classify, compareApi, typeChangeText, type CodeExport, type DeclDrift, type Difference, type Exports } from './compare.js';
 import { runChecks, type CheckJob, type CheckResult } from './checker.js';
 import { loadTypeScript, parseDeclarations, type Decl, type ParsedFile, type Span, type Ts } from './declarations.js';
 import { formatDecl } from './format.js';
@@ -386,8 +386,6 @@ function buildExports(files: string[], parsed: Map<string, ParsedFile>): Exports
   return { get: (name) => map.get(name), complete };
 }
 
-const tick = (s: string) => `\`${s}\``;
-
 function toFinding(work: SpecWork, drift: DeclDrift, results: Map<Difference, CheckResult>, textOf: (file: string) => string | undefined): FindingInput[] {
   // The code's side of the diff shows an inferred type as inferred, and a type
   // that only reads differently as the spec writes it: the diff shows drift only.
@@ -400,7 +398,7 @@ function toFinding(work: SpecWork, drift: DeclDrift, results: Map<Difference, Ch
     if (d.check && r) shown.set(spanKey(d.check.at), r.same ? d.check.spec : r.code);
     if (r?.same) continue;
     kept.push(d);
-    texts.push(d.text ?? `${d.check!.label} is ${tick(d.check!.spec)} in the spec, ${tick(r?.code ?? d.check!.code ?? 'unknown')} in the code`);
+    texts.push(d.text ?? typeChangeText(d.check!.label, d.check!.spec, r?.code ?? d.check!.code ?? 'unknown'));
   }
   if (kept.length === 0) return [];
   const { spec } = work;
